@@ -1,0 +1,31 @@
+# The two commands: `make run` and `make test`. Each installs what is missing (Debian packages),
+# builds, then runs. See README.md.
+.PHONY: all deps build run test bench fuzz format clean
+
+DATA_DIR ?= /var/lib/coastguard
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+
+# Starts the daemon on its embedded defaults (127.0.0.1:8084).
+run: build
+	./build/release/src/coastguard serve --data-dir $(DATA_DIR)
+
+# Unit tests (release and ASan+UBSan), fuzz smoke runs, end-to-end tests with real peers.
+test: deps
+	@scripts/test.sh
+
+bench: build
+	@bench/run.sh
+
+format:
+	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build

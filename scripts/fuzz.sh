@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang and runs each one.
+#   scripts/fuzz.sh smoke        a short run of each (part of `make test`)
+#   scripts/fuzz.sh long [SECS]  SECS seconds each (default 300)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-smoke}
+seconds=${2:-300}
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz --target fuzzers
+for target in build/fuzz/tests/fuzz/fuzz_*; do
+  [ -x "$target" ] || continue
+  name=$(basename "$target")
+  corpus="tests/fuzz/corpus/${name#fuzz_}"
+  work=$(mktemp -d)
+  if [ "$mode" = smoke ]; then
+    "$target" -max_total_time=10 -print_final_stats=0 "$work" "$corpus" 2>&1 | tail -n 1
+  else
+    "$target" -max_total_time="$seconds" "$work" "$corpus"
+  fi
+  rm -rf "$work"
+  echo "$name: ok"
+done

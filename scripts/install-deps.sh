@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the tests and the benchmarks need, only if missing.
+# Non-interactive, so `make run` and `make test` work unattended on a fresh Debian 12 machine.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ ccache pkg-config clang libclang-rt-14-dev
+  libabsl-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
+  libmicrohttpd-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # end-to-end peers and clients
+  dovecot-imapd dovecot-pop3d postfix python3 python3-pytest
+  # benchmarks
+  wrk
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "installing: ${missing[*]}"
+# Postfix asks a debconf question on install; answer it so the install never blocks.
+echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

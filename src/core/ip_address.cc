@@ -1,0 +1,90 @@
+#include "core/ip_address.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace coastguard::core {
+namespace {
+
+constexpr std::array<uint8_t, 12> kV4MappedPrefix = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+// Longest textual IPv6 address (with embedded IPv4) is 45 characters.
+constexpr size_t kMaxAddressText = 45;
+
+}  // namespace
+
+std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
+  if (text.empty() || text.size() > kMaxAddressText) return std::nullopt;
+  char buffer[kMaxAddressText + 1];
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  std::array<uint8_t, 16> bytes{};
+  if (text.find(':') == std::string_view::npos) {
+    in_addr v4;
+    if (inet_pton(AF_INET, buffer, &v4) != 1) return std::nullopt;
+    std::memcpy(bytes.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size());
+    std::memcpy(bytes.data() + 12, &v4, 4);
+  } else {
+    in6_addr v6;
+    if (inet_pton(AF_INET6, buffer, &v6) != 1) return std::nullopt;
+    std::memcpy(bytes.data(), &v6, 16);
+  }
+  return FromBytes(bytes);
+}
+
+IpAddress IpAddress::FromBytes(const std::array<uint8_t, 16>& bytes) {
+  IpAddress ip;
+  ip.bytes_ = bytes;
+  return ip;
+}
+
+bool IpAddress::is_v4() const {
+  return std::memcmp(bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size()) == 0;
+}
+
+IpAddress IpAddress::Masked(int bits) const {
+  int absolute = is_v4() ? bits + 96 : bits;
+  if (absolute < 0) absolute = 0;
+  if (absolute > 128) absolute = 128;
+  IpAddress out = *this;
+  for (int i = 0; i < 16; ++i) {
+    const int keep = absolute - i * 8;
+    if (keep >= 8) continue;
+    out.bytes_[i] = keep <= 0 ? 0 : static_cast<uint8_t>(out.bytes_[i] & (0xff << (8 - keep)));
+  }
+  if (is_v4()) std::memcpy(out.bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size());
+  return out;
+}
+
+std::string IpAddress::ToString() const {
+  char buffer[INET6_ADDRSTRLEN];
+  if (is_v4()) {
+    inet_ntop(AF_INET, bytes_.data() + 12, buffer, sizeof(buffer));
+  } else {
+    inet_ntop(AF_INET6, bytes_.data(), buffer, sizeof(buffer));
+  }
+  return buffer;
+}
+
+std::optional<Cidr> Cidr::Parse(std::string_view text) {
+  const size_t slash = text.find('/');
+  const auto ip = IpAddress::Parse(text.substr(0, slash));
+  if (!ip) return std::nullopt;
+  int bits = ip->family_bits();
+  if (slash != std::string_view::npos) {
+    const std::string_view digits = text.substr(slash + 1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), bits);
+    if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+    if (bits < 0 || bits > ip->family_bits()) return std::nullopt;
+  }
+  return Cidr{ip->Masked(bits), bits};
+}
+
+bool Cidr::Contains(const IpAddress& ip) const {
+  return ip.is_v4() == base.is_v4() && ip.Masked(bits) == base;
+}
+
+std::string Cidr::ToString() const { return base.ToString() + "/" + std::to_string(bits); }
+
+}  // namespace coastguard::core

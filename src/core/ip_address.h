@@ -1,0 +1,51 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace coastguard::core {
+
+// An IPv4 or IPv6 address held as 16 raw bytes; IPv4 is stored IPv4-mapped (::ffff:a.b.c.d) so
+// that one fixed-size key serves both families. Value type, cheap to copy and hash.
+class IpAddress {
+ public:
+  IpAddress() = default;
+
+  // Parses dotted IPv4 or RFC 4291 IPv6 text; nullopt on anything else (no ports, no zones).
+  static std::optional<IpAddress> Parse(std::string_view text);
+  static IpAddress FromBytes(const std::array<uint8_t, 16>& bytes);
+
+  bool is_v4() const;
+  // Length in bits of the address family (32 or 128).
+  int family_bits() const { return is_v4() ? 32 : 128; }
+  // The address with all but the first `bits` bits (counted in the family's own length) cleared.
+  IpAddress Masked(int bits) const;
+  std::string ToString() const;
+  const std::array<uint8_t, 16>& bytes() const { return bytes_; }
+
+  friend bool operator==(const IpAddress&, const IpAddress&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const IpAddress& ip) {
+    return H::combine_contiguous(std::move(h), ip.bytes_.data(), ip.bytes_.size());
+  }
+
+ private:
+  std::array<uint8_t, 16> bytes_{};
+};
+
+// A network: base address plus prefix length in the family's own bits ("10.0.0.0/8").
+struct Cidr {
+  IpAddress base;
+  int bits = 0;
+
+  // Accepts "a.b.c.d/n", "x::/n" or a bare address (a host network).
+  static std::optional<Cidr> Parse(std::string_view text);
+  bool Contains(const IpAddress& ip) const;
+  std::string ToString() const;
+  friend bool operator==(const Cidr&, const Cidr&) = default;
+};
+
+}  // namespace coastguard::core

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace coastguard::core {
+
+enum class Action : uint8_t { kAllow, kDelay, kReject };
+
+// Machine-readable reasons. The order is the order they are listed in a decision line, so it is
+// part of the replay contract: append new reasons at the end, never reorder.
+enum class Reason : uint8_t {
+  kAllowlisted,
+  kBlockedIp,
+  kBlockedPrefix,
+  kBlockedLogin,
+  kBlockedLoginIp,
+  kBruteForce,          // many distinct wrong passwords for one login from one IP
+  kAccountUnderAttack,  // many distinct wrong passwords for one login from many places
+  kIpGuessing,          // one IP failing on many logins it has no history with
+  kPrefixGuessing,      // the same from one /24, /64 or /48
+  kUnknownUsers,        // a source trying logins that do not exist
+  kServiceUnderAttack,  // service-wide failure rates far above their baseline
+  kUnfamiliarSource,    // the login has never succeeded from here or with this device
+  kBadInput,            // the request could not be read; decided fail-open
+  kManual,              // an operator's block
+  kCount
+};
+
+inline constexpr std::string_view kReasonNames[] = {
+    "allowlisted",    "blocked_ip",          "blocked_prefix",  "blocked_login",
+    "blocked_login_ip", "brute_force",       "account_under_attack", "ip_guessing",
+    "prefix_guessing", "unknown_users",      "service_under_attack", "unfamiliar_source",
+    "bad_input",      "manual"};
+static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kCount));
+
+inline std::string_view ReasonName(Reason r) { return kReasonNames[static_cast<size_t>(r)]; }
+std::string_view ActionName(Action a);
+
+// A set of reasons as a bit mask: cheap to build on the hot path, listed in enum order.
+class ReasonSet {
+ public:
+  void Add(Reason r) { bits_ |= 1u << static_cast<unsigned>(r); }
+  bool Has(Reason r) const { return bits_ & (1u << static_cast<unsigned>(r)); }
+  bool empty() const { return bits_ == 0; }
+  uint32_t bits() const { return bits_; }
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (unsigned i = 0; i < static_cast<unsigned>(Reason::kCount); ++i) {
+      if (bits_ & (1u << i)) fn(static_cast<Reason>(i));
+    }
+  }
+
+ private:
+  uint32_t bits_ = 0;
+};
+
+struct Verdict {
+  Action action = Action::kAllow;
+  uint32_t delay_ms = 0;
+  ReasonSet reasons;
+};
+
+// {"verdict": "...", "delay_ms": N, "reasons": [...]} — the replay decision line, no newline.
+void AppendVerdictJson(const Verdict& verdict, std::string& out);
+
+}  // namespace coastguard::core

@@ -1,0 +1,113 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/time.h"
+
+namespace coastguard::counters {
+
+// A hash map with a hard entry cap. When full, an insert first evicts the entry that matters
+// least: among kSample entries drawn by a deterministic generator, the one with the lowest
+// `Value::Retention(now)` (a larger value means "keep me"). Sampled eviction keeps inserts O(1)
+// with no per-entry list links, as Redis does for its LRU approximation; the generator is
+// seeded by a constant so replay stays byte-identical across runs.
+//
+// Values live in a dense vector, keys map to slot indices; erasing moves the last slot into the
+// hole. Pointers and references returned by Find/FindOrInsert stay valid only until the next
+// insert or erase on the same map. Not thread-safe: one owner (the engine's thread).
+template <typename Key, typename Value, typename Hash = absl::Hash<Key>>
+class BoundedMap {
+ public:
+  static constexpr int kSample = 8;
+
+  explicit BoundedMap(size_t capacity) : capacity_(capacity < 1 ? 1 : capacity) {}
+
+  size_t size() const { return slots_.size(); }
+  size_t capacity() const { return capacity_; }
+  uint64_t evictions() const { return evictions_; }
+  // Called with each entry just before it is evicted (not on Erase).
+  void set_on_evict(std::function<void(const Key&, const Value&)> fn) { on_evict_ = std::move(fn); }
+
+  Value* Find(const Key& key) {
+    const auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &slots_[it->second].second;
+  }
+  const Value* Find(const Key& key) const {
+    const auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &slots_[it->second].second;
+  }
+
+  // The value for `key`, default-constructed (after an eviction if full) when absent.
+  Value& FindOrInsert(const Key& key, core::Timestamp now) {
+    if (const auto it = index_.find(key); it != index_.end()) return slots_[it->second].second;
+    if (slots_.size() >= capacity_) EvictOne(now);
+    index_.emplace(key, static_cast<uint32_t>(slots_.size()));
+    slots_.emplace_back(key, Value{});
+    return slots_.back().second;
+  }
+
+  bool Erase(const Key& key) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    const uint32_t hole = it->second;
+    index_.erase(it);
+    if (hole + 1 != slots_.size()) {
+      slots_[hole] = std::move(slots_.back());
+      index_[slots_[hole].first] = hole;
+    }
+    slots_.pop_back();
+    return true;
+  }
+
+  // Calls fn(key, value) for every entry, in slot order.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const auto& [key, value] : slots_) fn(key, value);
+  }
+
+  // Approximate heap bytes held: slots plus the index's control bytes and entries.
+  size_t MemoryBytes() const {
+    return slots_.capacity() * sizeof(std::pair<Key, Value>) +
+           index_.capacity() * (sizeof(std::pair<Key, uint32_t>) + 1);
+  }
+
+ private:
+  uint64_t NextRandom() {
+    // splitmix64: fast, and good enough to pick eviction candidates.
+    uint64_t z = (rng_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+  void EvictOne(core::Timestamp now) {
+    size_t victim = NextRandom() % slots_.size();
+    int64_t lowest = slots_[victim].second.Retention(now);
+    for (int i = 1; i < kSample; ++i) {
+      const size_t candidate = NextRandom() % slots_.size();
+      const int64_t retention = slots_[candidate].second.Retention(now);
+      if (retention < lowest) {
+        lowest = retention;
+        victim = candidate;
+      }
+    }
+    if (on_evict_) on_evict_(slots_[victim].first, slots_[victim].second);
+    Key key = slots_[victim].first;
+    Erase(key);
+    ++evictions_;
+  }
+
+  size_t capacity_;
+  uint64_t evictions_ = 0;
+  uint64_t rng_ = 0x5eed;
+  std::function<void(const Key&, const Value&)> on_evict_;
+  absl::flat_hash_map<Key, uint32_t, Hash> index_;
+  std::vector<std::pair<Key, Value>> slots_;
+};
+
+}  // namespace coastguard::counters

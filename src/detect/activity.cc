@@ -1,0 +1,28 @@
+#include "detect/activity.h"
+
+namespace coastguard::detect {
+namespace {
+
+// Seconds of extra life per unit of evidence, so that under a flood of one-shot keys the
+// records that carry evidence survive the idle ones.
+constexpr int64_t kEvidenceBonusSeconds = 600;
+
+}  // namespace
+
+int64_t SourceActivity::Retention(Timestamp now) const {
+  const int64_t evidence = static_cast<int64_t>(failed_logins.Count(now, core::kHour)) +
+                           static_cast<int64_t>(successful_logins.Count(now, core::kDay));
+  return last_seen_s + evidence * kEvidenceBonusSeconds;
+}
+
+int64_t LoginActivity::Retention(Timestamp now) const {
+  return last_seen_s +
+         static_cast<int64_t>(wrong_pwhashes.Count(now, core::kHour)) * kEvidenceBonusSeconds;
+}
+
+int64_t PairActivity::Retention(Timestamp now) const {
+  return last_seen_s +
+         static_cast<int64_t>(wrong_pwhashes.Count(now, core::kHour)) * kEvidenceBonusSeconds;
+}
+
+}  // namespace coastguard::detect

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/ip_address.h"
+#include "core/time.h"
+#include "counters/bounded_map.h"
+
+namespace coastguard::detect {
+
+using core::Duration;
+using core::Timestamp;
+
+// How well a login knows where an attempt comes from, weakest first.
+enum class Familiarity : uint8_t {
+  kNone,        // never succeeded from anywhere near here, nor with this device
+  kWidePrefix,  // succeeded from the same IPv4 /16 or IPv6 /48 (a carrier's CGNAT pool)
+  kDevice,      // succeeded with the same client id (a traveller's own phone)
+  kPrefix,      // succeeded from the same IPv4 /24 or IPv6 /64
+  kIp,          // succeeded from this very address
+};
+
+// Familiar enough that source-wide blocks do not apply and failures are not guessing evidence.
+inline bool IsFamiliar(Familiarity f) { return f >= Familiarity::kPrefix; }
+
+struct FamiliaritySettings {
+  size_t max_logins = 1'000'000;
+  size_t max_sources_per_login = 16;
+  Duration ttl = 60 * core::kDay;  // a source unused this long is forgotten
+  // A source's last-success time is rewritten (and journaled) at most this often.
+  Duration refresh = core::kHour;
+};
+
+// Where each login has logged in successfully before: a bounded list of sources (exact IP,
+// prefix, wide prefix, device) per login, each with its last success, aging out after `ttl`.
+// Keyed by login digest. Not thread-safe: owned by the engine.
+class FamiliarityStore {
+ public:
+  struct Source {
+    uint64_t digest = 0;
+    uint32_t last_success_s = 0;
+  };
+  struct Record {
+    std::vector<Source> sources;
+    uint32_t last_success_s = 0;
+    int64_t Retention(Timestamp) const { return last_success_s; }
+  };
+  // One changed (login, source) pair, for the persistence journal.
+  struct Change {
+    uint64_t login;
+    Source source;
+  };
+
+  explicit FamiliarityStore(const FamiliaritySettings& settings);
+  FamiliarityStore(const FamiliarityStore&) = delete;  // the eviction hook points at this
+  FamiliarityStore& operator=(const FamiliarityStore&) = delete;
+
+  // Records a success; appends to `changes` what is new or refreshed.
+  void Learn(uint64_t login, const core::IpAddress& ip, uint64_t device, Timestamp now,
+             std::vector<Change>* changes);
+  Familiarity Lookup(uint64_t login, const core::IpAddress& ip, uint64_t device,
+                     Timestamp now) const;
+  // Puts back one persisted pair (startup).
+  void Restore(uint64_t login, const Source& source);
+
+  size_t logins() const { return logins_.size(); }
+  size_t entries() const { return entries_; }
+  uint64_t evictions() const { return logins_.evictions(); }
+  size_t MemoryBytes() const;
+  const Record* Find(uint64_t login) const { return logins_.Find(login); }
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    logins_.ForEach(fn);
+  }
+
+  // Source digests of an address and a device, shared with persistence and explain.
+  static uint64_t IpSource(const core::IpAddress& ip);
+  static uint64_t PrefixSource(const core::IpAddress& ip);
+  static uint64_t WideSource(const core::IpAddress& ip);
+  static uint64_t DeviceSource(uint64_t device);
+
+ private:
+  bool Upsert(Record& record, uint64_t digest, uint32_t now_s, Source* changed);
+
+  FamiliaritySettings settings_;
+  counters::BoundedMap<uint64_t, Record> logins_;
+  size_t entries_ = 0;
+};
+
+}  // namespace coastguard::detect

@@ -1,0 +1,51 @@
+#include "detect/service_attack.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace coastguard::detect {
+
+double ServiceAttack::Limit(double baseline, double min_excess) const {
+  return std::max(baseline * t_.factor, baseline + min_excess);
+}
+
+void ServiceAttack::Advance(Timestamp now) {
+  const int64_t index = now / t_.interval;
+  if (interval_index_ < 0) interval_index_ = index;
+  if (index <= interval_index_) return;
+  auto learn = [&](double unfamiliar, double unknown) {
+    ++intervals_learned_;
+    // A plain mean until there are enough intervals for the EWMA weight to take over.
+    const double w = std::max(t_.baseline_weight, 1.0 / static_cast<double>(intervals_learned_));
+    baseline_unfamiliar_ += w * (unfamiliar - baseline_unfamiliar_);
+    baseline_unknown_ += w * (unknown - baseline_unknown_);
+  };
+  if (!interval_anomalous_) learn(interval_unfamiliar_, interval_unknown_);
+  // Empty intervals in between were calm and quiet; fold at most a day of them one by one.
+  const int64_t empty = std::min<int64_t>(index - interval_index_ - 1, core::kDay / t_.interval);
+  for (int64_t i = 0; i < empty; ++i) learn(0, 0);
+  interval_index_ = index;
+  interval_unfamiliar_ = 0;
+  interval_unknown_ = 0;
+  interval_anomalous_ = false;
+}
+
+void ServiceAttack::OnUnfamiliarFailure(bool unknown_user, Timestamp now) {
+  Advance(now);
+  unfamiliar_.Add(now, t_.interval);
+  interval_unfamiliar_ += 1;
+  if (unknown_user) {
+    unknown_.Add(now, t_.interval);
+    interval_unknown_ += 1;
+  }
+  const bool anomalous =
+      unfamiliar_.Estimate(now, t_.interval) > Limit(baseline_unfamiliar_, t_.min_unfamiliar_failures) ||
+      unknown_.Estimate(now, t_.interval) > Limit(baseline_unknown_, t_.min_unknown_users);
+  if (anomalous) {
+    interval_anomalous_ = true;
+    if (!UnderAttack(now)) ++attacks_started_;
+    attack_until_ = std::max(attack_until_, now + t_.hold);
+  }
+}
+
+}  // namespace coastguard::detect

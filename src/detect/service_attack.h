@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstdint>
+
+#include "counters/window_counter.h"
+#include "detect/activity.h"
+
+namespace coastguard::detect {
+
+// Notices when the whole service is under attack: failures from unfamiliar sources, or
+// unknown-user failures, far above the baseline learned while things were calm. This is what
+// catches stuffing spread over thousands of IPs with one or two tries each, which no per-IP
+// counter can see. The engine tightens for unfamiliar logins while it lasts.
+struct ServiceAttackThresholds {
+  Duration interval = 5 * core::kMinute;  // rates are counted per interval
+  double factor = 4.0;                    // "far above": this many times the baseline...
+  double min_unfamiliar_failures = 12;    // ...and at least this many more per interval
+  double min_unknown_users = 6;
+  double baseline_weight = 0.05;          // EWMA weight of each calm interval
+  Duration hold = 30 * core::kMinute;     // stays on this long after the rates fall back
+};
+
+// Owned by the engine; single-threaded.
+class ServiceAttack {
+ public:
+  explicit ServiceAttack(const ServiceAttackThresholds& t) : t_(t) {}
+
+  void OnUnfamiliarFailure(bool unknown_user, Timestamp now);
+  bool UnderAttack(Timestamp now) const { return now < attack_until_; }
+
+  double unfamiliar_rate(Timestamp now) const {
+    return unfamiliar_.Estimate(now, t_.interval);
+  }
+  double unknown_rate(Timestamp now) const { return unknown_.Estimate(now, t_.interval); }
+  double unfamiliar_baseline() const { return baseline_unfamiliar_; }
+  double unknown_baseline() const { return baseline_unknown_; }
+  Timestamp attack_until() const { return attack_until_; }
+  uint64_t attacks_started() const { return attacks_started_; }
+
+ private:
+  // Folds completed intervals into the baselines (calm ones only).
+  void Advance(Timestamp now);
+  double Limit(double baseline, double min_excess) const;
+
+  ServiceAttackThresholds t_;
+  counters::WindowCounter unfamiliar_;
+  counters::WindowCounter unknown_;
+  int64_t interval_index_ = -1;
+  double interval_unfamiliar_ = 0;
+  double interval_unknown_ = 0;
+  bool interval_anomalous_ = false;
+  uint64_t intervals_learned_ = 0;
+  double baseline_unfamiliar_ = 0;
+  double baseline_unknown_ = 0;
+  Timestamp attack_until_ = 0;
+  uint64_t attacks_started_ = 0;
+};
+
+}  // namespace coastguard::detect

@@ -1,0 +1,29 @@
+#include "detect/source_guessing.h"
+
+namespace coastguard::detect {
+
+int SourceGuessing::LoginThreshold(const SourceKey& key) const {
+  if (key.network.is_v4()) return key.bits >= 32 ? t_.ip_logins : t_.ipv4_24_logins;
+  if (key.bits >= 128) return t_.ip_logins;
+  return key.bits >= 64 ? t_.ipv6_64_logins : t_.ipv6_48_logins;
+}
+
+core::Reason SourceGuessing::Evaluate(const SourceKey& key, const SourceActivity& source,
+                                      Timestamp now) const {
+  const int extra = t_.successes_per_extra_login > 0
+                        ? static_cast<int>(source.successes.Estimate(now, w_.long_window)) /
+                              t_.successes_per_extra_login
+                        : 0;
+  if (static_cast<int>(source.unknown_logins.Count(now, w_.short_window)) >=
+      t_.unknown_users + extra) {
+    return core::Reason::kUnknownUsers;
+  }
+  if (static_cast<int>(source.failed_logins.Count(now, w_.short_window)) >=
+      LoginThreshold(key) + extra) {
+    const bool exact = key.bits >= key.network.family_bits();
+    return exact ? core::Reason::kIpGuessing : core::Reason::kPrefixGuessing;
+  }
+  return core::Reason::kCount;
+}
+
+}  // namespace coastguard::detect

@@ -1,0 +1,89 @@
+#include "http/dovecot_policy.h"
+
+#include <cstring>
+
+#include "core/text.h"
+
+namespace coastguard::http {
+namespace {
+
+using simdjson::ondemand::json_type;
+
+absl::Status Bad(const char* what) { return core::InvalidInput(what); }
+
+bool ReadBool(simdjson::ondemand::value value, bool* out) {
+  json_type type;
+  if (value.type().get(type) != simdjson::SUCCESS) return false;
+  if (type == json_type::boolean) return value.get_bool().get(*out) == simdjson::SUCCESS;
+  std::string_view text;
+  if (type != json_type::string || value.get_string().get(text) != simdjson::SUCCESS) return false;
+  if (text == "true" || text == "1" || text == "yes") *out = true;
+  else if (text == "false" || text == "0" || text == "no" || text.empty()) *out = false;
+  else return false;
+  return true;
+}
+
+bool ReadString(simdjson::ondemand::value value, std::string_view* out) {
+  json_type type;
+  if (value.type().get(type) != simdjson::SUCCESS) return false;
+  if (type == json_type::null) return true;
+  return value.get_string().get(*out) == simdjson::SUCCESS;
+}
+
+}  // namespace
+
+absl::Status PolicyParser::Parse(std::string_view body, PolicyRequest* out) {
+  *out = PolicyRequest{};
+  if (copy_.size() < body.size()) copy_ = simdjson::padded_string(body.size() * 2 + 64);
+  std::memcpy(copy_.data(), body.data(), body.size());
+  simdjson::padded_string_view input(copy_.data(), body.size(),
+                                     copy_.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::ondemand::document doc;
+  if (parser_.iterate(input).get(doc) != simdjson::SUCCESS) return Bad("body is not JSON");
+  simdjson::ondemand::object object;
+  if (doc.get_object().get(object) != simdjson::SUCCESS) return Bad("body is not a JSON object");
+  for (auto field : object) {
+    std::string_view key;
+    if (field.unescaped_key().get(key) != simdjson::SUCCESS) return Bad("bad key");
+    simdjson::ondemand::value value;
+    if (field.value().get(value) != simdjson::SUCCESS) return Bad("bad value");
+    bool ok = true;
+    if (key == "login") ok = ReadString(value, &out->login);
+    else if (key == "pwhash") ok = ReadString(value, &out->pwhash);
+    else if (key == "remote") ok = ReadString(value, &out->remote);
+    else if (key == "device_id") ok = ReadString(value, &out->device_id);
+    else if (key == "protocol") ok = ReadString(value, &out->protocol);
+    else if (key == "session_id") ok = ReadString(value, &out->session_id);
+    else if (key == "fail_type") ok = ReadString(value, &out->fail_type);
+    else if (key == "tls") ok = ReadBool(value, &out->tls);
+    else if (key == "policy_reject") ok = ReadBool(value, &out->policy_reject);
+    else if (key == "success") ok = out->has_success = ReadBool(value, &out->success);
+    if (!ok) return core::InvalidInput(core::Cat("bad value for '", key, "'"));
+  }
+  if (out->login.empty()) return Bad("missing login");
+  if (out->remote.empty()) return Bad("missing remote");
+  return absl::OkStatus();
+}
+
+std::string PolicyReply(const core::Verdict& verdict, std::string_view reject_message) {
+  std::string out;
+  out.reserve(64 + reject_message.size());
+  switch (verdict.action) {
+    case core::Action::kAllow:
+      out = "{\"status\":0,\"msg\":\"\",\"r_attrs\":{}}";
+      break;
+    case core::Action::kDelay:
+      // Dovecot tarpits in whole seconds; round up so a delay is never lost.
+      out = core::Cat("{\"status\":", (verdict.delay_ms + 999) / 1000,
+                      ",\"msg\":\"\",\"r_attrs\":{}}");
+      break;
+    case core::Action::kReject:
+      out = "{\"status\":-1,\"msg\":";
+      core::AppendJsonString(out, reject_message);
+      out += ",\"r_attrs\":{}}";
+      break;
+  }
+  return out;
+}
+
+}  // namespace coastguard::http

@@ -1,0 +1,158 @@
+#include "http/http_server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+#include "io/event_loop.h"
+
+namespace coastguard::http {
+namespace {
+
+// Per-request state between libmicrohttpd's calls for one request.
+struct RequestState {
+  std::string body;
+  bool too_large = false;
+  core::Timestamp received = 0;
+};
+
+std::string_view Lookup(MHD_Connection* connection, MHD_ValueKind kind, const char* key) {
+  const char* value = MHD_lookup_connection_value(connection, kind, key);
+  return value == nullptr ? std::string_view() : std::string_view(value);
+}
+
+MHD_Result OnRequest(void* self, MHD_Connection* connection, const char* url, const char* method,
+                     const char* version, const char* upload_data, size_t* upload_data_size,
+                     void** state);
+void OnCompleted(void* self, MHD_Connection* connection, void** state,
+                 MHD_RequestTerminationCode reason);
+
+}  // namespace
+
+HttpServer::HttpServer(const HttpSettings& settings, RequestHandler handler)
+    : settings_(settings), handler_(std::move(handler)) {}
+
+HttpServer::~HttpServer() {
+  if (daemon_ != nullptr) MHD_stop_daemon(daemon_);
+}
+
+bool HttpServer::Start(io::EventLoop& loop, std::string* error) {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+  if (settings_.address.find(':') != std::string::npos) {
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(settings_.port);
+    if (inet_pton(AF_INET6, settings_.address.c_str(), &v6->sin6_addr) != 1) {
+      *error = "bad listen address " + settings_.address;
+      return false;
+    }
+    length = sizeof(sockaddr_in6);
+    flags |= MHD_USE_IPv6;
+  } else {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(settings_.port);
+    if (inet_pton(AF_INET, settings_.address.c_str(), &v4->sin_addr) != 1) {
+      *error = "bad listen address " + settings_.address;
+      return false;
+    }
+    length = sizeof(sockaddr_in);
+  }
+  (void)length;
+  daemon_ = MHD_start_daemon(
+      flags, settings_.port, nullptr, nullptr,
+      &OnRequest, this,
+      MHD_OPTION_SOCK_ADDR, &storage,
+      MHD_OPTION_NOTIFY_COMPLETED,
+      &OnCompleted, this,
+      MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(settings_.max_connections),
+      MHD_OPTION_CONNECTION_TIMEOUT, settings_.idle_timeout_s,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(64 * 1024),
+      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+  if (daemon_ == nullptr) {
+    *error = "cannot listen on " + settings_.address + ":" + std::to_string(settings_.port) +
+             ": " + std::strerror(errno);
+    return false;
+  }
+  const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+  bound_port_ = info != nullptr ? info->port : settings_.port;
+  const MHD_DaemonInfo* epoll_info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_EPOLL_FD);
+  if (epoll_info == nullptr ||
+      !loop.Watch(epoll_info->epoll_fd, EPOLLIN, [this](uint32_t) { Poll(); })) {
+    *error = "cannot watch the HTTP server's epoll fd";
+    return false;
+  }
+  // Idle-connection timeouts are driven by MHD_run; a coarse timer is enough for them.
+  loop.Every(core::kSecond, [this] { Poll(); });
+  return true;
+}
+
+void HttpServer::Poll() {
+  // MHD asks to be run again at once (timeout 0) while it still has buffered work.
+  for (int i = 0; i < 16; ++i) {
+    MHD_run(daemon_);
+    MHD_UNSIGNED_LONG_LONG timeout = 1;
+    if (MHD_get_timeout(daemon_, &timeout) != MHD_YES || timeout != 0) break;
+  }
+}
+
+namespace {
+
+MHD_Result OnRequest(void* self, MHD_Connection* connection, const char* url, const char* method,
+                     const char* /*version*/, const char* upload_data, size_t* upload_data_size,
+                     void** state) {
+  auto* server = static_cast<HttpServer*>(self);
+  auto* request_state = static_cast<RequestState*>(*state);
+  if (request_state == nullptr) {
+    // First call: headers only. Answering now would make libmicrohttpd close keep-alive
+    // connections, so wait for the body (or its absence) first.
+    request_state = new RequestState();
+    request_state->received = io::EventLoop::Now();
+    *state = request_state;
+    return MHD_YES;
+  }
+  if (*upload_data_size > 0) {
+    if (request_state->body.size() + *upload_data_size > server->settings().max_body_bytes) {
+      request_state->too_large = true;  // drain the rest without keeping it
+    } else {
+      request_state->body.append(upload_data, *upload_data_size);
+    }
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  Request request;
+  request.method = method;
+  request.path = url;
+  request.body = request_state->body;
+  request.now = request_state->received;
+  request.body_too_large = request_state->too_large;
+  request.header = [connection](const char* key) {
+    return Lookup(connection, MHD_HEADER_KIND, key);
+  };
+  request.query = [connection](const char* key) {
+    return Lookup(connection, MHD_GET_ARGUMENT_KIND, key);
+  };
+  const Response response = server->Dispatch(request);
+  MHD_Response* reply = MHD_create_response_from_buffer(
+      response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);
+  MHD_add_response_header(reply, MHD_HTTP_HEADER_CONTENT_TYPE, response.content_type.c_str());
+  const MHD_Result result = MHD_queue_response(connection, static_cast<unsigned>(response.status), reply);
+  MHD_destroy_response(reply);
+  return result;
+}
+
+void OnCompleted(void* /*self*/, MHD_Connection* /*connection*/, void** state,
+                 MHD_RequestTerminationCode /*reason*/) {
+  delete static_cast<RequestState*>(*state);
+  *state = nullptr;
+}
+
+}  // namespace
+
+}  // namespace coastguard::http

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+
+struct MHD_Daemon;
+struct MHD_Connection;
+
+namespace coastguard::io {
+class EventLoop;
+}
+
+namespace coastguard::http {
+
+// A request as handlers see it: the body is complete, `now` is when it was received.
+struct Request {
+  std::string_view method;
+  std::string_view path;
+  std::string_view body;
+  core::Timestamp now = 0;
+  bool body_too_large = false;
+  // Header and query-argument lookups; empty when absent.
+  std::function<std::string_view(const char*)> header;
+  std::function<std::string_view(const char*)> query;
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+using RequestHandler = std::function<Response(const Request&)>;
+
+struct HttpSettings {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8084;
+  size_t max_body_bytes = 64 * 1024;
+  size_t max_connections = 4096;
+  unsigned idle_timeout_s = 60;
+};
+
+// HTTP/1.1 with keep-alive, by libmicrohttpd in external-epoll mode: MHD's epoll fd is
+// watched by our EventLoop, so every connection is served on the loop's one thread next to the
+// other listeners, and handlers may touch the engine without locks.
+// Handlers are called once per request with the whole body (bounded by max_body_bytes; larger
+// bodies are drained and flagged, never buffered).
+class HttpServer {
+ public:
+  HttpServer(const HttpSettings& settings, RequestHandler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and registers with the loop; false with a message in `error` on failure.
+  bool Start(io::EventLoop& loop, std::string* error);
+  uint16_t port() const { return bound_port_; }
+  // Runs MHD's pending work (called on readiness and on a timer for idle timeouts).
+  void Poll();
+
+  // For the libmicrohttpd callbacks.
+  const HttpSettings& settings() const { return settings_; }
+  Response Dispatch(const Request& request) const { return handler_(request); }
+
+ private:
+  HttpSettings settings_;
+  RequestHandler handler_;
+  MHD_Daemon* daemon_ = nullptr;
+  uint16_t bound_port_ = 0;
+};
+
+}  // namespace coastguard::http

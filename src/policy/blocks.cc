@@ -1,0 +1,114 @@
+#include "policy/blocks.h"
+
+#include <algorithm>
+
+namespace coastguard::policy {
+
+std::string_view BlockKindName(BlockKind kind) {
+  switch (kind) {
+    case BlockKind::kIp: return "ip";
+    case BlockKind::kPrefix: return "prefix";
+    case BlockKind::kLogin: return "login";
+    case BlockKind::kLoginIp: return "login_ip";
+  }
+  return "ip";
+}
+
+std::string_view BlockScopeName(BlockScope scope) {
+  return scope == BlockScope::kAll ? "all" : "unfamiliar";
+}
+
+const Block* BlockList::Find(const BlockKey& key, Timestamp now) const {
+  const auto it = blocks_.find(key);
+  if (it == blocks_.end() || it->second.expires <= now) return nullptr;
+  return &it->second;
+}
+
+const Block& BlockList::Add(const BlockKey& key, std::string subject, core::Reason reason,
+                            BlockScope scope, Duration ttl, Timestamp now) {
+  if (blocks_.size() >= settings_.max_blocks && !blocks_.contains(key)) {
+    Purge(now);
+    if (blocks_.size() >= settings_.max_blocks) {
+      // Still full of live blocks: refuse this one rather than evict an arbitrary live block.
+      ++dropped_;
+      overflow_ = Block{now, now, reason, scope, 0, std::move(subject)};
+      return overflow_;
+    }
+  }
+  auto [it, inserted] = blocks_.try_emplace(key);
+  Block& block = it->second;
+  uint32_t offenses = 1;
+  if (!inserted) {
+    const bool remembered = now < block.expires + settings_.offense_memory;
+    offenses = remembered ? std::min<uint32_t>(block.offenses + (block.expires <= now), 30) : 1;
+  }
+  const Duration escalated = std::min(ttl << std::min<uint32_t>(offenses - 1, 20), settings_.max_ttl);
+  block.created = now;
+  block.expires = std::max(inserted ? 0 : block.expires, now + escalated);
+  block.reason = reason;
+  block.scope = scope;
+  block.offenses = offenses;
+  block.subject = std::move(subject);
+  return block;
+}
+
+void BlockList::Put(const BlockKey& key, const Block& block) { blocks_[key] = block; }
+
+bool BlockList::Remove(const BlockKey& key) { return blocks_.erase(key) > 0; }
+
+void BlockList::Touch(const BlockKey& key, Timestamp now, Duration min_remaining) {
+  const auto it = blocks_.find(key);
+  if (it == blocks_.end() || it->second.expires <= now) return;
+  it->second.expires = std::max(it->second.expires, now + min_remaining);
+}
+
+bool BlockList::RecentOffender(const BlockKey& key, Timestamp now) const {
+  const auto it = blocks_.find(key);
+  return it != blocks_.end() && it->second.expires <= now &&
+         now < it->second.expires + settings_.offense_memory;
+}
+
+size_t BlockList::Purge(Timestamp now) {
+  return absl::erase_if(blocks_, [&](const auto& entry) {
+    return entry.second.expires + settings_.offense_memory <= now;
+  });
+}
+
+size_t BlockList::live(Timestamp now) const {
+  size_t n = 0;
+  for (const auto& [key, block] : blocks_) n += block.expires > now;
+  return n;
+}
+
+size_t BlockList::MemoryBytes() const {
+  return blocks_.capacity() * (sizeof(std::pair<BlockKey, Block>) + 1);
+}
+
+void AllowList::AddNetwork(const core::Cidr& cidr) {
+  if (std::find(networks_.begin(), networks_.end(), cidr) == networks_.end()) {
+    networks_.push_back(cidr);
+  }
+}
+
+bool AllowList::RemoveNetwork(const core::Cidr& cidr) {
+  const auto it = std::find(networks_.begin(), networks_.end(), cidr);
+  if (it == networks_.end()) return false;
+  networks_.erase(it);
+  return true;
+}
+
+void AllowList::AddLogin(uint64_t login, std::string subject) {
+  logins_[login] = std::move(subject);
+}
+
+bool AllowList::RemoveLogin(uint64_t login) { return logins_.erase(login) > 0; }
+
+bool AllowList::Allows(const core::IpAddress& ip, uint64_t login) const {
+  if (logins_.contains(login)) return true;
+  for (const core::Cidr& cidr : networks_) {
+    if (cidr.Contains(ip)) return true;
+  }
+  return false;
+}
+
+}  // namespace coastguard::policy

@@ -1,0 +1,411 @@
+#include "policy/engine.h"
+
+#include <algorithm>
+
+#include "core/digest.h"
+
+namespace coastguard::policy {
+namespace {
+
+using core::Action;
+using core::Reason;
+using core::Verdict;
+using detect::Familiarity;
+using detect::SourceKey;
+
+constexpr size_t kRecentDecisions = 4096;
+
+// Bytes one entry of a BoundedMap costs, counting the index at its worst load factor.
+template <typename K, typename V>
+constexpr size_t EntryBytes() {
+  return sizeof(std::pair<K, V>) + 2 * (sizeof(std::pair<K, uint32_t>) + 1);
+}
+
+// How the memory budget is shared between tables (percent). Familiarity is the most valuable
+// state and the only part that grows with legitimate users rather than with attacks.
+struct Shares {
+  size_t sources = 30, logins = 15, pairs = 15, familiarity = 35, blocks = 5;
+};
+
+size_t Capacity(size_t budget_bytes, size_t percent, size_t entry_bytes) {
+  return std::max<size_t>(1024, budget_bytes / 100 * percent / entry_bytes);
+}
+
+detect::FamiliaritySettings SizedFamiliarity(const EngineConfig& c) {
+  detect::FamiliaritySettings s = c.familiarity;
+  // A login with a home, an office and a phone holds about 8 sources.
+  const size_t per_login =
+      EntryBytes<uint64_t, detect::FamiliarityStore::Record>() +
+      8 * sizeof(detect::FamiliarityStore::Source);
+  s.max_logins = Capacity(c.memory_budget_mb << 20, Shares{}.familiarity, per_login);
+  return s;
+}
+
+BlockSettings SizedBlocks(const EngineConfig& c) {
+  BlockSettings s = c.blocks;
+  s.max_blocks = std::min(
+      s.max_blocks, Capacity(c.memory_budget_mb << 20, Shares{}.blocks,
+                             sizeof(std::pair<BlockKey, Block>) * 2 + 32));
+  return s;
+}
+
+BlockKey SourceBlockKey(const SourceKey& source) {
+  return NetworkBlockKey(core::Cidr{source.network, source.bits});
+}
+
+std::string SourceSubject(const SourceKey& source) {
+  if (source.bits >= source.network.family_bits()) return source.network.ToString();
+  return source.network.ToString() + "/" + std::to_string(source.bits);
+}
+
+}  // namespace
+
+Engine::Engine(const EngineConfig& config, uint64_t hash_seed)
+    : config_(config),
+      seed_(hash_seed),
+      brute_force_(config.brute_force, config.windows),
+      account_guessing_(config.account_guessing, config.windows),
+      source_guessing_(config.source_guessing, config.windows),
+      service_attack_(config.service_attack),
+      familiarity_(SizedFamiliarity(config)),
+      sources_(Capacity(config.memory_budget_mb << 20, Shares{}.sources,
+                        EntryBytes<SourceKey, detect::SourceActivity>())),
+      logins_(Capacity(config.memory_budget_mb << 20, Shares{}.logins,
+                       EntryBytes<uint64_t, detect::LoginActivity>())),
+      pairs_(Capacity(config.memory_budget_mb << 20, Shares{}.pairs,
+                      EntryBytes<uint64_t, detect::PairActivity>())),
+      blocks_(SizedBlocks(config)) {
+  for (const core::Cidr& cidr : config.allow_networks) allows_.AddNetwork(cidr);
+  for (const std::string& login : config.allow_logins) {
+    if (auto canonical = Canonical(login); canonical.ok()) {
+      allows_.AddLogin(LoginDigest(*canonical), *canonical);
+    }
+  }
+  recent_.reserve(kRecentDecisions);
+}
+
+absl::StatusOr<std::string> Engine::Canonical(std::string_view login) const {
+  return core::CanonicalLogin(login, config_.logins);
+}
+
+uint64_t Engine::LoginDigest(std::string_view canonical_login) const {
+  return core::Digest64(canonical_login, seed_);
+}
+
+uint64_t Engine::PairKey(uint64_t login, const core::IpAddress& ip) const {
+  return core::Mix64(login, core::Digest64(ip.bytes().data(), ip.bytes().size(), seed_));
+}
+
+const detect::PairActivity* Engine::FindPair(uint64_t login, const core::IpAddress& ip) const {
+  return pairs_.Find(PairKey(login, ip));
+}
+
+int Engine::SourceLevels(const core::IpAddress& ip, SourceKey out[3]) {
+  if (ip.is_v4()) {
+    out[0] = {ip, 32};
+    out[1] = {ip.Masked(24), 24};
+    return 2;
+  }
+  out[0] = {ip, 128};
+  out[1] = {ip.Masked(64), 64};
+  out[2] = {ip.Masked(48), 48};
+  return 3;
+}
+
+bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
+  auto canonical = Canonical(attempt.login);
+  if (!canonical.ok()) return false;
+  out->login = std::move(*canonical);
+  out->login_digest = LoginDigest(out->login);
+  out->device = attempt.client_id.empty() ? 0 : core::Digest64(attempt.client_id, seed_);
+  if (attempt.pwhash.empty()) {
+    // Without a pwhash a stale device cannot be told from guessing: every failure is distinct.
+    out->pw_tag = static_cast<uint32_t>(++anonymous_pw_tag_ * 0x9e3779b1u);
+  } else {
+    out->pw_tag = static_cast<uint32_t>(core::Digest64(attempt.pwhash, seed_ ^ out->login_digest));
+  }
+  return true;
+}
+
+detect::Familiarity Engine::FamiliarityOf(uint64_t login, const core::IpAddress& ip,
+                                          std::string_view client_id, Timestamp now) const {
+  const uint64_t device = client_id.empty() ? 0 : core::Digest64(client_id, seed_);
+  return familiarity_.Lookup(login, ip, device, now);
+}
+
+bool Engine::Proven(const core::IpAddress& ip, Timestamp now) const {
+  // A source our users log in from successfully, more often than strangers fail there.
+  SourceKey levels[3];
+  const int n = SourceLevels(ip, levels);
+  for (int i = 0; i < std::min(n, 2); ++i) {
+    const detect::SourceActivity* s = sources_.Find(levels[i]);
+    if (s == nullptr) continue;
+    if (s->successful_logins.Count(now, config_.windows.long_window) >= 2 &&
+        s->successes.Estimate(now, config_.windows.long_window) >=
+            s->unfamiliar_failures.Estimate(now, config_.windows.short_window)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Engine::CheckBlocks(const BlockKey& key, Familiarity fam, Reason block_reason, Timestamp now,
+                         Verdict* verdict) {
+  const Block* block = blocks_.Find(key, now);
+  if (block == nullptr) return false;
+  if (block->scope == BlockScope::kUnfamiliar && detect::IsFamiliar(fam)) return false;
+  verdict->action = Action::kReject;
+  verdict->reasons.Add(block_reason);
+  verdict->reasons.Add(block->reason);
+  // Someone still knocking on a blocked key: keep it blocked at least one more base period.
+  blocks_.Touch(key, now, std::min<core::Duration>(block->expires - block->created, core::kHour));
+  return true;
+}
+
+Verdict Engine::Check(const core::AuthAttempt& attempt) {
+  ++stats_.checks;
+  const Timestamp now = attempt.ts;
+  Prepared p;
+  if (!Prepare(attempt, &p)) {
+    ++stats_.bad_input;
+    Verdict v;
+    v.reasons.Add(Reason::kBadInput);
+    return Finish(attempt, 0, v);
+  }
+  Verdict v;
+  if (allows_.Allows(attempt.ip, p.login_digest)) {
+    v.reasons.Add(Reason::kAllowlisted);
+    return Finish(attempt, p.login_digest, v);
+  }
+  const Familiarity fam = familiarity_.Lookup(p.login_digest, attempt.ip, p.device, now);
+
+  bool blocked = CheckBlocks(
+      LoginIpBlockKey(p.login_digest, attempt.ip),
+      fam, Reason::kBlockedLoginIp, now, &v);
+  blocked |= CheckBlocks(LoginBlockKey(p.login_digest), fam,
+                         Reason::kBlockedLogin, now, &v);
+  SourceKey levels[3];
+  const int n = SourceLevels(attempt.ip, levels);
+  for (int i = 0; i < n; ++i) {
+    blocked |= CheckBlocks(SourceBlockKey(levels[i]), fam,
+                           i == 0 ? Reason::kBlockedIp : Reason::kBlockedPrefix, now, &v);
+  }
+  if (blocked) return Finish(attempt, p.login_digest, v);
+
+  if (fam == Familiarity::kNone && service_attack_.UnderAttack(now) && !Proven(attempt.ip, now)) {
+    v.action = Action::kReject;
+    v.reasons.Add(Reason::kServiceUnderAttack);
+    v.reasons.Add(Reason::kUnfamiliarSource);
+    return Finish(attempt, p.login_digest, v);
+  }
+
+  if (const detect::PairActivity* pair = pairs_.Find(PairKey(p.login_digest, attempt.ip))) {
+    if (const uint32_t delay = brute_force_.DelayMs(*pair, now); delay > 0) {
+      v.action = Action::kDelay;
+      v.delay_ms = delay;
+      v.reasons.Add(Reason::kBruteForce);
+    }
+  }
+  return Finish(attempt, p.login_digest, v);
+}
+
+Verdict Engine::Finish(const core::AuthAttempt& attempt, uint64_t login, Verdict v) {
+  ++stats_.actions[static_cast<size_t>(v.action)];
+  v.reasons.ForEach([&](Reason r) { ++stats_.reasons[static_cast<size_t>(r)]; });
+  Remember(attempt, login, v);
+  return v;
+}
+
+void Engine::Remember(const core::AuthAttempt& attempt, uint64_t login, const Verdict& v) {
+  RecentDecision d{attempt.ts, attempt.ip, login, v};
+  if (recent_.size() < kRecentDecisions) {
+    recent_.push_back(d);
+  } else {
+    recent_[recent_next_] = d;
+  }
+  recent_next_ = (recent_next_ + 1) % kRecentDecisions;
+}
+
+void Engine::AddBlock(const BlockKey& key, std::string subject, Reason reason, BlockScope scope,
+                      core::Duration ttl, Timestamp now) {
+  const Block& block = blocks_.Add(key, std::move(subject), reason, scope, ttl, now);
+  ++stats_.blocks_created;
+  if (sink_ != nullptr && block.offenses > 0) sink_->BlockSet(key, block);
+}
+
+void Engine::Report(const core::AuthAttempt& attempt, core::Outcome outcome) {
+  ++stats_.reports;
+  Prepared p;
+  if (!Prepare(attempt, &p)) {
+    ++stats_.bad_input;
+    return;
+  }
+  const Timestamp now = attempt.ts;
+  const Familiarity fam = familiarity_.Lookup(p.login_digest, attempt.ip, p.device, now);
+  if (outcome != core::Outcome::kSuccess) {
+    OnFailure(attempt, p, fam, outcome == core::Outcome::kUnknownUser);
+    return;
+  }
+  std::vector<detect::FamiliarityStore::Change> changes;
+  familiarity_.Learn(p.login_digest, attempt.ip, p.device, now, sink_ ? &changes : nullptr);
+  for (const auto& change : changes) sink_->FamiliarityLearned(change.login, change.source);
+
+  SourceKey levels[3];
+  const int n = SourceLevels(attempt.ip, levels);
+  const auto login_tag = static_cast<uint32_t>(p.login_digest);
+  for (int i = 0; i < n; ++i) {
+    detect::SourceActivity& s = sources_.FindOrInsert(levels[i], now);
+    s.last_seen_s = core::ToSeconds(now);
+    s.successes.Add(now, config_.windows.long_window);
+    s.successful_logins.Insert(login_tag, now, config_.windows.long_window);
+  }
+  // The owner got in from here: forgive the typos that preceded it (OWASP: reset on success).
+  pairs_.Erase(PairKey(p.login_digest, attempt.ip));
+}
+
+void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, Familiarity fam,
+                       bool unknown_user) {
+  const Timestamp now = attempt.ts;
+  const bool unfamiliar = !detect::IsFamiliar(fam);
+  const auto login_tag = static_cast<uint32_t>(p.login_digest);
+  const core::Duration short_window = config_.windows.short_window;
+
+  SourceKey levels[3];
+  const int n = SourceLevels(attempt.ip, levels);
+  uint32_t prefix_tag = 0;
+  for (int i = 0; i < n; ++i) {
+    detect::SourceActivity& s = sources_.FindOrInsert(levels[i], now);
+    s.last_seen_s = core::ToSeconds(now);
+    if (unknown_user) s.unknown_logins.Insert(login_tag, now, short_window);
+    if (!unfamiliar) continue;
+    s.unfamiliar_failures.Add(now, short_window);
+    s.failed_logins.Insert(login_tag, now, short_window);
+    if (i == 1) {
+      prefix_tag = static_cast<uint32_t>(
+          core::Digest64(levels[i].network.bytes().data(), 16, seed_));
+    }
+    const BlockKey key = SourceBlockKey(levels[i]);
+    if (blocks_.Find(key, now) != nullptr) continue;
+    const Reason reason = source_guessing_.Evaluate(levels[i], s, now);
+    if (reason != Reason::kCount) {
+      AddBlock(key, SourceSubject(levels[i]), reason, BlockScope::kUnfamiliar,
+               source_guessing_.block_ttl(), now);
+    } else if (blocks_.RecentOffender(key, now)) {
+      // Blocked before and failing again as soon as the block ran out: no fresh allowance.
+      AddBlock(key, SourceSubject(levels[i]), Reason::kIpGuessing, BlockScope::kUnfamiliar,
+               source_guessing_.block_ttl(), now);
+    }
+  }
+
+  if (unknown_user) {
+    if (unfamiliar) service_attack_.OnUnfamiliarFailure(true, now);
+    return;  // nothing to protect: the account does not exist
+  }
+
+  detect::PairActivity& pair = pairs_.FindOrInsert(PairKey(p.login_digest, attempt.ip), now);
+  pair.last_seen_s = core::ToSeconds(now);
+  pair.failures.Add(now, short_window);
+  const bool new_password = pair.wrong_pwhashes.Insert(p.pw_tag, now, short_window);
+  const BlockKey pair_key = LoginIpBlockKey(p.login_digest, attempt.ip);
+  if (blocks_.Find(pair_key, now) == nullptr &&
+      (brute_force_.ShouldBlock(pair, now) ||
+       (new_password && blocks_.RecentOffender(pair_key, now)))) {
+    AddBlock(pair_key, p.login + " from " + attempt.ip.ToString(), Reason::kBruteForce,
+             BlockScope::kAll, brute_force_.block_ttl(), now);
+  }
+
+  if (!unfamiliar) return;
+  service_attack_.OnUnfamiliarFailure(false, now);
+  detect::LoginActivity& login = logins_.FindOrInsert(p.login_digest, now);
+  login.last_seen_s = core::ToSeconds(now);
+  login.failures.Add(now, short_window);
+  login.wrong_pwhashes.Insert(p.pw_tag, now, short_window);
+  login.failing_sources.Insert(prefix_tag, now, short_window);
+  const BlockKey login_key = LoginBlockKey(p.login_digest);
+  if (blocks_.Find(login_key, now) == nullptr && account_guessing_.ShouldBlock(login, now)) {
+    AddBlock(login_key, p.login, Reason::kAccountUnderAttack, BlockScope::kUnfamiliar,
+             account_guessing_.block_ttl(), now);
+  }
+}
+
+void Engine::OperatorBlock(const BlockKey& key, std::string subject, core::Duration ttl,
+                           Timestamp now) {
+  const Block block{now, now + ttl, Reason::kManual, BlockScope::kAll, 1, std::move(subject)};
+  blocks_.Put(key, block);
+  if (sink_ != nullptr) sink_->BlockSet(key, block);
+}
+
+bool Engine::Unblock(const BlockKey& key) {
+  const bool removed = blocks_.Remove(key);
+  if (removed && sink_ != nullptr) sink_->BlockRemoved(key);
+  return removed;
+}
+
+void Engine::Reset(const core::IpAddress* ip, std::string_view login) {
+  uint64_t login_digest = 0;
+  if (!login.empty()) {
+    if (auto canonical = Canonical(login); canonical.ok()) login_digest = LoginDigest(*canonical);
+  }
+  if (ip != nullptr) {
+    SourceKey levels[3];
+    const int n = SourceLevels(*ip, levels);
+    sources_.Erase(levels[0]);
+    for (int i = 0; i < n; ++i) Unblock(SourceBlockKey(levels[i]));
+    if (login_digest != 0) {
+      pairs_.Erase(PairKey(login_digest, *ip));
+      Unblock(LoginIpBlockKey(login_digest, *ip));
+    }
+  }
+  if (login_digest != 0) {
+    logins_.Erase(login_digest);
+    Unblock(LoginBlockKey(login_digest));
+  }
+}
+
+void Engine::AllowNetwork(const core::Cidr& cidr, bool add) {
+  if (add) {
+    allows_.AddNetwork(cidr);
+  } else if (!allows_.RemoveNetwork(cidr)) {
+    return;
+  }
+  if (sink_ != nullptr) sink_->AllowNetwork(cidr, add);
+}
+
+bool Engine::AllowLogin(std::string_view login, bool add) {
+  auto canonical = Canonical(login);
+  if (!canonical.ok()) return false;
+  const uint64_t digest = LoginDigest(*canonical);
+  if (add) {
+    allows_.AddLogin(digest, *canonical);
+  } else if (!allows_.RemoveLogin(digest)) {
+    return true;
+  }
+  if (sink_ != nullptr) sink_->AllowLogin(digest, *canonical, add);
+  return true;
+}
+
+void Engine::RestoreFamiliarity(uint64_t login, const detect::FamiliarityStore::Source& source) {
+  familiarity_.Restore(login, source);
+}
+
+void Engine::RestoreBlock(const BlockKey& key, const Block& block) { blocks_.Put(key, block); }
+
+Engine::TableSizes Engine::sizes() const {
+  TableSizes t{};
+  t.sources = sources_.size();
+  t.logins = logins_.size();
+  t.pairs = pairs_.size();
+  t.familiarity_logins = familiarity_.logins();
+  t.familiarity_entries = familiarity_.entries();
+  t.blocks = blocks_.size();
+  t.source_evictions = sources_.evictions();
+  t.login_evictions = logins_.evictions();
+  t.pair_evictions = pairs_.evictions();
+  t.familiarity_evictions = familiarity_.evictions();
+  t.blocks_dropped = blocks_.dropped();
+  t.memory_bytes = sources_.MemoryBytes() + logins_.MemoryBytes() + pairs_.MemoryBytes() +
+                   familiarity_.MemoryBytes() + blocks_.MemoryBytes();
+  return t;
+}
+
+}  // namespace coastguard::policy

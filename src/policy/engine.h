@@ -1,0 +1,147 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/auth_event.h"
+#include "core/verdict.h"
+#include "counters/bounded_map.h"
+#include "detect/account_guessing.h"
+#include "detect/activity.h"
+#include "detect/brute_force.h"
+#include "detect/familiarity.h"
+#include "detect/service_attack.h"
+#include "detect/source_guessing.h"
+#include "policy/blocks.h"
+#include "policy/config.h"
+#include "policy/state_sink.h"
+
+namespace coastguard::policy {
+
+using core::Timestamp;
+
+struct EngineStats {
+  uint64_t checks = 0;
+  uint64_t reports = 0;
+  uint64_t bad_input = 0;
+  std::array<uint64_t, 3> actions{};  // by core::Action
+  std::array<uint64_t, static_cast<size_t>(core::Reason::kCount)> reasons{};
+  uint64_t blocks_created = 0;
+};
+
+// One decided attempt, kept in a ring for the explain API.
+struct RecentDecision {
+  Timestamp ts = 0;
+  core::IpAddress ip;
+  uint64_t login = 0;
+  core::Verdict verdict;
+};
+
+// The decision engine: owns every counter, the familiarity store, blocks and allow lists, and
+// turns (state, attempt, attempt time) into a verdict. No clock, no I/O, no threads: the caller
+// supplies the time in each attempt, and the only side channel is the optional StateSink.
+// Single-threaded: the server calls it from its one event loop, replay from its one thread.
+class Engine {
+ public:
+  // `hash_seed` keys every digest: the live server keeps a secret one in its data directory,
+  // replay uses a fixed one so that decisions are reproducible.
+  Engine(const EngineConfig& config, uint64_t hash_seed);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Before the password check (Dovecot's "allow" command).
+  core::Verdict Check(const core::AuthAttempt& attempt);
+  // After the password check of an attempt that was not rejected (Dovecot's "report").
+  void Report(const core::AuthAttempt& attempt, core::Outcome outcome);
+
+  // Operator actions. Logins are canonicalised as in Check. Return false on bad input.
+  // An operator's block: applies to everyone, exact TTL, reason "manual".
+  void OperatorBlock(const BlockKey& key, std::string subject, core::Duration ttl, Timestamp now);
+  bool Unblock(const BlockKey& key);
+  // Clears counters and blocks for an IP and/or a login (weakforced "reset").
+  void Reset(const core::IpAddress* ip, std::string_view login);
+  void AllowNetwork(const core::Cidr& cidr, bool add);
+  bool AllowLogin(std::string_view login, bool add);
+
+  // Restores persisted state at startup (no sink calls).
+  void RestoreFamiliarity(uint64_t login, const detect::FamiliarityStore::Source& source);
+  void RestoreBlock(const BlockKey& key, const Block& block);
+  void RestoreAllowNetwork(const core::Cidr& cidr) { allows_.AddNetwork(cidr); }
+  void RestoreAllowLogin(uint64_t login, std::string subject) {
+    allows_.AddLogin(login, std::move(subject));
+  }
+
+  void set_sink(StateSink* sink) { sink_ = sink; }
+  // Drops expired blocks; call about once a second.
+  void Maintain(Timestamp now) { blocks_.Purge(now); }
+
+  // Read access for explain, metrics and tests.
+  uint64_t LoginDigest(std::string_view canonical_login) const;
+  absl::StatusOr<std::string> Canonical(std::string_view login) const;
+  const EngineConfig& config() const { return config_; }
+  const EngineStats& stats() const { return stats_; }
+  const BlockList& blocks() const { return blocks_; }
+  const AllowList& allows() const { return allows_; }
+  const detect::FamiliarityStore& familiarity() const { return familiarity_; }
+  const detect::ServiceAttack& service_attack() const { return service_attack_; }
+  const detect::SourceActivity* FindSource(const detect::SourceKey& key) const {
+    return sources_.Find(key);
+  }
+  const detect::LoginActivity* FindLogin(uint64_t login) const { return logins_.Find(login); }
+  const detect::PairActivity* FindPair(uint64_t login, const core::IpAddress& ip) const;
+  detect::Familiarity FamiliarityOf(uint64_t login, const core::IpAddress& ip,
+                                    std::string_view client_id, Timestamp now) const;
+  bool Proven(const core::IpAddress& ip, Timestamp now) const;
+  const std::vector<RecentDecision>& recent() const { return recent_; }
+
+  struct TableSizes {
+    size_t sources, logins, pairs, familiarity_logins, familiarity_entries, blocks;
+    uint64_t source_evictions, login_evictions, pair_evictions, familiarity_evictions;
+    uint64_t blocks_dropped;
+    size_t memory_bytes;
+  };
+  TableSizes sizes() const;
+
+  // The source levels an address is counted at: the IP itself, then its prefixes.
+  static int SourceLevels(const core::IpAddress& ip, detect::SourceKey out[3]);
+
+ private:
+  struct Prepared {
+    std::string login;
+    uint64_t login_digest = 0;
+    uint64_t device = 0;
+    uint32_t pw_tag = 0;
+  };
+  bool Prepare(const core::AuthAttempt& attempt, Prepared* out);
+  uint64_t PairKey(uint64_t login, const core::IpAddress& ip) const;
+  bool CheckBlocks(const BlockKey& key, detect::Familiarity fam, core::Reason block_reason,
+                   Timestamp now, core::Verdict* verdict);
+  void AddBlock(const BlockKey& key, std::string subject, core::Reason reason, BlockScope scope,
+                core::Duration ttl, Timestamp now);
+  void OnFailure(const core::AuthAttempt& attempt, const Prepared& p, detect::Familiarity fam,
+                 bool unknown_user);
+  void Remember(const core::AuthAttempt& attempt, uint64_t login, const core::Verdict& v);
+  core::Verdict Finish(const core::AuthAttempt& attempt, uint64_t login, core::Verdict v);
+
+  EngineConfig config_;
+  uint64_t seed_;
+  uint64_t anonymous_pw_tag_ = 0;
+  detect::BruteForce brute_force_;
+  detect::AccountGuessing account_guessing_;
+  detect::SourceGuessing source_guessing_;
+  detect::ServiceAttack service_attack_;
+  detect::FamiliarityStore familiarity_;
+  counters::BoundedMap<detect::SourceKey, detect::SourceActivity> sources_;
+  counters::BoundedMap<uint64_t, detect::LoginActivity> logins_;
+  counters::BoundedMap<uint64_t, detect::PairActivity> pairs_;
+  BlockList blocks_;
+  AllowList allows_;
+  StateSink* sink_ = nullptr;
+  EngineStats stats_;
+  std::vector<RecentDecision> recent_;
+  size_t recent_next_ = 0;
+};
+
+}  // namespace coastguard::policy

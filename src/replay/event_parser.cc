@@ -1,0 +1,101 @@
+#include "replay/event_parser.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "core/text.h"
+
+namespace coastguard::replay {
+namespace {
+
+using simdjson::ondemand::json_type;
+
+absl::Status Bad(std::string_view what) { return core::InvalidInput(std::string(what)); }
+
+// Reads a string field; null counts as absent.
+bool ReadString(simdjson::ondemand::value value, std::string_view* out) {
+  json_type type;
+  if (value.type().get(type) != simdjson::SUCCESS) return false;
+  if (type == json_type::null) return true;
+  return value.get_string().get(*out) == simdjson::SUCCESS;
+}
+
+// Largest accepted timestamp: year 5138. Keeps every later conversion in range.
+constexpr double kMaxTimestamp = 1e11;
+
+}  // namespace
+
+absl::Status EventParser::Parse(std::string_view line, bool padded, bool require_outcome,
+                                Event* out) {
+  *out = Event{};
+  simdjson::padded_string_view input;
+  if (padded) {
+    input = simdjson::padded_string_view(line.data(), line.size(),
+                                         line.size() + simdjson::SIMDJSON_PADDING);
+  } else {
+    if (copy_.size() < line.size()) copy_ = simdjson::padded_string(line.size() * 2);
+    std::memcpy(copy_.data(), line.data(), line.size());
+    input = simdjson::padded_string_view(copy_.data(), line.size(),
+                                         copy_.size() + simdjson::SIMDJSON_PADDING);
+  }
+  simdjson::ondemand::document doc;
+  if (parser_.iterate(input).get(doc) != simdjson::SUCCESS) return Bad("not JSON");
+  simdjson::ondemand::object object;
+  if (doc.get_object().get(object) != simdjson::SUCCESS) return Bad("not a JSON object");
+
+  bool has_ts = false, has_kind = false, has_ip = false, has_protocol = false;
+  std::string_view text;
+  for (auto field : object) {
+    std::string_view key;
+    if (field.unescaped_key().get(key) != simdjson::SUCCESS) return Bad("bad key");
+    simdjson::ondemand::value value;
+    if (field.value().get(value) != simdjson::SUCCESS) return Bad("bad value");
+    if (key == "ts") {
+      double ts;
+      if (value.get_double().get(ts) != simdjson::SUCCESS) return Bad("ts is not a number");
+      if (!std::isfinite(ts) || ts < 0 || ts > kMaxTimestamp) return Bad("ts out of range");
+      out->attempt.ts = static_cast<core::Timestamp>(std::llround(ts * core::kSecond));
+      has_ts = true;
+    } else if (key == "kind") {
+      if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("kind is not a string");
+      if (text != "auth") return Bad("unsupported kind");
+      has_kind = true;
+    } else if (key == "protocol") {
+      if (!ReadString(value, &text)) return Bad("protocol is not a string");
+      out->attempt.protocol = core::ParseProtocol(text);
+      has_protocol = !text.empty();
+    } else if (key == "ip") {
+      if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("ip is not a string");
+      const auto ip = core::IpAddress::Parse(text);
+      if (!ip) return Bad("ip is not an IP address");
+      out->attempt.ip = *ip;
+      has_ip = true;
+    } else if (key == "login") {
+      if (value.get_string().get(out->attempt.login) != simdjson::SUCCESS) {
+        return Bad("login is not a string");
+      }
+    } else if (key == "pwhash") {
+      if (!ReadString(value, &out->attempt.pwhash)) return Bad("pwhash is not a string");
+    } else if (key == "client_id") {
+      if (!ReadString(value, &out->attempt.client_id)) return Bad("client_id is not a string");
+    } else if (key == "outcome") {
+      if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("outcome is not a string");
+      const auto outcome = core::ParseOutcome(text);
+      if (!outcome) return Bad("outcome must be success, bad_password or unknown_user");
+      out->outcome = *outcome;
+      out->has_outcome = true;
+    } else if (key == "label") {
+      if (!ReadString(value, &out->label)) return Bad("label is not a string");
+    }
+    // Unknown fields are ignored by contract.
+  }
+  if (!has_ts) return Bad("missing ts");
+  if (!has_kind) return Bad("missing kind");
+  if (!has_protocol) return Bad("missing protocol");
+  if (!has_ip) return Bad("missing ip");
+  if (out->attempt.login.empty()) return Bad("missing login");
+  if (require_outcome && !out->has_outcome) return Bad("missing outcome");
+  return absl::OkStatus();
+}
+
+}  // namespace coastguard::replay

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_set.h"
+#include "policy/engine.h"
+#include "replay/event_parser.h"
+
+namespace coastguard::replay {
+
+// What happened to one label's events ("legit", or the name of an attack).
+struct LabelSummary {
+  uint64_t attempts = 0;
+  uint64_t allowed = 0;
+  uint64_t delayed = 0;
+  uint64_t rejected = 0;
+  // Legit: right-password attempts, and those rejected or delayed (friction), overall and
+  // counted from the first attack event on.
+  uint64_t right_password = 0;
+  uint64_t right_password_hurt = 0;
+  uint64_t right_password_since_attack = 0;
+  uint64_t right_password_hurt_since_attack = 0;
+  // Attacks: accounts the attacker had the right password for, and those it got into.
+  absl::flat_hash_set<std::string> would_be_compromised;
+  absl::flat_hash_set<std::string> compromised;
+};
+
+struct Summary {
+  uint64_t lines = 0;
+  uint64_t bad_lines = 0;
+  core::Timestamp first_attack = -1;
+  std::map<std::string, LabelSummary> labels;  // ordered: output is deterministic
+};
+
+// Runs replay lines through an engine with the live server's semantics: check, then (unless
+// rejected) report the line's outcome, as Dovecot reports after the password check.
+class Replayer {
+ public:
+  explicit Replayer(policy::Engine& engine) : engine_(engine) {}
+
+  // Decides one line and appends its decision line (with '\n') to `out`. `padded`: see
+  // EventParser::Parse. A bad line gets verdict allow / reason bad_input and a message in
+  // `error` (empty otherwise).
+  void Process(std::string_view line, bool padded, std::string& out, std::string* error);
+
+  const Summary& summary() const { return summary_; }
+
+ private:
+  policy::Engine& engine_;
+  EventParser parser_;
+  Summary summary_;
+  std::string label_;
+};
+
+// Human-readable summary table, and the same as JSON.
+std::string FormatSummary(const Summary& summary);
+std::string SummaryJson(const Summary& summary);
+
+}  // namespace coastguard::replay

@@ -1,0 +1,71 @@
+// coastguard: one binary, subcommands. Wiring only; behaviour lives in the modules.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "policy/config.h"
+#include "server/replay_command.h"
+#include "server/serve.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: coastguard <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve     run the policy server (Dovecot auth policy, native API)\n"
+    "  replay    decide a file of events offline, as the server would\n"
+    "  config    print the embedded default config, or check a config file\n"
+    "  version   print the version\n"
+    "\n"
+    "Run 'coastguard <command> --help' for a command's options.\n";
+
+constexpr char kConfigUsage[] =
+    "usage: coastguard config --defaults | --check FILE\n"
+    "\n"
+    "  --defaults    print the embedded defaults as TOML (what serve runs on with no file)\n"
+    "  --check FILE  parse FILE and report the first error with its line, or 'ok'\n";
+
+int ConfigCommand(int argc, char** argv) {
+  if (argc == 2 && std::strcmp(argv[1], "--defaults") == 0) {
+    std::fputs(coastguard::policy::DefaultConfigToml().c_str(), stdout);
+    return 0;
+  }
+  if (argc == 3 && std::strcmp(argv[1], "--check") == 0) {
+    const auto config = coastguard::policy::LoadConfigFile(argv[2]);
+    if (!config.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(config.status().message()).c_str());
+      return 1;
+    }
+    std::puts("ok");
+    return 0;
+  }
+  std::fputs(kConfigUsage, argc == 2 && std::strcmp(argv[1], "--help") == 0 ? stdout : stderr);
+  return argc == 2 && std::strcmp(argv[1], "--help") == 0 ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "serve") return coastguard::server::ServeCommand(argc - 1, argv + 1);
+    if (command == "replay") return coastguard::server::ReplayCommand(argc - 1, argv + 1);
+    if (command == "config") return ConfigCommand(argc - 1, argv + 1);
+    if (command == "version" || command == "--version") {
+      std::printf("coastguard %s\n", COASTGUARD_VERSION);
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    // Startup only: the request path never throws.
+    std::fprintf(stderr, "coastguard %s: fatal: %s\n", command.c_str(), e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "coastguard: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,157 @@
+#include "server/replay_command.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <simdjson.h>
+
+#include "policy/config.h"
+#include "policy/engine.h"
+#include "replay/replayer.h"
+#include "server/args.h"
+
+namespace coastguard::server {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: coastguard replay EVENTS.jsonl [--config FILE] [--decisions OUT.jsonl]\n"
+    "                         [--summary-json FILE]\n"
+    "\n"
+    "Decides every event of EVENTS.jsonl (one JSON object per line, docs/replay.md) as the\n"
+    "live server would, with time taken from each event's ts. Writes one decision line per\n"
+    "event to --decisions (default: standard output) and a summary by label to standard\n"
+    "error. Same input and config give byte-identical decisions. Use - to read stdin.\n";
+
+// Replay's fixed digest seed: decisions must not depend on the process.
+constexpr uint64_t kReplaySeed = 0x636f617374677264ULL;  // "coastgrd"
+constexpr size_t kChunk = 16 << 20;
+constexpr size_t kMaxReportedErrors = 100;
+
+}  // namespace
+
+int ReplayCommand(int argc, char** argv) {
+  Args args(argc, argv);
+  if (args.Flag("--help") || args.Flag("-h")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  const std::string config_path = args.Value("--config");
+  const std::string decisions_path = args.Value("--decisions");
+  const std::string summary_path = args.Value("--summary-json");
+  const std::vector<std::string>& positional = args.positional();
+  if (!args.error().empty() || positional.size() != 1) {
+    std::fprintf(stderr, "%s%s", args.error().empty() ? "" : (args.error() + "\n").c_str(),
+                 kUsage);
+    return 2;
+  }
+  const std::string events_path = positional[0];
+
+  policy::Config config;
+  if (!config_path.empty()) {
+    auto loaded = policy::LoadConfigFile(config_path);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "coastguard replay: %s\n", std::string(loaded.status().message()).c_str());
+      return 2;
+    }
+    config = *loaded;
+  }
+
+  std::FILE* in = events_path == "-" ? stdin : std::fopen(events_path.c_str(), "rb");
+  if (in == nullptr) {
+    std::fprintf(stderr, "coastguard replay: %s: %s\n", events_path.c_str(), std::strerror(errno));
+    return 2;
+  }
+  std::FILE* out = stdout;
+  if (!decisions_path.empty()) {
+    out = std::fopen(decisions_path.c_str(), "wb");
+    if (out == nullptr) {
+      std::fprintf(stderr, "coastguard replay: %s: %s\n", decisions_path.c_str(),
+                   std::strerror(errno));
+      return 2;
+    }
+  }
+
+  policy::Engine engine(config.engine, kReplaySeed);
+  replay::Replayer replayer(engine);
+  // Lines are decided in place inside a padded chunk buffer: no copy per line.
+  std::unique_ptr<char[]> buffer(new char[kChunk + simdjson::SIMDJSON_PADDING]);
+  size_t filled = 0;
+  size_t line_no = 0;
+  size_t errors = 0;
+  std::string decisions;
+  std::string error;
+  auto decide = [&](std::string_view line) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    replayer.Process(line, /*padded=*/true, decisions, &error);
+    if (!error.empty() && ++errors <= kMaxReportedErrors) {
+      std::fprintf(stderr, "%s:%zu: bad input: %s\n", events_path.c_str(), line_no, error.c_str());
+    }
+    if (decisions.size() > (1 << 20)) {
+      std::fwrite(decisions.data(), 1, decisions.size(), out);
+      decisions.clear();
+    }
+  };
+  bool eof = false;
+  bool skipping = false;  // inside a line longer than the buffer, already reported
+  while (!eof) {
+    const size_t got = std::fread(buffer.get() + filled, 1, kChunk - filled, in);
+    filled += got;
+    eof = got == 0;
+    size_t start = 0;
+    while (true) {
+      const void* nl = std::memchr(buffer.get() + start, '\n', filled - start);
+      if (nl == nullptr) break;
+      const size_t end = static_cast<const char*>(nl) - buffer.get();
+      if (!skipping) decide(std::string_view(buffer.get() + start, end - start));
+      skipping = false;
+      start = end + 1;
+    }
+    if (eof && start < filled && !skipping) {
+      decide(std::string_view(buffer.get() + start, filled - start));
+      start = filled;
+    } else if (start == 0 && filled == kChunk) {
+      // One line longer than the whole buffer: it gets its bad_input decision now, and the
+      // rest of it is skipped up to its newline so that later lines stay aligned.
+      if (!skipping) {
+        ++line_no;
+        replayer.Process("", /*padded=*/false, decisions, nullptr);
+        if (++errors <= kMaxReportedErrors) {
+          std::fprintf(stderr, "%s:%zu: bad input: line longer than 16 MiB\n",
+                       events_path.c_str(), line_no);
+        }
+      }
+      skipping = true;
+      filled = 0;
+      continue;
+    }
+    std::memmove(buffer.get(), buffer.get() + start, filled - start);
+    filled -= start;
+  }
+  if (errors > kMaxReportedErrors) {
+    std::fprintf(stderr, "%s: %zu bad lines in all\n", events_path.c_str(), errors);
+  }
+  std::fwrite(decisions.data(), 1, decisions.size(), out);
+  if (in != stdin) std::fclose(in);
+  if (out != stdout && std::fclose(out) != 0) {
+    std::fprintf(stderr, "coastguard replay: %s: write failed\n", decisions_path.c_str());
+    return 1;
+  }
+  std::fflush(stdout);
+  std::fputs(replay::FormatSummary(replayer.summary()).c_str(), stderr);
+  if (!summary_path.empty()) {
+    std::ofstream summary(summary_path);
+    summary << replay::SummaryJson(replayer.summary()) << "\n";
+    if (!summary) {
+      std::fprintf(stderr, "coastguard replay: %s: write failed\n", summary_path.c_str());
+      return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace coastguard::server

@@ -1,0 +1,206 @@
+#include "server/serve.h"
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "http/api.h"
+#include "http/http_server.h"
+#include "http/metrics.h"
+#include "io/event_loop.h"
+#include "policy/config.h"
+#include "policy/engine.h"
+#include "server/args.h"
+#include "store/state_store.h"
+
+namespace coastguard::server {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: coastguard serve [--config FILE] [--listen HOST:PORT] [--data-dir DIR]\n"
+    "\n"
+    "Runs the policy server: Dovecot auth policy and weakforced-compatible commands at\n"
+    "/?command=X and /command/X, the native API under /v1, /healthz and /metrics.\n"
+    "Without --config it runs on the embedded defaults ('coastguard config --defaults').\n"
+    "Binds 127.0.0.1:8084 by default. Admin calls need the token from the config or from\n"
+    "<data_dir>/admin_token (generated at first start).\n";
+
+io::EventLoop* g_loop = nullptr;
+
+void OnSignal(int) {
+  if (g_loop != nullptr) g_loop->Stop();
+}
+
+bool ParseListen(const std::string& text, std::string* host, uint16_t* port) {
+  std::string h;
+  std::string p;
+  if (!text.empty() && text[0] == '[') {
+    const size_t close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return false;
+    }
+    h = text.substr(1, close - 1);
+    p = text.substr(close + 2);
+  } else {
+    const size_t colon = text.rfind(':');
+    if (colon == std::string::npos) return false;
+    h = text.substr(0, colon);
+    p = text.substr(colon + 1);
+  }
+  if (h.empty() || p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != p.npos) {
+    return false;
+  }
+  const int number = std::stoi(p);
+  if (number > 65535) return false;
+  *host = h;
+  *port = static_cast<uint16_t>(number);
+  return true;
+}
+
+// Forwards state changes to the store and logs each block, so that the operator's log shows
+// every decision that shuts someone out for a while (one line per block, not per request).
+class LoggingSink : public policy::StateSink {
+ public:
+  explicit LoggingSink(store::StateStore& store) : store_(store) {}
+  void FamiliarityLearned(uint64_t login, const detect::FamiliarityStore::Source& s) override {
+    store_.FamiliarityLearned(login, s);
+  }
+  void BlockSet(const policy::BlockKey& key, const policy::Block& block) override {
+    std::fprintf(stderr, "coastguard: block %s %s reason=%s scope=%s ttl=%llds offenses=%u\n",
+                 std::string(policy::BlockKindName(key.kind)).c_str(), block.subject.c_str(),
+                 std::string(core::ReasonName(block.reason)).c_str(),
+                 std::string(policy::BlockScopeName(block.scope)).c_str(),
+                 static_cast<long long>((block.expires - block.created) / core::kSecond),
+                 block.offenses);
+    store_.BlockSet(key, block);
+  }
+  void BlockRemoved(const policy::BlockKey& key) override {
+    std::fprintf(stderr, "coastguard: unblock %s\n",
+                 std::string(policy::BlockKindName(key.kind)).c_str());
+    store_.BlockRemoved(key);
+  }
+  void AllowNetwork(const core::Cidr& cidr, bool added) override {
+    store_.AllowNetwork(cidr, added);
+  }
+  void AllowLogin(uint64_t login, std::string_view subject, bool added) override {
+    store_.AllowLogin(login, subject, added);
+  }
+
+ private:
+  store::StateStore& store_;
+};
+
+}  // namespace
+
+int ServeCommand(int argc, char** argv) {
+  Args args(argc, argv);
+  if (args.Flag("--help") || args.Flag("-h")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  const std::string config_path = args.Value("--config");
+  const std::string listen_flag = args.Value("--listen");
+  const std::string data_dir_flag = args.Value("--data-dir");
+  if (!args.positional().empty() || !args.error().empty()) {
+    std::fprintf(stderr, "%s\n%s", args.error().c_str(), kUsage);
+    return 2;
+  }
+
+  policy::Config config;
+  if (!config_path.empty()) {
+    auto loaded = policy::LoadConfigFile(config_path);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "coastguard: %s\n", std::string(loaded.status().message()).c_str());
+      return 2;
+    }
+    config = *loaded;
+  }
+  if (!listen_flag.empty()) config.server.listen = listen_flag;
+  if (!data_dir_flag.empty()) config.server.data_dir = data_dir_flag;
+
+  http::HttpSettings http_settings;
+  if (!ParseListen(config.server.listen, &http_settings.address, &http_settings.port)) {
+    std::fprintf(stderr, "coastguard: bad listen address '%s' (want HOST:PORT)\n",
+                 config.server.listen.c_str());
+    return 2;
+  }
+  http_settings.max_body_bytes = config.server.max_body_bytes;
+  http_settings.max_connections = config.server.max_connections;
+
+  store::StateStore store(config.server.data_dir);
+  if (absl::Status s = store.Open(); !s.ok()) {
+    std::fprintf(stderr, "coastguard: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  std::string admin_token = config.server.admin_token;
+  if (admin_token.empty()) {
+    auto token = store.AdminToken();
+    if (!token.ok()) {
+      std::fprintf(stderr, "coastguard: %s\n", std::string(token.status().message()).c_str());
+      return 1;
+    }
+    admin_token = *token;
+  }
+
+  policy::Engine engine(config.engine, store.seed());
+  auto loaded = store.Load(engine);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "coastguard: %s\n", std::string(loaded.status().message()).c_str());
+    return 1;
+  }
+  LoggingSink sink(store);
+  engine.set_sink(&sink);
+
+  io::EventLoop loop;
+  http::Metrics metrics;
+  http::Api api(engine, config.server,
+                http::Credentials{admin_token, config.server.dovecot_api_key,
+                                  config.server.dovecot_basic_auth},
+                metrics, [&store](std::string& out) {
+                  const store::Journal& j = store.journal();
+                  out += "# HELP coastguard_journal_bytes Bytes in the journal since the last snapshot.\n"
+                         "# TYPE coastguard_journal_bytes gauge\n";
+                  out += "coastguard_journal_bytes " + std::to_string(j.file_bytes()) + "\n";
+                  out += "# HELP coastguard_journal_syncs_total Group commits (write + fdatasync).\n"
+                         "# TYPE coastguard_journal_syncs_total counter\n";
+                  out += "coastguard_journal_syncs_total " + std::to_string(j.syncs()) + "\n";
+                  out += "# HELP coastguard_journal_errors_total Failed journal writes.\n"
+                         "# TYPE coastguard_journal_errors_total counter\n";
+                  out += "coastguard_journal_errors_total " + std::to_string(j.errors()) + "\n";
+                  out += "# HELP coastguard_snapshots_total Snapshots written.\n"
+                         "# TYPE coastguard_snapshots_total counter\n";
+                  out += "coastguard_snapshots_total " + std::to_string(store.snapshots()) + "\n";
+                });
+  http::HttpServer server(http_settings, [&api](const http::Request& r) { return api.Handle(r); });
+  std::string error;
+  if (!server.Start(loop, &error)) {
+    std::fprintf(stderr, "coastguard: %s\n", error.c_str());
+    return 1;
+  }
+  loop.Every(core::kSecond, [&] {
+    engine.Maintain(io::EventLoop::Now());
+    store.MaybeCompact(engine, 0);
+  });
+
+  g_loop = &loop;
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  std::fprintf(stderr,
+               "coastguard: restored %llu familiarity entries, %llu blocks, %llu allow entries "
+               "in %.2fs from %s\n",
+               static_cast<unsigned long long>(loaded->familiarity),
+               static_cast<unsigned long long>(loaded->blocks),
+               static_cast<unsigned long long>(loaded->allows), loaded->seconds,
+               config.server.data_dir.c_str());
+  std::fprintf(stderr, "coastguard: listening on %s:%u (HTTP: Dovecot auth policy, /v1, /metrics)\n",
+               http_settings.address.c_str(), static_cast<unsigned>(server.port()));
+  std::fflush(stderr);
+  loop.Run();
+  g_loop = nullptr;
+  std::fprintf(stderr, "coastguard: stopping\n");
+  store.Stop();
+  return 0;
+}
+
+}  // namespace coastguard::server

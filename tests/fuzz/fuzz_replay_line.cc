@@ -1,0 +1,18 @@
+// Replay lines and /v1/auth/* bodies: parse, and decide whatever parses.
+#include <cstdint>
+#include <string>
+
+#include "policy/engine.h"
+#include "replay/replayer.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{}, 1);
+  static coastguard::replay::Replayer replayer(engine);
+  static std::string out;
+  out.clear();
+  const std::string line(reinterpret_cast<const char*>(data), size);
+  std::string error;
+  replayer.Process(line, /*padded=*/false, out, &error);
+  if (out.empty() || out.back() != '\n') __builtin_trap();  // one decision line, always
+  return 0;
+}

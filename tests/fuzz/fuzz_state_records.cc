@@ -1,0 +1,13 @@
+// Snapshot and journal files as read back at startup (a torn or damaged file is outside input).
+#include <cstdint>
+#include <string_view>
+
+#include "store/state_store.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{}, 1);
+  coastguard::store::LoadStats stats;
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  if (coastguard::store::ApplyStateData(bytes, engine, &stats, nullptr) > size) __builtin_trap();
+  return 0;
+}

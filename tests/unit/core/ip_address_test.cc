@@ -1,0 +1,49 @@
+#include "core/ip_address.h"
+
+#include <gtest/gtest.h>
+
+namespace coastguard::core {
+namespace {
+
+TEST(IpAddress, ParsesIpv4AsMapped) {
+  const auto ip = IpAddress::Parse("203.0.113.9");
+  ASSERT_TRUE(ip);
+  EXPECT_TRUE(ip->is_v4());
+  EXPECT_EQ(ip->ToString(), "203.0.113.9");
+}
+
+TEST(IpAddress, ParsesIpv6) {
+  const auto ip = IpAddress::Parse("2001:db8::1");
+  ASSERT_TRUE(ip);
+  EXPECT_FALSE(ip->is_v4());
+  EXPECT_EQ(ip->ToString(), "2001:db8::1");
+}
+
+TEST(IpAddress, RejectsGarbage) {
+  EXPECT_FALSE(IpAddress::Parse(""));
+  EXPECT_FALSE(IpAddress::Parse("256.1.1.1"));
+  EXPECT_FALSE(IpAddress::Parse("1.2.3.4:80"));
+  EXPECT_FALSE(IpAddress::Parse("example.com"));
+  EXPECT_FALSE(IpAddress::Parse(std::string(100, '1')));
+}
+
+TEST(IpAddress, MasksInFamilyBits) {
+  EXPECT_EQ(IpAddress::Parse("203.0.113.9")->Masked(24).ToString(), "203.0.113.0");
+  EXPECT_EQ(IpAddress::Parse("203.0.113.9")->Masked(16).ToString(), "203.0.0.0");
+  EXPECT_EQ(IpAddress::Parse("2001:db8:1:2:3:4:5:6")->Masked(64).ToString(), "2001:db8:1:2::");
+  EXPECT_EQ(IpAddress::Parse("2001:db8:1:2:3:4:5:6")->Masked(48).ToString(), "2001:db8:1::");
+}
+
+TEST(Cidr, ContainsOnlyItsOwnFamilyAndRange) {
+  const auto net = Cidr::Parse("10.1.0.0/16");
+  ASSERT_TRUE(net);
+  EXPECT_TRUE(net->Contains(*IpAddress::Parse("10.1.200.3")));
+  EXPECT_FALSE(net->Contains(*IpAddress::Parse("10.2.0.1")));
+  EXPECT_FALSE(net->Contains(*IpAddress::Parse("::ffff:0a02:0001")));
+  EXPECT_FALSE(Cidr::Parse("10.0.0.0/33"));
+  EXPECT_FALSE(Cidr::Parse("10.0.0.0/x"));
+  EXPECT_EQ(Cidr::Parse("2001:db8::/32")->ToString(), "2001:db8::/32");
+}
+
+}  // namespace
+}  // namespace coastguard::core
