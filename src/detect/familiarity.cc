@@ -13,6 +13,16 @@ constexpr uint64_t kPrefixTag = 0x2e;
 constexpr uint64_t kWideTag = 0x3f;
 constexpr uint64_t kDeviceTag = 0x4a;
 
+// Seconds a source is kept past its last success, per repeat visit, when a login's list is full.
+constexpr int64_t kRetentionPerHit = 86400;
+// A wide prefix counts once the login has succeeded from this many prefixes inside it: a phone
+// roaming in its carrier's pool, not a home connection whose neighbours may be proxies.
+constexpr uint16_t kMinWideSpread = 2;
+
+int64_t Retention(const FamiliarityStore::Source& s) {
+  return static_cast<int64_t>(s.last_success_s) + std::min<int64_t>(s.hits, 30) * kRetentionPerHit;
+}
+
 uint64_t AddressDigest(const core::IpAddress& ip, uint64_t tag) {
   return core::Digest64(ip.bytes().data(), ip.bytes().size(), tag);
 }
@@ -24,7 +34,8 @@ uint64_t FamiliarityStore::PrefixSource(const core::IpAddress& ip) {
   return AddressDigest(ip.Masked(ip.is_v4() ? 24 : 64), kPrefixTag);
 }
 uint64_t FamiliarityStore::WideSource(const core::IpAddress& ip) {
-  return AddressDigest(ip.Masked(ip.is_v4() ? 16 : 48), kWideTag);
+  // IPv4 /16 and IPv6 /32: roughly one provider's pool, where a phone's address wanders.
+  return AddressDigest(ip.Masked(ip.is_v4() ? 16 : 32), kWideTag);
 }
 uint64_t FamiliarityStore::DeviceSource(uint64_t device) { return core::Mix64(device, kDeviceTag); }
 
@@ -33,28 +44,33 @@ FamiliarityStore::FamiliarityStore(const FamiliaritySettings& settings)
   logins_.set_on_evict([this](uint64_t, const Record& r) { entries_ -= r.sources.size(); });
 }
 
-bool FamiliarityStore::Upsert(Record& record, uint64_t digest, uint32_t now_s, Source* changed) {
+FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t digest,
+                                                        uint32_t now_s, HitRule rule,
+                                                        Source* changed) {
   const auto refresh_s = static_cast<uint32_t>(settings_.refresh / core::kSecond);
   for (Source& s : record.sources) {
     if (s.digest != digest) continue;
-    if (now_s < s.last_success_s + refresh_s) return false;
+    const bool refresh = now_s >= s.last_success_s + refresh_s;
+    const bool hit = rule == HitRule::kExtraHit || (refresh && rule == HitRule::kHitOnRefresh);
+    if (!refresh && !hit) return UpsertResult::kUnchanged;
     s.last_success_s = now_s;
+    if (hit && s.hits < UINT16_MAX) ++s.hits;
     *changed = s;
-    return true;
+    return UpsertResult::kUpdated;
   }
   if (record.sources.size() < settings_.max_sources_per_login) {
-    record.sources.push_back({digest, now_s});
+    record.sources.push_back({digest, now_s, 1});
     ++entries_;
     *changed = record.sources.back();
-    return true;
+    return UpsertResult::kInserted;
   }
-  // Full: replace the source used longest ago.
+  // Full: replace the source that matters least.
   auto oldest = std::min_element(
       record.sources.begin(), record.sources.end(),
-      [](const Source& a, const Source& b) { return a.last_success_s < b.last_success_s; });
-  *oldest = {digest, now_s};
+      [](const Source& a, const Source& b) { return Retention(a) < Retention(b); });
+  *oldest = {digest, now_s, 1};
   *changed = *oldest;
-  return true;
+  return UpsertResult::kInserted;
 }
 
 void FamiliarityStore::Learn(uint64_t login, const core::IpAddress& ip, uint64_t device,
@@ -62,15 +78,22 @@ void FamiliarityStore::Learn(uint64_t login, const core::IpAddress& ip, uint64_t
   Record* record = &logins_.FindOrInsert(login, now);
   const uint32_t now_s = core::ToSeconds(now);
   record->last_success_s = std::max(record->last_success_s, now_s);
-  const uint64_t digests[4] = {IpSource(ip), PrefixSource(ip), WideSource(ip),
-                               device != 0 ? DeviceSource(device) : 0};
-  for (const uint64_t digest : digests) {
-    if (digest == 0) continue;
-    Source changed;
-    if (Upsert(*record, digest, now_s, &changed) && changes != nullptr) {
+  Source changed;
+  auto upsert = [&](uint64_t digest, HitRule rule) {
+    const UpsertResult result = Upsert(*record, digest, now_s, rule, &changed);
+    if (result != UpsertResult::kUnchanged && changes != nullptr) {
       changes->push_back({login, changed});
     }
-  }
+    return result;
+  };
+  // IPv6 addresses change daily (privacy extensions): the /64 stands for the subscriber.
+  if (ip.is_v4()) upsert(IpSource(ip), HitRule::kHitOnRefresh);
+  const bool new_prefix =
+      upsert(PrefixSource(ip), HitRule::kHitOnRefresh) == UpsertResult::kInserted;
+  // A wide prefix's hits count the distinct prefixes seen inside it: how much this login roams
+  // in that provider's pool.
+  upsert(WideSource(ip), new_prefix ? HitRule::kExtraHit : HitRule::kNoHit);
+  if (device != 0) upsert(DeviceSource(device), HitRule::kHitOnRefresh);
 }
 
 Familiarity FamiliarityStore::Lookup(uint64_t login, const core::IpAddress& ip, uint64_t device,
@@ -89,7 +112,7 @@ Familiarity FamiliarityStore::Lookup(uint64_t login, const core::IpAddress& ip, 
     if (s.digest == ip_digest) f = Familiarity::kIp;
     else if (s.digest == prefix_digest) f = Familiarity::kPrefix;
     else if (s.digest == device_digest) f = Familiarity::kDevice;
-    else if (s.digest == wide_digest) f = Familiarity::kWidePrefix;
+    else if (s.digest == wide_digest && s.hits >= kMinWideSpread) f = Familiarity::kWidePrefix;
     best = std::max(best, f);
   }
   return best;
@@ -102,6 +125,7 @@ void FamiliarityStore::Restore(uint64_t login, const Source& source) {
   for (Source& s : record.sources) {
     if (s.digest == source.digest) {
       s.last_success_s = std::max(s.last_success_s, source.last_success_s);
+      s.hits = std::max(s.hits, source.hits);
       return;
     }
   }

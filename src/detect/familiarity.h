@@ -15,7 +15,7 @@ using core::Timestamp;
 // How well a login knows where an attempt comes from, weakest first.
 enum class Familiarity : uint8_t {
   kNone,        // never succeeded from anywhere near here, nor with this device
-  kWidePrefix,  // succeeded from the same IPv4 /16 or IPv6 /48 (a carrier's CGNAT pool)
+  kWidePrefix,  // roams in this IPv4 /16 or IPv6 /32: succeeded from several prefixes in it
   kDevice,      // succeeded with the same client id (a traveller's own phone)
   kPrefix,      // succeeded from the same IPv4 /24 or IPv6 /64
   kIp,          // succeeded from this very address
@@ -26,7 +26,7 @@ inline bool IsFamiliar(Familiarity f) { return f >= Familiarity::kPrefix; }
 
 struct FamiliaritySettings {
   size_t max_logins = 1'000'000;
-  size_t max_sources_per_login = 16;
+  size_t max_sources_per_login = 32;
   Duration ttl = 60 * core::kDay;  // a source unused this long is forgotten
   // A source's last-success time is rewritten (and journaled) at most this often.
   Duration refresh = core::kHour;
@@ -34,12 +34,16 @@ struct FamiliaritySettings {
 
 // Where each login has logged in successfully before: a bounded list of sources (exact IP,
 // prefix, wide prefix, device) per login, each with its last success, aging out after `ttl`.
-// Keyed by login digest. Not thread-safe: owned by the engine.
+// When a login's list is full, the source with the lowest retention goes: last success plus a
+// day per repeat visit, so a home seen every evening outlives the one-off addresses a phone
+// picks up from its carrier's pool. IPv6 is learned per /64, not per address (privacy
+// addresses change daily). Keyed by login digest. Not thread-safe: owned by the engine.
 class FamiliarityStore {
  public:
   struct Source {
     uint64_t digest = 0;
     uint32_t last_success_s = 0;
+    uint16_t hits = 1;  // successes seen, counted at most once per refresh period; saturates
   };
   struct Record {
     std::vector<Source> sources;
@@ -81,7 +85,15 @@ class FamiliarityStore {
   static uint64_t DeviceSource(uint64_t device);
 
  private:
-  bool Upsert(Record& record, uint64_t digest, uint32_t now_s, Source* changed);
+  enum class UpsertResult { kUnchanged, kUpdated, kInserted };
+  enum class HitRule {
+    kHitOnRefresh,  // a hit per refresh period (repeat visits)
+    kExtraHit,      // a hit now, whatever the refresh period
+    kNoHit,         // refresh the time only
+  };
+  // Refreshes or adds one source.
+  UpsertResult Upsert(Record& record, uint64_t digest, uint32_t now_s, HitRule rule,
+                      Source* changed);
 
   FamiliaritySettings settings_;
   counters::BoundedMap<uint64_t, Record> logins_;

@@ -4,6 +4,11 @@
 #include <cmath>
 
 namespace coastguard::detect {
+namespace {
+
+constexpr size_t kMaxEpisodes = 64;
+
+}  // namespace
 
 double ServiceAttack::Limit(double baseline, double min_excess) const {
   return std::max(baseline * t_.factor, baseline + min_excess);
@@ -13,20 +18,24 @@ void ServiceAttack::Advance(Timestamp now) {
   const int64_t index = now / t_.interval;
   if (interval_index_ < 0) interval_index_ = index;
   if (index <= interval_index_) return;
-  auto learn = [&](double unfamiliar, double unknown) {
+  auto learn = [&](double unfamiliar, double unknown, double attempts) {
     ++intervals_learned_;
     // A plain mean until there are enough intervals for the EWMA weight to take over.
     const double w = std::max(t_.baseline_weight, 1.0 / static_cast<double>(intervals_learned_));
     baseline_unfamiliar_ += w * (unfamiliar - baseline_unfamiliar_);
     baseline_unknown_ += w * (unknown - baseline_unknown_);
+    baseline_attempts_ += w * (attempts - baseline_attempts_);
   };
-  if (!interval_anomalous_) learn(interval_unfamiliar_, interval_unknown_);
+  // Only calm intervals teach the baseline: an attack must not become the new normal.
+  const bool calm = !interval_anomalous_ && !UnderAttack(interval_index_ * t_.interval);
+  if (calm) learn(interval_unfamiliar_, interval_unknown_, interval_attempts_);
   // Empty intervals in between were calm and quiet; fold at most a day of them one by one.
   const int64_t empty = std::min<int64_t>(index - interval_index_ - 1, core::kDay / t_.interval);
-  for (int64_t i = 0; i < empty; ++i) learn(0, 0);
+  for (int64_t i = 0; i < empty; ++i) learn(0, 0, 0);
   interval_index_ = index;
   interval_unfamiliar_ = 0;
   interval_unknown_ = 0;
+  interval_attempts_ = 0;
   interval_anomalous_ = false;
 }
 
@@ -43,9 +52,28 @@ void ServiceAttack::OnUnfamiliarFailure(bool unknown_user, Timestamp now) {
       unknown_.Estimate(now, t_.interval) > Limit(baseline_unknown_, t_.min_unknown_users);
   if (anomalous) {
     interval_anomalous_ = true;
-    if (!UnderAttack(now)) ++attacks_started_;
-    attack_until_ = std::max(attack_until_, now + t_.hold);
+    if (!UnderAttack(now)) {
+      ++attacks_started_;
+      if (episodes_.size() == kMaxEpisodes) episodes_.erase(episodes_.begin());
+      episodes_.push_back({now, now});
+    }
+    Extend(now);
   }
+}
+
+void ServiceAttack::OnUnfamiliarAttempt(Timestamp now) {
+  Advance(now);
+  attempts_.Add(now, t_.interval);
+  interval_attempts_ += 1;
+  if (UnderAttack(now) &&
+      attempts_.Estimate(now, t_.interval) > Limit(baseline_attempts_, t_.min_unfamiliar_failures)) {
+    Extend(now);
+  }
+}
+
+void ServiceAttack::Extend(Timestamp now) {
+  attack_until_ = std::max(attack_until_, now + t_.hold);
+  episodes_.back().end = attack_until_;
 }
 
 }  // namespace coastguard::detect

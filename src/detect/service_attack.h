@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "counters/window_counter.h"
 #include "detect/activity.h"
@@ -25,6 +26,11 @@ class ServiceAttack {
  public:
   explicit ServiceAttack(const ServiceAttackThresholds& t) : t_(t) {}
 
+  // A login attempt from a source the login does not know, before the password check. While
+  // under attack most of these are refused and never reach a report, so their volume (against
+  // its own calm baseline) is what keeps the episode going.
+  void OnUnfamiliarAttempt(Timestamp now);
+  // A password check that failed for a login from a source it does not know.
   void OnUnfamiliarFailure(bool unknown_user, Timestamp now);
   bool UnderAttack(Timestamp now) const { return now < attack_until_; }
 
@@ -36,24 +42,35 @@ class ServiceAttack {
   double unknown_baseline() const { return baseline_unknown_; }
   Timestamp attack_until() const { return attack_until_; }
   uint64_t attacks_started() const { return attacks_started_; }
+  // The most recent attack episodes as [start, end) (end may lie in the future), oldest first.
+  struct Episode {
+    Timestamp start;
+    Timestamp end;
+  };
+  const std::vector<Episode>& episodes() const { return episodes_; }
 
  private:
   // Folds completed intervals into the baselines (calm ones only).
   void Advance(Timestamp now);
+  void Extend(Timestamp now);
   double Limit(double baseline, double min_excess) const;
 
   ServiceAttackThresholds t_;
   counters::WindowCounter unfamiliar_;
   counters::WindowCounter unknown_;
+  counters::WindowCounter attempts_;
   int64_t interval_index_ = -1;
   double interval_unfamiliar_ = 0;
   double interval_unknown_ = 0;
+  double interval_attempts_ = 0;
+  double baseline_attempts_ = 0;
   bool interval_anomalous_ = false;
   uint64_t intervals_learned_ = 0;
   double baseline_unfamiliar_ = 0;
   double baseline_unknown_ = 0;
   Timestamp attack_until_ = 0;
   uint64_t attacks_started_ = 0;
+  std::vector<Episode> episodes_;  // at most kMaxEpisodes
 };
 
 }  // namespace coastguard::detect

@@ -14,13 +14,14 @@ core::Reason SourceGuessing::Evaluate(const SourceKey& key, const SourceActivity
                         ? static_cast<int>(source.successes.Estimate(now, w_.long_window)) /
                               t_.successes_per_extra_login
                         : 0;
-  if (static_cast<int>(source.unknown_logins.Count(now, w_.short_window)) >=
-      t_.unknown_users + extra) {
+  // Prefixes gather many subscribers' addresses, so they need twice the unknown users.
+  const bool exact = key.bits >= key.network.family_bits();
+  const int unknown_threshold = (exact || key.bits == 64 ? 1 : 2) * t_.unknown_users + extra;
+  if (static_cast<int>(source.unknown_logins.Count(now, w_.short_window)) >= unknown_threshold) {
     return core::Reason::kUnknownUsers;
   }
   if (static_cast<int>(source.failed_logins.Count(now, w_.short_window)) >=
       LoginThreshold(key) + extra) {
-    const bool exact = key.bits >= key.network.family_bits();
     return exact ? core::Reason::kIpGuessing : core::Reason::kPrefixGuessing;
   }
   return core::Reason::kCount;

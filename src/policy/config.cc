@@ -378,7 +378,7 @@ hold = "30m"
 [familiarity]
 ttl = "60d"
 refresh = "1h"
-max_sources_per_login = 16
+max_sources_per_login = 32
 
 [blocks]
 max_ttl = "24h"

@@ -134,19 +134,13 @@ detect::Familiarity Engine::FamiliarityOf(uint64_t login, const core::IpAddress&
 }
 
 bool Engine::Proven(const core::IpAddress& ip, Timestamp now) const {
-  // A source our users log in from successfully, more often than strangers fail there.
-  SourceKey levels[3];
-  const int n = SourceLevels(ip, levels);
-  for (int i = 0; i < std::min(n, 2); ++i) {
-    const detect::SourceActivity* s = sources_.Find(levels[i]);
-    if (s == nullptr) continue;
-    if (s->successful_logins.Count(now, config_.windows.long_window) >= 2 &&
-        s->successes.Estimate(now, config_.windows.long_window) >=
-            s->unfamiliar_failures.Estimate(now, config_.windows.short_window)) {
-      return true;
-    }
-  }
-  return false;
+  // An address several of our users log in from successfully (an office NAT, a carrier's
+  // CGNAT address), more often than strangers fail there. Only the exact address counts: a
+  // /24 of home connections says nothing about the proxy next door.
+  const detect::SourceActivity* s = sources_.Find(SourceKey{ip, static_cast<uint8_t>(ip.family_bits())});
+  return s != nullptr && s->successful_logins.Count(now, config_.windows.long_window) >= 2 &&
+         s->successes.Estimate(now, config_.windows.long_window) >=
+             s->unfamiliar_failures.Estimate(now, config_.windows.short_window);
 }
 
 bool Engine::CheckBlocks(const BlockKey& key, Familiarity fam, Reason block_reason, Timestamp now,
@@ -192,6 +186,7 @@ Verdict Engine::Check(const core::AuthAttempt& attempt) {
   }
   if (blocked) return Finish(attempt, p.login_digest, v);
 
+  if (fam == Familiarity::kNone) service_attack_.OnUnfamiliarAttempt(now);
   if (fam == Familiarity::kNone && service_attack_.UnderAttack(now) && !Proven(attempt.ip, now)) {
     v.action = Action::kReject;
     v.reasons.Add(Reason::kServiceUnderAttack);

@@ -63,7 +63,7 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
   s.would_be_compromised.insert(std::move(login));
 }
 
-std::string FormatSummary(const Summary& summary) {
+std::string FormatSummary(const Summary& summary, const policy::Engine& engine) {
   std::string out = core::Cat("replay: ", summary.lines, " lines, ", summary.bad_lines,
                               " bad\n");
   char row[256];
@@ -97,10 +97,17 @@ std::string FormatSummary(const Summary& summary) {
     out += outcome;
     out += '\n';
   }
+  const auto& episodes = engine.service_attack().episodes();
+  double hours = 0;
+  for (const auto& e : episodes) hours += static_cast<double>(e.end - e.start) / core::kHour;
+  char line[160];
+  std::snprintf(line, sizeof(line), "service attack mode: %llu episodes, %.2f hours in all\n",
+                static_cast<unsigned long long>(engine.service_attack().attacks_started()), hours);
+  out += line;
   return out;
 }
 
-std::string SummaryJson(const Summary& summary) {
+std::string SummaryJson(const Summary& summary, const policy::Engine& engine) {
   nlohmann::json labels = nlohmann::json::object();
   for (const auto& [label, s] : summary.labels) {
     nlohmann::json j = {{"attempts", s.attempts}, {"allowed", s.allowed},
@@ -116,9 +123,15 @@ std::string SummaryJson(const Summary& summary) {
     }
     labels[label] = j;
   }
+  nlohmann::json episodes = nlohmann::json::array();
+  for (const auto& e : engine.service_attack().episodes()) {
+    episodes.push_back({static_cast<double>(e.start) / core::kSecond,
+                        static_cast<double>(e.end) / core::kSecond});
+  }
   return nlohmann::json{{"lines", summary.lines},
                         {"bad_lines", summary.bad_lines},
-                        {"labels", labels}}
+                        {"labels", labels},
+                        {"attack_episodes", episodes}}
       .dump(2);
 }
 

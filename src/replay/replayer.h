@@ -47,6 +47,7 @@ class Replayer {
   void Process(std::string_view line, bool padded, std::string& out, std::string* error);
 
   const Summary& summary() const { return summary_; }
+  const policy::Engine& engine() const { return engine_; }
 
  private:
   policy::Engine& engine_;
@@ -56,7 +57,8 @@ class Replayer {
 };
 
 // Human-readable summary table, and the same as JSON.
-std::string FormatSummary(const Summary& summary);
-std::string SummaryJson(const Summary& summary);
+// Both include the service-wide attack episodes the engine went through.
+std::string FormatSummary(const Summary& summary, const policy::Engine& engine);
+std::string SummaryJson(const Summary& summary, const policy::Engine& engine);
 
 }  // namespace coastguard::replay

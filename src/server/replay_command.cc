@@ -142,10 +142,10 @@ int ReplayCommand(int argc, char** argv) {
     return 1;
   }
   std::fflush(stdout);
-  std::fputs(replay::FormatSummary(replayer.summary()).c_str(), stderr);
+  std::fputs(replay::FormatSummary(replayer.summary(), engine).c_str(), stderr);
   if (!summary_path.empty()) {
     std::ofstream summary(summary_path);
-    summary << replay::SummaryJson(replayer.summary()) << "\n";
+    summary << replay::SummaryJson(replayer.summary(), engine) << "\n";
     if (!summary) {
       std::fprintf(stderr, "coastguard replay: %s: write failed\n", summary_path.c_str());
       return 1;

@@ -116,6 +116,7 @@ void EncodeFamiliarity(std::string& out, uint64_t login,
   w.U64(login);
   w.U64(s.digest);
   w.U32(s.last_success_s);
+  w.U16(s.hits);
 }
 
 // Applies one record to the engine; false if it does not decode.
@@ -127,7 +128,8 @@ bool Apply(std::string_view payload, policy::Engine& engine, LoadStats* stats) {
     case kFamiliarity: {
       uint64_t login;
       detect::FamiliarityStore::Source s;
-      if (!r.U64(&login) || !r.U64(&s.digest) || !r.U32(&s.last_success_s) || !r.done()) {
+      if (!r.U64(&login) || !r.U64(&s.digest) || !r.U32(&s.last_success_s) || !r.U16(&s.hits) ||
+          !r.done()) {
         return false;
       }
       engine.RestoreFamiliarity(login, s);
