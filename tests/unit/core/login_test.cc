@@ -1,0 +1,63 @@
+#include "core/login.h"
+
+#include <gtest/gtest.h>
+
+#include "core/digest.h"
+#include "core/text.h"
+#include "core/verdict.h"
+
+namespace coastguard::core {
+namespace {
+
+TEST(CanonicalLogin, TrimsAndFoldsCase) {
+  EXPECT_EQ(*CanonicalLogin("  Alice@Example.COM\t", {}), "alice@example.com");
+}
+
+TEST(CanonicalLogin, KeepsCaseWhenConfigured) {
+  EXPECT_EQ(*CanonicalLogin("Alice", LoginRules{false, ""}), "Alice");
+}
+
+TEST(CanonicalLogin, AppendsTheDefaultDomainToBareLocalParts) {
+  const LoginRules rules{true, "Example.com"};
+  EXPECT_EQ(*CanonicalLogin("alice", rules), "alice@example.com");
+  EXPECT_EQ(*CanonicalLogin("alice@other.org", rules), "alice@other.org");
+}
+
+TEST(CanonicalLogin, RejectsEmptyOversizedAndControlCharacters) {
+  EXPECT_FALSE(CanonicalLogin("   ", {}).ok());
+  EXPECT_FALSE(CanonicalLogin(std::string(kMaxLoginBytes + 1, 'a'), {}).ok());
+  EXPECT_FALSE(CanonicalLogin("ali\nce", {}).ok());
+  EXPECT_FALSE(CanonicalLogin(std::string("ali\0ce", 6), {}).ok());
+}
+
+TEST(Digest, DependsOnTheSeed) {
+  EXPECT_EQ(Digest64("alice", 1), Digest64("alice", 1));
+  EXPECT_NE(Digest64("alice", 1), Digest64("alice", 2));
+}
+
+TEST(VerdictJson, ListsReasonsInEnumOrder) {
+  Verdict v;
+  v.action = Action::kReject;
+  v.reasons.Add(Reason::kUnfamiliarSource);
+  v.reasons.Add(Reason::kServiceUnderAttack);
+  std::string out;
+  AppendVerdictJson(v, out);
+  EXPECT_EQ(out,
+            R"({"verdict": "reject", "delay_ms": 0, "reasons": ["service_under_attack", "unfamiliar_source"]})");
+}
+
+TEST(JsonString, EscapesQuotesBackslashesAndControls) {
+  std::string out;
+  AppendJsonString(out, "a\"b\\c\nd");
+  EXPECT_EQ(out, R"("a\"b\\c\u000ad")");
+}
+
+TEST(ConstantTimeEquals, ComparesWholeStrings) {
+  EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));
+  EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));
+  EXPECT_FALSE(ConstantTimeEquals("secret", "secret2"));
+  EXPECT_FALSE(ConstantTimeEquals("", "x"));
+}
+
+}  // namespace
+}  // namespace coastguard::core

@@ -1,0 +1,67 @@
+#include "counters/bounded_map.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace coastguard::counters {
+namespace {
+
+struct Value {
+  int64_t retention = 0;
+  int64_t Retention(core::Timestamp) const { return retention; }
+};
+
+TEST(BoundedMap, NeverExceedsItsCapacity) {
+  BoundedMap<uint64_t, Value> map(100);
+  for (uint64_t k = 0; k < 10'000; ++k) map.FindOrInsert(k, 0).retention = static_cast<int64_t>(k);
+  EXPECT_EQ(map.size(), 100u);
+  EXPECT_EQ(map.evictions(), 9'900u);
+}
+
+TEST(BoundedMap, EvictsWhatMattersLeast) {
+  BoundedMap<uint64_t, Value> map(64);
+  // Half the entries carry high retention; a flood of low-retention keys must not push them out.
+  // Sampling 8 candidates picks only valuable ones with probability 2^-8 per eviction, so a few
+  // go over 5,000 evictions; with uniform random eviction none would be left.
+  for (uint64_t k = 0; k < 32; ++k) map.FindOrInsert(k, 0).retention = 1'000'000;
+  for (uint64_t k = 1000; k < 1000 + 5000; ++k) map.FindOrInsert(k, 0).retention = 1;
+  int survivors = 0;
+  for (uint64_t k = 0; k < 32; ++k) survivors += map.Find(k) != nullptr;
+  EXPECT_GE(survivors, 20);
+}
+
+TEST(BoundedMap, EvictionIsTheSameInEveryRun) {
+  auto run = [] {
+    BoundedMap<uint64_t, Value> map(50);
+    for (uint64_t k = 0; k < 500; ++k) map.FindOrInsert(k * 7919, 0).retention = k % 13;
+    std::vector<uint64_t> keys;
+    map.ForEach([&](uint64_t key, const Value&) { keys.push_back(key); });
+    return keys;
+  };
+  EXPECT_EQ(run(), run());
+}
+
+TEST(BoundedMap, EraseKeepsTheIndexConsistent) {
+  BoundedMap<uint64_t, Value> map(10);
+  for (uint64_t k = 0; k < 10; ++k) map.FindOrInsert(k, 0).retention = static_cast<int64_t>(k);
+  EXPECT_TRUE(map.Erase(3));
+  EXPECT_FALSE(map.Erase(3));
+  for (uint64_t k = 0; k < 10; ++k) {
+    if (k == 3) continue;
+    ASSERT_NE(map.Find(k), nullptr) << k;
+    EXPECT_EQ(map.Find(k)->retention, static_cast<int64_t>(k));
+  }
+}
+
+TEST(BoundedMap, TellsTheEvictionHookWhatGoes) {
+  BoundedMap<uint64_t, Value> map(4);
+  std::vector<uint64_t> evicted;
+  map.set_on_evict([&](const uint64_t& key, const Value&) { evicted.push_back(key); });
+  for (uint64_t k = 0; k < 6; ++k) map.FindOrInsert(k, 0);
+  EXPECT_EQ(evicted.size(), 2u);
+  for (uint64_t key : evicted) EXPECT_EQ(map.Find(key), nullptr);
+}
+
+}  // namespace
+}  // namespace coastguard::counters

@@ -1,0 +1,44 @@
+#include "counters/recent_set.h"
+
+#include <gtest/gtest.h>
+
+namespace coastguard::counters {
+namespace {
+
+constexpr Duration kWindow = core::kHour;
+constexpr Timestamp kStart = 1'800'000'000 * core::kSecond;
+
+TEST(RecentSet, CountsDistinctTagsOnce) {
+  RecentSet<8> set;
+  EXPECT_TRUE(set.Insert(7, kStart, kWindow));
+  EXPECT_FALSE(set.Insert(7, kStart + core::kSecond, kWindow));
+  EXPECT_TRUE(set.Insert(9, kStart + 2 * core::kSecond, kWindow));
+  EXPECT_EQ(set.Count(kStart + 3 * core::kSecond, kWindow), 2u);
+}
+
+TEST(RecentSet, ForgetsTagsOlderThanTheWindow) {
+  RecentSet<8> set;
+  set.Insert(1, kStart, kWindow);
+  set.Insert(2, kStart + 30 * core::kMinute, kWindow);
+  EXPECT_EQ(set.Count(kStart + 61 * core::kMinute, kWindow), 1u);
+  EXPECT_FALSE(set.Contains(1, kStart + 61 * core::kMinute, kWindow));
+  // An expired tag seen again counts as new.
+  EXPECT_TRUE(set.Insert(1, kStart + 62 * core::kMinute, kWindow));
+}
+
+TEST(RecentSet, SaturatesAtCapacityReplacingTheOldest) {
+  RecentSet<4> set;
+  for (uint32_t tag = 1; tag <= 10; ++tag) set.Insert(tag, kStart + tag * core::kSecond, kWindow);
+  EXPECT_EQ(set.Count(kStart + 20 * core::kSecond, kWindow), 4u);
+  EXPECT_TRUE(set.Contains(10, kStart + 20 * core::kSecond, kWindow));
+  EXPECT_FALSE(set.Contains(1, kStart + 20 * core::kSecond, kWindow));
+}
+
+TEST(RecentSet, TagZeroIsAnOrdinaryTag) {
+  RecentSet<4> set;
+  EXPECT_TRUE(set.Insert(0, kStart, kWindow));
+  EXPECT_EQ(set.Count(kStart, kWindow), 1u);
+}
+
+}  // namespace
+}  // namespace coastguard::counters

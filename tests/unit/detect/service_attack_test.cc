@@ -1,0 +1,65 @@
+#include "detect/service_attack.h"
+
+#include <gtest/gtest.h>
+
+namespace coastguard::detect {
+namespace {
+
+constexpr Timestamp kStart = 1'800'000'000 * core::kSecond;
+
+// Spreads `n` unfamiliar failures evenly over the five-minute interval starting at `t`.
+void Failures(ServiceAttack& s, Timestamp t, int n, bool unknown = false) {
+  for (int i = 0; i < n; ++i) s.OnUnfamiliarFailure(unknown, t + i * (5 * core::kMinute) / n);
+}
+
+TEST(ServiceAttack, StaysCalmAtItsUsualRate) {
+  ServiceAttack s({});
+  for (int interval = 0; interval < 48; ++interval) {
+    Failures(s, kStart + interval * 5 * core::kMinute, 8);
+  }
+  EXPECT_FALSE(s.UnderAttack(kStart + 48 * 5 * core::kMinute));
+  EXPECT_NEAR(s.unfamiliar_baseline(), 8.0, 0.5);
+  EXPECT_EQ(s.attacks_started(), 0u);
+}
+
+TEST(ServiceAttack, NoticesASpikeFarAboveTheBaseline) {
+  ServiceAttack s({});
+  Timestamp t = kStart;
+  for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 5);
+  Failures(s, t, 60);
+  EXPECT_TRUE(s.UnderAttack(t + 5 * core::kMinute));
+  EXPECT_EQ(s.attacks_started(), 1u);
+}
+
+TEST(ServiceAttack, UnknownUsersAloneAreEnough) {
+  ServiceAttack s({});
+  Failures(s, kStart, 10, /*unknown=*/true);
+  EXPECT_TRUE(s.UnderAttack(kStart + 5 * core::kMinute));
+}
+
+TEST(ServiceAttack, HoldsWhileRefusedAttemptsKeepComingThenEnds) {
+  ServiceAttack s({});
+  Failures(s, kStart, 60);
+  ASSERT_TRUE(s.UnderAttack(kStart + 5 * core::kMinute));
+  // Refused attempts never reach a report; their volume keeps the episode going...
+  Timestamp t = kStart + 5 * core::kMinute;
+  for (; t < kStart + 3 * core::kHour; t += 5 * core::kSecond) s.OnUnfamiliarAttempt(t);
+  EXPECT_TRUE(s.UnderAttack(t));
+  // ...and when they stop, the episode ends after the hold.
+  EXPECT_FALSE(s.UnderAttack(t + 31 * core::kMinute));
+  ASSERT_EQ(s.episodes().size(), 1u);
+  EXPECT_GE(s.episodes()[0].start, kStart);
+  EXPECT_LT(s.episodes()[0].start, kStart + 5 * core::kMinute);
+}
+
+TEST(ServiceAttack, TheAttackDoesNotBecomeTheNewBaseline) {
+  ServiceAttack s({});
+  Timestamp t = kStart;
+  for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 2);
+  const double before = s.unfamiliar_baseline();
+  for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 100);
+  EXPECT_NEAR(s.unfamiliar_baseline(), before, 0.01);
+}
+
+}  // namespace
+}  // namespace coastguard::detect

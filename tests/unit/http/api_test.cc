@@ -1,0 +1,116 @@
+#include "http/api.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+namespace coastguard::http {
+namespace {
+
+class ApiTest : public ::testing::Test {
+ protected:
+  Response Call(const std::string& method, const std::string& path, const std::string& body = "",
+                std::map<std::string, std::string> headers = {},
+                std::map<std::string, std::string> query = {}) {
+    Request r;
+    r.method = method;
+    r.path = path;
+    r.body = body;
+    r.now = 1'800'000'000 * core::kSecond;
+    r.header = [&headers](const char* k) {
+      const auto it = headers.find(k);
+      return it == headers.end() ? std::string_view() : std::string_view(it->second);
+    };
+    r.query = [&query](const char* k) {
+      const auto it = query.find(k);
+      return it == query.end() ? std::string_view() : std::string_view(it->second);
+    };
+    return api_.Handle(r);
+  }
+  std::map<std::string, std::string> Admin() { return {{"Authorization", "Bearer s3cret"}}; }
+
+  policy::Engine engine_{policy::EngineConfig{}, 1};
+  policy::ServerConfig config_;
+  Metrics metrics_;
+  Api api_{engine_, config_, {"s3cret", "", ""}, metrics_, nullptr};
+};
+
+TEST_F(ApiTest, RoutesDovecotCommandsBothWays) {
+  const std::string body = R"({"login":"a@b.c","remote":"1.2.3.4","pwhash":"0001"})";
+  EXPECT_EQ(Call("POST", "/", body, {}, {{"command", "allow"}}).body,
+            R"({"status":0,"msg":"","r_attrs":{}})");
+  EXPECT_EQ(Call("POST", "/command/allow", body).status, 200);
+  EXPECT_EQ(Call("GET", "/command/allow").status, 405);
+}
+
+TEST_F(ApiTest, AdminCallsNeedTheToken) {
+  EXPECT_EQ(Call("GET", "/v1/blocks").status, 401);
+  EXPECT_EQ(Call("GET", "/v1/blocks", "", {{"Authorization", "Bearer wrong"}}).status, 401);
+  EXPECT_EQ(Call("GET", "/v1/blocks", "", Admin()).status, 200);
+  // weakforced clients: Basic auth, any user, the token as password ("x:s3cret").
+  EXPECT_EQ(Call("GET", "/command/getBL", "", {{"Authorization", "Basic eDpzM2NyZXQ="}}).status,
+            200);
+  EXPECT_EQ(Call("GET", "/command/getBL").status, 401);
+  EXPECT_EQ(Call("GET", "/command/ping").status, 200);
+}
+
+TEST_F(ApiTest, BlocksCanBeAddedListedAndRemoved) {
+  Response r = Call("POST", "/v1/blocks", R"({"network":"198.51.100.0/24","ttl_seconds":60})",
+                    Admin());
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto listed = nlohmann::json::parse(Call("GET", "/v1/blocks", "", Admin()).body);
+  ASSERT_EQ(listed["blocks"].size(), 1u);
+  EXPECT_EQ(listed["blocks"][0]["subject"], "198.51.100.0/24");
+  EXPECT_EQ(Call("POST", "/command/allow", R"({"login":"a@b.c","remote":"198.51.100.7"})").body,
+            R"({"status":-1,"msg":"Login refused by policy, try again later","r_attrs":{}})");
+  r = Call("DELETE", "/v1/blocks", R"({"network":"198.51.100.0/24"})", Admin());
+  EXPECT_EQ(r.body, R"({"removed":true})");
+}
+
+TEST_F(ApiTest, WeakforcedBlockListCommandsKeepTheirShapes) {
+  EXPECT_EQ(Call("POST", "/command/addBLEntry",
+                 R"({"login":"Bob@Example.com","expire_secs":3600,"reason":"test"})", Admin())
+                .body,
+            R"({"status":"ok"})");
+  const auto bl = nlohmann::json::parse(Call("GET", "/command/getBL", "", Admin()).body);
+  ASSERT_EQ(bl["bl_entries"].size(), 3u);
+  EXPECT_EQ(bl["bl_entries"][1]["login"][0]["login"], "bob@example.com (test)");
+  EXPECT_EQ(Call("POST", "/command/delBLEntry", R"({"login":"bob@example.com"})", Admin()).body,
+            R"({"status":"ok"})");
+  EXPECT_EQ(Call("POST", "/command/addBLEntry", R"({"ip":"1.2.3.4"})", Admin()).status, 400);
+  EXPECT_EQ(Call("POST", "/command/nosuch", "{}", Admin()).status, 404);
+}
+
+TEST_F(ApiTest, BadBodiesGet400WithAReason) {
+  Response r = Call("POST", "/v1/auth/check", "{");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(nlohmann::json::parse(r.body)["error"].get<std::string>(), "");
+  r = Call("POST", "/command/report", R"({"login":"a","remote":"1.2.3.4"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["reason"], "missing success");
+  r = Call("POST", "/v1/blocks", R"({"ip":"1.2.3.4","login":"x"})", Admin());
+  EXPECT_EQ(r.status, 400);
+}
+
+TEST_F(ApiTest, NativeCheckAnswersWithTheReplayDecisionShape) {
+  const Response r = Call("POST", "/v1/auth/check",
+                          R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4",
+                              "login": "a@b.c"})");
+  EXPECT_EQ(r.body, R"({"verdict": "allow", "delay_ms": 0, "reasons": []})");
+}
+
+TEST_F(ApiTest, MetricsAreDeclaredOnce) {
+  Call("POST", "/command/allow", R"({"login":"a@b.c","remote":"1.2.3.4"})");
+  const std::string text = Call("GET", "/metrics").body;
+  EXPECT_NE(text.find("coastguard_checks_total 1"), std::string::npos);
+  size_t type_lines = 0;
+  for (size_t pos = 0; (pos = text.find("# TYPE coastguard_verdicts_total", pos)) != std::string::npos; ++pos) {
+    ++type_lines;
+  }
+  EXPECT_EQ(type_lines, 1u);
+}
+
+}  // namespace
+}  // namespace coastguard::http

@@ -1,0 +1,182 @@
+#include "policy/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace coastguard::policy {
+namespace {
+
+using core::Action;
+using core::Outcome;
+using core::Reason;
+
+constexpr Timestamp kStart = 1'800'000'000 * core::kSecond;
+
+// Drives an engine the way Dovecot does: check, then report unless rejected.
+class EngineTest : public ::testing::Test {
+ protected:
+  core::Verdict Attempt(const std::string& login, const std::string& ip, Outcome outcome,
+                        const std::string& pwhash = "", const std::string& client_id = "") {
+    now_ += core::kSecond;
+    core::AuthAttempt a{now_, core::Protocol::kImap, *core::IpAddress::Parse(ip), login, pwhash,
+                        client_id};
+    const core::Verdict v = engine_.Check(a);
+    if (v.action != Action::kReject) engine_.Report(a, outcome);
+    return v;
+  }
+  core::Verdict Login(const std::string& login, const std::string& ip,
+                      const std::string& client_id = "") {
+    return Attempt(login, ip, Outcome::kSuccess, "good", client_id);
+  }
+  static std::string User(int i) { return "user" + std::to_string(i) + "@example.com"; }
+
+  EngineConfig config_;
+  Engine engine_{config_, 1};
+  Timestamp now_ = kStart;
+};
+
+TEST_F(EngineTest, AllowsAnOrdinaryLogin) {
+  const core::Verdict v = Login("alice@example.com", "81.17.5.20");
+  EXPECT_EQ(v.action, Action::kAllow);
+  EXPECT_TRUE(v.reasons.empty());
+}
+
+TEST_F(EngineTest, BlocksSingleIpBruteForceOnOneAccountOnly) {
+  for (int i = 0; i < 6; ++i) {
+    Attempt("alice@example.com", "203.0.113.9", Outcome::kBadPassword, "p" + std::to_string(i));
+  }
+  const core::Verdict v = Login("alice@example.com", "203.0.113.9");
+  EXPECT_EQ(v.action, Action::kReject);
+  EXPECT_TRUE(v.reasons.Has(Reason::kBlockedLoginIp));
+  EXPECT_TRUE(v.reasons.Has(Reason::kBruteForce));
+  EXPECT_EQ(Login("bob@example.com", "203.0.113.9").action, Action::kAllow);
+  EXPECT_EQ(Login("alice@example.com", "81.17.5.20").action, Action::kAllow);
+}
+
+TEST_F(EngineTest, BlocksOneIpGuessingAcrossAccountsButNotItsOwnUsers) {
+  Login(User(1), "203.0.113.9");  // someone who really logs in from there
+  for (int i = 10; i < 16; ++i) Attempt(User(i), "203.0.113.9", Outcome::kBadPassword, "123456");
+  const core::Verdict stranger = Login(User(20), "203.0.113.9");
+  EXPECT_EQ(stranger.action, Action::kReject);
+  EXPECT_TRUE(stranger.reasons.Has(Reason::kBlockedIp));
+  EXPECT_TRUE(stranger.reasons.Has(Reason::kIpGuessing));
+  EXPECT_EQ(Login(User(1), "203.0.113.9").action, Action::kAllow);
+}
+
+TEST_F(EngineTest, NeverLocksOutAnOfficeNatOfThousands) {
+  const std::string office = "198.51.100.10";
+  for (int i = 0; i < 2000; ++i) Login(User(i), office);
+  // A busy morning: stale phones and typos, all from the same address.
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 2000; i += 10) {
+      Attempt(User(i), office, Outcome::kBadPassword, "old-" + std::to_string(i));
+    }
+  }
+  int hurt = 0;
+  for (int i = 0; i < 2000; ++i) hurt += Login(User(i), office).action != Action::kAllow;
+  EXPECT_EQ(hurt, 0);
+  // A new colleague's first login there works too.
+  EXPECT_EQ(Login(User(5000), office).action, Action::kAllow);
+}
+
+TEST_F(EngineTest, AStalePasswordDeviceDoesNotBlockItsUserOrItsIp) {
+  const std::string home = "81.17.5.20";
+  Login("alice@example.com", home);
+  for (int i = 0; i < 40; ++i) Attempt("alice@example.com", home, Outcome::kBadPassword, "old");
+  EXPECT_EQ(Login("alice@example.com", home).action, Action::kAllow);
+  EXPECT_EQ(Login("bob@example.com", home).action, Action::kAllow);
+}
+
+TEST_F(EngineTest, BlocksIpv6RotationInsideOneSlash64) {
+  for (int i = 0; i < 6; ++i) {
+    Attempt(User(i), "2001:db8:1:2::" + std::to_string(100 + i), Outcome::kBadPassword, "x");
+  }
+  const core::Verdict v = Login(User(50), "2001:db8:1:2::999");
+  EXPECT_EQ(v.action, Action::kReject);
+  EXPECT_TRUE(v.reasons.Has(Reason::kBlockedPrefix));
+}
+
+TEST_F(EngineTest, ClosesAnAccountUnderDistributedGuessingToStrangersOnly) {
+  Login("alice@example.com", "81.17.5.20");
+  for (int i = 0; i < 8; ++i) {
+    Attempt("alice@example.com", "45." + std::to_string(i) + ".1.1", Outcome::kBadPassword,
+            "guess" + std::to_string(i));
+  }
+  const core::Verdict stranger = Login("alice@example.com", "77.7.7.7");
+  EXPECT_EQ(stranger.action, Action::kReject);
+  EXPECT_TRUE(stranger.reasons.Has(Reason::kAccountUnderAttack));
+  EXPECT_EQ(Login("alice@example.com", "81.17.5.20").action, Action::kAllow);
+}
+
+TEST_F(EngineTest, UnderServiceWideAttackRefusesStrangersButNotFamiliarPlacesOrDevices) {
+  for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+  // One try each from thousands of addresses: no single source crosses a threshold.
+  for (int i = 0; i < 40; ++i) {
+    Attempt(User(100 + i), "45.33." + std::to_string(i) + ".7", Outcome::kUnknownUser, "x");
+  }
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  const core::Verdict stranger = Login(User(3), "91.91.91.91");
+  EXPECT_EQ(stranger.action, Action::kReject);
+  EXPECT_TRUE(stranger.reasons.Has(Reason::kServiceUnderAttack));
+  EXPECT_TRUE(stranger.reasons.Has(Reason::kUnfamiliarSource));
+  EXPECT_EQ(Login(User(4), "81.17.5.4").action, Action::kAllow);
+  EXPECT_EQ(Login(User(5), "91.91.91.92", "Thunderbird").action, Action::kAllow);
+}
+
+TEST_F(EngineTest, RepeatOffendersAreBlockedOnTheirFirstFailureAfterExpiry) {
+  for (int i = 0; i < 5; ++i) Attempt(User(i), "203.0.113.9", Outcome::kBadPassword, "x");
+  now_ += 2 * core::kHour;  // block expired, counters aged out
+  EXPECT_EQ(Attempt(User(50), "203.0.113.9", Outcome::kBadPassword, "x").action, Action::kAllow);
+  EXPECT_EQ(Login(User(51), "203.0.113.9").action, Action::kReject);
+}
+
+TEST_F(EngineTest, AllowListsWin) {
+  engine_.AllowNetwork(*core::Cidr::Parse("203.0.113.0/24"), true);
+  for (int i = 0; i < 20; ++i) Attempt(User(i), "203.0.113.9", Outcome::kBadPassword, "x");
+  const core::Verdict v = Login(User(30), "203.0.113.9");
+  EXPECT_EQ(v.action, Action::kAllow);
+  EXPECT_TRUE(v.reasons.Has(Reason::kAllowlisted));
+}
+
+TEST_F(EngineTest, OperatorBlocksApplyToEveryone) {
+  Login("alice@example.com", "203.0.113.9");
+  engine_.OperatorBlock(NetworkBlockKey(*core::Cidr::Parse("203.0.113.0/24")), "203.0.113.0/24",
+                        core::kHour, now_);
+  const core::Verdict v = Login("alice@example.com", "203.0.113.9");
+  EXPECT_EQ(v.action, Action::kReject);
+  EXPECT_TRUE(v.reasons.Has(Reason::kManual));
+}
+
+TEST_F(EngineTest, BadInputIsAllowedAndSaysSo) {
+  const core::Verdict v = Attempt("   ", "203.0.113.9", Outcome::kBadPassword);
+  EXPECT_EQ(v.action, Action::kAllow);
+  EXPECT_TRUE(v.reasons.Has(Reason::kBadInput));
+}
+
+TEST(EngineMemory, StaysWithinItsBudgetUnderAFloodOfDistinctKeys) {
+  EngineConfig config;
+  config.memory_budget_mb = 16;
+  Engine engine(config, 1);
+  Timestamp t = kStart;
+  for (uint32_t i = 0; i < 300'000; ++i) {
+    std::array<uint8_t, 16> bytes{};
+    bytes[10] = bytes[11] = 0xff;
+    bytes[12] = static_cast<uint8_t>(i >> 24);
+    bytes[13] = static_cast<uint8_t>(i >> 16);
+    bytes[14] = static_cast<uint8_t>(i >> 8);
+    bytes[15] = static_cast<uint8_t>(i);
+    const std::string login = "flood" + std::to_string(i) + "@example.com";
+    core::AuthAttempt a{t += core::kMillisecond, core::Protocol::kImap,
+                        core::IpAddress::FromBytes(bytes), login, "abcd", ""};
+    // Report every attempt, refused or not: the point is the tables' bound, not the verdicts.
+    engine.Check(a);
+    engine.Report(a, Outcome::kBadPassword);
+  }
+  const Engine::TableSizes sizes = engine.sizes();
+  EXPECT_LE(sizes.memory_bytes, 16u << 20);
+  EXPECT_GT(sizes.source_evictions + sizes.login_evictions + sizes.pair_evictions, 0u);
+}
+
+}  // namespace
+}  // namespace coastguard::policy
