@@ -39,19 +39,14 @@ IpAddress IpAddress::FromBytes(const std::array<uint8_t, 16>& bytes) {
   return ip;
 }
 
-bool IpAddress::is_v4() const {
-  return std::memcmp(bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size()) == 0;
-}
-
 IpAddress IpAddress::Masked(int bits) const {
   int absolute = is_v4() ? bits + 96 : bits;
-  if (absolute < 0) absolute = 0;
-  if (absolute > 128) absolute = 128;
-  IpAddress out = *this;
-  for (int i = 0; i < 16; ++i) {
-    const int keep = absolute - i * 8;
-    if (keep >= 8) continue;
-    out.bytes_[i] = keep <= 0 ? 0 : static_cast<uint8_t>(out.bytes_[i] & (0xff << (8 - keep)));
+  absolute = absolute < 0 ? 0 : (absolute > 128 ? 128 : absolute);
+  IpAddress out;
+  const int whole = absolute / 8;
+  std::memcpy(out.bytes_.data(), bytes_.data(), static_cast<size_t>(whole));
+  if (whole < 16 && absolute % 8 != 0) {
+    out.bytes_[whole] = static_cast<uint8_t>(bytes_[whole] & (0xff << (8 - absolute % 8)));
   }
   if (is_v4()) std::memcpy(out.bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size());
   return out;

@@ -13,14 +13,15 @@ absl::StatusOr<std::string> CanonicalLogin(std::string_view raw, const LoginRule
   const std::string_view trimmed = raw.substr(begin, end - begin);
   if (trimmed.empty()) return absl::InvalidArgumentError("empty login");
   if (trimmed.size() > kMaxLoginBytes) return absl::InvalidArgumentError("login too long");
-  std::string login;
-  login.reserve(trimmed.size() + 1 + rules.default_domain.size());
   for (const char c : trimmed) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) {
       return absl::InvalidArgumentError("control character in login");
     }
-    login.push_back(rules.case_fold ? absl::ascii_tolower(byte) : c);
+  }
+  std::string login(trimmed.data(), trimmed.size());
+  if (rules.case_fold) {
+    for (char& c : login) c = absl::ascii_tolower(static_cast<unsigned char>(c));
   }
   if (!rules.default_domain.empty() && login.find('@') == std::string::npos) {
     login += '@';

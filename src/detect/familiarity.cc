@@ -39,6 +39,12 @@ uint64_t FamiliarityStore::WideSource(const core::IpAddress& ip) {
 }
 uint64_t FamiliarityStore::DeviceSource(uint64_t device) { return core::Mix64(device, kDeviceTag); }
 
+FamiliarityStore::SourceDigests FamiliarityStore::SourceDigests::Of(const core::IpAddress& ip,
+                                                                    uint64_t device) {
+  return {ip.is_v4() ? IpSource(ip) : 0, PrefixSource(ip), WideSource(ip),
+          device != 0 ? DeviceSource(device) : 0};
+}
+
 FamiliarityStore::FamiliarityStore(const FamiliaritySettings& settings)
     : settings_(settings), logins_(settings.max_logins) {
   logins_.set_on_evict([this](uint64_t, const Record& r) { entries_ -= r.sources.size(); });
@@ -73,8 +79,8 @@ FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t
   return UpsertResult::kInserted;
 }
 
-void FamiliarityStore::Learn(uint64_t login, const core::IpAddress& ip, uint64_t device,
-                             Timestamp now, std::vector<Change>* changes) {
+void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timestamp now,
+                             std::vector<Change>* changes) {
   Record* record = &logins_.FindOrInsert(login, now);
   const uint32_t now_s = core::ToSeconds(now);
   record->last_success_s = std::max(record->last_success_s, now_s);
@@ -87,33 +93,32 @@ void FamiliarityStore::Learn(uint64_t login, const core::IpAddress& ip, uint64_t
     return result;
   };
   // IPv6 addresses change daily (privacy extensions): the /64 stands for the subscriber.
-  if (ip.is_v4()) upsert(IpSource(ip), HitRule::kHitOnRefresh);
-  const bool new_prefix =
-      upsert(PrefixSource(ip), HitRule::kHitOnRefresh) == UpsertResult::kInserted;
+  if (where.ip != 0) upsert(where.ip, HitRule::kHitOnRefresh);
+  const bool new_prefix = upsert(where.prefix, HitRule::kHitOnRefresh) == UpsertResult::kInserted;
   // A wide prefix's hits count the distinct prefixes seen inside it: how much this login roams
   // in that provider's pool.
-  upsert(WideSource(ip), new_prefix ? HitRule::kExtraHit : HitRule::kNoHit);
-  if (device != 0) upsert(DeviceSource(device), HitRule::kHitOnRefresh);
+  upsert(where.wide, new_prefix ? HitRule::kExtraHit : HitRule::kNoHit);
+  if (where.device != 0) upsert(where.device, HitRule::kHitOnRefresh);
 }
 
-Familiarity FamiliarityStore::Lookup(uint64_t login, const core::IpAddress& ip, uint64_t device,
+Familiarity FamiliarityStore::Lookup(uint64_t login, const SourceDigests& where,
                                      Timestamp now) const {
   const Record* record = logins_.Find(login);
   if (record == nullptr) return Familiarity::kNone;
   const uint32_t oldest_s = core::ToSeconds(std::max<Timestamp>(now - settings_.ttl, 0));
-  const uint64_t ip_digest = IpSource(ip);
-  const uint64_t prefix_digest = PrefixSource(ip);
-  const uint64_t wide_digest = WideSource(ip);
-  const uint64_t device_digest = device != 0 ? DeviceSource(device) : 1;
+  // Digest 0 never matches: a missing IPv4 address entry or device id cannot look familiar.
+  const uint64_t ip_digest = where.ip != 0 ? where.ip : 1;
+  const uint64_t device_digest = where.device != 0 ? where.device : 1;
   Familiarity best = Familiarity::kNone;
   for (const Source& s : record->sources) {
     if (s.last_success_s < oldest_s) continue;
     Familiarity f = Familiarity::kNone;
     if (s.digest == ip_digest) f = Familiarity::kIp;
-    else if (s.digest == prefix_digest) f = Familiarity::kPrefix;
+    else if (s.digest == where.prefix) f = Familiarity::kPrefix;
     else if (s.digest == device_digest) f = Familiarity::kDevice;
-    else if (s.digest == wide_digest && s.hits >= kMinWideSpread) f = Familiarity::kWidePrefix;
+    else if (s.digest == where.wide && s.hits >= kMinWideSpread) f = Familiarity::kWidePrefix;
     best = std::max(best, f);
+    if (best == Familiarity::kIp) break;  // nothing is stronger
   }
   return best;
 }

@@ -56,15 +56,32 @@ class FamiliarityStore {
     Source source;
   };
 
+  // The digests an attempt is looked up and learned under, computed once per attempt.
+  struct SourceDigests {
+    uint64_t ip = 0;  // 0 for IPv6: learned per /64
+    uint64_t prefix = 0;
+    uint64_t wide = 0;
+    uint64_t device = 0;  // 0 when the client sent no id
+    static SourceDigests Of(const core::IpAddress& ip, uint64_t device);
+  };
+
   explicit FamiliarityStore(const FamiliaritySettings& settings);
   FamiliarityStore(const FamiliarityStore&) = delete;  // the eviction hook points at this
   FamiliarityStore& operator=(const FamiliarityStore&) = delete;
 
   // Records a success; appends to `changes` what is new or refreshed.
-  void Learn(uint64_t login, const core::IpAddress& ip, uint64_t device, Timestamp now,
+  void Learn(uint64_t login, const SourceDigests& where, Timestamp now,
              std::vector<Change>* changes);
+  Familiarity Lookup(uint64_t login, const SourceDigests& where, Timestamp now) const;
+  // Conveniences that compute the digests.
+  void Learn(uint64_t login, const core::IpAddress& ip, uint64_t device, Timestamp now,
+             std::vector<Change>* changes) {
+    Learn(login, SourceDigests::Of(ip, device), now, changes);
+  }
   Familiarity Lookup(uint64_t login, const core::IpAddress& ip, uint64_t device,
-                     Timestamp now) const;
+                     Timestamp now) const {
+    return Lookup(login, SourceDigests::Of(ip, device), now);
+  }
   // Puts back one persisted pair (startup).
   void Restore(uint64_t login, const Source& source);
 

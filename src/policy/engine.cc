@@ -118,6 +118,9 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   out->login = std::move(*canonical);
   out->login_digest = LoginDigest(out->login);
   out->device = attempt.client_id.empty() ? 0 : core::Digest64(attempt.client_id, seed_);
+  out->where = detect::FamiliarityStore::SourceDigests::Of(attempt.ip, out->device);
+  out->fam = familiarity_.Lookup(out->login_digest, out->where, attempt.ts);
+  out->level_count = SourceLevels(attempt.ip, out->levels);
   if (attempt.pwhash.empty()) {
     // Without a pwhash a stale device cannot be told from guessing: every failure is distinct.
     out->pw_tag = static_cast<uint32_t>(++anonymous_pw_tag_ * 0x9e3779b1u);
@@ -158,30 +161,44 @@ bool Engine::CheckBlocks(const BlockKey& key, Familiarity fam, Reason block_reas
 
 Verdict Engine::Check(const core::AuthAttempt& attempt) {
   ++stats_.checks;
-  const Timestamp now = attempt.ts;
-  Prepared p;
-  if (!Prepare(attempt, &p)) {
+  if (!Prepare(attempt, &scratch_)) {
     ++stats_.bad_input;
     Verdict v;
     v.reasons.Add(Reason::kBadInput);
     return Finish(attempt, 0, v);
   }
+  return Decide(attempt, scratch_);
+}
+
+Verdict Engine::CheckThenReport(const core::AuthAttempt& attempt, core::Outcome outcome) {
+  ++stats_.checks;
+  if (!Prepare(attempt, &scratch_)) {
+    ++stats_.bad_input;
+    Verdict v;
+    v.reasons.Add(Reason::kBadInput);
+    return Finish(attempt, 0, v);
+  }
+  const Verdict v = Decide(attempt, scratch_);
+  if (v.action != Action::kReject) {
+    ++stats_.reports;
+    Learn(attempt, scratch_, outcome);
+  }
+  return v;
+}
+
+Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
+  const Timestamp now = attempt.ts;
   Verdict v;
   if (allows_.Allows(attempt.ip, p.login_digest)) {
     v.reasons.Add(Reason::kAllowlisted);
     return Finish(attempt, p.login_digest, v);
   }
-  const Familiarity fam = familiarity_.Lookup(p.login_digest, attempt.ip, p.device, now);
-
-  bool blocked = CheckBlocks(
-      LoginIpBlockKey(p.login_digest, attempt.ip),
-      fam, Reason::kBlockedLoginIp, now, &v);
-  blocked |= CheckBlocks(LoginBlockKey(p.login_digest), fam,
-                         Reason::kBlockedLogin, now, &v);
-  SourceKey levels[3];
-  const int n = SourceLevels(attempt.ip, levels);
-  for (int i = 0; i < n; ++i) {
-    blocked |= CheckBlocks(SourceBlockKey(levels[i]), fam,
+  const Familiarity fam = p.fam;
+  bool blocked = CheckBlocks(LoginIpBlockKey(p.login_digest, attempt.ip), fam,
+                             Reason::kBlockedLoginIp, now, &v);
+  blocked |= CheckBlocks(LoginBlockKey(p.login_digest), fam, Reason::kBlockedLogin, now, &v);
+  for (int i = 0; i < p.level_count; ++i) {
+    blocked |= CheckBlocks(SourceBlockKey(p.levels[i]), fam,
                            i == 0 ? Reason::kBlockedIp : Reason::kBlockedPrefix, now, &v);
   }
   if (blocked) return Finish(attempt, p.login_digest, v);
@@ -230,26 +247,29 @@ void Engine::AddBlock(const BlockKey& key, std::string subject, Reason reason, B
 
 void Engine::Report(const core::AuthAttempt& attempt, core::Outcome outcome) {
   ++stats_.reports;
-  Prepared p;
-  if (!Prepare(attempt, &p)) {
+  if (!Prepare(attempt, &scratch_)) {
     ++stats_.bad_input;
     return;
   }
+  Learn(attempt, scratch_, outcome);
+}
+
+void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome) {
   const Timestamp now = attempt.ts;
-  const Familiarity fam = familiarity_.Lookup(p.login_digest, attempt.ip, p.device, now);
   if (outcome != core::Outcome::kSuccess) {
-    OnFailure(attempt, p, fam, outcome == core::Outcome::kUnknownUser);
+    OnFailure(attempt, p, outcome == core::Outcome::kUnknownUser);
     return;
   }
-  std::vector<detect::FamiliarityStore::Change> changes;
-  familiarity_.Learn(p.login_digest, attempt.ip, p.device, now, sink_ ? &changes : nullptr);
-  for (const auto& change : changes) sink_->FamiliarityLearned(change.login, change.source);
-
-  SourceKey levels[3];
-  const int n = SourceLevels(attempt.ip, levels);
+  if (sink_ != nullptr) {
+    changes_.clear();
+    familiarity_.Learn(p.login_digest, p.where, now, &changes_);
+    for (const auto& change : changes_) sink_->FamiliarityLearned(change.login, change.source);
+  } else {
+    familiarity_.Learn(p.login_digest, p.where, now, nullptr);
+  }
   const auto login_tag = static_cast<uint32_t>(p.login_digest);
-  for (int i = 0; i < n; ++i) {
-    detect::SourceActivity& s = sources_.FindOrInsert(levels[i], now);
+  for (int i = 0; i < p.level_count; ++i) {
+    detect::SourceActivity& s = sources_.FindOrInsert(p.levels[i], now);
     s.last_seen_s = core::ToSeconds(now);
     s.successes.Add(now, config_.windows.long_window);
     s.successful_logins.Insert(login_tag, now, config_.windows.long_window);
@@ -258,17 +278,15 @@ void Engine::Report(const core::AuthAttempt& attempt, core::Outcome outcome) {
   pairs_.Erase(PairKey(p.login_digest, attempt.ip));
 }
 
-void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, Familiarity fam,
-                       bool unknown_user) {
+void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool unknown_user) {
   const Timestamp now = attempt.ts;
-  const bool unfamiliar = !detect::IsFamiliar(fam);
+  const bool unfamiliar = !detect::IsFamiliar(p.fam);
   const auto login_tag = static_cast<uint32_t>(p.login_digest);
   const core::Duration short_window = config_.windows.short_window;
 
-  SourceKey levels[3];
-  const int n = SourceLevels(attempt.ip, levels);
+  const SourceKey* levels = p.levels;
   uint32_t prefix_tag = 0;
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < p.level_count; ++i) {
     detect::SourceActivity& s = sources_.FindOrInsert(levels[i], now);
     s.last_seen_s = core::ToSeconds(now);
     if (unknown_user) s.unknown_logins.Insert(login_tag, now, short_window);

@@ -55,6 +55,8 @@ class Engine {
   core::Verdict Check(const core::AuthAttempt& attempt);
   // After the password check of an attempt that was not rejected (Dovecot's "report").
   void Report(const core::AuthAttempt& attempt, core::Outcome outcome);
+  // Check, then Report unless rejected: replay's semantics, preparing the attempt once.
+  core::Verdict CheckThenReport(const core::AuthAttempt& attempt, core::Outcome outcome);
 
   // Operator actions. Logins are canonicalised as in Check. Return false on bad input.
   // An operator's block: applies to everyone, exact TTL, reason "manual".
@@ -108,20 +110,26 @@ class Engine {
   static int SourceLevels(const core::IpAddress& ip, detect::SourceKey out[3]);
 
  private:
+  // What Check and Report both derive from an attempt.
   struct Prepared {
     std::string login;
     uint64_t login_digest = 0;
     uint64_t device = 0;
     uint32_t pw_tag = 0;
+    detect::FamiliarityStore::SourceDigests where;
+    detect::Familiarity fam = detect::Familiarity::kNone;
+    detect::SourceKey levels[3];
+    int level_count = 0;
   };
   bool Prepare(const core::AuthAttempt& attempt, Prepared* out);
+  core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p);
+  void Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome);
   uint64_t PairKey(uint64_t login, const core::IpAddress& ip) const;
   bool CheckBlocks(const BlockKey& key, detect::Familiarity fam, core::Reason block_reason,
                    Timestamp now, core::Verdict* verdict);
   void AddBlock(const BlockKey& key, std::string subject, core::Reason reason, BlockScope scope,
                 core::Duration ttl, Timestamp now);
-  void OnFailure(const core::AuthAttempt& attempt, const Prepared& p, detect::Familiarity fam,
-                 bool unknown_user);
+  void OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool unknown_user);
   void Remember(const core::AuthAttempt& attempt, uint64_t login, const core::Verdict& v);
   core::Verdict Finish(const core::AuthAttempt& attempt, uint64_t login, core::Verdict v);
 
@@ -142,6 +150,8 @@ class Engine {
   EngineStats stats_;
   std::vector<RecentDecision> recent_;
   size_t recent_next_ = 0;
+  Prepared scratch_;  // reused per call: keeps the login string's buffer
+  std::vector<detect::FamiliarityStore::Change> changes_;
 };
 
 }  // namespace coastguard::policy

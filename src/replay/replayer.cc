@@ -32,15 +32,18 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
   }
   if (error != nullptr) error->clear();
 
-  const core::Verdict verdict = engine_.Check(event.attempt);
-  if (verdict.action != core::Action::kReject) engine_.Report(event.attempt, event.outcome);
+  const core::Verdict verdict = engine_.CheckThenReport(event.attempt, event.outcome);
   core::AppendVerdictJson(verdict, out);
   out += '\n';
 
-  label_.assign(event.label.empty() ? kLegit : event.label);
-  const bool legit = label_ == kLegit;
+  const std::string_view label = event.label.empty() ? kLegit : event.label;
+  if (current_ == nullptr || label != label_) {
+    label_.assign(label);
+    current_ = &summary_.labels[label_];  // std::map: pointers stay valid
+  }
+  const bool legit = label == kLegit;
   if (!legit && summary_.first_attack < 0) summary_.first_attack = event.attempt.ts;
-  LabelSummary& s = summary_.labels[label_];
+  LabelSummary& s = *current_;
   ++s.attempts;
   switch (verdict.action) {
     case core::Action::kAllow: ++s.allowed; break;

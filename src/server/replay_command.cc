@@ -1,5 +1,6 @@
 #include "server/replay_command.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -75,6 +76,7 @@ int ReplayCommand(int argc, char** argv) {
     }
   }
 
+  const auto started = std::chrono::steady_clock::now();
   policy::Engine engine(config.engine, kReplaySeed);
   replay::Replayer replayer(engine);
   // Lines are decided in place inside a padded chunk buffer: no copy per line.
@@ -142,7 +144,11 @@ int ReplayCommand(int argc, char** argv) {
     return 1;
   }
   std::fflush(stdout);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::fputs(replay::FormatSummary(replayer.summary(), engine).c_str(), stderr);
+  std::fprintf(stderr, "replay: %zu lines in %.3f s (%.0f lines/s, one thread)\n", line_no,
+               seconds, static_cast<double>(line_no) / seconds);
   if (!summary_path.empty()) {
     std::ofstream summary(summary_path);
     summary << replay::SummaryJson(replayer.summary(), engine) << "\n";

@@ -117,6 +117,7 @@ void Journal::Stop() {
 }
 
 absl::Status Journal::Truncate() {
+  if (fd_ < 0) return absl::OkStatus();  // not opened yet: nothing journaled to drop
   std::lock_guard<std::mutex> lock(mutex_);
   std::lock_guard<std::mutex> write_lock(write_mutex_);
   pending_.clear();

@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""Formats benchmark outputs for `make bench`.
+
+  report.py quality SUMMARY.json      per-attack protection and legit friction, against the bars
+  report.py http COASTGUARD.txt CEILING.txt   wrk results side by side
+"""
+import json
+import re
+import sys
+
+BARS = {
+    "brute_force": 95.0,
+    "horizontal_guessing": 95.0,
+    "stuffing_concentrated": 95.0,
+    "spraying": 95.0,
+    "stuffing_distributed": 80.0,
+    "low_and_slow": 80.0,
+    "ipv6_rotation": 80.0,
+}
+FRICTION_BAR = 0.1  # percent of legit right-password attempts
+
+
+def quality(path):
+    summary = json.load(open(path))
+    labels = summary["labels"]
+    print(f"{'attack':24} {'would-be':>9} {'got in':>7} {'protected':>10}  bar")
+    for name, bar in BARS.items():
+        s = labels.get(name)
+        if s is None:
+            print(f"{name:24} {'-':>9}")
+            continue
+        would, got = s["would_be_compromised"], s["compromised"]
+        share = 100.0 * (would - got) / would if would else 100.0
+        verdict = "ok" if share >= bar else "BELOW BAR"
+        print(f"{name:24} {would:9d} {got:7d} {share:9.1f}%  >= {bar:.0f}% {verdict}")
+    legit = labels["legit"]
+    hurt, total = legit["right_password_hurt_since_attack"], legit["right_password_since_attack"]
+    share = 100.0 * hurt / total if total else 0.0
+    verdict = "ok" if share <= FRICTION_BAR else "ABOVE BAR"
+    print(f"legit friction since the first attack: {hurt} of {total} right-password attempts "
+          f"rejected or delayed = {share:.3f}% (bar <= {FRICTION_BAR}%) {verdict}")
+    episodes = summary.get("attack_episodes", [])
+    hours = sum(end - start for start, end in episodes) / 3600
+    print(f"service attack mode: {len(episodes)} episode(s), {hours:.2f} h")
+
+
+def parse_wrk(path):
+    text = open(path).read()
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+
+    def latency(percent):
+        m = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return rate, latency(50), latency(99), int(errors.group(1)) if errors else 0
+
+
+def http(coastguard_path, ceiling_path):
+    cg, ceiling = parse_wrk(coastguard_path), parse_wrk(ceiling_path)
+    for name, (rate, p50, p99, errors) in (("coastguard", cg), ("epoll ceiling", ceiling)):
+        print(f"{name:14} {rate:10.0f} req/s  p50 {p50:.3f} ms  p99 {p99:.3f} ms  non-2xx {errors}")
+    print(f"coastguard / ceiling = {100.0 * cg[0] / ceiling[0]:.0f}% (target >= 60%)")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "quality":
+        quality(sys.argv[2])
+    elif sys.argv[1] == "http":
+        http(sys.argv[2], sys.argv[3])

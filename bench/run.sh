@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `make bench`: detection quality on the scenario, replay throughput, HTTP throughput and
+# latency against a raw-epoll ceiling under the same load, memory under a key flood, and
+# startup time with 10 million familiarity entries. Prints figures; asserts nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=build/release/src/coastguard
+out=bench/out
+mkdir -p "$out"
+seconds=${BENCH_SECONDS:-10}
+
+echo "=== detection quality (bench/scenario.py: 4,000 accounts, 12 h warm-up, 10 h of attacks)"
+if [ ! -s "$out/scenario.jsonl" ] || [ bench/scenario.py -nt "$out/scenario.jsonl" ]; then
+  /usr/bin/python3 bench/scenario.py --out "$out/scenario.jsonl"
+fi
+"$bin" replay "$out/scenario.jsonl" --decisions "$out/decisions.jsonl" \
+  --summary-json "$out/summary.json" 2>"$out/replay-summary.txt"
+/usr/bin/python3 bench/report.py quality "$out/summary.json"
+
+echo
+echo "=== replay throughput (one thread, JSON parsing included; best of 3)"
+for _ in 1 2 3; do
+  "$bin" replay "$out/scenario.jsonl" --decisions /dev/null 2>&1 | grep "lines/s"
+done | sort -t'(' -k2 -n -r | head -n 1 | sed 's/$/ -- target >= 1,000,000 lines\/s/'
+
+echo
+echo "=== HTTP: Dovecot-shaped allow+report, keep-alive, wrk -t1 -c64 -d${seconds}s on loopback"
+port_cg=$((20000 + RANDOM % 10000))
+port_ceiling=$((port_cg + 1))
+data=$(mktemp -d)
+"$bin" serve --listen "127.0.0.1:$port_cg" --data-dir "$data" 2>"$out/serve.log" &
+cg_pid=$!
+build/release/bench/epoll_ceiling "$port_ceiling" 2>/dev/null &
+ceiling_pid=$!
+trap 'kill $cg_pid $ceiling_pid 2>/dev/null || true; rm -rf "$data"' EXIT
+for port in $port_cg $port_ceiling; do
+  for _ in $(seq 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+    sleep 0.05
+  done
+done
+wrk -t1 -c64 -d"${seconds}s" --latency -s bench/dovecot.lua "http://127.0.0.1:$port_ceiling/" \
+  > "$out/wrk-ceiling.txt"
+wrk -t1 -c64 -d"${seconds}s" --latency -s bench/dovecot.lua "http://127.0.0.1:$port_cg/" \
+  > "$out/wrk-coastguard.txt"
+/usr/bin/python3 bench/report.py http "$out/wrk-coastguard.txt" "$out/wrk-ceiling.txt"
+kill $cg_pid $ceiling_pid 2>/dev/null || true
+wait 2>/dev/null || true
+
+echo
+echo "=== memory: 10 million distinct IPs and logins through one engine (default budget)"
+build/release/bench/bench_flood "${FLOOD_KEYS:-10000000}"
+
+echo
+echo "=== startup with 10 million familiarity entries"
+build/release/bench/bench_state_load "${STATE_ENTRIES:-10000000}"
