@@ -8,7 +8,6 @@ namespace coastguard::detect {
 namespace {
 
 // Distinct constants keep the digest of a /24 apart from the digest of an exact IP etc.
-constexpr uint64_t kIpTag = 0x1d;
 constexpr uint64_t kPrefixTag = 0x2e;
 constexpr uint64_t kWideTag = 0x3f;
 constexpr uint64_t kDeviceTag = 0x4a;
@@ -29,7 +28,6 @@ uint64_t AddressDigest(const core::IpAddress& ip, uint64_t tag) {
 
 }  // namespace
 
-uint64_t FamiliarityStore::IpSource(const core::IpAddress& ip) { return AddressDigest(ip, kIpTag); }
 uint64_t FamiliarityStore::PrefixSource(const core::IpAddress& ip) {
   return AddressDigest(ip.Masked(ip.is_v4() ? 24 : 64), kPrefixTag);
 }
@@ -41,8 +39,15 @@ uint64_t FamiliarityStore::DeviceSource(uint64_t device) { return core::Mix64(de
 
 FamiliarityStore::SourceDigests FamiliarityStore::SourceDigests::Of(const core::IpAddress& ip,
                                                                     uint64_t device) {
-  return {ip.is_v4() ? IpSource(ip) : 0, PrefixSource(ip), WideSource(ip),
-          device != 0 ? DeviceSource(device) : 0};
+  return {PrefixSource(ip), WideSource(ip), device != 0 ? DeviceSource(device) : 0};
+}
+
+const FamiliarityStore::Source* FamiliarityStore::FindSource(const Record& record,
+                                                             uint64_t digest) {
+  for (const Source& s : record.sources) {
+    if (s.digest == digest) return &s;
+  }
+  return nullptr;
 }
 
 FamiliarityStore::FamiliarityStore(const FamiliaritySettings& settings)
@@ -54,28 +59,33 @@ FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t
                                                         uint32_t now_s, HitRule rule,
                                                         Source* changed) {
   const auto refresh_s = static_cast<uint32_t>(settings_.refresh / core::kSecond);
-  for (Source& s : record.sources) {
-    if (s.digest != digest) continue;
-    const bool refresh = now_s >= s.last_success_s + refresh_s;
+  auto& sources = record.sources;
+  for (auto it = sources.begin(); it != sources.end(); ++it) {
+    if (it->digest != digest) continue;
+    const bool refresh = now_s >= it->last_success_s + refresh_s;
     const bool hit = rule == HitRule::kExtraHit || (refresh && rule == HitRule::kHitOnRefresh);
     if (!refresh && !hit) return UpsertResult::kUnchanged;
-    s.last_success_s = now_s;
-    if (hit && s.hits < UINT16_MAX) ++s.hits;
-    *changed = s;
+    it->last_success_s = now_s;
+    if (hit && it->hits < UINT16_MAX) ++it->hits;
+    *changed = *it;
+    // Move to front: lookups scan from the front and stop at the first prefix match, so the
+    // places a login uses now should come first.
+    std::rotate(sources.begin(), it, it + 1);
     return UpsertResult::kUpdated;
   }
-  if (record.sources.size() < settings_.max_sources_per_login) {
-    record.sources.push_back({digest, now_s, 1});
+  if (sources.size() < settings_.max_sources_per_login) {
+    sources.insert(sources.begin(), Source{digest, now_s, 1});
     ++entries_;
-    *changed = record.sources.back();
+    *changed = sources.front();
     return UpsertResult::kInserted;
   }
   // Full: replace the source that matters least.
-  auto oldest = std::min_element(
-      record.sources.begin(), record.sources.end(),
+  auto victim = std::min_element(
+      sources.begin(), sources.end(),
       [](const Source& a, const Source& b) { return Retention(a) < Retention(b); });
-  *oldest = {digest, now_s, 1};
-  *changed = *oldest;
+  *victim = {digest, now_s, 1};
+  *changed = *victim;
+  std::rotate(sources.begin(), victim, victim + 1);
   return UpsertResult::kInserted;
 }
 
@@ -92,13 +102,13 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
     }
     return result;
   };
-  // IPv6 addresses change daily (privacy extensions): the /64 stands for the subscriber.
-  if (where.ip != 0) upsert(where.ip, HitRule::kHitOnRefresh);
-  const bool new_prefix = upsert(where.prefix, HitRule::kHitOnRefresh) == UpsertResult::kInserted;
+  // Device and wide prefix first, so that the prefix ends up at the very front.
+  if (where.device != 0) upsert(where.device, HitRule::kHitOnRefresh);
+  const bool new_prefix = FindSource(*record, where.prefix) == nullptr;
   // A wide prefix's hits count the distinct prefixes seen inside it: how much this login roams
   // in that provider's pool.
   upsert(where.wide, new_prefix ? HitRule::kExtraHit : HitRule::kNoHit);
-  if (where.device != 0) upsert(where.device, HitRule::kHitOnRefresh);
+  upsert(where.prefix, HitRule::kHitOnRefresh);
 }
 
 Familiarity FamiliarityStore::Lookup(uint64_t login, const SourceDigests& where,
@@ -106,19 +116,17 @@ Familiarity FamiliarityStore::Lookup(uint64_t login, const SourceDigests& where,
   const Record* record = logins_.Find(login);
   if (record == nullptr) return Familiarity::kNone;
   const uint32_t oldest_s = core::ToSeconds(std::max<Timestamp>(now - settings_.ttl, 0));
-  // Digest 0 never matches: a missing IPv4 address entry or device id cannot look familiar.
-  const uint64_t ip_digest = where.ip != 0 ? where.ip : 1;
+  // Digest 0 never matches: a missing device id cannot look familiar.
   const uint64_t device_digest = where.device != 0 ? where.device : 1;
   Familiarity best = Familiarity::kNone;
   for (const Source& s : record->sources) {
     if (s.last_success_s < oldest_s) continue;
     Familiarity f = Familiarity::kNone;
-    if (s.digest == ip_digest) f = Familiarity::kIp;
-    else if (s.digest == where.prefix) f = Familiarity::kPrefix;
+    if (s.digest == where.prefix) f = Familiarity::kPrefix;
     else if (s.digest == device_digest) f = Familiarity::kDevice;
     else if (s.digest == where.wide && s.hits >= kMinWideSpread) f = Familiarity::kWidePrefix;
     best = std::max(best, f);
-    if (best == Familiarity::kIp) break;  // nothing is stronger
+    if (best == Familiarity::kPrefix) break;  // nothing is stronger
   }
   return best;
 }

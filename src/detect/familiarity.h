@@ -17,8 +17,7 @@ enum class Familiarity : uint8_t {
   kNone,        // never succeeded from anywhere near here, nor with this device
   kWidePrefix,  // roams in this IPv4 /16 or IPv6 /32: succeeded from several prefixes in it
   kDevice,      // succeeded with the same client id (a traveller's own phone)
-  kPrefix,      // succeeded from the same IPv4 /24 or IPv6 /64
-  kIp,          // succeeded from this very address
+  kPrefix,      // succeeded from the same IPv4 /24 or IPv6 /64 (or this very address)
 };
 
 // Familiar enough that source-wide blocks do not apply and failures are not guessing evidence.
@@ -32,12 +31,12 @@ struct FamiliaritySettings {
   Duration refresh = core::kHour;
 };
 
-// Where each login has logged in successfully before: a bounded list of sources (exact IP,
-// prefix, wide prefix, device) per login, each with its last success, aging out after `ttl`.
+// Where each login has logged in successfully before: a bounded list of sources (prefix, wide
+// prefix, device) per login, each with its last success, aging out after `ttl`.
 // When a login's list is full, the source with the lowest retention goes: last success plus a
 // day per repeat visit, so a home seen every evening outlives the one-off addresses a phone
-// picks up from its carrier's pool. IPv6 is learned per /64, not per address (privacy
-// addresses change daily). Keyed by login digest. Not thread-safe: owned by the engine.
+// picks up from its carrier's pool. Exact addresses are not kept: no decision tells an address
+// from its /24 (or /64, which also survives IPv6 privacy addresses changing daily). Keyed by login digest. Not thread-safe: owned by the engine.
 class FamiliarityStore {
  public:
   struct Source {
@@ -58,7 +57,6 @@ class FamiliarityStore {
 
   // The digests an attempt is looked up and learned under, computed once per attempt.
   struct SourceDigests {
-    uint64_t ip = 0;  // 0 for IPv6: learned per /64
     uint64_t prefix = 0;
     uint64_t wide = 0;
     uint64_t device = 0;  // 0 when the client sent no id
@@ -96,12 +94,12 @@ class FamiliarityStore {
   }
 
   // Source digests of an address and a device, shared with persistence and explain.
-  static uint64_t IpSource(const core::IpAddress& ip);
   static uint64_t PrefixSource(const core::IpAddress& ip);
   static uint64_t WideSource(const core::IpAddress& ip);
   static uint64_t DeviceSource(uint64_t device);
 
  private:
+  static const Source* FindSource(const Record& record, uint64_t digest);
   enum class UpsertResult { kUnchanged, kUpdated, kInserted };
   enum class HitRule {
     kHitOnRefresh,  // a hit per refresh period (repeat visits)

@@ -32,6 +32,9 @@ void ServiceAttack::Advance(Timestamp now) {
   // Empty intervals in between were calm and quiet; fold at most a day of them one by one.
   const int64_t empty = std::min<int64_t>(index - interval_index_ - 1, core::kDay / t_.interval);
   for (int64_t i = 0; i < empty; ++i) learn(0, 0, 0);
+  // The sketch of the interval before the previous one is reused for the new one.
+  if (index - interval_index_ >= 2) failing_sources_[(index + 1) & 1].Clear();
+  failing_sources_[index & 1].Clear();
   interval_index_ = index;
   interval_unfamiliar_ = 0;
   interval_unknown_ = 0;
@@ -39,8 +42,15 @@ void ServiceAttack::Advance(Timestamp now) {
   interval_anomalous_ = false;
 }
 
-void ServiceAttack::OnUnfamiliarFailure(bool unknown_user, Timestamp now) {
+double ServiceAttack::distinct_failing_sources() const {
+  counters::HyperLogLog both = failing_sources_[0];
+  both.Merge(failing_sources_[1]);
+  return both.Estimate();
+}
+
+void ServiceAttack::OnUnfamiliarFailure(bool unknown_user, uint64_t source, Timestamp now) {
   Advance(now);
+  failing_sources_[static_cast<size_t>(interval_index_) & 1].Add(source);
   unfamiliar_.Add(now, t_.interval);
   interval_unfamiliar_ += 1;
   if (unknown_user) {

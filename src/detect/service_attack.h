@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "counters/hyperloglog.h"
 #include "counters/window_counter.h"
 #include "detect/activity.h"
 
@@ -30,8 +31,9 @@ class ServiceAttack {
   // under attack most of these are refused and never reach a report, so their volume (against
   // its own calm baseline) is what keeps the episode going.
   void OnUnfamiliarAttempt(Timestamp now);
-  // A password check that failed for a login from a source it does not know.
-  void OnUnfamiliarFailure(bool unknown_user, Timestamp now);
+  // A password check that failed for a login from a source it does not know. `source` is a
+  // digest of the address (IPv4) or its /64 (IPv6), for the distinct-source estimate.
+  void OnUnfamiliarFailure(bool unknown_user, uint64_t source, Timestamp now);
   bool UnderAttack(Timestamp now) const { return now < attack_until_; }
 
   double unfamiliar_rate(Timestamp now) const {
@@ -39,6 +41,9 @@ class ServiceAttack {
   }
   double unknown_rate(Timestamp now) const { return unknown_.Estimate(now, t_.interval); }
   double unfamiliar_baseline() const { return baseline_unfamiliar_; }
+  // Distinct sources (IPv4 addresses, IPv6 /64s) behind unfamiliar failures in this interval
+  // and the previous one: "the attack comes from 3,000 addresses".
+  double distinct_failing_sources() const;
   double unknown_baseline() const { return baseline_unknown_; }
   Timestamp attack_until() const { return attack_until_; }
   uint64_t attacks_started() const { return attacks_started_; }
@@ -71,6 +76,7 @@ class ServiceAttack {
   Timestamp attack_until_ = 0;
   uint64_t attacks_started_ = 0;
   std::vector<Episode> episodes_;  // at most kMaxEpisodes
+  counters::HyperLogLog failing_sources_[2];  // indexed by interval parity
 };
 
 }  // namespace coastguard::detect

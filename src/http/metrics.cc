@@ -114,6 +114,9 @@ std::string Metrics::Render(const policy::Engine& engine, core::Timestamp now,
   const detect::ServiceAttack& service = engine.service_attack();
   Header(out, "coastguard_service_under_attack", "gauge", "1 while service-wide failure rates are far above baseline.");
   Sample(out, "coastguard_service_under_attack", "", service.UnderAttack(now) ? 1 : 0);
+  Header(out, "coastguard_service_failing_sources", "gauge",
+         "Distinct sources (IPv4 addresses, IPv6 /64s) behind unfamiliar failures, last two intervals (HyperLogLog).");
+  Sample(out, "coastguard_service_failing_sources", "", service.distinct_failing_sources());
   Header(out, "coastguard_service_attacks_total", "counter", "Times the service entered attack mode.");
   Sample(out, "coastguard_service_attacks_total", "", static_cast<double>(service.attacks_started()));
 

@@ -49,6 +49,11 @@ BlockSettings SizedBlocks(const EngineConfig& c) {
   return s;
 }
 
+// What the service-wide distinct-source sketch counts: the IPv4 address or the IPv6 /64.
+uint64_t FailingSource(const core::IpAddress& ip, uint64_t prefix_digest) {
+  return ip.is_v4() ? core::Digest64(ip.bytes().data(), ip.bytes().size(), 0) : prefix_digest;
+}
+
 BlockKey SourceBlockKey(const SourceKey& source) {
   return NetworkBlockKey(core::Cidr{source.network, source.bits});
 }
@@ -311,7 +316,7 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
   }
 
   if (unknown_user) {
-    if (unfamiliar) service_attack_.OnUnfamiliarFailure(true, now);
+    if (unfamiliar) service_attack_.OnUnfamiliarFailure(true, FailingSource(attempt.ip, p.where.prefix), now);
     return;  // nothing to protect: the account does not exist
   }
 
@@ -328,7 +333,7 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
   }
 
   if (!unfamiliar) return;
-  service_attack_.OnUnfamiliarFailure(false, now);
+  service_attack_.OnUnfamiliarFailure(false, FailingSource(attempt.ip, p.where.prefix), now);
   detect::LoginActivity& login = logins_.FindOrInsert(p.login_digest, now);
   login.last_seen_s = core::ToSeconds(now);
   login.failures.Add(now, short_window);

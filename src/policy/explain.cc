@@ -29,7 +29,6 @@ std::string_view FamiliarityName(detect::Familiarity f) {
     case detect::Familiarity::kWidePrefix: return "wide_prefix";
     case detect::Familiarity::kDevice: return "device";
     case detect::Familiarity::kPrefix: return "prefix";
-    case detect::Familiarity::kIp: return "ip";
   }
   return "none";
 }
@@ -135,6 +134,7 @@ json ServiceJson(const Engine& engine, Timestamp now) {
           {"unfamiliar_failures_baseline", s.unfamiliar_baseline()},
           {"unknown_users_per_interval", s.unknown_rate(now)},
           {"unknown_users_baseline", s.unknown_baseline()},
+          {"distinct_failing_sources", s.distinct_failing_sources()},
           {"attacks_started", s.attacks_started()}};
 }
 

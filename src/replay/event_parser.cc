@@ -23,6 +23,39 @@ bool ReadString(simdjson::ondemand::value value, std::string_view* out) {
 // Largest accepted timestamp: year 5138. Keeps every later conversion in range.
 constexpr double kMaxTimestamp = 1e11;
 
+enum class Field { kTs, kKind, kProtocol, kIp, kLogin, kPwhash, kClientId, kOutcome, kLabel, kOther };
+
+// Dispatches on length first: one short comparison per field instead of a chain of them (this
+// runs for every field of every line).
+Field Classify(std::string_view key) {
+  switch (key.size()) {
+    case 2:
+      if (key == "ts") return Field::kTs;
+      if (key == "ip") return Field::kIp;
+      break;
+    case 4:
+      if (key == "kind") return Field::kKind;
+      break;
+    case 5:
+      if (key == "login") return Field::kLogin;
+      if (key == "label") return Field::kLabel;
+      break;
+    case 6:
+      if (key == "pwhash") return Field::kPwhash;
+      break;
+    case 7:
+      if (key == "outcome") return Field::kOutcome;
+      break;
+    case 8:
+      if (key == "protocol") return Field::kProtocol;
+      break;
+    case 9:
+      if (key == "client_id") return Field::kClientId;
+      break;
+  }
+  return Field::kOther;
+}
+
 }  // namespace
 
 absl::Status EventParser::Parse(std::string_view line, bool padded, bool require_outcome,
@@ -50,42 +83,59 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
     if (field.unescaped_key().get(key) != simdjson::SUCCESS) return Bad("bad key");
     simdjson::ondemand::value value;
     if (field.value().get(value) != simdjson::SUCCESS) return Bad("bad value");
-    if (key == "ts") {
-      double ts;
-      if (value.get_double().get(ts) != simdjson::SUCCESS) return Bad("ts is not a number");
-      if (!std::isfinite(ts) || ts < 0 || ts > kMaxTimestamp) return Bad("ts out of range");
-      out->attempt.ts = static_cast<core::Timestamp>(std::llround(ts * core::kSecond));
-      has_ts = true;
-    } else if (key == "kind") {
-      if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("kind is not a string");
-      if (text != "auth") return Bad("unsupported kind");
-      has_kind = true;
-    } else if (key == "protocol") {
-      if (!ReadString(value, &text)) return Bad("protocol is not a string");
-      out->attempt.protocol = core::ParseProtocol(text);
-      has_protocol = !text.empty();
-    } else if (key == "ip") {
-      if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("ip is not a string");
-      const auto ip = core::IpAddress::Parse(text);
-      if (!ip) return Bad("ip is not an IP address");
-      out->attempt.ip = *ip;
-      has_ip = true;
-    } else if (key == "login") {
-      if (value.get_string().get(out->attempt.login) != simdjson::SUCCESS) {
-        return Bad("login is not a string");
+    switch (Classify(key)) {
+      case Field::kTs: {
+        double ts;
+        if (value.get_double().get(ts) != simdjson::SUCCESS) return Bad("ts is not a number");
+        if (!std::isfinite(ts) || ts < 0 || ts > kMaxTimestamp) return Bad("ts out of range");
+        out->attempt.ts = static_cast<core::Timestamp>(std::llround(ts * core::kSecond));
+        has_ts = true;
+        break;
       }
-    } else if (key == "pwhash") {
-      if (!ReadString(value, &out->attempt.pwhash)) return Bad("pwhash is not a string");
-    } else if (key == "client_id") {
-      if (!ReadString(value, &out->attempt.client_id)) return Bad("client_id is not a string");
-    } else if (key == "outcome") {
-      if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("outcome is not a string");
-      const auto outcome = core::ParseOutcome(text);
-      if (!outcome) return Bad("outcome must be success, bad_password or unknown_user");
-      out->outcome = *outcome;
-      out->has_outcome = true;
-    } else if (key == "label") {
-      if (!ReadString(value, &out->label)) return Bad("label is not a string");
+      case Field::kKind:
+        if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("kind is not a string");
+        if (text != "auth") return Bad("unsupported kind");
+        has_kind = true;
+        break;
+      case Field::kProtocol:
+        if (!ReadString(value, &text)) return Bad("protocol is not a string");
+        out->attempt.protocol = core::ParseProtocol(text);
+        has_protocol = !text.empty();
+        break;
+      case Field::kIp: {
+        if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("ip is not a string");
+        const auto ip = core::IpAddress::Parse(text);
+        if (!ip) return Bad("ip is not an IP address");
+        out->attempt.ip = *ip;
+        has_ip = true;
+        break;
+      }
+      case Field::kLogin:
+        if (value.get_string().get(out->attempt.login) != simdjson::SUCCESS) {
+          return Bad("login is not a string");
+        }
+        break;
+      case Field::kPwhash:
+        if (!ReadString(value, &out->attempt.pwhash)) return Bad("pwhash is not a string");
+        break;
+      case Field::kClientId:
+        if (!ReadString(value, &out->attempt.client_id)) return Bad("client_id is not a string");
+        break;
+      case Field::kOutcome: {
+        if (value.get_string().get(text) != simdjson::SUCCESS) {
+          return Bad("outcome is not a string");
+        }
+        const auto outcome = core::ParseOutcome(text);
+        if (!outcome) return Bad("outcome must be success, bad_password or unknown_user");
+        out->outcome = *outcome;
+        out->has_outcome = true;
+        break;
+      }
+      case Field::kLabel:
+        if (!ReadString(value, &out->label)) return Bad("label is not a string");
+        break;
+      case Field::kOther:
+        break;
     }
     // Unknown fields are ignored by contract.
   }

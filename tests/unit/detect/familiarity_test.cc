@@ -11,13 +11,14 @@ constexpr uint64_t kPhone = 7;
 
 core::IpAddress Ip(const char* text) { return *core::IpAddress::Parse(text); }
 
-TEST(Familiarity, KnowsTheExactAddressItsPrefixAndTheDevice) {
+TEST(Familiarity, KnowsTheAddressItsPrefixAndTheDevice) {
   FamiliarityStore store({});
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow, nullptr);
-  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow), Familiarity::kIp);
+  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow), Familiarity::kPrefix);
   EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.99"), 0, kNow), Familiarity::kPrefix);
   EXPECT_EQ(store.Lookup(kLogin, Ip("8.8.8.8"), kPhone, kNow), Familiarity::kDevice);
   EXPECT_EQ(store.Lookup(kLogin, Ip("8.8.8.8"), 0, kNow), Familiarity::kNone);
+  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.6.20"), 0, kNow), Familiarity::kNone);
   EXPECT_EQ(store.Lookup(kLogin + 1, Ip("81.17.5.20"), kPhone, kNow), Familiarity::kNone);
 }
 
@@ -41,7 +42,8 @@ TEST(Familiarity, LearnsIpv6PerSlash64) {
 TEST(Familiarity, AgesOutAfterTheTtl) {
   FamiliarityStore store({});
   store.Learn(kLogin, Ip("81.17.5.20"), 0, kNow, nullptr);
-  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 59 * core::kDay), Familiarity::kIp);
+  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 59 * core::kDay),
+            Familiarity::kPrefix);
   EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 61 * core::kDay),
             Familiarity::kNone);
 }
@@ -59,7 +61,8 @@ TEST(Familiarity, AFullListKeepsTheHomeOverOneOffCarrierAddresses) {
     const std::string ip = "37.120." + std::to_string(i) + ".9";
     store.Learn(kLogin, Ip(ip.c_str()), 0, kNow + 7 * core::kDay + i * core::kMinute, nullptr);
   }
-  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 8 * core::kDay), Familiarity::kIp);
+  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 8 * core::kDay),
+            Familiarity::kPrefix);
   EXPECT_LE(store.Find(kLogin)->sources.size(), 8u);
 }
 
@@ -67,12 +70,12 @@ TEST(Familiarity, ReportsChangesOncePerRefreshPeriod) {
   FamiliarityStore store({});
   std::vector<FamiliarityStore::Change> changes;
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow, &changes);
-  EXPECT_EQ(changes.size(), 4u);  // address, /24, /16, device
+  EXPECT_EQ(changes.size(), 3u);  // /24, /16, device
   changes.clear();
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow + core::kMinute, &changes);
   EXPECT_TRUE(changes.empty());
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow + 2 * core::kHour, &changes);
-  EXPECT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes.size(), 3u);
 }
 
 TEST(Familiarity, StaysWithinItsLoginBudget) {
@@ -83,7 +86,7 @@ TEST(Familiarity, StaysWithinItsLoginBudget) {
     store.Learn(login, Ip("81.17.5.20"), 0, kNow + static_cast<Timestamp>(login), nullptr);
   }
   EXPECT_EQ(store.logins(), 1000u);
-  EXPECT_EQ(store.entries(), 3000u);
+  EXPECT_EQ(store.entries(), 2000u);
   EXPECT_EQ(store.evictions(), 19'000u);
 }
 
