@@ -59,8 +59,9 @@ int main(int argc, char** argv) {
   event.events = EPOLLIN;
   event.data.fd = listener;
   epoll_ctl(epoll, EPOLL_CTL_ADD, listener, &event);
-  const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                            std::to_string(sizeof(kBody) - 1) + "\r\n\r\n" + kBody;
+  const std::string reply =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+      std::to_string(sizeof(kBody) - 1) + "\r\n\r\n" + kBody;
   std::unordered_map<int, std::string> buffers;
   epoll_event events[256];
   char chunk[16384];

@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
     bytes[15] = static_cast<uint8_t>(i);
     login = "flood" + std::to_string(i) + "@example.com";
     t += 100;  // 10,000 attempts a second
-    const core::AuthAttempt a{t, core::Protocol::kImap, core::IpAddress::FromBytes(bytes), login,
-                              "abcd", ""};
+    const core::AuthAttempt a{
+        t, core::Protocol::kImap, core::IpAddress::FromBytes(bytes), login, "abcd", ""};
     engine.Check(a);
     // Every attempt is reported (refused or not): the point is the bound, not the verdicts.
     engine.Report(a, i % 10 == 0 ? core::Outcome::kSuccess : core::Outcome::kBadPassword);
@@ -45,17 +45,19 @@ int main(int argc, char** argv) {
   std::printf("flood: RSS %.0f MiB (%.0f MiB before), budget %zu MiB, tables ~%.0f MiB\n",
               static_cast<double>(rss) / (1 << 20), static_cast<double>(rss_before) / (1 << 20),
               config.memory_budget_mb, static_cast<double>(s.memory_bytes) / (1 << 20));
-  std::printf("flood: keys sources=%zu logins=%zu login_ip=%zu familiarity_logins=%zu "
-              "familiarity_entries=%zu blocks=%zu\n",
-              s.sources, s.logins, s.pairs, s.familiarity_logins, s.familiarity_entries, s.blocks);
-  std::printf("flood: evicted sources=%llu logins=%llu login_ip=%llu familiarity_logins=%llu "
-              "blocks_refused=%llu\n",
-              static_cast<unsigned long long>(s.source_evictions),
-              static_cast<unsigned long long>(s.login_evictions),
-              static_cast<unsigned long long>(s.pair_evictions),
-              static_cast<unsigned long long>(s.familiarity_evictions),
-              static_cast<unsigned long long>(s.blocks_dropped));
-  std::printf("flood: %s\n", rss <= (config.memory_budget_mb << 20) ? "RSS within budget"
-                                                                     : "RSS OVER BUDGET");
+  std::printf(
+      "flood: keys sources=%zu logins=%zu login_ip=%zu familiarity_logins=%zu "
+      "familiarity_entries=%zu blocks=%zu\n",
+      s.sources, s.logins, s.pairs, s.familiarity_logins, s.familiarity_entries, s.blocks);
+  std::printf(
+      "flood: evicted sources=%llu logins=%llu login_ip=%llu familiarity_logins=%llu "
+      "blocks_refused=%llu\n",
+      static_cast<unsigned long long>(s.source_evictions),
+      static_cast<unsigned long long>(s.login_evictions),
+      static_cast<unsigned long long>(s.pair_evictions),
+      static_cast<unsigned long long>(s.familiarity_evictions),
+      static_cast<unsigned long long>(s.blocks_dropped));
+  std::printf("flood: %s\n",
+              rss <= (config.memory_budget_mb << 20) ? "RSS within budget" : "RSS OVER BUDGET");
   return 0;
 }

@@ -50,8 +50,9 @@ int main(int argc, char** argv) {
   store.Stop();
   std::filesystem::remove_all(dir);
   if (!loaded.ok()) return 1;
-  std::printf("state: startup restored %llu familiarity entries in %.2f s (load %.2f s), "
-              "target < 10 s\n",
-              static_cast<unsigned long long>(loaded->familiarity), seconds, loaded->seconds);
+  std::printf(
+      "state: startup restored %llu familiarity entries in %.2f s (load %.2f s), "
+      "target < 10 s\n",
+      static_cast<unsigned long long>(loaded->familiarity), seconds, loaded->seconds);
   return 0;
 }

@@ -14,8 +14,8 @@ inline void AppendPiece(std::string& out, std::string_view piece) { out.append(p
 inline void AppendPiece(std::string& out, const char* piece) { out.append(piece); }
 inline void AppendPiece(std::string& out, char c) { out.push_back(c); }
 template <typename T>
-  requires(std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>)
-void AppendPiece(std::string& out, T value) {
+requires(std::integral<T> && !std::same_as<T, char> &&
+         !std::same_as<T, bool>) void AppendPiece(std::string& out, T value) {
   out += std::to_string(value);
 }
 inline void AppendPiece(std::string& out, double value) { out += std::to_string(value); }

@@ -29,10 +29,10 @@ enum class Reason : uint8_t {
 };
 
 inline constexpr std::string_view kReasonNames[] = {
-    "allowlisted",    "blocked_ip",          "blocked_prefix",  "blocked_login",
-    "blocked_login_ip", "brute_force",       "account_under_attack", "ip_guessing",
-    "prefix_guessing", "unknown_users",      "service_under_attack", "unfamiliar_source",
-    "bad_input",      "manual"};
+    "allowlisted",      "blocked_ip",    "blocked_prefix",       "blocked_login",
+    "blocked_login_ip", "brute_force",   "account_under_attack", "ip_guessing",
+    "prefix_guessing",  "unknown_users", "service_under_attack", "unfamiliar_source",
+    "bad_input",        "manual"};
 static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kCount));
 
 inline std::string_view ReasonName(Reason r) { return kReasonNames[static_cast<size_t>(r)]; }

@@ -32,11 +32,11 @@ struct SourceKey {
 // What one source did lately. Only failures on logins unfamiliar with the source count as
 // guessing evidence: an office NAT's stale phones and typos are familiar, an attacker is not.
 struct SourceActivity {
-  counters::WindowCounter unfamiliar_failures;       // short window
-  counters::WindowCounter successes;                 // long window
-  counters::RecentSet<16> failed_logins;             // distinct unfamiliar logins that failed
-  counters::RecentSet<8> unknown_logins;             // distinct logins that do not exist
-  counters::RecentSet<4> successful_logins;          // long window
+  counters::WindowCounter unfamiliar_failures;  // short window
+  counters::WindowCounter successes;            // long window
+  counters::RecentSet<16> failed_logins;        // distinct unfamiliar logins that failed
+  counters::RecentSet<8> unknown_logins;        // distinct logins that do not exist
+  counters::RecentSet<4> successful_logins;     // long window
   uint32_t last_seen_s = 0;
 
   // Eviction order: idle sources go first; sources with evidence of either kind stay longer.
@@ -45,9 +45,9 @@ struct SourceActivity {
 
 // What happened to one login lately, from everywhere.
 struct LoginActivity {
-  counters::WindowCounter failures;                  // short window
-  counters::RecentSet<16> wrong_pwhashes;            // distinct wrong passwords, unfamiliar sources
-  counters::RecentSet<8> failing_sources;            // distinct /24 or /64 they came from
+  counters::WindowCounter failures;        // short window
+  counters::RecentSet<16> wrong_pwhashes;  // distinct wrong passwords, unfamiliar sources
+  counters::RecentSet<8> failing_sources;  // distinct /24 or /64 they came from
   uint32_t last_seen_s = 0;
   int64_t Retention(Timestamp now) const;
 };

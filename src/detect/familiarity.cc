@@ -122,9 +122,12 @@ Familiarity FamiliarityStore::Lookup(uint64_t login, const SourceDigests& where,
   for (const Source& s : record->sources) {
     if (s.last_success_s < oldest_s) continue;
     Familiarity f = Familiarity::kNone;
-    if (s.digest == where.prefix) f = Familiarity::kPrefix;
-    else if (s.digest == device_digest) f = Familiarity::kDevice;
-    else if (s.digest == where.wide && s.hits >= kMinWideSpread) f = Familiarity::kWidePrefix;
+    if (s.digest == where.prefix)
+      f = Familiarity::kPrefix;
+    else if (s.digest == device_digest)
+      f = Familiarity::kDevice;
+    else if (s.digest == where.wide && s.hits >= kMinWideSpread)
+      f = Familiarity::kWidePrefix;
     best = std::max(best, f);
     if (best == Familiarity::kPrefix) break;  // nothing is stronger
   }

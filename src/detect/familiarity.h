@@ -36,7 +36,8 @@ struct FamiliaritySettings {
 // When a login's list is full, the source with the lowest retention goes: last success plus a
 // day per repeat visit, so a home seen every evening outlives the one-off addresses a phone
 // picks up from its carrier's pool. Exact addresses are not kept: no decision tells an address
-// from its /24 (or /64, which also survives IPv6 privacy addresses changing daily). Keyed by login digest. Not thread-safe: owned by the engine.
+// from its /24 (or /64, which also survives IPv6 privacy addresses changing daily). Keyed by login
+// digest. Not thread-safe: owned by the engine.
 class FamiliarityStore {
  public:
   struct Source {

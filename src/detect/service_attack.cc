@@ -58,7 +58,8 @@ void ServiceAttack::OnUnfamiliarFailure(bool unknown_user, uint64_t source, Time
     interval_unknown_ += 1;
   }
   const bool anomalous =
-      unfamiliar_.Estimate(now, t_.interval) > Limit(baseline_unfamiliar_, t_.min_unfamiliar_failures) ||
+      unfamiliar_.Estimate(now, t_.interval) >
+          Limit(baseline_unfamiliar_, t_.min_unfamiliar_failures) ||
       unknown_.Estimate(now, t_.interval) > Limit(baseline_unknown_, t_.min_unknown_users);
   if (anomalous) {
     interval_anomalous_ = true;
@@ -75,8 +76,8 @@ void ServiceAttack::OnUnfamiliarAttempt(Timestamp now) {
   Advance(now);
   attempts_.Add(now, t_.interval);
   interval_attempts_ += 1;
-  if (UnderAttack(now) &&
-      attempts_.Estimate(now, t_.interval) > Limit(baseline_attempts_, t_.min_unfamiliar_failures)) {
+  if (UnderAttack(now) && attempts_.Estimate(now, t_.interval) >
+                              Limit(baseline_attempts_, t_.min_unfamiliar_failures)) {
     Extend(now);
   }
 }

@@ -18,8 +18,8 @@ struct ServiceAttackThresholds {
   double factor = 4.0;                    // "far above": this many times the baseline...
   double min_unfamiliar_failures = 12;    // ...and at least this many more per interval
   double min_unknown_users = 6;
-  double baseline_weight = 0.05;          // EWMA weight of each calm interval
-  Duration hold = 30 * core::kMinute;     // stays on this long after the rates fall back
+  double baseline_weight = 0.05;       // EWMA weight of each calm interval
+  Duration hold = 30 * core::kMinute;  // stays on this long after the rates fall back
 };
 
 // Owned by the engine; single-threaded.
@@ -36,9 +36,7 @@ class ServiceAttack {
   void OnUnfamiliarFailure(bool unknown_user, uint64_t source, Timestamp now);
   bool UnderAttack(Timestamp now) const { return now < attack_until_; }
 
-  double unfamiliar_rate(Timestamp now) const {
-    return unfamiliar_.Estimate(now, t_.interval);
-  }
+  double unfamiliar_rate(Timestamp now) const { return unfamiliar_.Estimate(now, t_.interval); }
   double unknown_rate(Timestamp now) const { return unknown_.Estimate(now, t_.interval); }
   double unfamiliar_baseline() const { return baseline_unfamiliar_; }
   // Distinct sources (IPv4 addresses, IPv6 /64s) behind unfamiliar failures in this interval
@@ -75,7 +73,7 @@ class ServiceAttack {
   double baseline_unknown_ = 0;
   Timestamp attack_until_ = 0;
   uint64_t attacks_started_ = 0;
-  std::vector<Episode> episodes_;  // at most kMaxEpisodes
+  std::vector<Episode> episodes_;             // at most kMaxEpisodes
   counters::HyperLogLog failing_sources_[2];  // indexed by interval parity
 };
 

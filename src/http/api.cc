@@ -88,10 +88,10 @@ bool Api::AdminAuthorized(const Request& request) const {
 Response Api::Handle(const Request& request) {
   const auto start = std::chrono::steady_clock::now();
   std::string_view endpoint = "other";
-  Response response = request.body_too_large
-                          ? JsonError(400, core::Cat("body larger than ", config_.max_body_bytes,
-                                                     " bytes"))
-                          : Route(request, &endpoint);
+  Response response =
+      request.body_too_large
+          ? JsonError(400, core::Cat("body larger than ", config_.max_body_bytes, " bytes"))
+          : Route(request, &endpoint);
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - start)
                           .count();
@@ -157,8 +157,9 @@ Response Api::PolicyAllow(const Request& request) {
   }
   const auto ip = core::IpAddress::Parse(body.remote);
   if (!ip) return FailureReply(400, "remote is not an IP address");
-  core::AuthAttempt attempt{request.now, core::ParseProtocol(body.protocol), *ip,
-                            body.login, body.pwhash, body.device_id};
+  core::AuthAttempt attempt{request.now, core::ParseProtocol(body.protocol),
+                            *ip,         body.login,
+                            body.pwhash, body.device_id};
   const core::Verdict verdict = engine_.Check(attempt);
   return Response{200, PolicyReply(verdict, config_.reject_message)};
 }
@@ -173,12 +174,13 @@ Response Api::PolicyReport(const Request& request) {
   if (!ip) return FailureReply(400, "remote is not an IP address");
   // A login we refused never reached the password check: its outcome is unknown.
   if (body.policy_reject) return Response{200, "{\"status\":\"ok\"}"};
-  core::AuthAttempt attempt{request.now, core::ParseProtocol(body.protocol), *ip,
-                            body.login, body.pwhash, body.device_id};
+  core::AuthAttempt attempt{request.now, core::ParseProtocol(body.protocol),
+                            *ip,         body.login,
+                            body.pwhash, body.device_id};
   core::Outcome outcome = core::Outcome::kSuccess;
   if (!body.success) {
-    outcome = body.fail_type == "account" ? core::Outcome::kUnknownUser
-                                          : core::Outcome::kBadPassword;
+    outcome =
+        body.fail_type == "account" ? core::Outcome::kUnknownUser : core::Outcome::kBadPassword;
   }
   engine_.Report(attempt, outcome);
   return Response{200, "{\"status\":\"ok\"}"};

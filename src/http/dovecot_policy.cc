@@ -17,9 +17,12 @@ bool ReadBool(simdjson::ondemand::value value, bool* out) {
   if (type == json_type::boolean) return value.get_bool().get(*out) == simdjson::SUCCESS;
   std::string_view text;
   if (type != json_type::string || value.get_string().get(text) != simdjson::SUCCESS) return false;
-  if (text == "true" || text == "1" || text == "yes") *out = true;
-  else if (text == "false" || text == "0" || text == "no" || text.empty()) *out = false;
-  else return false;
+  if (text == "true" || text == "1" || text == "yes")
+    *out = true;
+  else if (text == "false" || text == "0" || text == "no" || text.empty())
+    *out = false;
+  else
+    return false;
   return true;
 }
 
@@ -48,16 +51,26 @@ absl::Status PolicyParser::Parse(std::string_view body, PolicyRequest* out) {
     simdjson::ondemand::value value;
     if (field.value().get(value) != simdjson::SUCCESS) return Bad("bad value");
     bool ok = true;
-    if (key == "login") ok = ReadString(value, &out->login);
-    else if (key == "pwhash") ok = ReadString(value, &out->pwhash);
-    else if (key == "remote") ok = ReadString(value, &out->remote);
-    else if (key == "device_id") ok = ReadString(value, &out->device_id);
-    else if (key == "protocol") ok = ReadString(value, &out->protocol);
-    else if (key == "session_id") ok = ReadString(value, &out->session_id);
-    else if (key == "fail_type") ok = ReadString(value, &out->fail_type);
-    else if (key == "tls") ok = ReadBool(value, &out->tls);
-    else if (key == "policy_reject") ok = ReadBool(value, &out->policy_reject);
-    else if (key == "success") ok = out->has_success = ReadBool(value, &out->success);
+    if (key == "login")
+      ok = ReadString(value, &out->login);
+    else if (key == "pwhash")
+      ok = ReadString(value, &out->pwhash);
+    else if (key == "remote")
+      ok = ReadString(value, &out->remote);
+    else if (key == "device_id")
+      ok = ReadString(value, &out->device_id);
+    else if (key == "protocol")
+      ok = ReadString(value, &out->protocol);
+    else if (key == "session_id")
+      ok = ReadString(value, &out->session_id);
+    else if (key == "fail_type")
+      ok = ReadString(value, &out->fail_type);
+    else if (key == "tls")
+      ok = ReadBool(value, &out->tls);
+    else if (key == "policy_reject")
+      ok = ReadBool(value, &out->policy_reject);
+    else if (key == "success")
+      ok = out->has_success = ReadBool(value, &out->success);
     if (!ok) return core::InvalidInput(core::Cat("bad value for '", key, "'"));
   }
   if (out->login.empty()) return Bad("missing login");
@@ -69,9 +82,7 @@ std::string PolicyReply(const core::Verdict& verdict, std::string_view reject_me
   std::string out;
   out.reserve(64 + reject_message.size());
   switch (verdict.action) {
-    case core::Action::kAllow:
-      out = "{\"status\":0,\"msg\":\"\",\"r_attrs\":{}}";
-      break;
+    case core::Action::kAllow: out = "{\"status\":0,\"msg\":\"\",\"r_attrs\":{}}"; break;
     case core::Action::kDelay:
       // Dovecot tarpits in whole seconds; round up so a delay is never lost.
       out = core::Cat("{\"status\":", (verdict.delay_ms + 999) / 1000,

@@ -66,18 +66,14 @@ bool HttpServer::Start(io::EventLoop& loop, std::string* error) {
   }
   (void)length;
   daemon_ = MHD_start_daemon(
-      flags, settings_.port, nullptr, nullptr,
-      &OnRequest, this,
-      MHD_OPTION_SOCK_ADDR, &storage,
-      MHD_OPTION_NOTIFY_COMPLETED,
-      &OnCompleted, this,
-      MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(settings_.max_connections),
-      MHD_OPTION_CONNECTION_TIMEOUT, settings_.idle_timeout_s,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(64 * 1024),
+      flags, settings_.port, nullptr, nullptr, &OnRequest, this, MHD_OPTION_SOCK_ADDR, &storage,
+      MHD_OPTION_NOTIFY_COMPLETED, &OnCompleted, this, MHD_OPTION_CONNECTION_LIMIT,
+      static_cast<unsigned>(settings_.max_connections), MHD_OPTION_CONNECTION_TIMEOUT,
+      settings_.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(64 * 1024),
       MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
   if (daemon_ == nullptr) {
-    *error = "cannot listen on " + settings_.address + ":" + std::to_string(settings_.port) +
-             ": " + std::strerror(errno);
+    *error = "cannot listen on " + settings_.address + ":" + std::to_string(settings_.port) + ": " +
+             std::strerror(errno);
     return false;
   }
   const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
@@ -142,7 +138,8 @@ MHD_Result OnRequest(void* self, MHD_Connection* connection, const char* url, co
   MHD_Response* reply = MHD_create_response_from_buffer(
       response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);
   MHD_add_response_header(reply, MHD_HTTP_HEADER_CONTENT_TYPE, response.content_type.c_str());
-  const MHD_Result result = MHD_queue_response(connection, static_cast<unsigned>(response.status), reply);
+  const MHD_Result result =
+      MHD_queue_response(connection, static_cast<unsigned>(response.status), reply);
   MHD_destroy_response(reply);
   return result;
 }

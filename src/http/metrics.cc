@@ -58,11 +58,13 @@ std::string Metrics::Render(const policy::Engine& engine, core::Timestamp now,
   out.reserve(8192);
   const policy::EngineStats& stats = engine.stats();
 
-  Header(out, "coastguard_checks_total", "counter", "Login attempts decided before the password check.");
+  Header(out, "coastguard_checks_total", "counter",
+         "Login attempts decided before the password check.");
   Sample(out, "coastguard_checks_total", "", static_cast<double>(stats.checks));
   Header(out, "coastguard_reports_total", "counter", "Password-check outcomes reported.");
   Sample(out, "coastguard_reports_total", "", static_cast<double>(stats.reports));
-  Header(out, "coastguard_bad_input_total", "counter", "Attempts that could not be read (decided fail-open).");
+  Header(out, "coastguard_bad_input_total", "counter",
+         "Attempts that could not be read (decided fail-open).");
   Sample(out, "coastguard_bad_input_total", "", static_cast<double>(stats.bad_input));
 
   Header(out, "coastguard_verdicts_total", "counter", "Verdicts by action.");
@@ -94,7 +96,8 @@ std::string Metrics::Render(const policy::Engine& engine, core::Timestamp now,
   for (const auto& [table, n] : tables) {
     Sample(out, "coastguard_keys", core::Cat("table=\"", table, "\""), static_cast<double>(n));
   }
-  Header(out, "coastguard_evictions_total", "counter", "Keys evicted to stay within the memory budget.");
+  Header(out, "coastguard_evictions_total", "counter",
+         "Keys evicted to stay within the memory budget.");
   const std::pair<const char*, uint64_t> evictions[] = {
       {"sources", sizes.source_evictions},
       {"logins", sizes.login_evictions},
@@ -106,19 +109,24 @@ std::string Metrics::Render(const policy::Engine& engine, core::Timestamp now,
            static_cast<double>(n));
   }
   Header(out, "coastguard_memory_bytes", "gauge", "Memory: tables (estimated) and process RSS.");
-  Sample(out, "coastguard_memory_bytes", "kind=\"tables\"", static_cast<double>(sizes.memory_bytes));
+  Sample(out, "coastguard_memory_bytes", "kind=\"tables\"",
+         static_cast<double>(sizes.memory_bytes));
   Sample(out, "coastguard_memory_bytes", "kind=\"rss\"", static_cast<double>(ResidentBytes()));
   Sample(out, "coastguard_memory_bytes", "kind=\"budget\"",
          static_cast<double>(engine.config().memory_budget_mb << 20));
 
   const detect::ServiceAttack& service = engine.service_attack();
-  Header(out, "coastguard_service_under_attack", "gauge", "1 while service-wide failure rates are far above baseline.");
+  Header(out, "coastguard_service_under_attack", "gauge",
+         "1 while service-wide failure rates are far above baseline.");
   Sample(out, "coastguard_service_under_attack", "", service.UnderAttack(now) ? 1 : 0);
   Header(out, "coastguard_service_failing_sources", "gauge",
-         "Distinct sources (IPv4 addresses, IPv6 /64s) behind unfamiliar failures, last two intervals (HyperLogLog).");
+         "Distinct sources (IPv4 addresses, IPv6 /64s) behind unfamiliar failures, last two "
+         "intervals (HyperLogLog).");
   Sample(out, "coastguard_service_failing_sources", "", service.distinct_failing_sources());
-  Header(out, "coastguard_service_attacks_total", "counter", "Times the service entered attack mode.");
-  Sample(out, "coastguard_service_attacks_total", "", static_cast<double>(service.attacks_started()));
+  Header(out, "coastguard_service_attacks_total", "counter",
+         "Times the service entered attack mode.");
+  Sample(out, "coastguard_service_attacks_total", "",
+         static_cast<double>(service.attacks_started()));
 
   Header(out, "coastguard_request_duration_seconds", "histogram",
          "Time to handle an HTTP request, by endpoint (excluding network).");

@@ -15,7 +15,7 @@ namespace coastguard::http {
 class Metrics {
  public:
   // Upper bounds of the latency buckets in microseconds (Prometheus "le"), +Inf implied.
-  static constexpr std::array<int64_t, 12> kBucketsUs = {10,   25,   50,   100,  250,   500,
+  static constexpr std::array<int64_t, 12> kBucketsUs = {10,   25,   50,   100,   250,   500,
                                                          1000, 2500, 5000, 10000, 50000, 250000};
 
   void ObserveRequest(std::string_view endpoint, int status, int64_t micros);

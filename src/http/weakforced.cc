@@ -92,8 +92,8 @@ Response AddBlock(const json& body, const Request& request, policy::Engine& engi
     case policy::BlockKind::kLogin: subject = login; break;
     case policy::BlockKind::kLoginIp: subject = login + " from " + network.base.ToString(); break;
     default:
-      subject = network.bits == network.base.family_bits() ? network.base.ToString()
-                                                           : network.ToString();
+      subject =
+          network.bits == network.base.family_bits() ? network.base.ToString() : network.ToString();
   }
   if (reason != nullptr && !reason->empty()) subject += " (" + *reason + ")";
   engine.OperatorBlock(key, subject, ttl, request.now);
@@ -102,8 +102,8 @@ Response AddBlock(const json& body, const Request& request, policy::Engine& engi
 
 }  // namespace
 
-Response WeakforcedCommand(std::string_view command, const Request& request,
-                           policy::Engine& engine, bool* handled) {
+Response WeakforcedCommand(std::string_view command, const Request& request, policy::Engine& engine,
+                           bool* handled) {
   *handled = true;
   if (command == "ping") return Ok();
   if (command == "getBL" || command == "getWL") {
@@ -137,8 +137,8 @@ Response WeakforcedCommand(std::string_view command, const Request& request,
         login.push_back({{"login", subject}, {"expiration", "never"}, {"reason", ""}});
       }
     }
-    const json reply = {{"bl_entries", json::array({{{"ip", ip}}, {{"login", login}},
-                                                    {{"iplogin", iplogin}}})}};
+    const json reply = {
+        {"bl_entries", json::array({{{"ip", ip}}, {{"login", login}}, {{"iplogin", iplogin}}})}};
     std::string body = reply.dump();
     if (command == "getWL") body.replace(2, 10, "wl_entries");
     return Response{200, body};
@@ -150,7 +150,8 @@ Response WeakforcedCommand(std::string_view command, const Request& request,
   }
   if (request.method != "POST") return FailureReply(405, "use POST");
   const json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) return FailureReply(400, "body is not a JSON object");
+  if (body.is_discarded() || !body.is_object())
+    return FailureReply(400, "body is not a JSON object");
 
   if (command == "reset") {
     const std::string* ip_text = StringField(body, "ip");

@@ -10,7 +10,7 @@ namespace coastguard::http {
 // weakforced's administrative commands with its request and reply shapes, so integrations
 // written for wforce move over unchanged: ping, reset, addBLEntry, delBLEntry, getBL,
 // addWLEntry, delWLEntry, getWL. Returns false in `handled` for other commands.
-Response WeakforcedCommand(std::string_view command, const Request& request,
-                           policy::Engine& engine, bool* handled);
+Response WeakforcedCommand(std::string_view command, const Request& request, policy::Engine& engine,
+                           bool* handled);
 
 }  // namespace coastguard::http

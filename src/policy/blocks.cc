@@ -42,7 +42,8 @@ const Block& BlockList::Add(const BlockKey& key, std::string subject, core::Reas
     const bool remembered = now < block.expires + settings_.offense_memory;
     offenses = remembered ? std::min<uint32_t>(block.offenses + (block.expires <= now), 30) : 1;
   }
-  const Duration escalated = std::min(ttl << std::min<uint32_t>(offenses - 1, 20), settings_.max_ttl);
+  const Duration escalated =
+      std::min(ttl << std::min<uint32_t>(offenses - 1, 20), settings_.max_ttl);
   block.created = now;
   block.expires = std::max(inserted ? 0 : block.expires, now + escalated);
   block.reason = reason;

@@ -147,9 +147,8 @@ const std::map<std::string, std::map<std::string, Setter>>& Schema() {
            {"first_delay",
             Time([](Config& c) -> Duration& { return c.engine.brute_force.first_delay; },
                  core::kMillisecond)},
-           {"max_delay",
-            Time([](Config& c) -> Duration& { return c.engine.brute_force.max_delay; },
-                 core::kMillisecond)},
+           {"max_delay", Time([](Config& c) -> Duration& { return c.engine.brute_force.max_delay; },
+                              core::kMillisecond)},
            {"block_ttl", Time([](Config& c) -> Duration& { return c.engine.brute_force.block_ttl; },
                               core::kSecond)},
        }},
@@ -177,9 +176,9 @@ const std::map<std::string, std::map<std::string, Setter>>& Schema() {
            {"unknown_users",
             Int([](Config& c) -> int& { return c.engine.source_guessing.unknown_users; }, 1, 8)},
            {"successes_per_extra_login",
-            Int([](Config& c) -> int& {
-              return c.engine.source_guessing.successes_per_extra_login;
-            }, 0, 1'000'000)},
+            Int([](Config& c)
+                    -> int& { return c.engine.source_guessing.successes_per_extra_login; },
+                0, 1'000'000)},
            {"block_ttl",
             Time([](Config& c) -> Duration& { return c.engine.source_guessing.block_ttl; },
                  core::kSecond)},
@@ -191,13 +190,14 @@ const std::map<std::string, std::map<std::string, Setter>>& Schema() {
                  core::kSecond)},
            {"factor",
             Real([](Config& c) -> double& { return c.engine.service_attack.factor; }, 1, 1000)},
-           {"min_unfamiliar_failures",
-            Real([](Config& c) -> double& {
-              return c.engine.service_attack.min_unfamiliar_failures;
-            }, 0, 1e9)},
+           {"min_unfamiliar_failures", Real(
+                                           [](Config& c) -> double& {
+                                             return c.engine.service_attack.min_unfamiliar_failures;
+                                           },
+                                           0, 1e9)},
            {"min_unknown_users",
-            Real([](Config& c) -> double& { return c.engine.service_attack.min_unknown_users; },
-                 0, 1e9)},
+            Real([](Config& c) -> double& { return c.engine.service_attack.min_unknown_users; }, 0,
+                 1e9)},
            {"baseline_weight",
             Real([](Config& c) -> double& { return c.engine.service_attack.baseline_weight; },
                  0.0001, 1)},
@@ -205,18 +205,18 @@ const std::map<std::string, std::map<std::string, Setter>>& Schema() {
        }},
       {"familiarity",
        {
-           {"ttl", Time([](Config& c) -> Duration& { return c.engine.familiarity.ttl; },
-                        core::kHour)},
+           {"ttl",
+            Time([](Config& c) -> Duration& { return c.engine.familiarity.ttl; }, core::kHour)},
            {"refresh", Time([](Config& c) -> Duration& { return c.engine.familiarity.refresh; },
                             core::kSecond)},
            {"max_sources_per_login",
-            Size([](Config& c) -> size_t& { return c.engine.familiarity.max_sources_per_login; },
-                 4, 256)},
+            Size([](Config& c) -> size_t& { return c.engine.familiarity.max_sources_per_login; }, 4,
+                 256)},
        }},
       {"blocks",
        {
-           {"max_ttl", Time([](Config& c) -> Duration& { return c.engine.blocks.max_ttl; },
-                            core::kSecond)},
+           {"max_ttl",
+            Time([](Config& c) -> Duration& { return c.engine.blocks.max_ttl; }, core::kSecond)},
            {"offense_memory",
             Time([](Config& c) -> Duration& { return c.engine.blocks.offense_memory; }, 0)},
            {"max_blocks",
@@ -272,12 +272,18 @@ absl::StatusOr<Duration> ParseDuration(std::string_view text) {
   }
   const std::string_view unit(end, text.data() + text.size() - end);
   Duration scale;
-  if (unit.empty() || unit == "s") scale = core::kSecond;
-  else if (unit == "ms") scale = core::kMillisecond;
-  else if (unit == "m") scale = core::kMinute;
-  else if (unit == "h") scale = core::kHour;
-  else if (unit == "d") scale = core::kDay;
-  else return core::InvalidInput(core::Cat("bad duration unit in '", text, "'"));
+  if (unit.empty() || unit == "s")
+    scale = core::kSecond;
+  else if (unit == "ms")
+    scale = core::kMillisecond;
+  else if (unit == "m")
+    scale = core::kMinute;
+  else if (unit == "h")
+    scale = core::kHour;
+  else if (unit == "d")
+    scale = core::kDay;
+  else
+    return core::InvalidInput(core::Cat("bad duration unit in '", text, "'"));
   if (value > (int64_t{1} << 62) / scale) return absl::InvalidArgumentError("duration too long");
   return value * scale;
 }
@@ -287,8 +293,8 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, std::string_view sourc
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(
-        core::Cat(source_name, ":", static_cast<uint64_t>(e.source().begin.line), ": ", e.description()));
+    return absl::InvalidArgumentError(core::Cat(
+        source_name, ":", static_cast<uint64_t>(e.source().begin.line), ": ", e.description()));
   }
   Config config;
   const auto& schema = Schema();
@@ -296,19 +302,20 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, std::string_view sourc
     const auto table_it = schema.find(std::string(std::string_view(table_name.str())));
     if (table_it == schema.end() || !table_node.is_table()) {
       return core::InvalidInput(core::Cat(Where(source_name, table_node.source()),
-                                                     ": unknown table [", std::string_view(table_name.str()), "]"));
+                                          ": unknown table [", std::string_view(table_name.str()),
+                                          "]"));
     }
     for (const auto& [key, node] : *table_node.as_table()) {
       const auto key_it = table_it->second.find(std::string(std::string_view(key.str())));
       if (key_it == table_it->second.end()) {
-        return core::InvalidInput(core::Cat(Where(source_name, node.source()),
-                                                       ": unknown key '", std::string_view(key.str()), "' in [",
-                                                       std::string_view(table_name.str()), "]"));
+        return core::InvalidInput(core::Cat(Where(source_name, node.source()), ": unknown key '",
+                                            std::string_view(key.str()), "' in [",
+                                            std::string_view(table_name.str()), "]"));
       }
       if (absl::Status s = key_it->second(node, config); !s.ok()) {
         return core::InvalidInput(core::Cat(Where(source_name, node.source()), ": ",
-                                                       std::string_view(table_name.str()), ".", std::string_view(key.str()), ": ",
-                                                       core::Message(s)));
+                                            std::string_view(table_name.str()), ".",
+                                            std::string_view(key.str()), ": ", core::Message(s)));
       }
     }
   }

@@ -34,18 +34,16 @@ size_t Capacity(size_t budget_bytes, size_t percent, size_t entry_bytes) {
 detect::FamiliaritySettings SizedFamiliarity(const EngineConfig& c) {
   detect::FamiliaritySettings s = c.familiarity;
   // A login with a home, an office and a phone holds about 8 sources.
-  const size_t per_login =
-      EntryBytes<uint64_t, detect::FamiliarityStore::Record>() +
-      8 * sizeof(detect::FamiliarityStore::Source);
+  const size_t per_login = EntryBytes<uint64_t, detect::FamiliarityStore::Record>() +
+                           8 * sizeof(detect::FamiliarityStore::Source);
   s.max_logins = Capacity(c.memory_budget_mb << 20, Shares{}.familiarity, per_login);
   return s;
 }
 
 BlockSettings SizedBlocks(const EngineConfig& c) {
   BlockSettings s = c.blocks;
-  s.max_blocks = std::min(
-      s.max_blocks, Capacity(c.memory_budget_mb << 20, Shares{}.blocks,
-                             sizeof(std::pair<BlockKey, Block>) * 2 + 32));
+  s.max_blocks = std::min(s.max_blocks, Capacity(c.memory_budget_mb << 20, Shares{}.blocks,
+                                                 sizeof(std::pair<BlockKey, Block>) * 2 + 32));
   return s;
 }
 
@@ -145,7 +143,8 @@ bool Engine::Proven(const core::IpAddress& ip, Timestamp now) const {
   // An address several of our users log in from successfully (an office NAT, a carrier's
   // CGNAT address), more often than strangers fail there. Only the exact address counts: a
   // /24 of home connections says nothing about the proxy next door.
-  const detect::SourceActivity* s = sources_.Find(SourceKey{ip, static_cast<uint8_t>(ip.family_bits())});
+  const detect::SourceActivity* s =
+      sources_.Find(SourceKey{ip, static_cast<uint8_t>(ip.family_bits())});
   return s != nullptr && s->successful_logins.Count(now, config_.windows.long_window) >= 2 &&
          s->successes.Estimate(now, config_.windows.long_window) >=
              s->unfamiliar_failures.Estimate(now, config_.windows.short_window);
@@ -299,8 +298,8 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
     s.unfamiliar_failures.Add(now, short_window);
     s.failed_logins.Insert(login_tag, now, short_window);
     if (i == 1) {
-      prefix_tag = static_cast<uint32_t>(
-          core::Digest64(levels[i].network.bytes().data(), 16, seed_));
+      prefix_tag =
+          static_cast<uint32_t>(core::Digest64(levels[i].network.bytes().data(), 16, seed_));
     }
     const BlockKey key = SourceBlockKey(levels[i]);
     if (blocks_.Find(key, now) != nullptr) continue;
@@ -316,7 +315,8 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
   }
 
   if (unknown_user) {
-    if (unfamiliar) service_attack_.OnUnfamiliarFailure(true, FailingSource(attempt.ip, p.where.prefix), now);
+    if (unfamiliar)
+      service_attack_.OnUnfamiliarFailure(true, FailingSource(attempt.ip, p.where.prefix), now);
     return;  // nothing to protect: the account does not exist
   }
 

@@ -23,7 +23,18 @@ bool ReadString(simdjson::ondemand::value value, std::string_view* out) {
 // Largest accepted timestamp: year 5138. Keeps every later conversion in range.
 constexpr double kMaxTimestamp = 1e11;
 
-enum class Field { kTs, kKind, kProtocol, kIp, kLogin, kPwhash, kClientId, kOutcome, kLabel, kOther };
+enum class Field {
+  kTs,
+  kKind,
+  kProtocol,
+  kIp,
+  kLogin,
+  kPwhash,
+  kClientId,
+  kOutcome,
+  kLabel,
+  kOther
+};
 
 // Dispatches on length first: one short comparison per field instead of a chain of them (this
 // runs for every field of every line).
@@ -134,8 +145,7 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
       case Field::kLabel:
         if (!ReadString(value, &out->label)) return Bad("label is not a string");
         break;
-      case Field::kOther:
-        break;
+      case Field::kOther: break;
     }
     // Unknown fields are ignored by contract.
   }

@@ -67,18 +67,18 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
 }
 
 std::string FormatSummary(const Summary& summary, const policy::Engine& engine) {
-  std::string out = core::Cat("replay: ", summary.lines, " lines, ", summary.bad_lines,
-                              " bad\n");
+  std::string out = core::Cat("replay: ", summary.lines, " lines, ", summary.bad_lines, " bad\n");
   char row[256];
-  std::snprintf(row, sizeof(row), "%-24s %10s %10s %10s %10s  %s\n", "label", "attempts",
-                "allowed", "delayed", "rejected", "outcome");
+  std::snprintf(row, sizeof(row), "%-24s %10s %10s %10s %10s  %s\n", "label", "attempts", "allowed",
+                "delayed", "rejected", "outcome");
   out += row;
   for (const auto& [label, s] : summary.labels) {
     std::string outcome;
     if (label == kLegit) {
-      outcome = core::Cat("right-password attempts hurt: ", s.right_password_hurt, "/",
-                          s.right_password, "; since first attack: ",
-                          s.right_password_hurt_since_attack, "/", s.right_password_since_attack);
+      outcome =
+          core::Cat("right-password attempts hurt: ", s.right_password_hurt, "/", s.right_password,
+                    "; since first attack: ", s.right_password_hurt_since_attack, "/",
+                    s.right_password_since_attack);
       char share[64];
       std::snprintf(share, sizeof(share), " (%.3f%%)",
                     Share(s.right_password_hurt_since_attack, s.right_password_since_attack));
@@ -91,11 +91,10 @@ std::string FormatSummary(const Summary& summary, const policy::Engine& engine) 
       outcome = core::Cat("accounts logged into: ", got, " of ", would, " with the right password");
       outcome += would > 0 ? share : "";
     }
-    std::snprintf(row, sizeof(row), "%-24s %10llu %10llu %10llu %10llu  ", label.c_str(),
-                  static_cast<unsigned long long>(s.attempts),
-                  static_cast<unsigned long long>(s.allowed),
-                  static_cast<unsigned long long>(s.delayed),
-                  static_cast<unsigned long long>(s.rejected));
+    std::snprintf(
+        row, sizeof(row), "%-24s %10llu %10llu %10llu %10llu  ", label.c_str(),
+        static_cast<unsigned long long>(s.attempts), static_cast<unsigned long long>(s.allowed),
+        static_cast<unsigned long long>(s.delayed), static_cast<unsigned long long>(s.rejected));
     out += row;
     out += outcome;
     out += '\n';
@@ -113,8 +112,10 @@ std::string FormatSummary(const Summary& summary, const policy::Engine& engine) 
 std::string SummaryJson(const Summary& summary, const policy::Engine& engine) {
   nlohmann::json labels = nlohmann::json::object();
   for (const auto& [label, s] : summary.labels) {
-    nlohmann::json j = {{"attempts", s.attempts}, {"allowed", s.allowed},
-                        {"delayed", s.delayed},   {"rejected", s.rejected}};
+    nlohmann::json j = {{"attempts", s.attempts},
+                        {"allowed", s.allowed},
+                        {"delayed", s.delayed},
+                        {"rejected", s.rejected}};
     if (label == kLegit) {
       j["right_password"] = s.right_password;
       j["right_password_hurt"] = s.right_password_hurt;
@@ -128,8 +129,8 @@ std::string SummaryJson(const Summary& summary, const policy::Engine& engine) {
   }
   nlohmann::json episodes = nlohmann::json::array();
   for (const auto& e : engine.service_attack().episodes()) {
-    episodes.push_back({static_cast<double>(e.start) / core::kSecond,
-                        static_cast<double>(e.end) / core::kSecond});
+    episodes.push_back(
+        {static_cast<double>(e.start) / core::kSecond, static_cast<double>(e.end) / core::kSecond});
   }
   return nlohmann::json{{"lines", summary.lines},
                         {"bad_lines", summary.bad_lines},

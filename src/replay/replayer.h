@@ -53,7 +53,7 @@ class Replayer {
   policy::Engine& engine_;
   EventParser parser_;
   Summary summary_;
-  std::string label_;               // the label of the previous line...
+  std::string label_;                // the label of the previous line...
   LabelSummary* current_ = nullptr;  // ...and its summary, to skip the map lookup
 };
 

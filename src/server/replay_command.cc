@@ -1,9 +1,9 @@
 #include "server/replay_command.h"
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -52,8 +52,7 @@ int ReplayCommand(int argc, char** argv) {
   const std::string summary_path = args.Value("--summary-json");
   const std::vector<std::string>& positional = args.positional();
   if (!args.error().empty() || positional.size() != 1) {
-    std::fprintf(stderr, "%s%s", args.error().empty() ? "" : (args.error() + "\n").c_str(),
-                 kUsage);
+    std::fprintf(stderr, "%s%s", args.error().empty() ? "" : (args.error() + "\n").c_str(), kUsage);
     return 2;
   }
   const std::string events_path = positional[0];
@@ -62,7 +61,8 @@ int ReplayCommand(int argc, char** argv) {
   if (!config_path.empty()) {
     auto loaded = policy::LoadConfigFile(config_path);
     if (!loaded.ok()) {
-      std::fprintf(stderr, "coastguard replay: %s\n", std::string(loaded.status().message()).c_str());
+      std::fprintf(stderr, "coastguard replay: %s\n",
+                   std::string(loaded.status().message()).c_str());
       return 2;
     }
     config = *loaded;
@@ -131,8 +131,8 @@ int ReplayCommand(int argc, char** argv) {
         ++line_no;
         replayer.Process("", /*padded=*/false, decisions, nullptr);
         if (++errors <= kMaxReportedErrors) {
-          std::fprintf(stderr, "%s:%zu: bad input: line longer than 16 MiB\n",
-                       events_path.c_str(), line_no);
+          std::fprintf(stderr, "%s:%zu: bad input: line longer than 16 MiB\n", events_path.c_str(),
+                       line_no);
         }
       }
       skipping = true;

@@ -153,24 +153,29 @@ int ServeCommand(int argc, char** argv) {
 
   io::EventLoop loop;
   http::Metrics metrics;
-  http::Api api(engine, config.server,
-                http::Credentials{admin_token, config.server.dovecot_api_key,
-                                  config.server.dovecot_basic_auth},
-                metrics, [&store](std::string& out) {
-                  const store::Journal& j = store.journal();
-                  out += "# HELP coastguard_journal_bytes Bytes in the journal since the last snapshot.\n"
-                         "# TYPE coastguard_journal_bytes gauge\n";
-                  out += "coastguard_journal_bytes " + std::to_string(j.file_bytes()) + "\n";
-                  out += "# HELP coastguard_journal_syncs_total Group commits (write + fdatasync).\n"
-                         "# TYPE coastguard_journal_syncs_total counter\n";
-                  out += "coastguard_journal_syncs_total " + std::to_string(j.syncs()) + "\n";
-                  out += "# HELP coastguard_journal_errors_total Failed journal writes.\n"
-                         "# TYPE coastguard_journal_errors_total counter\n";
-                  out += "coastguard_journal_errors_total " + std::to_string(j.errors()) + "\n";
-                  out += "# HELP coastguard_snapshots_total Snapshots written.\n"
-                         "# TYPE coastguard_snapshots_total counter\n";
-                  out += "coastguard_snapshots_total " + std::to_string(store.snapshots()) + "\n";
-                });
+  http::Api api(
+      engine, config.server,
+      http::Credentials{admin_token, config.server.dovecot_api_key,
+                        config.server.dovecot_basic_auth},
+      metrics, [&store](std::string& out) {
+        const store::Journal& j = store.journal();
+        out +=
+            "# HELP coastguard_journal_bytes Bytes in the journal since the last snapshot.\n"
+            "# TYPE coastguard_journal_bytes gauge\n";
+        out += "coastguard_journal_bytes " + std::to_string(j.file_bytes()) + "\n";
+        out +=
+            "# HELP coastguard_journal_syncs_total Group commits (write + fdatasync).\n"
+            "# TYPE coastguard_journal_syncs_total counter\n";
+        out += "coastguard_journal_syncs_total " + std::to_string(j.syncs()) + "\n";
+        out +=
+            "# HELP coastguard_journal_errors_total Failed journal writes.\n"
+            "# TYPE coastguard_journal_errors_total counter\n";
+        out += "coastguard_journal_errors_total " + std::to_string(j.errors()) + "\n";
+        out +=
+            "# HELP coastguard_snapshots_total Snapshots written.\n"
+            "# TYPE coastguard_snapshots_total counter\n";
+        out += "coastguard_snapshots_total " + std::to_string(store.snapshots()) + "\n";
+      });
   http::HttpServer server(http_settings, [&api](const http::Request& r) { return api.Handle(r); });
   std::string error;
   if (!server.Start(loop, &error)) {
@@ -193,7 +198,8 @@ int ServeCommand(int argc, char** argv) {
                static_cast<unsigned long long>(loaded->blocks),
                static_cast<unsigned long long>(loaded->allows), loaded->seconds,
                config.server.data_dir.c_str());
-  std::fprintf(stderr, "coastguard: listening on %s:%u (HTTP: Dovecot auth policy, /v1, /metrics)\n",
+  std::fprintf(stderr,
+               "coastguard: listening on %s:%u (HTTP: Dovecot auth policy, /v1, /metrics)\n",
                http_settings.address.c_str(), static_cast<unsigned>(server.port()));
   std::fflush(stderr);
   loop.Run();

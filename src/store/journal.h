@@ -54,8 +54,8 @@ class Journal {
   int fd_ = -1;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::string pending_;   // guarded by mutex_
-  std::string writing_;   // owned by whoever holds write_mutex_
+  std::string pending_;  // guarded by mutex_
+  std::string writing_;  // owned by whoever holds write_mutex_
   std::mutex write_mutex_;
   bool stopping_ = false;  // guarded by mutex_
   std::thread flusher_;

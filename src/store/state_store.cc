@@ -141,9 +141,8 @@ bool Apply(std::string_view payload, policy::Engine& engine, LoadStats* stats) {
       policy::Block block;
       uint8_t reason, scope;
       if (!DecodeBlockKey(r, &key) || !r.I64(&block.created) || !r.I64(&block.expires) ||
-          !r.U8(&reason) || reason >= static_cast<uint8_t>(core::Reason::kCount) ||
-          !r.U8(&scope) || scope > 1 || !r.U32(&block.offenses) || !r.Str(&block.subject) ||
-          !r.done()) {
+          !r.U8(&reason) || reason >= static_cast<uint8_t>(core::Reason::kCount) || !r.U8(&scope) ||
+          scope > 1 || !r.U32(&block.offenses) || !r.Str(&block.subject) || !r.done()) {
         return false;
       }
       block.reason = static_cast<core::Reason>(reason);
@@ -181,8 +180,7 @@ bool Apply(std::string_view payload, policy::Engine& engine, LoadStats* stats) {
       ++stats->allows;
       return true;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 

@@ -42,8 +42,9 @@ TEST(VerdictJson, ListsReasonsInEnumOrder) {
   v.reasons.Add(Reason::kServiceUnderAttack);
   std::string out;
   AppendVerdictJson(v, out);
-  EXPECT_EQ(out,
-            R"({"verdict": "reject", "delay_ms": 0, "reasons": ["service_under_attack", "unfamiliar_source"]})");
+  EXPECT_EQ(
+      out,
+      R"({"verdict": "reject", "delay_ms": 0, "reasons": ["service_under_attack", "unfamiliar_source"]})");
 }
 
 TEST(JsonString, EscapesQuotesBackslashesAndControls) {

@@ -10,7 +10,8 @@ constexpr Timestamp kNow = 1'800'000'000 * core::kSecond;
 TEST(BruteForce, AStaleDeviceRepeatingOnePasswordIsNeverDelayedOrBlocked) {
   BruteForce detector({}, {});
   PairActivity pair;
-  for (int i = 0; i < 50; ++i) pair.wrong_pwhashes.Insert(0xabc, kNow + i * core::kMinute, core::kHour);
+  for (int i = 0; i < 50; ++i)
+    pair.wrong_pwhashes.Insert(0xabc, kNow + i * core::kMinute, core::kHour);
   EXPECT_EQ(detector.DelayMs(pair, kNow + 50 * core::kMinute), 0u);
   EXPECT_FALSE(detector.ShouldBlock(pair, kNow + 50 * core::kMinute));
 }

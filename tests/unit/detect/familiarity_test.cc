@@ -44,8 +44,7 @@ TEST(Familiarity, AgesOutAfterTheTtl) {
   store.Learn(kLogin, Ip("81.17.5.20"), 0, kNow, nullptr);
   EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 59 * core::kDay),
             Familiarity::kPrefix);
-  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 61 * core::kDay),
-            Familiarity::kNone);
+  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 61 * core::kDay), Familiarity::kNone);
 }
 
 TEST(Familiarity, AFullListKeepsTheHomeOverOneOffCarrierAddresses) {
@@ -61,8 +60,7 @@ TEST(Familiarity, AFullListKeepsTheHomeOverOneOffCarrierAddresses) {
     const std::string ip = "37.120." + std::to_string(i) + ".9";
     store.Learn(kLogin, Ip(ip.c_str()), 0, kNow + 7 * core::kDay + i * core::kMinute, nullptr);
   }
-  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 8 * core::kDay),
-            Familiarity::kPrefix);
+  EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 8 * core::kDay), Familiarity::kPrefix);
   EXPECT_LE(store.Find(kLogin)->sources.size(), 8u);
 }
 

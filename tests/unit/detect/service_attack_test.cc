@@ -9,7 +9,8 @@ constexpr Timestamp kStart = 1'800'000'000 * core::kSecond;
 
 // Spreads `n` unfamiliar failures evenly over the five-minute interval starting at `t`.
 void Failures(ServiceAttack& s, Timestamp t, int n, bool unknown = false) {
-  for (int i = 0; i < n; ++i) s.OnUnfamiliarFailure(unknown, static_cast<uint64_t>(i) * 0x9e3779b97f4a7c15ULL,
+  for (int i = 0; i < n; ++i)
+    s.OnUnfamiliarFailure(unknown, static_cast<uint64_t>(i) * 0x9e3779b97f4a7c15ULL,
                           t + i * (5 * core::kMinute) / n);
 }
 

@@ -29,8 +29,7 @@ TEST(SourceGuessing, PrefixesHaveTheirOwnThresholds) {
   SourceActivity s;
   FailLogins(s, 6);
   EXPECT_EQ(detector.Evaluate(Key("203.0.113.9", 24), s, kNow), core::Reason::kCount);
-  EXPECT_EQ(detector.Evaluate(Key("2001:db8:1:2::9", 64), s, kNow),
-            core::Reason::kPrefixGuessing);
+  EXPECT_EQ(detector.Evaluate(Key("2001:db8:1:2::9", 64), s, kNow), core::Reason::kPrefixGuessing);
   EXPECT_EQ(detector.Evaluate(Key("2001:db8:1:2::9", 48), s, kNow), core::Reason::kCount);
   FailLogins(s, 10);
   EXPECT_EQ(detector.Evaluate(Key("203.0.113.9", 24), s, kNow), core::Reason::kPrefixGuessing);

@@ -57,8 +57,8 @@ TEST_F(ApiTest, AdminCallsNeedTheToken) {
 }
 
 TEST_F(ApiTest, BlocksCanBeAddedListedAndRemoved) {
-  Response r = Call("POST", "/v1/blocks", R"({"network":"198.51.100.0/24","ttl_seconds":60})",
-                    Admin());
+  Response r =
+      Call("POST", "/v1/blocks", R"({"network":"198.51.100.0/24","ttl_seconds":60})", Admin());
   ASSERT_EQ(r.status, 201) << r.body;
   auto listed = nlohmann::json::parse(Call("GET", "/v1/blocks", "", Admin()).body);
   ASSERT_EQ(listed["blocks"].size(), 1u);
@@ -106,7 +106,8 @@ TEST_F(ApiTest, MetricsAreDeclaredOnce) {
   const std::string text = Call("GET", "/metrics").body;
   EXPECT_NE(text.find("coastguard_checks_total 1"), std::string::npos);
   size_t type_lines = 0;
-  for (size_t pos = 0; (pos = text.find("# TYPE coastguard_verdicts_total", pos)) != std::string::npos; ++pos) {
+  for (size_t pos = 0;
+       (pos = text.find("# TYPE coastguard_verdicts_total", pos)) != std::string::npos; ++pos) {
     ++type_lines;
   }
   EXPECT_EQ(type_lines, 1u);

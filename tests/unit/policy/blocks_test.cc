@@ -35,8 +35,8 @@ TEST(BlockList, CapsEscalationAtMaxTtl) {
   Timestamp t = kNow;
   const Block* block = nullptr;
   for (int i = 0; i < 10; ++i) {
-    block = &blocks.Add(key, "x", core::Reason::kIpGuessing, BlockScope::kUnfamiliar,
-                        core::kHour, t);
+    block =
+        &blocks.Add(key, "x", core::Reason::kIpGuessing, BlockScope::kUnfamiliar, core::kHour, t);
     t = block->expires + core::kMinute;
   }
   EXPECT_EQ(block->expires - block->created, core::kDay);

@@ -29,7 +29,8 @@ block_ttl = "90s"
 [allow]
 networks = ["10.0.0.0/8"]
 logins = ["Monitor@Example.com"]
-)", "t.toml");
+)",
+                             "t.toml");
   ASSERT_TRUE(c.ok()) << core::Message(c.status());
   EXPECT_EQ(c->engine.brute_force.block_at, 4);
   EXPECT_EQ(c->engine.brute_force.block_ttl, 90 * core::kSecond);
@@ -40,8 +41,7 @@ logins = ["Monitor@Example.com"]
 TEST(Config, AnUnknownKeyIsAnErrorNamingFileAndLine) {
   const auto c = ParseConfig("[brute_force]\n\nblok_at = 4\n", "coastguard.toml");
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(core::Message(c.status()),
-            "coastguard.toml:3: unknown key 'blok_at' in [brute_force]");
+  EXPECT_EQ(core::Message(c.status()), "coastguard.toml:3: unknown key 'blok_at' in [brute_force]");
 }
 
 TEST(Config, BadValuesAreErrorsNamingTheLine) {

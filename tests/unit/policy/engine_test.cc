@@ -19,7 +19,7 @@ class EngineTest : public ::testing::Test {
   core::Verdict Attempt(const std::string& login, const std::string& ip, Outcome outcome,
                         const std::string& pwhash = "", const std::string& client_id = "") {
     now_ += core::kSecond;
-    core::AuthAttempt a{now_, core::Protocol::kImap, *core::IpAddress::Parse(ip), login, pwhash,
+    core::AuthAttempt a{now_,     core::Protocol::kImap, *core::IpAddress::Parse(ip), login, pwhash,
                         client_id};
     const core::Verdict v = engine_.Check(a);
     if (v.action != Action::kReject) engine_.Report(a, outcome);
@@ -167,8 +167,12 @@ TEST(EngineMemory, StaysWithinItsBudgetUnderAFloodOfDistinctKeys) {
     bytes[14] = static_cast<uint8_t>(i >> 8);
     bytes[15] = static_cast<uint8_t>(i);
     const std::string login = "flood" + std::to_string(i) + "@example.com";
-    core::AuthAttempt a{t += core::kMillisecond, core::Protocol::kImap,
-                        core::IpAddress::FromBytes(bytes), login, "abcd", ""};
+    core::AuthAttempt a{t += core::kMillisecond,
+                        core::Protocol::kImap,
+                        core::IpAddress::FromBytes(bytes),
+                        login,
+                        "abcd",
+                        ""};
     // Report every attempt, refused or not: the point is the tables' bound, not the verdicts.
     engine.Check(a);
     engine.Report(a, Outcome::kBadPassword);

@@ -30,16 +30,17 @@ std::vector<std::string> Scenario() {
     const std::string login = "user" + std::to_string(user) + "@example.com";
     switch (rng() % 4) {
       case 0:
-        lines.push_back(Line(ts, "81.17." + std::to_string(user) + ".1", login, "success", "legit"));
+        lines.push_back(
+            Line(ts, "81.17." + std::to_string(user) + ".1", login, "success", "legit"));
         break;
       case 1:
-        lines.push_back(Line(ts, "203.0.113.9", "user7@example.com", "bad_password",
-                             "brute_force", std::to_string(rng() % 4096)));
+        lines.push_back(Line(ts, "203.0.113.9", "user7@example.com", "bad_password", "brute_force",
+                             std::to_string(rng() % 4096)));
         break;
       default:
-        lines.push_back(Line(ts, std::to_string(11 + rng() % 200) + ".1.2." +
-                                     std::to_string(rng() % 250), login,
-                             rng() % 10 == 0 ? "success" : "bad_password", "stuffing"));
+        lines.push_back(
+            Line(ts, std::to_string(11 + rng() % 200) + ".1.2." + std::to_string(rng() % 250),
+                 login, rng() % 10 == 0 ? "success" : "bad_password", "stuffing"));
     }
   }
   return lines;
@@ -66,8 +67,8 @@ TEST(Replay, EveryLineGetsExactlyOneDecisionLineEvenWhenBad) {
   std::string out, error;
   replayer.Process("{not json", false, out, &error);
   EXPECT_FALSE(error.empty());
-  replayer.Process(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4"})", false,
-                   out, &error);
+  replayer.Process(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4"})", false, out,
+                   &error);
   EXPECT_EQ(error, "missing login");
   replayer.Process(Line(2, "1.2.3.4", "a@b.c", "success", "legit"), false, out, &error);
   EXPECT_TRUE(error.empty());
@@ -85,8 +86,8 @@ TEST(Replay, SummaryCountsCompromisesAndFriction) {
   replayer.Process(Line(1, "81.17.5.5", "alice@example.com", "success", "legit"), false, out,
                    nullptr);
   for (int i = 0; i < 8; ++i) {
-    replayer.Process(Line(2 + i, "203.0.113.9", "alice@example.com", "bad_password",
-                          "brute_force", "g" + std::to_string(i)),
+    replayer.Process(Line(2 + i, "203.0.113.9", "alice@example.com", "bad_password", "brute_force",
+                          "g" + std::to_string(i)),
                      false, out, nullptr);
   }
   replayer.Process(Line(20, "203.0.113.9", "alice@example.com", "success", "brute_force"), false,
@@ -123,9 +124,7 @@ TEST(EventParser, AcceptsTheContractAndIgnoresUnknownFields) {
 TEST(EventParser, NamesWhatIsWrong) {
   EventParser parser;
   Event e;
-  auto error = [&](const char* line) {
-    return core::Message(parser.Parse(line, false, true, &e));
-  };
+  auto error = [&](const char* line) { return core::Message(parser.Parse(line, false, true, &e)); };
   EXPECT_EQ(error(R"({"kind": "auth"})"), "missing ts");
   EXPECT_EQ(error(R"({"ts": 1, "kind": "mail", "ip": "1.2.3.4"})"), "unsupported kind");
   EXPECT_EQ(error(R"({"ts": -5, "kind": "auth"})"), "ts out of range");

@@ -47,8 +47,9 @@ TEST_F(StateStoreTest, FamiliarityBlocksAndAllowsSurviveARestart) {
     policy::Engine engine(policy::EngineConfig{}, seed);
     ASSERT_TRUE(store.Load(engine).ok());
     engine.set_sink(&store);
-    core::AuthAttempt a{kNow, core::Protocol::kImap, *core::IpAddress::Parse("81.17.5.20"),
-                        "alice@example.com", "good", "Thunderbird"};
+    core::AuthAttempt a{
+        kNow,   core::Protocol::kImap, *core::IpAddress::Parse("81.17.5.20"), "alice@example.com",
+        "good", "Thunderbird"};
     engine.Report(a, core::Outcome::kSuccess);
     engine.OperatorBlock(policy::NetworkBlockKey(*core::Cidr::Parse("198.51.100.0/24")),
                          "198.51.100.0/24", core::kHour, kNow);
@@ -66,9 +67,9 @@ TEST_F(StateStoreTest, FamiliarityBlocksAndAllowsSurviveARestart) {
   const uint64_t alice = engine.LoginDigest("alice@example.com");
   EXPECT_EQ(engine.FamiliarityOf(alice, *core::IpAddress::Parse("81.17.5.20"), "", kNow),
             detect::Familiarity::kPrefix);
-  EXPECT_NE(engine.blocks().Find(policy::NetworkBlockKey(*core::Cidr::Parse("198.51.100.0/24")),
-                                 kNow),
-            nullptr);
+  EXPECT_NE(
+      engine.blocks().Find(policy::NetworkBlockKey(*core::Cidr::Parse("198.51.100.0/24")), kNow),
+      nullptr);
   EXPECT_TRUE(engine.allows().Allows(*core::IpAddress::Parse("8.8.8.8"),
                                      engine.LoginDigest("monitor@example.com")));
 }
