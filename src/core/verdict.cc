@@ -7,6 +7,8 @@ std::string_view ActionName(Action a) {
     case Action::kAllow: return "allow";
     case Action::kDelay: return "delay";
     case Action::kReject: return "reject";
+    case Action::kDefer: return "defer";
+    case Action::kHold: return "hold";
   }
   return "allow";
 }

@@ -6,7 +6,8 @@
 
 namespace coastguard::core {
 
-enum class Action : uint8_t { kAllow, kDelay, kReject };
+// Login attempts get allow, delay or reject; outbound mail also defer and hold.
+enum class Action : uint8_t { kAllow, kDelay, kReject, kDefer, kHold };
 
 // Machine-readable reasons. The order is the order they are listed in a decision line, so it is
 // part of the replay contract: append new reasons at the end, never reorder.
@@ -25,6 +26,9 @@ enum class Reason : uint8_t {
   kUnfamiliarSource,    // the login has never succeeded from here or with this device
   kBadInput,            // the request could not be read; decided fail-open
   kManual,              // an operator's block
+  kRateLimited,         // an account over its sending limits
+  kCompromisedLogin,    // the account's recent login came from a place the auth guard flagged
+  kSendingSpike,        // far above the account's usual volume right after a login from a new place
   kCount
 };
 
@@ -32,7 +36,8 @@ inline constexpr std::string_view kReasonNames[] = {
     "allowlisted",      "blocked_ip",    "blocked_prefix",       "blocked_login",
     "blocked_login_ip", "brute_force",   "account_under_attack", "ip_guessing",
     "prefix_guessing",  "unknown_users", "service_under_attack", "unfamiliar_source",
-    "bad_input",        "manual"};
+    "bad_input",        "manual",        "rate_limited",         "compromised_login",
+    "sending_spike"};
 static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kCount));
 
 inline std::string_view ReasonName(Reason r) { return kReasonNames[static_cast<size_t>(r)]; }

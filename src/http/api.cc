@@ -132,6 +132,8 @@ Response Api::Route(const Request& request, std::string_view* endpoint) {
     return JsonReply(200, policy::ServiceJson(engine_, request.now));
   }
   if (StartsWith(path, "/v1/entities/")) return Entity(request, path.substr(13));
+  if (path == "/v1/suspects") return Suspects(request, false);
+  if (path == "/v1/suspects/clear") return Suspects(request, true);
   return JsonError(404, "no such endpoint; see docs/api.md");
 }
 
@@ -287,6 +289,39 @@ Response Api::Allows(const Request& request) {
     return JsonError(400, "bad login");
   }
   return JsonReply(add ? 201 : 200, {{"status", "ok"}});
+}
+
+Response Api::Suspects(const Request& request, bool clear) {
+  if (!clear) {
+    if (request.method != "GET") return JsonError(405, "use GET");
+    json suspects = json::array();
+    const uint32_t now_s = core::ToSeconds(request.now);
+    engine_.ForEachEvidence([&](uint64_t, const detect::LoginEvidence& e) {
+      if (e.suspicious_s == 0 || e.cleared_s >= e.suspicious_s || e.suspicious_s + 86400 <= now_s) {
+        return;
+      }
+      json flags = json::array();
+      if (e.flags & detect::LoginEvidence::kFromGuessingSource)
+        flags.push_back("from_guessing_source");
+      if (e.flags & detect::LoginEvidence::kUnfamiliarDuringAttack)
+        flags.push_back("unfamiliar_during_attack");
+      if (e.flags & detect::LoginEvidence::kAfterDistributedFailures)
+        flags.push_back("after_distributed_failures");
+      suspects.push_back({{"login", e.login},
+                          {"since", e.suspicious_s},
+                          {"ip", e.ip.ToString()},
+                          {"evidence", flags}});
+    });
+    return JsonReply(200, {{"suspects", suspects}});
+  }
+  if (request.method != "POST") return JsonError(405, "use POST");
+  const json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  const std::string* login = body.is_object() ? StringField(body, "login") : nullptr;
+  if (login == nullptr) return JsonError(400, "give the login to clear");
+  auto canonical = engine_.Canonical(*login);
+  if (!canonical.ok()) return JsonError(400, core::Message(canonical.status()));
+  return JsonReply(
+      200, {{"cleared", engine_.ClearSuspect(engine_.LoginDigest(*canonical), request.now)}});
 }
 
 Response Api::Entity(const Request& request, std::string_view rest) {

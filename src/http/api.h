@@ -39,6 +39,7 @@ class Api {
   Response Blocks(const Request& request);
   Response Allows(const Request& request);
   Response Entity(const Request& request, std::string_view rest);
+  Response Suspects(const Request& request, bool clear);
   bool PolicyAuthorized(const Request& request) const;
   bool AdminAuthorized(const Request& request) const;
 

@@ -89,6 +89,8 @@ std::string PolicyReply(const core::Verdict& verdict, std::string_view reject_me
                       ",\"msg\":\"\",\"r_attrs\":{}}");
       break;
     case core::Action::kReject:
+    case core::Action::kDefer:  // mail verdicts; never given to a login
+    case core::Action::kHold:
       out = "{\"status\":-1,\"msg\":";
       core::AppendJsonString(out, reject_message);
       out += ",\"r_attrs\":{}}";

@@ -24,6 +24,8 @@ class EventLoop {
 
   // Watches `fd` for `events` (EPOLLIN, ...). The handler gets the ready events.
   bool Watch(int fd, uint32_t events, Handler handler);
+  // Changes the events watched for `fd`.
+  bool Modify(int fd, uint32_t events);
   void Unwatch(int fd);
   // Runs `fn` every `period` (first run one period from now).
   void Every(core::Duration period, std::function<void()> fn);

@@ -103,6 +103,79 @@ Setter StringList(std::function<absl::Status(Config&, const std::string&)> add) 
   };
 }
 
+// Reads the sending-limit keys shared by [outbound] and each [[outbound.bulk]] entry.
+absl::Status SetLimit(detect::SendingLimits& l, std::string_view key, const toml::node& node,
+                      bool* known) {
+  *known = true;
+  int* target = nullptr;
+  if (key == "recipients_per_minute")
+    target = &l.recipients_per_minute;
+  else if (key == "recipients_per_hour")
+    target = &l.recipients_per_hour;
+  else if (key == "recipients_per_day")
+    target = &l.recipients_per_day;
+  else if (key == "messages_per_hour")
+    target = &l.messages_per_hour;
+  else if (key == "domains_per_hour")
+    target = &l.domains_per_hour;
+  else if (key == "spike_min")
+    target = &l.spike_min;
+  if (target != nullptr) {
+    if (!node.is_integer() || *node.value<int64_t>() < 0 || *node.value<int64_t>() > 100'000'000) {
+      return TypeError("an integer from 0 (off) to 100000000");
+    }
+    if (key == "domains_per_hour" && *node.value<int64_t>() > 32) {
+      return core::InvalidInput("must be at most 32 (distinct domains are counted exactly to 32)");
+    }
+    *target = static_cast<int>(*node.value<int64_t>());
+    return absl::OkStatus();
+  }
+  if (key == "spike_factor") {
+    if (!node.is_number() || !(*node.value<double>() >= 1.0)) return TypeError("a number >= 1");
+    l.spike_factor = *node.value<double>();
+    return absl::OkStatus();
+  }
+  *known = false;
+  return absl::OkStatus();
+}
+
+Setter Limit(std::string key) {
+  return [key](const toml::node& node, Config& c) -> absl::Status {
+    bool known;
+    return SetLimit(c.outbound.limits, key, node, &known);
+  };
+}
+
+// [[outbound.bulk]]: login = "...", plus any limit keys; unset limits keep the defaults.
+absl::Status SetBulk(const toml::node& node, Config& c) {
+  const toml::array* entries = node.as_array();
+  if (entries == nullptr) return TypeError("an array of tables ([[outbound.bulk]])");
+  for (const toml::node& entry : *entries) {
+    const toml::table* table = entry.as_table();
+    if (table == nullptr) return TypeError("an array of tables ([[outbound.bulk]])");
+    const auto login = (*table)["login"].value<std::string>();
+    if (!login || login->empty()) return core::InvalidInput("a bulk entry needs login = \"...\"");
+    detect::SendingLimits limits = c.outbound.limits;
+    for (const auto& [key, value] : *table) {
+      const std::string_view name(key.str());
+      if (name == "login") continue;
+      bool known;
+      if (absl::Status s = SetLimit(limits, name, value, &known); !s.ok()) {
+        return core::InvalidInput(core::Cat("line ",
+                                            static_cast<uint64_t>(value.source().begin.line), ": ",
+                                            name, ": ", core::Message(s)));
+      }
+      if (!known) {
+        return core::InvalidInput(core::Cat("line ",
+                                            static_cast<uint64_t>(value.source().begin.line),
+                                            ": unknown key '", name, "' in a bulk entry"));
+      }
+    }
+    c.outbound.bulk_accounts[*login] = limits;
+  }
+  return absl::OkStatus();
+}
+
 // The schema: table -> key -> setter. Every key documented in docs/configuration.md.
 const std::map<std::string, std::map<std::string, Setter>>& Schema() {
   static const auto* schema = new std::map<std::string, std::map<std::string, Setter>>{
@@ -117,6 +190,35 @@ const std::map<std::string, std::map<std::string, Setter>>& Schema() {
             Size([](Config& c) -> size_t& { return c.server.max_connections; }, 16, 1 << 20)},
            {"slow_request_us",
             Size([](Config& c) -> size_t& { return c.server.slow_request_us; }, 0, 60'000'000)},
+       }},
+      {"postfix",
+       {
+           {"listen", String([](Config& c) -> std::string& { return c.server.postfix_listen; })},
+           {"socket", String([](Config& c) -> std::string& { return c.server.postfix_socket; })},
+           {"max_connections",
+            Size([](Config& c) -> size_t& { return c.server.postfix_max_connections; }, 1,
+                 1 << 20)},
+       }},
+      {"outbound",
+       {
+           {"recipients_per_minute", Limit("recipients_per_minute")},
+           {"recipients_per_hour", Limit("recipients_per_hour")},
+           {"recipients_per_day", Limit("recipients_per_day")},
+           {"messages_per_hour", Limit("messages_per_hour")},
+           {"domains_per_hour", Limit("domains_per_hour")},
+           {"spike_min", Limit("spike_min")},
+           {"spike_factor", Limit("spike_factor")},
+           {"suspect_window",
+            Time([](Config& c) -> Duration& { return c.outbound.suspect_window; }, core::kMinute)},
+           {"new_login_window",
+            Time([](Config& c) -> Duration& { return c.outbound.new_login_window; }, 0)},
+           {"rate_limited_action",
+            String([](Config& c) -> std::string& { return c.outbound.actions.rate_limited; })},
+           {"compromised_action",
+            String([](Config& c) -> std::string& { return c.outbound.actions.compromised_login; })},
+           {"spike_action",
+            String([](Config& c) -> std::string& { return c.outbound.actions.sending_spike; })},
+           {"bulk", &SetBulk},
        }},
       {"dovecot",
        {
@@ -258,6 +360,14 @@ absl::Status Validate(const Config& c, std::string_view source_name) {
   if (c.engine.windows.long_window < c.engine.windows.short_window) {
     return bad("windows.long must not be shorter than windows.short");
   }
+  for (const std::string* action :
+       {&c.outbound.actions.rate_limited, &c.outbound.actions.compromised_login,
+        &c.outbound.actions.sending_spike}) {
+    // One line to Postfix: a newline would end the reply early.
+    if (action->empty() || action->find_first_of("\r\n") != std::string::npos) {
+      return bad("outbound actions must be one non-empty line");
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -339,6 +449,30 @@ data_dir = "/var/lib/coastguard"
 admin_token = ""            # empty: generated at first start into <data_dir>/admin_token
 max_body_bytes = 65536
 max_connections = 4096
+
+[postfix]
+listen = "127.0.0.1:10040"  # check_policy_service inet:127.0.0.1:10040; "" turns it off
+socket = ""                 # also listen on this UNIX socket if set
+max_connections = 1024
+
+[outbound]
+recipients_per_minute = 0   # 0 = off
+recipients_per_hour = 500
+recipients_per_day = 2000
+messages_per_hour = 100
+domains_per_hour = 0
+spike_factor = 10.0
+spike_min = 40
+suspect_window = "24h"
+new_login_window = "6h"
+rate_limited_action = "DEFER_IF_PERMIT 4.7.1 Sending rate limit exceeded, try again later"
+compromised_action = "HOLD Held for review: the account's last login looks compromised"
+spike_action = "HOLD Held for review: unusual volume after a login from a new place"
+# [[outbound.bulk]]
+# login = "newsletter@example.com"
+# recipients_per_hour = 50000
+# recipients_per_day = 200000
+# messages_per_hour = 50000
 
 [dovecot]
 api_key = ""                # value of auth_policy_server_api_header; empty: not checked

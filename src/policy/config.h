@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "detect/activity.h"
 #include "detect/brute_force.h"
 #include "detect/familiarity.h"
+#include "detect/sending.h"
 #include "detect/service_attack.h"
 #include "detect/source_guessing.h"
 #include "policy/blocks.h"
@@ -34,6 +36,25 @@ struct EngineConfig {
   std::vector<std::string> allow_logins;
 };
 
+// What the outbound guard does per reason, in Postfix's words.
+struct OutboundActions {
+  std::string rate_limited = "DEFER_IF_PERMIT 4.7.1 Sending rate limit exceeded, try again later";
+  std::string compromised_login =
+      "HOLD Held for review: the account's last login looks compromised";
+  std::string sending_spike = "HOLD Held for review: unusual volume after a login from a new place";
+};
+
+struct OutboundConfig {
+  detect::SendingLimits limits;
+  // Per-account limits for legitimate bulk senders (canonical login -> limits). Bulk accounts
+  // are exempt from the spike rule; they keep the compromise rule.
+  std::map<std::string, detect::SendingLimits> bulk_accounts;
+  core::Duration suspect_window = core::kDay;         // how long a suspicious login taints mail
+  core::Duration new_login_window = 6 * core::kHour;  // how long a new-place login counts
+  OutboundActions actions;
+  size_t max_accounts = 1'000'000;
+};
+
 struct ServerConfig {
   std::string listen = "127.0.0.1:8084";
   std::string data_dir = "/var/lib/coastguard";
@@ -47,11 +68,16 @@ struct ServerConfig {
   std::string reject_message = "Login refused by policy, try again later";
   // Requests slower than this are logged (µs); 0 disables.
   size_t slow_request_us = 0;
+  // Postfix policy delegation: TCP address (empty: off) and optional UNIX socket.
+  std::string postfix_listen = "127.0.0.1:10040";
+  std::string postfix_socket;
+  size_t postfix_max_connections = 1024;
 };
 
 struct Config {
   EngineConfig engine;
   ServerConfig server;
+  OutboundConfig outbound;
 };
 
 // Parses TOML text. Errors name `source_name` and the line: "coastguard.toml:12: ...".

@@ -24,7 +24,7 @@ constexpr size_t EntryBytes() {
 // How the memory budget is shared between tables (percent). Familiarity is the most valuable
 // state and the only part that grows with legitimate users rather than with attacks.
 struct Shares {
-  size_t sources = 30, logins = 15, pairs = 15, familiarity = 35, blocks = 5;
+  size_t sources = 27, logins = 15, pairs = 15, familiarity = 35, blocks = 5, evidence = 3;
 };
 
 size_t Capacity(size_t budget_bytes, size_t percent, size_t entry_bytes) {
@@ -77,6 +77,8 @@ Engine::Engine(const EngineConfig& config, uint64_t hash_seed)
                        EntryBytes<uint64_t, detect::LoginActivity>())),
       pairs_(Capacity(config.memory_budget_mb << 20, Shares{}.pairs,
                       EntryBytes<uint64_t, detect::PairActivity>())),
+      evidence_(Capacity(config.memory_budget_mb << 20, Shares{}.evidence,
+                         EntryBytes<uint64_t, detect::LoginEvidence>())),
       blocks_(SizedBlocks(config)) {
   for (const core::Cidr& cidr : config.allow_networks) allows_.AddNetwork(cidr);
   for (const std::string& login : config.allow_logins) {
@@ -264,6 +266,8 @@ void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Ou
     OnFailure(attempt, p, outcome == core::Outcome::kUnknownUser);
     return;
   }
+  // Evidence first: it judges the place as it was before this success made it familiar.
+  RecordEvidence(attempt, p);
   if (sink_ != nullptr) {
     changes_.clear();
     familiarity_.Learn(p.login_digest, p.where, now, &changes_);
@@ -280,6 +284,51 @@ void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Ou
   }
   // The owner got in from here: forgive the typos that preceded it (OWASP: reset on success).
   pairs_.Erase(PairKey(p.login_digest, attempt.ip));
+}
+
+void Engine::RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p) {
+  // A place the account knows is neither new nor suspicious; most successes stop here.
+  if (detect::IsFamiliar(p.fam)) return;
+  const Timestamp now = attempt.ts;
+  const core::Duration short_window = config_.windows.short_window;
+  uint8_t flags = 0;
+  // New to an account we know elsewhere. An account seen for the first time (a new user, or
+  // the first days after deployment) has no usual place to differ from.
+  if (p.fam != Familiarity::kDevice && familiarity_.Find(p.login_digest) != nullptr) {
+    flags |= detect::LoginEvidence::kNewLocation;
+  }
+  if (p.fam == Familiarity::kNone && service_attack_.UnderAttack(now)) {
+    flags |= detect::LoginEvidence::kUnfamiliarDuringAttack;
+  }
+  for (int i = 0; i < p.level_count; ++i) {
+    const detect::SourceActivity* s = sources_.Find(p.levels[i]);
+    const BlockKey key = SourceBlockKey(p.levels[i]);
+    if ((s != nullptr && (s->failed_logins.Count(now, short_window) >= 2 ||
+                          s->unknown_logins.Count(now, short_window) >= 1)) ||
+        blocks_.Find(key, now) != nullptr || blocks_.RecentOffender(key, now)) {
+      flags |= detect::LoginEvidence::kFromGuessingSource;
+    }
+  }
+  if (const detect::LoginActivity* login = logins_.Find(p.login_digest);
+      login != nullptr && login->failing_sources.Count(now, short_window) >= 3) {
+    flags |= detect::LoginEvidence::kAfterDistributedFailures;
+  }
+  if (flags == 0) return;
+  detect::LoginEvidence& e = evidence_.FindOrInsert(p.login_digest, now);
+  if (flags & detect::LoginEvidence::kNewLocation) e.new_location_s = core::ToSeconds(now);
+  if (flags & detect::LoginEvidence::kSuspicious) {
+    e.suspicious_s = core::ToSeconds(now);
+    e.flags = flags;
+    e.ip = attempt.ip;
+    e.login = p.login;
+  }
+}
+
+bool Engine::ClearSuspect(uint64_t login, Timestamp now) {
+  detect::LoginEvidence* e = evidence_.Find(login);
+  if (e == nullptr) return false;
+  e->cleared_s = core::ToSeconds(now);
+  return true;
 }
 
 void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool unknown_user) {

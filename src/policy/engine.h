@@ -26,7 +26,7 @@ struct EngineStats {
   uint64_t checks = 0;
   uint64_t reports = 0;
   uint64_t bad_input = 0;
-  std::array<uint64_t, 3> actions{};  // by core::Action
+  std::array<uint64_t, 5> actions{};  // by core::Action
   std::array<uint64_t, static_cast<size_t>(core::Reason::kCount)> reasons{};
   uint64_t blocks_created = 0;
 };
@@ -97,6 +97,14 @@ class Engine {
                                     std::string_view client_id, Timestamp now) const;
   bool Proven(const core::IpAddress& ip, Timestamp now) const;
   const std::vector<RecentDecision>& recent() const { return recent_; }
+  // What the auth guard knew of the account's latest suspicious or new-place login, if any.
+  const detect::LoginEvidence* Evidence(uint64_t login) const { return evidence_.Find(login); }
+  // The operator vouches for the account (password reset, user confirmed): clears suspicion.
+  bool ClearSuspect(uint64_t login, Timestamp now);
+  template <typename Fn>
+  void ForEachEvidence(Fn&& fn) const {
+    evidence_.ForEach(fn);
+  }
 
   struct TableSizes {
     size_t sources, logins, pairs, familiarity_logins, familiarity_entries, blocks;
@@ -124,6 +132,7 @@ class Engine {
   bool Prepare(const core::AuthAttempt& attempt, Prepared* out);
   core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p);
   void Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome);
+  void RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p);
   uint64_t PairKey(uint64_t login, const core::IpAddress& ip) const;
   bool CheckBlocks(const BlockKey& key, detect::Familiarity fam, core::Reason block_reason,
                    Timestamp now, core::Verdict* verdict);
@@ -144,6 +153,7 @@ class Engine {
   counters::BoundedMap<detect::SourceKey, detect::SourceActivity> sources_;
   counters::BoundedMap<uint64_t, detect::LoginActivity> logins_;
   counters::BoundedMap<uint64_t, detect::PairActivity> pairs_;
+  counters::BoundedMap<uint64_t, detect::LoginEvidence> evidence_;
   BlockList blocks_;
   AllowList allows_;
   StateSink* sink_ = nullptr;

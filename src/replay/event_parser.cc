@@ -33,8 +33,14 @@ enum class Field {
   kClientId,
   kOutcome,
   kLabel,
+  kSaslUser,
+  kSender,
+  kRecipients,
+  kSize,
   kOther
 };
+
+constexpr size_t kMaxRecipients = 10000;
 
 // Dispatches on length first: one short comparison per field instead of a chain of them (this
 // runs for every field of every line).
@@ -46,6 +52,7 @@ Field Classify(std::string_view key) {
       break;
     case 4:
       if (key == "kind") return Field::kKind;
+      if (key == "size") return Field::kSize;
       break;
     case 5:
       if (key == "login") return Field::kLogin;
@@ -53,6 +60,7 @@ Field Classify(std::string_view key) {
       break;
     case 6:
       if (key == "pwhash") return Field::kPwhash;
+      if (key == "sender") return Field::kSender;
       break;
     case 7:
       if (key == "outcome") return Field::kOutcome;
@@ -62,6 +70,10 @@ Field Classify(std::string_view key) {
       break;
     case 9:
       if (key == "client_id") return Field::kClientId;
+      if (key == "sasl_user") return Field::kSaslUser;
+      break;
+    case 10:
+      if (key == "recipients") return Field::kRecipients;
       break;
   }
   return Field::kOther;
@@ -71,7 +83,14 @@ Field Classify(std::string_view key) {
 
 absl::Status EventParser::Parse(std::string_view line, bool padded, bool require_outcome,
                                 Event* out) {
-  *out = Event{};
+  out->kind = EventKind::kAuth;
+  out->attempt = core::AuthAttempt{};
+  out->outcome = core::Outcome::kBadPassword;
+  out->has_outcome = false;
+  out->label = {};
+  out->mail.sasl_user = out->mail.sender = {};
+  out->mail.recipients.clear();  // keeps its capacity across lines
+  out->mail.size = 0;
   simdjson::padded_string_view input;
   if (padded) {
     input = simdjson::padded_string_view(line.data(), line.size(),
@@ -105,7 +124,12 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
       }
       case Field::kKind:
         if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("kind is not a string");
-        if (text != "auth") return Bad("unsupported kind");
+        if (text == "auth")
+          out->kind = EventKind::kAuth;
+        else if (text == "mail")
+          out->kind = EventKind::kMail;
+        else
+          return Bad("unsupported kind");
         has_kind = true;
         break;
       case Field::kProtocol:
@@ -145,12 +169,44 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
       case Field::kLabel:
         if (!ReadString(value, &out->label)) return Bad("label is not a string");
         break;
+      case Field::kSaslUser:
+        if (!ReadString(value, &out->mail.sasl_user)) return Bad("sasl_user is not a string");
+        break;
+      case Field::kSender:
+        if (!ReadString(value, &out->mail.sender)) return Bad("sender is not a string");
+        break;
+      case Field::kSize: {
+        uint64_t size;
+        if (value.get_uint64().get(size) != simdjson::SUCCESS) return Bad("size is not a number");
+        out->mail.size = size;
+        break;
+      }
+      case Field::kRecipients: {
+        simdjson::ondemand::array array;
+        if (value.get_array().get(array) != simdjson::SUCCESS) {
+          return Bad("recipients is not an array");
+        }
+        for (auto item : array) {
+          std::string_view recipient;
+          if (item.get_string().get(recipient) != simdjson::SUCCESS) {
+            return Bad("recipients must be strings");
+          }
+          if (out->mail.recipients.size() >= kMaxRecipients) return Bad("too many recipients");
+          out->mail.recipients.push_back(recipient);
+        }
+        break;
+      }
       case Field::kOther: break;
     }
     // Unknown fields are ignored by contract.
   }
   if (!has_ts) return Bad("missing ts");
   if (!has_kind) return Bad("missing kind");
+  if (out->kind == EventKind::kMail) {
+    if (!has_ip) return Bad("missing ip");
+    if (out->mail.recipients.empty()) return Bad("missing recipients");
+    return absl::OkStatus();
+  }
   if (!has_protocol) return Bad("missing protocol");
   if (!has_ip) return Bad("missing ip");
   if (out->attempt.login.empty()) return Bad("missing login");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -9,7 +10,15 @@
 
 namespace coastguard::replay {
 
-enum class EventKind : uint8_t { kAuth };
+enum class EventKind : uint8_t { kAuth, kMail };
+
+// A "mail" line: one message submitted by an authenticated account.
+struct MailFields {
+  std::string_view sasl_user;
+  std::string_view sender;
+  std::vector<std::string_view> recipients;
+  uint64_t size = 0;
+};
 
 // One line of the replay contract (docs/replay.md), decoded. Views point into the parser and
 // stay valid until its next Parse call.
@@ -19,6 +28,7 @@ struct Event {
   core::Outcome outcome = core::Outcome::kBadPassword;
   bool has_outcome = false;
   std::string_view label;
+  MailFields mail;  // kind == kMail; attempt.ts and attempt.ip hold its time and client
 };
 
 // Parses replay lines and native-API bodies with simdjson On-Demand. One per thread; reusing

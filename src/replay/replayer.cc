@@ -30,9 +30,25 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
     out += '\n';
     return;
   }
+  if (event.kind == EventKind::kMail && outbound_ == nullptr) {
+    ++summary_.bad_lines;
+    if (error != nullptr) *error = "mail lines need the outbound guard";
+    core::Verdict bad;
+    bad.reasons.Add(core::Reason::kBadInput);
+    core::AppendVerdictJson(bad, out);
+    out += '\n';
+    return;
+  }
   if (error != nullptr) error->clear();
 
-  const core::Verdict verdict = engine_.CheckThenReport(event.attempt, event.outcome);
+  core::Verdict verdict;
+  if (event.kind == EventKind::kMail) {
+    const policy::OutboundMessage message{event.attempt.ts, event.mail.sasl_user, event.attempt.ip,
+                                          event.mail.sender, ""};
+    verdict = outbound_->CheckMail(message, event.mail.recipients);
+  } else {
+    verdict = engine_.CheckThenReport(event.attempt, event.outcome);
+  }
   core::AppendVerdictJson(verdict, out);
   out += '\n';
 
@@ -44,11 +60,12 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
   const bool legit = label == kLegit;
   if (!legit && summary_.first_attack < 0) summary_.first_attack = event.attempt.ts;
   LabelSummary& s = *current_;
+  if (event.kind == EventKind::kMail) return CountMail(event, verdict, s, legit);
   ++s.attempts;
   switch (verdict.action) {
     case core::Action::kAllow: ++s.allowed; break;
     case core::Action::kDelay: ++s.delayed; break;
-    case core::Action::kReject: ++s.rejected; break;
+    default: ++s.rejected; break;
   }
   if (event.outcome != core::Outcome::kSuccess) return;
   const bool hurt = verdict.action != core::Action::kAllow;
@@ -66,6 +83,32 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
   s.would_be_compromised.insert(std::move(login));
 }
 
+void Replayer::CountMail(const Event& event, const core::Verdict& verdict, LabelSummary& s,
+                         bool legit) {
+  ++s.messages;
+  switch (verdict.action) {
+    case core::Action::kAllow:
+    case core::Action::kDelay: ++s.messages_allowed; break;
+    case core::Action::kDefer: ++s.messages_deferred; break;
+    case core::Action::kHold: ++s.messages_held; break;
+    case core::Action::kReject: ++s.messages_rejected; break;
+  }
+  if (legit) return;
+  std::string account(event.mail.sasl_user);
+  if (verdict.action == core::Action::kHold) {
+    if (s.held_accounts.insert(account).second) {
+      // This account's first hold: what it sent before it got out before the hold.
+      const auto it = s.spam_out_by_account.find(account);
+      if (it != s.spam_out_by_account.end()) {
+        s.spam_out_before_hold += it->second;
+        s.spam_out_by_account.erase(it);
+      }
+    }
+  } else if (verdict.action == core::Action::kAllow && !s.held_accounts.contains(account)) {
+    ++s.spam_out_by_account[account];
+  }
+}
+
 std::string FormatSummary(const Summary& summary, const policy::Engine& engine) {
   std::string out = core::Cat("replay: ", summary.lines, " lines, ", summary.bad_lines, " bad\n");
   char row[256];
@@ -73,6 +116,7 @@ std::string FormatSummary(const Summary& summary, const policy::Engine& engine) 
                 "delayed", "rejected", "outcome");
   out += row;
   for (const auto& [label, s] : summary.labels) {
+    if (s.attempts == 0) continue;
     std::string outcome;
     if (label == kLegit) {
       outcome =
@@ -98,6 +142,38 @@ std::string FormatSummary(const Summary& summary, const policy::Engine& engine) 
     out += row;
     out += outcome;
     out += '\n';
+  }
+  bool mail_header = false;
+  for (const auto& [label, s] : summary.labels) {
+    if (s.messages == 0) continue;
+    if (!mail_header) {
+      std::snprintf(row, sizeof(row), "%-24s %10s %10s %10s %10s  %s\n", "mail label", "messages",
+                    "allowed", "deferred", "held", "outcome");
+      out += row;
+      mail_header = true;
+    }
+    std::snprintf(row, sizeof(row), "%-24s %10llu %10llu %10llu %10llu  ", label.c_str(),
+                  static_cast<unsigned long long>(s.messages),
+                  static_cast<unsigned long long>(s.messages_allowed),
+                  static_cast<unsigned long long>(s.messages_deferred),
+                  static_cast<unsigned long long>(s.messages_held + s.messages_rejected));
+    out += row;
+    const uint64_t stopped = s.messages - s.messages_allowed;
+    char share[160];
+    if (label == kLegit) {
+      std::snprintf(share, sizeof(share), "affected: %llu (%.3f%%)\n",
+                    static_cast<unsigned long long>(stopped), Share(stopped, s.messages));
+    } else {
+      uint64_t never_held = 0;
+      for (const auto& [account, n] : s.spam_out_by_account) never_held += n;
+      std::snprintf(share, sizeof(share),
+                    "stopped: %.1f%%; got out before the first hold: %llu, from accounts never "
+                    "held: %llu\n",
+                    Share(stopped, s.messages),
+                    static_cast<unsigned long long>(s.spam_out_before_hold),
+                    static_cast<unsigned long long>(never_held));
+    }
+    out += share;
   }
   const auto& episodes = engine.service_attack().episodes();
   double hours = 0;

@@ -5,8 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "policy/engine.h"
+#include "policy/outbound.h"
 #include "replay/event_parser.h"
 
 namespace coastguard::replay {
@@ -26,6 +28,16 @@ struct LabelSummary {
   // Attacks: accounts the attacker had the right password for, and those it got into.
   absl::flat_hash_set<std::string> would_be_compromised;
   absl::flat_hash_set<std::string> compromised;
+  // Mail lines: messages by verdict. For attack labels (spam), messages that got out from
+  // accounts later held, before their first hold, and from accounts never held.
+  uint64_t messages = 0;
+  uint64_t messages_allowed = 0;
+  uint64_t messages_deferred = 0;
+  uint64_t messages_held = 0;
+  uint64_t messages_rejected = 0;
+  uint64_t spam_out_before_hold = 0;
+  absl::flat_hash_map<std::string, uint64_t> spam_out_by_account;  // not yet held
+  absl::flat_hash_set<std::string> held_accounts;
 };
 
 struct Summary {
@@ -39,7 +51,9 @@ struct Summary {
 // rejected) report the line's outcome, as Dovecot reports after the password check.
 class Replayer {
  public:
-  explicit Replayer(policy::Engine& engine) : engine_(engine) {}
+  // `outbound` decides "mail" lines; without it they are decided as bad input.
+  explicit Replayer(policy::Engine& engine, policy::Outbound* outbound = nullptr)
+      : engine_(engine), outbound_(outbound) {}
 
   // Decides one line and appends its decision line (with '\n') to `out`. `padded`: see
   // EventParser::Parse. A bad line gets verdict allow / reason bad_input and a message in
@@ -50,7 +64,10 @@ class Replayer {
   const policy::Engine& engine() const { return engine_; }
 
  private:
+  void CountMail(const Event& event, const core::Verdict& verdict, LabelSummary& s, bool legit);
+
   policy::Engine& engine_;
+  policy::Outbound* outbound_;
   EventParser parser_;
   Summary summary_;
   std::string label_;                // the label of the previous line...

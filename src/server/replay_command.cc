@@ -13,6 +13,7 @@
 
 #include "policy/config.h"
 #include "policy/engine.h"
+#include "policy/outbound.h"
 #include "replay/replayer.h"
 #include "server/args.h"
 
@@ -86,7 +87,8 @@ int ReplayCommand(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   const double cpu_started = ThreadCpuSeconds();
   policy::Engine engine(config.engine, kReplaySeed);
-  replay::Replayer replayer(engine);
+  policy::Outbound outbound(config.outbound, engine);
+  replay::Replayer replayer(engine, &outbound);
   // Lines are decided in place inside a padded chunk buffer: no copy per line.
   std::unique_ptr<char[]> buffer(new char[kChunk + simdjson::SIMDJSON_PADDING]);
   size_t filled = 0;

@@ -10,6 +10,8 @@
 #include "io/event_loop.h"
 #include "policy/config.h"
 #include "policy/engine.h"
+#include "policy/outbound.h"
+#include "postfix/policy_server.h"
 #include "server/args.h"
 #include "store/state_store.h"
 
@@ -181,6 +183,42 @@ int ServeCommand(int argc, char** argv) {
   if (!server.Start(loop, &error)) {
     std::fprintf(stderr, "coastguard: %s\n", error.c_str());
     return 1;
+  }
+  policy::Outbound outbound(config.outbound, engine);
+  outbound.set_on_hold([](const policy::HoldEvent& e) {
+    std::fprintf(stderr, "coastguard: hold account=%s queue_id=%s reason=%s evidence=\"%s\"\n",
+                 e.account.c_str(), e.queue_id.empty() ? "-" : e.queue_id.c_str(),
+                 std::string(core::ReasonName(e.reason)).c_str(), e.evidence.c_str());
+  });
+  postfix::PolicyServerSettings postfix_settings;
+  postfix_settings.unix_path = config.server.postfix_socket;
+  postfix_settings.max_connections = config.server.postfix_max_connections;
+  postfix_settings.address.clear();
+  if (!config.server.postfix_listen.empty() &&
+      !ParseListen(config.server.postfix_listen, &postfix_settings.address,
+                   &postfix_settings.port)) {
+    std::fprintf(stderr, "coastguard: bad [postfix] listen '%s' (want HOST:PORT)\n",
+                 config.server.postfix_listen.c_str());
+    return 2;
+  }
+  postfix::PolicyServer postfix_server(
+      postfix_settings, [&outbound](const postfix::PolicyRequest& r, int64_t now) -> std::string {
+        const auto ip = core::IpAddress::Parse(r.client_address);
+        const policy::OutboundMessage m{now, r.sasl_username, ip ? *ip : core::IpAddress(),
+                                        r.sender, r.queue_id};
+        core::Verdict v;
+        if (r.protocol_state == "RCPT") {
+          v = outbound.CheckRecipient(m, r.recipient);
+        } else if (r.protocol_state == "END-OF-MESSAGE") {
+          v = outbound.CheckMessage(m);
+        }
+        return std::string(outbound.PostfixAction(v));
+      });
+  if (!postfix_settings.address.empty() || !postfix_settings.unix_path.empty()) {
+    if (!postfix_server.Start(loop, &error)) {
+      std::fprintf(stderr, "coastguard: %s\n", error.c_str());
+      return 1;
+    }
   }
   loop.Every(core::kSecond, [&] {
     engine.Maintain(io::EventLoop::Now());

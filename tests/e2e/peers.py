@@ -152,9 +152,9 @@ smtputf8_enable = no
 alias_maps =
 alias_database =
 nis_domain_name =
-# Nothing leaves this machine: outbound mail is deferred, never delivered.
-default_transport = error:e2e test instance
-relay_transport = error:e2e test instance
+# Nothing leaves this machine: accepted mail is discarded (held mail stays in the hold queue).
+default_transport = discard:e2e test instance
+relay_transport = discard:e2e test instance
 {extra_main}
 """)
         options = " ".join(f"-o {o}" for o in (

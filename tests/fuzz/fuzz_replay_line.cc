@@ -7,7 +7,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{}, 1);
-  static coastguard::replay::Replayer replayer(engine);
+  static coastguard::policy::Outbound outbound(coastguard::policy::OutboundConfig{}, engine);
+  static coastguard::replay::Replayer replayer(engine, &outbound);
   static std::string out;
   out.clear();
   const std::string line(reinterpret_cast<const char*>(data), size);

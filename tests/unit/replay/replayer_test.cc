@@ -126,7 +126,8 @@ TEST(EventParser, NamesWhatIsWrong) {
   Event e;
   auto error = [&](const char* line) { return core::Message(parser.Parse(line, false, true, &e)); };
   EXPECT_EQ(error(R"({"kind": "auth"})"), "missing ts");
-  EXPECT_EQ(error(R"({"ts": 1, "kind": "mail", "ip": "1.2.3.4"})"), "unsupported kind");
+  EXPECT_EQ(error(R"({"ts": 1, "kind": "teleport", "ip": "1.2.3.4"})"), "unsupported kind");
+  EXPECT_EQ(error(R"({"ts": 1, "kind": "mail", "ip": "1.2.3.4"})"), "missing recipients");
   EXPECT_EQ(error(R"({"ts": -5, "kind": "auth"})"), "ts out of range");
   EXPECT_EQ(error(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4.5"})"),
             "ip is not an IP address");

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+
+#include "counters/recent_set.h"
+#include "counters/window_counter.h"
+#include "detect/activity.h"
+
+namespace coastguard::detect {
+
+// Per-account sending limits. Defaults suit a mailbox provider's ordinary users; bulk senders
+// (a newsletter account, a web application's no-reply address) get their own in the config.
+// A limit of 0 is off. The defaults let a person send a 300-recipient invitation once.
+struct SendingLimits {
+  int recipients_per_minute = 0;
+  int recipients_per_hour = 500;
+  int recipients_per_day = 2000;
+  int messages_per_hour = 100;
+  int domains_per_hour = 0;  // distinct recipient domains (exact up to 32)
+  // A spike: this many times the account's usual hourly recipients, and at least `spike_min`.
+  double spike_factor = 10.0;
+  int spike_min = 40;
+};
+
+// What one authenticated account sent lately, and its usual volume.
+struct AccountSending {
+  counters::WindowCounter recipients_minute;
+  counters::WindowCounter recipients_hour;
+  counters::WindowCounter recipients_day;
+  counters::WindowCounter messages_hour;
+  counters::RecentSet<32> domains_hour;
+  double usual_hourly = 0;  // EWMA of recipients per active hour
+  uint32_t hour_index = 0;  // the hour `hour_count` belongs to
+  uint32_t hour_count = 0;
+  uint32_t hours_learned = 0;
+  uint32_t last_seen_s = 0;
+  int64_t Retention(Timestamp) const { return last_seen_s; }
+};
+
+enum class SendingCheck : uint8_t { kOk, kRateLimited, kSpike };
+
+// Counts recipients and messages against the limits. Single-threaded (engine thread).
+class Sending {
+ public:
+  // Records one recipient at RCPT time; says whether it is over a limit (then it is not
+  // counted: a deferred recipient was not sent).
+  static SendingCheck AddRecipient(AccountSending& a, uint32_t domain_tag, const SendingLimits& l,
+                                   Timestamp now);
+  // Records one accepted message (END-OF-MESSAGE).
+  static SendingCheck AddMessage(AccountSending& a, const SendingLimits& l, Timestamp now);
+  // The last hour's recipients far above this account's usual hourly volume.
+  static bool Spiking(const AccountSending& a, const SendingLimits& l, Timestamp now);
+};
+
+}  // namespace coastguard::detect

@@ -1,0 +1,148 @@
+#include "policy/outbound.h"
+
+#include "core/digest.h"
+#include "core/text.h"
+
+namespace coastguard::policy {
+namespace {
+
+using core::Action;
+using core::Reason;
+using core::Verdict;
+
+std::string DescribeFlags(uint8_t flags) {
+  std::string out;
+  auto add = [&](const char* text) {
+    if (!out.empty()) out += ", ";
+    out += text;
+  };
+  if (flags & detect::LoginEvidence::kFromGuessingSource)
+    add("from an address that failed on other accounts");
+  if (flags & detect::LoginEvidence::kUnfamiliarDuringAttack)
+    add("a stranger's login during a service-wide attack");
+  if (flags & detect::LoginEvidence::kAfterDistributedFailures)
+    add("after wrong passwords from several networks");
+  return out;
+}
+
+// The recipient's domain, lower-cased, as a 32-bit tag for the distinct-domain count.
+uint32_t DomainTag(std::string_view recipient) {
+  const size_t at = recipient.rfind('@');
+  std::string domain(at == std::string_view::npos ? recipient : recipient.substr(at + 1));
+  for (char& c : domain) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return static_cast<uint32_t>(core::Digest64(domain, 0x646f6d));
+}
+
+}  // namespace
+
+Outbound::Outbound(const OutboundConfig& config, Engine& auth)
+    : config_(config), auth_(auth), accounts_(config.max_accounts) {
+  for (const auto& [login, limits] : config_.bulk_accounts) {
+    if (auto canonical = auth_.Canonical(login); canonical.ok()) {
+      bulk_[auth_.LoginDigest(*canonical)] = &limits;
+    }
+  }
+}
+
+bool Outbound::Suspect(uint64_t login, Timestamp now, std::string* evidence) const {
+  const detect::LoginEvidence* e = auth_.Evidence(login);
+  if (e == nullptr || e->suspicious_s == 0 || e->cleared_s >= e->suspicious_s) return false;
+  if (core::FromSeconds(e->suspicious_s) + config_.suspect_window <= now) return false;
+  if (evidence != nullptr) {
+    *evidence = core::Cat("login at ", e->suspicious_s, " from ", e->ip.ToString(), ": ",
+                          DescribeFlags(e->flags));
+  }
+  return true;
+}
+
+bool Outbound::RecentlyNew(uint64_t login, Timestamp now) const {
+  const detect::LoginEvidence* e = auth_.Evidence(login);
+  return e != nullptr && e->new_location_s > e->cleared_s &&
+         core::FromSeconds(e->new_location_s) + config_.new_login_window > now;
+}
+
+Verdict Outbound::Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient) {
+  Verdict v;
+  if (m.sasl_username.empty()) return v;  // not submitted by one of our accounts
+  auto canonical = auth_.Canonical(m.sasl_username);
+  if (!canonical.ok()) {
+    v.reasons.Add(Reason::kBadInput);
+    return v;
+  }
+  const uint64_t login = auth_.LoginDigest(*canonical);
+  const Timestamp now = m.ts;
+  std::string evidence;
+  if (Suspect(login, now, &evidence)) {
+    v.action = Action::kHold;
+    v.reasons.Add(Reason::kCompromisedLogin);
+  }
+  const auto bulk = bulk_.find(login);
+  const detect::SendingLimits& limits = bulk != bulk_.end() ? *bulk->second : config_.limits;
+  detect::AccountSending& account = accounts_.FindOrInsert(login, now);
+  const detect::SendingCheck check =
+      message_stage ? detect::Sending::AddMessage(account, limits, now)
+                    : detect::Sending::AddRecipient(account, DomainTag(recipient), limits, now);
+  if (check == detect::SendingCheck::kRateLimited) {
+    v.reasons.Add(Reason::kRateLimited);
+    if (v.action == Action::kAllow) v.action = Action::kDefer;
+  } else if (check == detect::SendingCheck::kSpike && bulk == bulk_.end()) {
+    v.reasons.Add(Reason::kSendingSpike);
+    // A spike alone is a signal (a person's big invitation); right after a login from a new
+    // place it is the pattern of a stolen credential.
+    if (RecentlyNew(login, now)) {
+      v.action = Action::kHold;
+      const detect::LoginEvidence* e = auth_.Evidence(login);
+      evidence = core::Cat("spike after a login from a new place at ", e->new_location_s);
+    }
+  }
+  if (v.action == Action::kHold && message_stage && on_hold_) {
+    on_hold_(HoldEvent{now, *canonical,
+                       v.reasons.Has(Reason::kCompromisedLogin) ? Reason::kCompromisedLogin
+                                                                : Reason::kSendingSpike,
+                       std::string(m.queue_id), evidence});
+  }
+  return v;
+}
+
+Verdict Outbound::CheckRecipient(const OutboundMessage& m, std::string_view recipient) {
+  return Judge(m, /*message_stage=*/false, recipient);
+}
+
+Verdict Outbound::CheckMessage(const OutboundMessage& m) {
+  return Judge(m, /*message_stage=*/true, "");
+}
+
+Verdict Outbound::CheckMail(const OutboundMessage& m,
+                            const std::vector<std::string_view>& recipients) {
+  Verdict result;
+  bool deferred = false;
+  for (const std::string_view rcpt : recipients) {
+    const Verdict v = CheckRecipient(m, rcpt);
+    v.reasons.ForEach([&](Reason r) { result.reasons.Add(r); });
+    if (v.action == Action::kHold) result.action = Action::kHold;
+    deferred |= v.action == Action::kDefer;
+  }
+  if (result.action != Action::kHold && deferred && recipients.size() > 0) {
+    // Postfix defers the recipients over the limit and accepts the others.
+    result.action = Action::kDefer;
+  }
+  const Verdict message = CheckMessage(m);
+  message.reasons.ForEach([&](Reason r) { result.reasons.Add(r); });
+  if (message.action == Action::kHold)
+    result.action = Action::kHold;
+  else if (message.action == Action::kDefer && result.action == Action::kAllow)
+    result.action = Action::kDefer;
+  return result;
+}
+
+std::string_view Outbound::PostfixAction(const Verdict& v) const {
+  switch (v.action) {
+    case Action::kHold:
+      return v.reasons.Has(Reason::kCompromisedLogin) ? config_.actions.compromised_login
+                                                      : config_.actions.sending_spike;
+    case Action::kDefer: return config_.actions.rate_limited;
+    default: return "DUNNO";
+  }
+}
+
+}  // namespace coastguard::policy

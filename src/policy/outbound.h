@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ip_address.h"
+#include "core/verdict.h"
+#include "counters/bounded_map.h"
+#include "detect/sending.h"
+#include "policy/config.h"
+#include "policy/engine.h"
+
+namespace coastguard::policy {
+
+// One message as the outbound guard sees it.
+struct OutboundMessage {
+  core::Timestamp ts = 0;
+  std::string_view sasl_username;  // empty: not authenticated, not ours to judge
+  core::IpAddress client;
+  std::string_view sender;
+  std::string_view queue_id;
+};
+
+// Something the operator (or an automated flow) should act on: mail held from an account.
+struct HoldEvent {
+  core::Timestamp ts = 0;
+  std::string account;
+  core::Reason reason = core::Reason::kCompromisedLogin;
+  std::string queue_id;
+  std::string evidence;  // human-readable
+};
+
+// The outbound guard: per-account sending limits and anomalies, linked to what the auth guard
+// saw when the account last logged in. Decides per recipient (RCPT) and per message
+// (END-OF-MESSAGE). Single-threaded, like the auth engine it reads.
+class Outbound {
+ public:
+  Outbound(const OutboundConfig& config, Engine& auth);
+
+  core::Verdict CheckRecipient(const OutboundMessage& m, std::string_view recipient);
+  core::Verdict CheckMessage(const OutboundMessage& m);
+  // Replay: every recipient as at RCPT, then the message as at END-OF-MESSAGE. Hold wins,
+  // then defer (some recipients over a limit), then allow.
+  core::Verdict CheckMail(const OutboundMessage& m, const std::vector<std::string_view>& rcpts);
+
+  // The Postfix action line for a verdict (without "action=").
+  std::string_view PostfixAction(const core::Verdict& v) const;
+
+  void set_on_hold(std::function<void(const HoldEvent&)> fn) { on_hold_ = std::move(fn); }
+  const OutboundConfig& config() const { return config_; }
+  size_t accounts() const { return accounts_.size(); }
+  uint64_t evictions() const { return accounts_.evictions(); }
+
+ private:
+  core::Verdict Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient);
+  bool Suspect(uint64_t login, Timestamp now, std::string* evidence) const;
+  bool RecentlyNew(uint64_t login, Timestamp now) const;
+
+  OutboundConfig config_;
+  Engine& auth_;
+  counters::BoundedMap<uint64_t, detect::AccountSending> accounts_;
+  std::map<uint64_t, const detect::SendingLimits*> bulk_;  // by login digest
+  std::function<void(const HoldEvent&)> on_hold_;
+  std::string last_held_instance_;
+};
+
+}  // namespace coastguard::policy

@@ -1,0 +1,85 @@
+"""The outbound guard with a real Postfix: submission on a high loopback port, Dovecot SASL,
+check_policy_service in the recipient and end-of-data restrictions, driven with smtplib."""
+import json
+import smtplib
+import subprocess
+
+import pytest
+
+from conftest import free_port, wait_for
+from mail_clients import imap_login, smtp_login
+from peers import USERS, Dovecot, Postfix
+
+
+def policy_restrictions(port):
+    service = f"check_policy_service {{ inet:127.0.0.1:{port}, timeout=2s, default_action=DUNNO }}"
+    return (f"smtpd_recipient_restrictions = {service}, permit_sasl_authenticated, reject\n"
+            f"smtpd_end_of_data_restrictions = {service}\n")
+
+
+def config(postfix_port):
+    return f"""
+[postfix]
+listen = "127.0.0.1:{postfix_port}"
+[outbound]
+recipients_per_hour = 5
+"""
+
+
+@pytest.fixture
+def stack(workdir, coastguard):
+    policy_port = free_port()
+    cg = coastguard(config(policy_port))
+    dovecot = Dovecot(workdir, cg.port).start()
+    postfix = Postfix(workdir, dovecot, extra_main=policy_restrictions(policy_port)).start()
+    yield cg, dovecot, postfix
+    postfix.stop()
+    dovecot.stop()
+
+
+def send(postfix, user, recipients, source="127.0.0.1"):
+    with smtplib.SMTP("127.0.0.1", postfix.port, source_address=(source, 0), timeout=30) as c:
+        c.ehlo("client.example.net")
+        c.login(user, USERS[user])
+        message = f"From: {user}\r\nSubject: test\r\n\r\nhello\r\n"
+        return c.sendmail(user, recipients, message)
+
+
+def queue(postfix):
+    result = subprocess.run(["/usr/sbin/postqueue", "-c", postfix.config_dir, "-j"],
+                            capture_output=True, text=True, check=True)
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def test_normal_sending_passes(stack):
+    _, _, postfix = stack
+    assert send(postfix, "alice@example.com", ["friend@remote.example"]) == {}
+
+
+def test_a_burst_beyond_the_limit_gets_coastguards_4xx(stack):
+    _, _, postfix = stack
+    recipients = [f"r{i}@remote.example" for i in range(7)]
+    refused = send(postfix, "bob@example.com", recipients)
+    assert sorted(refused) == recipients[5:]
+    code, text = refused[recipients[5]]
+    assert code == 450 and b"Sending rate limit exceeded" in text
+
+
+def test_mail_from_an_account_that_logged_in_from_a_stuffing_ip_is_held(stack):
+    cg, dovecot, postfix = stack
+    stuffer = "127.0.0.70"
+    # The stuffing source fails on other accounts, then gets into dave's over SMTP AUTH.
+    for user in ("alice@example.com", "bob@example.com", "carol@example.com"):
+        assert imap_login(dovecot.imap_port, user, "from-a-breach", stuffer) is not None
+    assert send(postfix, "dave@example.com", ["target@remote.example"], stuffer) == {}
+    held = [m for m in queue(postfix) if m["queue_name"] == "hold"]
+    assert len(held) == 1 and held[0]["sender"] == "dave@example.com"
+    wait_for(lambda: "hold account=dave@example.com" in cg.read_log(), what="the hold event")
+    assert held[0]["queue_id"] in cg.read_log()
+
+
+def test_mail_flows_with_coastguard_stopped_and_the_fail_open_setting(stack):
+    cg, _, postfix = stack
+    cg.stop()
+    assert send(postfix, "erin@example.com", ["friend@remote.example"]) == {}
+    assert not [m for m in queue(postfix) if m["queue_name"] == "hold"]

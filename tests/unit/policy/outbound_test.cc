@@ -1,0 +1,117 @@
+#include "policy/outbound.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace coastguard::policy {
+namespace {
+
+using core::Action;
+using core::Reason;
+
+constexpr Timestamp kStart = 1'800'000'000 * core::kSecond;
+
+class OutboundTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.bulk_accounts["news@example.com"] =
+        detect::SendingLimits{0, 100000, 1000000, 100000, 0, 10, 40};
+    outbound_ = std::make_unique<Outbound>(config_, engine_);
+    outbound_->set_on_hold([this](const HoldEvent& e) { holds_.push_back(e); });
+  }
+  void Login(const std::string& login, const std::string& ip, core::Outcome outcome) {
+    now_ += core::kSecond;
+    const core::AuthAttempt a{now_, core::Protocol::kSmtp, *core::IpAddress::Parse(ip), login, "pw",
+                              ""};
+    engine_.CheckThenReport(a, outcome);
+  }
+  core::Verdict Send(const std::string& login, int recipients,
+                     const std::string& ip = "81.17.5.20") {
+    now_ += core::kSecond;
+    std::vector<std::string> storage;
+    for (int i = 0; i < recipients; ++i) storage.push_back("r" + std::to_string(i) + "@d.example");
+    std::vector<std::string_view> rcpts(storage.begin(), storage.end());
+    return outbound_->CheckMail({now_, login, *core::IpAddress::Parse(ip), login, "Q1"}, rcpts);
+  }
+
+  EngineConfig engine_config_;
+  Engine engine_{engine_config_, 1};
+  OutboundConfig config_;
+  std::unique_ptr<Outbound> outbound_;
+  std::vector<HoldEvent> holds_;
+  Timestamp now_ = kStart;
+};
+
+TEST_F(OutboundTest, OrdinaryMailPasses) {
+  Login("alice@example.com", "81.17.5.20", core::Outcome::kSuccess);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(Send("alice@example.com", 2).action, Action::kAllow);
+}
+
+TEST_F(OutboundTest, UnauthenticatedMailIsNotOurs) {
+  EXPECT_EQ(Send("", 900).action, Action::kAllow);
+}
+
+TEST_F(OutboundTest, ABurstOverTheHourlyLimitIsDeferred) {
+  Login("alice@example.com", "81.17.5.20", core::Outcome::kSuccess);
+  int deferred = 0;
+  for (int i = 0; i < 30; ++i) deferred += Send("alice@example.com", 20).action == Action::kDefer;
+  EXPECT_GT(deferred, 0);
+  const core::Verdict v = Send("alice@example.com", 1);
+  EXPECT_EQ(v.action, Action::kDefer);
+  EXPECT_TRUE(v.reasons.Has(Reason::kRateLimited));
+  EXPECT_EQ(outbound_->PostfixAction(v),
+            "DEFER_IF_PERMIT 4.7.1 Sending rate limit exceeded, try again later");
+}
+
+TEST_F(OutboundTest, ABigInvitationOnceIsFine) {
+  Login("bob@example.com", "81.17.5.21", core::Outcome::kSuccess);
+  now_ += 7 * core::kHour;  // the login is no longer new
+  EXPECT_EQ(Send("bob@example.com", 300, "81.17.5.21").action, Action::kAllow);
+}
+
+TEST_F(OutboundTest, MailFromAnAccountThatLoggedInFromAStuffingSourceIsHeld) {
+  // The source tried other accounts first, then got into carol's.
+  for (int i = 0; i < 3; ++i) {
+    Login("victim" + std::to_string(i) + "@example.com", "45.9.9.9", core::Outcome::kBadPassword);
+  }
+  Login("carol@example.com", "45.9.9.9", core::Outcome::kSuccess);
+  const core::Verdict v = Send("carol@example.com", 1, "45.9.9.9");
+  EXPECT_EQ(v.action, Action::kHold);
+  EXPECT_TRUE(v.reasons.Has(Reason::kCompromisedLogin));
+  ASSERT_EQ(holds_.size(), 1u);
+  EXPECT_EQ(holds_[0].account, "carol@example.com");
+  EXPECT_EQ(holds_[0].queue_id, "Q1");
+  EXPECT_NE(holds_[0].evidence.find("45.9.9.9"), std::string::npos);
+  // Even from another address: it is the account that is suspect.
+  EXPECT_EQ(Send("carol@example.com", 1, "81.17.5.30").action, Action::kHold);
+  // Until the operator clears it.
+  EXPECT_TRUE(engine_.ClearSuspect(engine_.LoginDigest("carol@example.com"), now_));
+  EXPECT_EQ(Send("carol@example.com", 1, "81.17.5.30").action, Action::kAllow);
+}
+
+TEST_F(OutboundTest, ASpikeRightAfterALoginFromANewPlaceIsHeld) {
+  Login("dave@example.com", "81.17.5.22", core::Outcome::kSuccess);
+  now_ += 7 * core::kHour;
+  for (int i = 0; i < 10; ++i) Send("dave@example.com", 1, "81.17.5.22");  // usually ~10 an hour
+  now_ += 2 * core::kHour;
+  Login("dave@example.com", "203.0.113.50", core::Outcome::kSuccess);  // somewhere new
+  int held = 0;
+  for (int i = 0; i < 60; ++i)
+    held += Send("dave@example.com", 3, "203.0.113.50").action == Action::kHold;
+  EXPECT_GT(held, 20);
+  EXPECT_FALSE(holds_.empty());
+  EXPECT_EQ(holds_[0].reason, Reason::kSendingSpike);
+}
+
+TEST_F(OutboundTest, BulkSendersHaveTheirOwnLimitsAndNoSpikeRule) {
+  Login("news@example.com", "198.51.100.80", core::Outcome::kSuccess);
+  int hurt = 0;
+  for (int i = 0; i < 200; ++i)
+    hurt += Send("news@example.com", 50, "198.51.100.80").action != Action::kAllow;
+  EXPECT_EQ(hurt, 0);
+}
+
+}  // namespace
+}  // namespace coastguard::policy
