@@ -17,6 +17,12 @@ each labelled with its name:
   spraying               one seasonal password across many accounts, a few accounts per IP
   ipv6_rotation          combo pairs, every attempt from a new address in one /48
 
+Mail (label "legit"): messages sent in SMTP sessions from the same devices, mostly to people
+written to before; three newsletter runs of 2,000 recipients from the bulk sender; one
+300-recipient invitation. Spam: every account an attack had the right password for sends
+30-120 messages from the attack's own address minutes later ("spam_stuffing_ip") and again
+from a fresh proxy hours later ("spam_fresh_ip"), each run after an SMTP AUTH login.
+
 Combo lists mix accounts that do not exist (unknown_user), stale passwords (bad_password) and
 reused ones that work (success). Attack IPs include residential proxies inside the same ISP
 ranges our users live in. pwhash is Dovecot's: the first 12 bits of
@@ -42,6 +48,7 @@ CARRIERS_V4 = ["37.120.0.0/16", "91.64.0.0/16"]                    # CGNAT pools
 CARRIER_V6 = "2a02:3100::/32"                                      # mobile IPv6
 COMMON_PASSWORDS = ["123456", "password", "qwerty123", "Welcome1", "letmein", "iloveyou"]
 SPRAY_PASSWORD = "Autumn2026!"
+BULK_SENDER = "newsletter@example.com"  # declared as bulk in bench/coastguard.toml
 CLIENTS = {
     "desktop": ["Thunderbird 128.4.0", "Outlook 16.0", "Apple Mail 16.0"],
     # One phone in ten sends no IMAP ID (so Dovecot has no client id for it).
@@ -66,6 +73,8 @@ class Scenario:
     def __init__(self, args):
         self.args = args
         self.rng = random.Random(args.seed)
+        # Mail has its own stream, so that adding or removing it leaves the logins unchanged.
+        self.mail_rng = random.Random(args.seed * 7919 + 1)
         self.events = []
         self.accounts = []
         self.make_population()
@@ -227,7 +236,26 @@ class Scenario:
                 t += rng.uniform(3, 20)
         self.emit(t, ip, login, "success", "legit", "imap", password, client_id)
         if device != "webmail" and rng.random() < 0.2:
-            self.emit(t + rng.uniform(30, 900), ip, login, "success", "legit", "smtp", password)
+            t_smtp = t + rng.uniform(30, 900)
+            self.emit(t_smtp, ip, login, "success", "legit", "smtp", password)
+            # Mail sent in that session: replies and notes, mostly to people written to before.
+            for _ in range(self.mail_rng.choice([1, 1, 1, 2, 2, 3])):
+                t_smtp += self.mail_rng.uniform(5, 300)
+                self.mail(t_smtp, ip, login, self.legit_recipients(account), "legit")
+
+    def legit_recipients(self, account):
+        rng = self.mail_rng
+        contacts = account.setdefault("contacts", [
+            f"{rng.choice(['anna', 'ben', 'chris', 'dora', 'eli', 'fay'])}{rng.randrange(1000)}@"
+            f"{rng.choice(['gmail.example', 'web.example', 'corp.example', 'example.com'])}"
+            for _ in range(12)])
+        count = rng.choice([1] * 12 + [2] * 3 + [3, 5])
+        return [rng.choice(contacts) for _ in range(count)]
+
+    def mail(self, ts, ip, login, recipients, label):
+        self.events.append({"ts": round(ts, 3), "kind": "mail", "sasl_user": login, "ip": ip,
+                            "sender": login, "recipients": recipients,
+                            "size": self.rng.randrange(2000, 200000), "label": label})
 
     # ---- attacks ----------------------------------------------------------------------
 
@@ -360,8 +388,52 @@ class Scenario:
                          "ipv6_rotation")
             t += rng.uniform(0.5, 4)
 
+    def bulk_and_invitation(self):
+        """The configured bulk sender's newsletter runs (BULK_SENDER in bench/coastguard.toml)
+        and one person's 300-recipient invitation."""
+        rng = self.rng
+        server = "198.51.100.80"
+        for run in range(3):
+            t = T0 + rng.uniform(2, 20) * 3600
+            self.emit(t, server, BULK_SENDER, "success", "legit", "smtp", "bulk-secret", "")
+            for batch in range(40):
+                recipients = [f"subscriber{rng.randrange(200000)}@"
+                              f"{rng.choice(['gmail.example', 'web.example', 'mail.example'])}"
+                              for _ in range(50)]
+                self.mail(t + batch * 2, server, BULK_SENDER, recipients, "legit")
+        host = self.accounts[7]
+        t = T0 + (self.args.warmup_hours + 3) * 3600
+        self.emit(t, host["home"], host["login"], "success", "legit", "smtp", host["password"])
+        self.mail(t + 60, host["home"], host["login"],
+                  [f"guest{i}@{rng.choice(['gmail.example', 'web.example'])}" for i in range(300)],
+                  "legit")
+
+    def spam(self):
+        """Spam from every account an attack got the right password for: from the attack's own
+        address minutes later, and hours later from fresh proxies."""
+        rng = self.mail_rng
+        end = T0 + (self.args.warmup_hours + self.args.attack_hours + 2) * 3600
+        broken = [e for e in self.events
+                  if e["kind"] == "auth" and e["label"] != "legit" and e["outcome"] == "success"]
+        for e in broken:
+            login = e["login"]
+            password = next(a["password"] for a in self.accounts if a["login"] == login)
+            fresh = f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+            for label, ip, delay in (("spam_stuffing_ip", e["ip"], rng.uniform(120, 600)),
+                                     ("spam_fresh_ip", fresh, rng.uniform(3600, 4 * 3600))):
+                t = e["ts"] + delay
+                if t > end:
+                    continue
+                self.emit(t, ip, login, "success", label, "smtp", password, "")
+                for _ in range(rng.randint(30, 120)):
+                    t += rng.uniform(2, 30)
+                    recipients = [f"{rng.getrandbits(40):010x}@{rng.choice(['gmail.example', 'web.example', 'mail.example', 'corp.example'])}"
+                                  for _ in range(rng.choice([1, 1, 2, 5, 10]))]
+                    self.mail(t, ip, login, recipients, label)
+
     def write(self, out):
         self.legit()
+        self.bulk_and_invitation()
         attacks = {
             "brute_force": self.brute_force,
             "horizontal_guessing": self.horizontal,
@@ -374,6 +446,10 @@ class Scenario:
         for name in self.args.attacks.split(","):
             if name:
                 attacks[name]()
+        if self.args.mail:
+            self.spam()
+        else:
+            self.events = [e for e in self.events if e["kind"] != "mail"]
         # Ties keep generation order, so the file is reproducible.
         self.events.sort(key=lambda e: e["ts"])
         for event in self.events:
@@ -395,6 +471,8 @@ def main():
     parser.add_argument("--attacks", default=ALL_ATTACKS,
                         help="comma-separated attack kinds (default: all); empty for none")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-mail", dest="mail", action="store_false",
+                        help="auth lines only (no legit mail, bulk runs or spam)")
     parser.add_argument("--out", default="-", help="output file (default: stdout)")
     args = parser.parse_args()
     scenario = Scenario(args)

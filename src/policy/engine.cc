@@ -300,17 +300,28 @@ void Engine::RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p)
   if (p.fam == Familiarity::kNone && service_attack_.UnderAttack(now)) {
     flags |= detect::LoginEvidence::kUnfamiliarDuringAttack;
   }
+  // The address itself failed on other accounts, or the address or a prefix around it is
+  // blocked (or was, recently). Prefix-wide counts alone are too common on shared ISPs.
+  // An address many of our users log in from (an office NAT) sees typos on many accounts:
+  // that is not guessing.
+  const detect::SourceActivity* exact = sources_.Find(p.levels[0]);
+  if (exact != nullptr &&
+      (exact->failed_logins.Count(now, short_window) >= 2 ||
+       exact->unknown_logins.Count(now, short_window) >= 1) &&
+      !Proven(attempt.ip, now)) {
+    flags |= detect::LoginEvidence::kFromGuessingSource;
+  }
   for (int i = 0; i < p.level_count; ++i) {
-    const detect::SourceActivity* s = sources_.Find(p.levels[i]);
     const BlockKey key = SourceBlockKey(p.levels[i]);
-    if ((s != nullptr && (s->failed_logins.Count(now, short_window) >= 2 ||
-                          s->unknown_logins.Count(now, short_window) >= 1)) ||
-        blocks_.Find(key, now) != nullptr || blocks_.RecentOffender(key, now)) {
+    if (blocks_.Find(key, now) != nullptr || blocks_.RecentOffender(key, now)) {
       flags |= detect::LoginEvidence::kFromGuessingSource;
     }
   }
+  // The success that ends a distributed guessing run comes from a stranger's address; the
+  // owner's phone roaming in its usual carrier pool (wide-prefix familiar) is not suspect.
   if (const detect::LoginActivity* login = logins_.Find(p.login_digest);
-      login != nullptr && login->failing_sources.Count(now, short_window) >= 3) {
+      p.fam == Familiarity::kNone && login != nullptr &&
+      login->failing_sources.Count(now, short_window) >= 3) {
     flags |= detect::LoginEvidence::kAfterDistributedFailures;
   }
   if (flags == 0) return;

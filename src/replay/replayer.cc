@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/digest.h"
 #include "core/text.h"
 
 namespace coastguard::replay {
@@ -19,7 +20,7 @@ double Share(uint64_t part, uint64_t whole) {
 
 void Replayer::Process(std::string_view line, bool padded, std::string& out, std::string* error) {
   ++summary_.lines;
-  Event event;
+  Event& event = event_;  // reused: keeps the recipients' capacity
   const absl::Status status = parser_.Parse(line, padded, /*require_outcome=*/true, &event);
   if (!status.ok()) {
     ++summary_.bad_lines;
@@ -43,11 +44,29 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
 
   core::Verdict verdict;
   if (event.kind == EventKind::kMail) {
-    const policy::OutboundMessage message{event.attempt.ts, event.mail.sasl_user, event.attempt.ip,
-                                          event.mail.sender, ""};
-    verdict = outbound_->CheckMail(message, event.mail.recipients);
+    const auto refused = refused_smtp_.find(SessionKey(event.mail.sasl_user, event.attempt.ip));
+    if (refused != refused_smtp_.end() && refused->second != 0) {
+      verdict.action = core::Action::kReject;
+      for (unsigned r = 0; r < static_cast<unsigned>(core::Reason::kCount); ++r) {
+        if (refused->second & (1u << r)) verdict.reasons.Add(static_cast<core::Reason>(r));
+      }
+    } else {
+      const policy::OutboundMessage message{event.attempt.ts, event.mail.sasl_user,
+                                            event.attempt.ip, event.mail.sender, ""};
+      verdict = outbound_->CheckMail(message, event.mail.recipients);
+    }
   } else {
     verdict = engine_.CheckThenReport(event.attempt, event.outcome);
+    if (outbound_ != nullptr && (event.attempt.protocol == core::Protocol::kSmtp ||
+                                 event.attempt.protocol == core::Protocol::kSubmission)) {
+      // Bounded like everything else: a replay of years of logs must not grow without end.
+      if (refused_smtp_.size() > 1'000'000) refused_smtp_.clear();
+      const bool refused =
+          verdict.action == core::Action::kReject || event.outcome != core::Outcome::kSuccess;
+      uint32_t bits = verdict.reasons.bits();
+      if (refused && bits == 0) bits = 1u << static_cast<unsigned>(core::Reason::kBadInput);
+      refused_smtp_[SessionKey(event.attempt.login, event.attempt.ip)] = refused ? bits : 0;
+    }
   }
   core::AppendVerdictJson(verdict, out);
   out += '\n';
@@ -81,6 +100,12 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
   std::string login(event.attempt.login);
   if (verdict.action != core::Action::kReject) s.compromised.insert(login);
   s.would_be_compromised.insert(std::move(login));
+}
+
+uint64_t Replayer::SessionKey(std::string_view login, const core::IpAddress& ip) const {
+  auto canonical = engine_.Canonical(login);
+  const uint64_t digest = canonical.ok() ? engine_.LoginDigest(*canonical) : 0;
+  return core::Mix64(digest, core::Digest64(ip.bytes().data(), ip.bytes().size(), 0));
 }
 
 void Replayer::CountMail(const Event& event, const core::Verdict& verdict, LabelSummary& s,

@@ -69,8 +69,14 @@ class Replayer {
   policy::Engine& engine_;
   policy::Outbound* outbound_;
   EventParser parser_;
+  Event event_;
   Summary summary_;
-  std::string label_;                // the label of the previous line...
+  uint64_t SessionKey(std::string_view login, const core::IpAddress& ip) const;
+  // The latest SMTP AUTH verdict per (login, address): a mail line after a refused login is
+  // mail that could never have been submitted, and is decided "reject" with the login's
+  // reasons, as the live server's Postfix would never have asked.
+  absl::flat_hash_map<uint64_t, uint32_t> refused_smtp_;  // key -> reason bits, 0 = allowed
+  std::string label_;                                     // the label of the previous line...
   LabelSummary* current_ = nullptr;  // ...and its summary, to skip the map lookup
 };
 

@@ -236,6 +236,14 @@ int ServeCommand(int argc, char** argv) {
                static_cast<unsigned long long>(loaded->blocks),
                static_cast<unsigned long long>(loaded->allows), loaded->seconds,
                config.server.data_dir.c_str());
+  if (!postfix_settings.address.empty()) {
+    std::fprintf(stderr, "coastguard: Postfix policy on %s:%u\n", postfix_settings.address.c_str(),
+                 static_cast<unsigned>(postfix_server.port()));
+  }
+  if (!postfix_settings.unix_path.empty()) {
+    std::fprintf(stderr, "coastguard: Postfix policy on unix:%s\n",
+                 postfix_settings.unix_path.c_str());
+  }
   std::fprintf(stderr,
                "coastguard: listening on %s:%u (HTTP: Dovecot auth policy, /v1, /metrics)\n",
                http_settings.address.c_str(), static_cast<unsigned>(server.port()));
