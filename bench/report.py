@@ -2,6 +2,7 @@
 """Formats benchmark outputs for `make bench`.
 
   report.py quality SUMMARY.json      per-attack protection and legit friction, against the bars
+  report.py mail SUMMARY.json SCENARIO DECISIONS BULK_LOGIN   spam stopped, legit mail affected
   report.py http COASTGUARD.txt CEILING.txt   wrk results side by side
 """
 import json
@@ -44,6 +45,50 @@ def quality(path):
     print(f"service attack mode: {len(episodes)} episode(s), {hours:.2f} h")
 
 
+SPAM_BAR = 98.0          # percent of spam messages held, deferred or rejected
+LEGIT_MAIL_BAR = 0.1     # percent of legit messages affected
+
+
+def mail(summary_path, scenario_path, decisions_path, bulk_login):
+    labels = json.load(open(summary_path))["labels"]
+    spam_total = spam_stopped = 0
+    print(f"{'mail label':18} {'messages':>9} {'allowed':>8} {'deferred':>9} {'held':>7} "
+          f"{'rejected':>9}  notes")
+    for name, s in labels.items():
+        m = s.get("mail")
+        if not m:
+            continue
+        note = ""
+        if name != "legit":
+            spam_total += m["messages"]
+            spam_stopped += m["messages"] - m["allowed"]
+            note = (f"got out before the account's first hold: {m['out_before_first_hold']}, "
+                    f"from accounts never held: {m['out_from_accounts_never_held']}")
+        print(f"{name:18} {m['messages']:9d} {m['allowed']:8d} {m['deferred']:9d} {m['held']:7d} "
+              f"{m['rejected']:9d}  {note}")
+    share = 100.0 * spam_stopped / spam_total if spam_total else 100.0
+    verdict = "ok" if share >= SPAM_BAR else "BELOW BAR"
+    print(f"spam messages held, deferred or rejected: {spam_stopped} of {spam_total} = "
+          f"{share:.2f}% (bar >= {SPAM_BAR}%) {verdict}")
+    legit = labels["legit"]["mail"]
+    hurt = legit["messages"] - legit["allowed"]
+    share = 100.0 * hurt / legit["messages"] if legit["messages"] else 0.0
+    verdict = "ok" if share <= LEGIT_MAIL_BAR else "ABOVE BAR"
+    print(f"legit messages affected: {hurt} of {legit['messages']} = {share:.3f}% "
+          f"(bar <= {LEGIT_MAIL_BAR}%) {verdict}")
+    bulk = bulk_hurt = 0
+    with open(scenario_path) as events, open(decisions_path) as decisions:
+        for event_line, decision_line in zip(events, decisions):
+            if bulk_login not in event_line or '"mail"' not in event_line:
+                continue
+            event = json.loads(event_line)
+            if event["kind"] == "mail" and event["sasl_user"] == bulk_login:
+                bulk += 1
+                bulk_hurt += json.loads(decision_line)["verdict"] != "allow"
+    print(f"bulk sender {bulk_login}: {bulk_hurt} of {bulk} messages affected (bar: none) "
+          f"{'ok' if bulk_hurt == 0 else 'ABOVE BAR'}")
+
+
 def parse_wrk(path):
     text = open(path).read()
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
@@ -69,3 +114,5 @@ if __name__ == "__main__":
         quality(sys.argv[2])
     elif sys.argv[1] == "http":
         http(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "mail":
+        mail(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])

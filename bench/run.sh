@@ -13,14 +13,19 @@ echo "=== detection quality (bench/scenario.py: 4,000 accounts, 12 h warm-up, 10
 if [ ! -s "$out/scenario.jsonl" ] || [ bench/scenario.py -nt "$out/scenario.jsonl" ]; then
   /usr/bin/python3 bench/scenario.py --out "$out/scenario.jsonl"
 fi
-"$bin" replay "$out/scenario.jsonl" --decisions "$out/decisions.jsonl" \
-  --summary-json "$out/summary.json" 2>"$out/replay-summary.txt"
+"$bin" replay "$out/scenario.jsonl" --config bench/coastguard.toml \
+  --decisions "$out/decisions.jsonl" --summary-json "$out/summary.json" 2>"$out/replay-summary.txt"
 /usr/bin/python3 bench/report.py quality "$out/summary.json"
+echo
+echo "=== outbound: legit mail, the bulk sender, spam from broken-into accounts"
+/usr/bin/python3 bench/report.py mail "$out/summary.json" "$out/scenario.jsonl" \
+  "$out/decisions.jsonl" newsletter@example.com
 
 echo
 echo "=== replay throughput (one thread, JSON parsing included; best of 3)"
 for _ in 1 2 3; do
-  "$bin" replay "$out/scenario.jsonl" --decisions /dev/null 2>&1 | grep "lines per CPU-second"
+  "$bin" replay "$out/scenario.jsonl" --config bench/coastguard.toml --decisions /dev/null 2>&1 |
+    grep "lines per CPU-second"
 done | sort -t'(' -k2 -n -r | head -n 1 | sed 's/$/ -- target >= 1,000,000/'
 
 echo
@@ -46,6 +51,10 @@ wrk -t1 -c64 -d"${seconds}s" --latency -s bench/dovecot.lua "http://127.0.0.1:$p
 /usr/bin/python3 bench/report.py http "$out/wrk-coastguard.txt" "$out/wrk-ceiling.txt"
 kill $cg_pid $ceiling_pid 2>/dev/null || true
 wait 2>/dev/null || true
+
+echo
+echo "=== Postfix policy: 200 persistent connections, RCPT + END-OF-MESSAGE, ${seconds}s"
+bench/policy_peers.sh "$seconds"
 
 echo
 echo "=== memory: 10 million distinct IPs and logins through one engine (default budget)"

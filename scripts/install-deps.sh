@@ -10,8 +10,8 @@ packages=(
   libmicrohttpd-dev libgtest-dev libgmock-dev libbenchmark-dev
   # end-to-end peers and clients
   dovecot-imapd dovecot-pop3d postfix python3 python3-pytest
-  # benchmarks
-  wrk
+  # benchmarks (wrk; the policy servers coastguard is compared with)
+  wrk policyd-rate-limit postfwd
 )
 
 missing=()
