@@ -226,6 +226,19 @@ std::string SummaryJson(const Summary& summary, const policy::Engine& engine) {
       j["would_be_compromised"] = s.would_be_compromised.size();
       j["compromised"] = s.compromised.size();
     }
+    if (s.messages > 0) {
+      uint64_t never_held = 0;
+      for (const auto& [account, n] : s.spam_out_by_account) never_held += n;
+      j["mail"] = {{"messages", s.messages},
+                   {"allowed", s.messages_allowed},
+                   {"deferred", s.messages_deferred},
+                   {"held", s.messages_held},
+                   {"rejected", s.messages_rejected}};
+      if (label != kLegit) {
+        j["mail"]["out_before_first_hold"] = s.spam_out_before_hold;
+        j["mail"]["out_from_accounts_never_held"] = never_held;
+      }
+    }
     labels[label] = j;
   }
   nlohmann::json episodes = nlohmann::json::array();
