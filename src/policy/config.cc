@@ -219,6 +219,10 @@ const std::map<std::string, std::map<std::string, Setter>>& Schema() {
            {"spike_action",
             String([](Config& c) -> std::string& { return c.outbound.actions.sending_spike; })},
            {"bulk", &SetBulk},
+           {"webhook_url",
+            String([](Config& c) -> std::string& { return c.outbound.webhook_url; })},
+           {"webhook_secret",
+            String([](Config& c) -> std::string& { return c.outbound.webhook_secret; })},
        }},
       {"dovecot",
        {
@@ -468,6 +472,8 @@ new_login_window = "6h"
 rate_limited_action = "DEFER_IF_PERMIT 4.7.1 Sending rate limit exceeded, try again later"
 compromised_action = "HOLD Held for review: the account's last login looks compromised"
 spike_action = "HOLD Held for review: unusual volume after a login from a new place"
+webhook_url = ""            # hold events are POSTed here too (http://host:port/path)
+webhook_secret = ""         # HMAC-SHA256 key: X-Coastguard-Signature: sha256=<hex>
 # [[outbound.bulk]]
 # login = "newsletter@example.com"
 # recipients_per_hour = 50000

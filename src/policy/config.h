@@ -53,6 +53,9 @@ struct OutboundConfig {
   core::Duration new_login_window = 6 * core::kHour;  // how long a new-place login counts
   OutboundActions actions;
   size_t max_accounts = 1'000'000;
+  // Hold events are also POSTed here (JSON, X-Coastguard-Signature: sha256=HMAC); "" = off.
+  std::string webhook_url;
+  std::string webhook_secret;
 };
 
 struct ServerConfig {

@@ -4,9 +4,13 @@
 #include <cstdio>
 #include <string>
 
+#include "core/text.h"
 #include "http/api.h"
 #include "http/http_server.h"
 #include "http/metrics.h"
+#include "http/webhook.h"
+
+#include <nlohmann/json.hpp>
 #include "io/event_loop.h"
 #include "policy/config.h"
 #include "policy/engine.h"
@@ -92,6 +96,51 @@ class LoggingSink : public policy::StateSink {
   store::StateStore& store_;
 };
 
+// What /metrics shows beside the engine's figures; filled in as the parts start.
+struct Components {
+  const store::StateStore* store = nullptr;
+  const postfix::PolicyServer* postfix = nullptr;
+  const http::Webhook* webhook = nullptr;
+  const policy::Outbound* outbound = nullptr;
+};
+
+void Family(std::string& out, const char* name, const char* type, const char* help,
+            uint64_t value) {
+  out += core::Cat("# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n", name, " ", value,
+                   "\n");
+}
+
+void AppendServerMetrics(std::string& out, const Components& c) {
+  const store::Journal& j = c.store->journal();
+  Family(out, "coastguard_journal_bytes", "gauge", "Bytes in the journal since the last snapshot.",
+         j.file_bytes());
+  Family(out, "coastguard_journal_syncs_total", "counter", "Group commits (write + fdatasync).",
+         j.syncs());
+  Family(out, "coastguard_journal_errors_total", "counter", "Failed journal writes.", j.errors());
+  Family(out, "coastguard_snapshots_total", "counter", "Snapshots written.", c.store->snapshots());
+  if (c.postfix != nullptr) {
+    const postfix::PolicyServerStats& p = c.postfix->stats();
+    Family(out, "coastguard_postfix_requests_total", "counter", "Postfix policy requests answered.",
+           p.requests);
+    Family(out, "coastguard_postfix_malformed_total", "counter",
+           "Malformed Postfix policy requests (connection closed).", p.malformed);
+    Family(out, "coastguard_postfix_connections", "gauge", "Open Postfix policy connections.",
+           c.postfix->open_connections());
+  }
+  if (c.outbound != nullptr) {
+    Family(out, "coastguard_outbound_accounts", "gauge", "Accounts with sending counters.",
+           c.outbound->accounts());
+  }
+  if (c.webhook != nullptr) {
+    const http::WebhookStats& w = c.webhook->stats();
+    Family(out, "coastguard_webhook_sent_total", "counter", "Webhook posts answered 2xx.", w.sent);
+    Family(out, "coastguard_webhook_failed_total", "counter",
+           "Webhook posts refused, timed out or answered otherwise.", w.failed);
+    Family(out, "coastguard_webhook_dropped_total", "counter", "Webhook posts dropped, queue full.",
+           w.dropped);
+  }
+}
+
 }  // namespace
 
 int ServeCommand(int argc, char** argv) {
@@ -155,29 +204,11 @@ int ServeCommand(int argc, char** argv) {
 
   io::EventLoop loop;
   http::Metrics metrics;
-  http::Api api(
-      engine, config.server,
-      http::Credentials{admin_token, config.server.dovecot_api_key,
-                        config.server.dovecot_basic_auth},
-      metrics, [&store](std::string& out) {
-        const store::Journal& j = store.journal();
-        out +=
-            "# HELP coastguard_journal_bytes Bytes in the journal since the last snapshot.\n"
-            "# TYPE coastguard_journal_bytes gauge\n";
-        out += "coastguard_journal_bytes " + std::to_string(j.file_bytes()) + "\n";
-        out +=
-            "# HELP coastguard_journal_syncs_total Group commits (write + fdatasync).\n"
-            "# TYPE coastguard_journal_syncs_total counter\n";
-        out += "coastguard_journal_syncs_total " + std::to_string(j.syncs()) + "\n";
-        out +=
-            "# HELP coastguard_journal_errors_total Failed journal writes.\n"
-            "# TYPE coastguard_journal_errors_total counter\n";
-        out += "coastguard_journal_errors_total " + std::to_string(j.errors()) + "\n";
-        out +=
-            "# HELP coastguard_snapshots_total Snapshots written.\n"
-            "# TYPE coastguard_snapshots_total counter\n";
-        out += "coastguard_snapshots_total " + std::to_string(store.snapshots()) + "\n";
-      });
+  Components components{&store};
+  http::Api api(engine, config.server,
+                http::Credentials{admin_token, config.server.dovecot_api_key,
+                                  config.server.dovecot_basic_auth},
+                metrics, [&components](std::string& out) { AppendServerMetrics(out, components); });
   http::HttpServer server(http_settings, [&api](const http::Request& r) { return api.Handle(r); });
   std::string error;
   if (!server.Start(loop, &error)) {
@@ -185,10 +216,27 @@ int ServeCommand(int argc, char** argv) {
     return 1;
   }
   policy::Outbound outbound(config.outbound, engine);
-  outbound.set_on_hold([](const policy::HoldEvent& e) {
+  http::Webhook webhook({config.outbound.webhook_url, config.outbound.webhook_secret});
+  if (!config.outbound.webhook_url.empty()) {
+    if (absl::Status s = webhook.Start(loop); !s.ok()) {
+      std::fprintf(stderr, "coastguard: %s\n", std::string(s.message()).c_str());
+      return 2;
+    }
+  }
+  outbound.set_on_hold([&](const policy::HoldEvent& e) {
     std::fprintf(stderr, "coastguard: hold account=%s queue_id=%s reason=%s evidence=\"%s\"\n",
                  e.account.c_str(), e.queue_id.empty() ? "-" : e.queue_id.c_str(),
                  std::string(core::ReasonName(e.reason)).c_str(), e.evidence.c_str());
+    if (!config.outbound.webhook_url.empty()) {
+      webhook.Post(nlohmann::json{
+          {"event", "hold"},
+          {"ts", static_cast<double>(e.ts) / core::kSecond},
+          {"account", e.account},
+          {"queue_id", e.queue_id},
+          {"reason", core::ReasonName(e.reason)},
+          {"evidence",
+           e.evidence}}.dump());
+    }
   });
   postfix::PolicyServerSettings postfix_settings;
   postfix_settings.unix_path = config.server.postfix_socket;
@@ -214,7 +262,10 @@ int ServeCommand(int argc, char** argv) {
         }
         return std::string(outbound.PostfixAction(v));
       });
+  components.outbound = &outbound;
+  if (!config.outbound.webhook_url.empty()) components.webhook = &webhook;
   if (!postfix_settings.address.empty() || !postfix_settings.unix_path.empty()) {
+    components.postfix = &postfix_server;
     if (!postfix_server.Start(loop, &error)) {
       std::fprintf(stderr, "coastguard: %s\n", error.c_str());
       return 1;

@@ -1,8 +1,12 @@
 """The outbound guard with a real Postfix: submission on a high loopback port, Dovecot SASL,
 check_policy_service in the recipient and end-of-data restrictions, driven with smtplib."""
+import hashlib
+import hmac
+import http.server
 import json
 import smtplib
 import subprocess
+import threading
 
 import pytest
 
@@ -17,19 +21,58 @@ def policy_restrictions(port):
             f"smtpd_end_of_data_restrictions = {service}\n")
 
 
-def config(postfix_port):
+WEBHOOK_SECRET = "e2e-webhook-secret"
+
+
+def config(postfix_port, webhook_port):
     return f"""
 [postfix]
 listen = "127.0.0.1:{postfix_port}"
 [outbound]
 recipients_per_hour = 5
+webhook_url = "http://127.0.0.1:{webhook_port}/coastguard"
+webhook_secret = "{WEBHOOK_SECRET}"
 """
 
 
+class WebhookReceiver:
+    """An operator's endpoint: records each POST with its signature header."""
+
+    def __init__(self):
+        self.posts = []
+        received = self.posts
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((self.path, self.headers["X-Coastguard-Signature"], body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture
-def stack(workdir, coastguard):
+def webhook():
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def stack(workdir, coastguard, webhook):
     policy_port = free_port()
-    cg = coastguard(config(policy_port))
+    cg = coastguard(config(policy_port, webhook.port))
     dovecot = Dovecot(workdir, cg.port).start()
     postfix = Postfix(workdir, dovecot, extra_main=policy_restrictions(policy_port)).start()
     yield cg, dovecot, postfix
@@ -65,7 +108,7 @@ def test_a_burst_beyond_the_limit_gets_coastguards_4xx(stack):
     assert code == 450 and b"Sending rate limit exceeded" in text
 
 
-def test_mail_from_an_account_that_logged_in_from_a_stuffing_ip_is_held(stack):
+def test_mail_from_an_account_that_logged_in_from_a_stuffing_ip_is_held(stack, webhook):
     cg, dovecot, postfix = stack
     stuffer = "127.0.0.70"
     # The stuffing source fails on other accounts, then gets into dave's over SMTP AUTH.
@@ -76,6 +119,14 @@ def test_mail_from_an_account_that_logged_in_from_a_stuffing_ip_is_held(stack):
     assert len(held) == 1 and held[0]["sender"] == "dave@example.com"
     wait_for(lambda: "hold account=dave@example.com" in cg.read_log(), what="the hold event")
     assert held[0]["queue_id"] in cg.read_log()
+    # The same event reached the operator's webhook, signed.
+    wait_for(lambda: webhook.posts, what="the webhook")
+    path, signature, body = webhook.posts[0]
+    expected = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert path == "/coastguard" and hmac.compare_digest(signature, expected)
+    event = json.loads(body)
+    assert event["event"] == "hold" and event["account"] == "dave@example.com"
+    assert event["reason"] == "compromised_login" and event["queue_id"] == held[0]["queue_id"]
 
 
 def test_mail_flows_with_coastguard_stopped_and_the_fail_open_setting(stack):
