@@ -23,7 +23,8 @@ void RollHour(AccountSending& a, Timestamp now) {
 
 }  // namespace
 
-SendingCheck Sending::AddRecipient(AccountSending& a, uint32_t domain_tag, const SendingLimits& l,
+SendingCheck Sending::AddRecipient(AccountSending& a, uint32_t domain_tag,
+                                   uint64_t recipient_digest, const SendingLimits& l,
                                    Timestamp now) {
   RollHour(a, now);
   a.last_seen_s = core::ToSeconds(now);
@@ -39,17 +40,28 @@ SendingCheck Sending::AddRecipient(AccountSending& a, uint32_t domain_tag, const
   a.recipients_hour.Add(now, core::kHour);
   a.recipients_day.Add(now, core::kDay);
   a.domains_hour.Insert(domain_tag, now, core::kHour);
+  const unsigned bit1 = recipient_digest & 511;
+  const unsigned bit2 = (recipient_digest >> 9) & 511;
+  const bool known = (a.known_recipients[bit1 / 64] >> (bit1 % 64) & 1) &&
+                     (a.known_recipients[bit2 / 64] >> (bit2 % 64) & 1);
+  if (!known) {
+    a.new_recipients_hour.Add(now, core::kHour);
+    a.known_recipients[bit1 / 64] |= uint64_t{1} << (bit1 % 64);
+    a.known_recipients[bit2 / 64] |= uint64_t{1} << (bit2 % 64);
+  }
   ++a.hour_count;
   return Spiking(a, l, now) ? SendingCheck::kSpike : SendingCheck::kOk;
 }
 
 SendingCheck Sending::AddMessage(AccountSending& a, const SendingLimits& l, Timestamp now) {
   a.last_seen_s = core::ToSeconds(now);
-  if (l.messages_per_hour > 0 &&
-      a.messages_hour.Estimate(now, core::kHour) + 1 > l.messages_per_hour) {
+  auto over = [](double count, int limit) { return limit > 0 && count + 1 > limit; };
+  if (over(a.messages_hour.Estimate(now, core::kHour), l.messages_per_hour) ||
+      over(a.messages_day.Estimate(now, core::kDay), l.messages_per_day)) {
     return SendingCheck::kRateLimited;
   }
   a.messages_hour.Add(now, core::kHour);
+  a.messages_day.Add(now, core::kDay);
   return Spiking(a, l, now) ? SendingCheck::kSpike : SendingCheck::kOk;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "counters/recent_set.h"
@@ -16,6 +17,7 @@ struct SendingLimits {
   int recipients_per_hour = 500;
   int recipients_per_day = 2000;
   int messages_per_hour = 100;
+  int messages_per_day = 500;
   int domains_per_hour = 0;  // distinct recipient domains (exact up to 32)
   // A spike: this many times the account's usual hourly recipients, and at least `spike_min`.
   double spike_factor = 10.0;
@@ -28,6 +30,11 @@ struct AccountSending {
   counters::WindowCounter recipients_hour;
   counters::WindowCounter recipients_day;
   counters::WindowCounter messages_hour;
+  counters::WindowCounter messages_day;
+  counters::WindowCounter new_recipients_hour;  // recipients this account never wrote to
+  // Recipients written to before: a 512-bit Bloom filter (two bits per address). Approximate
+  // by design: 64 bytes per account, saturating gracefully for accounts with large address books.
+  std::array<uint64_t, 8> known_recipients{};
   counters::RecentSet<32> domains_hour;
   double usual_hourly = 0;  // EWMA of recipients per active hour
   uint32_t hour_index = 0;  // the hour `hour_count` belongs to
@@ -44,8 +51,13 @@ class Sending {
  public:
   // Records one recipient at RCPT time; says whether it is over a limit (then it is not
   // counted: a deferred recipient was not sent).
-  static SendingCheck AddRecipient(AccountSending& a, uint32_t domain_tag, const SendingLimits& l,
+  static SendingCheck AddRecipient(AccountSending& a, uint32_t domain_tag,
+                                   uint64_t recipient_digest, const SendingLimits& l,
                                    Timestamp now);
+  // Recipients never written to before by this account, in the last hour.
+  static double NewRecipients(const AccountSending& a, Timestamp now) {
+    return a.new_recipients_hour.Estimate(now, core::kHour);
+  }
   // Records one accepted message (END-OF-MESSAGE).
   static SendingCheck AddMessage(AccountSending& a, const SendingLimits& l, Timestamp now);
   // The last hour's recipients far above this account's usual hourly volume.

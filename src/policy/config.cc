@@ -116,6 +116,8 @@ absl::Status SetLimit(detect::SendingLimits& l, std::string_view key, const toml
     target = &l.recipients_per_day;
   else if (key == "messages_per_hour")
     target = &l.messages_per_hour;
+  else if (key == "messages_per_day")
+    target = &l.messages_per_day;
   else if (key == "domains_per_hour")
     target = &l.domains_per_hour;
   else if (key == "spike_min")
@@ -205,6 +207,7 @@ const std::map<std::string, std::map<std::string, Setter>>& Schema() {
            {"recipients_per_hour", Limit("recipients_per_hour")},
            {"recipients_per_day", Limit("recipients_per_day")},
            {"messages_per_hour", Limit("messages_per_hour")},
+           {"messages_per_day", Limit("messages_per_day")},
            {"domains_per_hour", Limit("domains_per_hour")},
            {"spike_min", Limit("spike_min")},
            {"spike_factor", Limit("spike_factor")},
@@ -464,6 +467,7 @@ recipients_per_minute = 0   # 0 = off
 recipients_per_hour = 500
 recipients_per_day = 2000
 messages_per_hour = 100
+messages_per_day = 500
 domains_per_hour = 0
 spike_factor = 10.0
 spike_min = 40

@@ -25,12 +25,31 @@ std::string DescribeFlags(uint8_t flags) {
   return out;
 }
 
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return out;
+}
+
+std::string_view DomainOf(std::string_view address) {
+  const size_t at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : address.substr(at + 1);
+}
+
 // The recipient's domain, lower-cased, as a 32-bit tag for the distinct-domain count.
 uint32_t DomainTag(std::string_view recipient) {
   const size_t at = recipient.rfind('@');
-  std::string domain(at == std::string_view::npos ? recipient : recipient.substr(at + 1));
-  for (char& c : domain) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return static_cast<uint32_t>(core::Digest64(domain, 0x646f6d));
+  return static_cast<uint32_t>(core::Digest64(
+      Lower(at == std::string_view::npos ? recipient : recipient.substr(at + 1)), 0x646f6d));
+}
+
+// The envelope sender is the account's own address, or an address in the account's domain
+// (aliases). Postfix's reject_sender_login_mismatch is the control; this is evidence.
+bool SenderBelongs(std::string_view sender, std::string_view canonical_login) {
+  const std::string lowered = Lower(sender);
+  if (lowered == canonical_login) return true;
+  const std::string_view domain = DomainOf(canonical_login);
+  return !domain.empty() && DomainOf(lowered) == domain;
 }
 
 }  // namespace
@@ -80,8 +99,10 @@ Verdict Outbound::Judge(const OutboundMessage& m, bool message_stage, std::strin
   const detect::SendingLimits& limits = bulk != bulk_.end() ? *bulk->second : config_.limits;
   detect::AccountSending& account = accounts_.FindOrInsert(login, now);
   const detect::SendingCheck check =
-      message_stage ? detect::Sending::AddMessage(account, limits, now)
-                    : detect::Sending::AddRecipient(account, DomainTag(recipient), limits, now);
+      message_stage
+          ? detect::Sending::AddMessage(account, limits, now)
+          : detect::Sending::AddRecipient(account, DomainTag(recipient),
+                                          core::Digest64(Lower(recipient), 0x726370), limits, now);
   if (check == detect::SendingCheck::kRateLimited) {
     v.reasons.Add(Reason::kRateLimited);
     if (v.action == Action::kAllow) v.action = Action::kDefer;
@@ -93,6 +114,27 @@ Verdict Outbound::Judge(const OutboundMessage& m, bool message_stage, std::strin
       v.action = Action::kHold;
       const detect::LoginEvidence* e = auth_.Evidence(login);
       evidence = core::Cat("spike after a login from a new place at ", e->new_location_s);
+    }
+  }
+  const bool new_place = RecentlyNew(login, now);
+  // A stolen credential writes to strangers: many first-time recipients soon after a login
+  // from a new place is held even below the account's usual volume.
+  if (new_place && bulk == bulk_.end() &&
+      detect::Sending::NewRecipients(account, now) >= limits.spike_min) {
+    v.reasons.Add(Reason::kSendingSpike);
+    if (v.action != Action::kHold) {
+      v.action = Action::kHold;
+      evidence = core::Cat(static_cast<uint64_t>(detect::Sending::NewRecipients(account, now)),
+                           " recipients never written to before, within an hour of a login from a "
+                           "new place");
+    }
+  }
+  if (!m.sender.empty() && !SenderBelongs(m.sender, *canonical)) {
+    v.reasons.Add(Reason::kSenderMismatch);
+    if (new_place && v.action != Action::kHold) {
+      v.action = Action::kHold;
+      evidence =
+          core::Cat("sender ", m.sender, " is not the account's, after a login from a new place");
     }
   }
   if (v.action == Action::kHold && message_stage && on_hold_) {

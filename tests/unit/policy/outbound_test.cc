@@ -16,8 +16,10 @@ constexpr Timestamp kStart = 1'800'000'000 * core::kSecond;
 class OutboundTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    config_.bulk_accounts["news@example.com"] =
-        detect::SendingLimits{0, 100000, 1000000, 100000, 0, 10, 40};
+    config_.bulk_accounts["news@example.com"] = detect::SendingLimits{.recipients_per_hour = 100000,
+                                                                      .recipients_per_day = 1000000,
+                                                                      .messages_per_hour = 100000,
+                                                                      .messages_per_day = 1000000};
     outbound_ = std::make_unique<Outbound>(config_, engine_);
     outbound_->set_on_hold([this](const HoldEvent& e) { holds_.push_back(e); });
   }
@@ -103,6 +105,54 @@ TEST_F(OutboundTest, ASpikeRightAfterALoginFromANewPlaceIsHeld) {
   EXPECT_GT(held, 20);
   EXPECT_FALSE(holds_.empty());
   EXPECT_EQ(holds_[0].reason, Reason::kSendingSpike);
+}
+
+TEST_F(OutboundTest, AForeignSenderAfterALoginFromANewPlaceIsHeld) {
+  Login("erin@example.com", "81.17.5.23", core::Outcome::kSuccess);
+  now_ += 7 * core::kHour;
+  // Her own alias domain is fine, a stranger's address is only noted...
+  now_ += core::kSecond;
+  const std::string_view one[] = {"friend@remote.example"};
+  std::vector<std::string_view> rcpts(std::begin(one), std::end(one));
+  core::Verdict v = outbound_->CheckMail(
+      {now_, "erin@example.com", *core::IpAddress::Parse("81.17.5.23"), "ceo@bank.example", "Q2"},
+      rcpts);
+  EXPECT_EQ(v.action, Action::kAllow);
+  EXPECT_TRUE(v.reasons.Has(Reason::kSenderMismatch));
+  // ...until the account has just logged in from somewhere new.
+  Login("erin@example.com", "203.0.113.77", core::Outcome::kSuccess);
+  v = outbound_->CheckMail(
+      {now_, "erin@example.com", *core::IpAddress::Parse("203.0.113.77"), "ceo@bank.example", "Q3"},
+      rcpts);
+  EXPECT_EQ(v.action, Action::kHold);
+  v = outbound_->CheckMail({now_, "erin@example.com", *core::IpAddress::Parse("203.0.113.77"),
+                            "erin.alias@example.com", "Q4"},
+                           rcpts);
+  EXPECT_FALSE(v.reasons.Has(Reason::kSenderMismatch));
+}
+
+TEST_F(OutboundTest, ManyFirstTimeRecipientsAfterANewPlaceLoginAreHeld) {
+  Login("fred@example.com", "81.17.5.24", core::Outcome::kSuccess);
+  now_ += 7 * core::kHour;
+  // A busy account: a hundred recipients an hour, all of them people it writes to.
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 100; ++i) Send("fred@example.com", 1, "81.17.5.24");
+    now_ += core::kHour;
+  }
+  Login("fred@example.com", "203.0.113.78", core::Outcome::kSuccess);
+  int held = 0;
+  for (int i = 0; i < 30; ++i) {
+    now_ += core::kSecond;
+    std::vector<std::string> storage = {"stranger" + std::to_string(i) + "a@x.example",
+                                        "stranger" + std::to_string(i) + "b@y.example"};
+    std::vector<std::string_view> rcpts(storage.begin(), storage.end());
+    held += outbound_
+                ->CheckMail({now_, "fred@example.com", *core::IpAddress::Parse("203.0.113.78"),
+                             "fred@example.com", "Q5"},
+                            rcpts)
+                .action == Action::kHold;
+  }
+  EXPECT_GT(held, 5);
 }
 
 TEST_F(OutboundTest, BulkSendersHaveTheirOwnLimitsAndNoSpikeRule) {
