@@ -83,12 +83,22 @@ bool Outbound::RecentlyNew(uint64_t login, Timestamp now) const {
 Verdict Outbound::Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient) {
   Verdict v;
   if (m.sasl_username.empty()) return v;  // not submitted by one of our accounts
-  auto canonical = auth_.Canonical(m.sasl_username);
-  if (!canonical.ok()) {
+  // A message asks once per recipient and once more at its end: canonicalise the account once.
+  if (m.sasl_username != last_username_) {
+    auto canonical = auth_.Canonical(m.sasl_username);
+    last_username_.assign(m.sasl_username);
+    last_canonical_ok_ = canonical.ok();
+    if (canonical.ok()) {
+      last_canonical_ = std::move(*canonical);
+      last_login_ = auth_.LoginDigest(last_canonical_);
+    }
+  }
+  if (!last_canonical_ok_) {
     v.reasons.Add(Reason::kBadInput);
     return v;
   }
-  const uint64_t login = auth_.LoginDigest(*canonical);
+  const std::string* canonical = &last_canonical_;
+  const uint64_t login = last_login_;
   const Timestamp now = m.ts;
   std::string evidence;
   if (Suspect(login, now, &evidence)) {

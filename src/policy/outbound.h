@@ -65,7 +65,10 @@ class Outbound {
   counters::BoundedMap<uint64_t, detect::AccountSending> accounts_;
   std::map<uint64_t, const detect::SendingLimits*> bulk_;  // by login digest
   std::function<void(const HoldEvent&)> on_hold_;
-  std::string last_held_instance_;
+  std::string last_username_;  // memo of the last account's canonical form and digest
+  std::string last_canonical_;
+  uint64_t last_login_ = 0;
+  bool last_canonical_ok_ = false;
 };
 
 }  // namespace coastguard::policy
