@@ -165,25 +165,23 @@ bool Engine::CheckBlocks(const BlockKey& key, Familiarity fam, Reason block_reas
   return true;
 }
 
+Verdict Engine::BadInput(const core::AuthAttempt& attempt) {
+  // Unreadable input is decided fail-open, as Dovecot would decide without us.
+  ++stats_.bad_input;
+  Verdict v;
+  v.reasons.Add(Reason::kBadInput);
+  return Finish(attempt, 0, v);
+}
+
 Verdict Engine::Check(const core::AuthAttempt& attempt) {
   ++stats_.checks;
-  if (!Prepare(attempt, &scratch_)) {
-    ++stats_.bad_input;
-    Verdict v;
-    v.reasons.Add(Reason::kBadInput);
-    return Finish(attempt, 0, v);
-  }
+  if (!Prepare(attempt, &scratch_)) return BadInput(attempt);
   return Decide(attempt, scratch_);
 }
 
 Verdict Engine::CheckThenReport(const core::AuthAttempt& attempt, core::Outcome outcome) {
   ++stats_.checks;
-  if (!Prepare(attempt, &scratch_)) {
-    ++stats_.bad_input;
-    Verdict v;
-    v.reasons.Add(Reason::kBadInput);
-    return Finish(attempt, 0, v);
-  }
+  if (!Prepare(attempt, &scratch_)) return BadInput(attempt);
   const Verdict v = Decide(attempt, scratch_);
   if (v.action != Action::kReject) {
     ++stats_.reports;

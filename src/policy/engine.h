@@ -131,6 +131,7 @@ class Engine {
   };
   bool Prepare(const core::AuthAttempt& attempt, Prepared* out);
   core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p);
+  core::Verdict BadInput(const core::AuthAttempt& attempt);
   void Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome);
   void RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p);
   uint64_t PairKey(uint64_t login, const core::IpAddress& ip) const;

@@ -30,6 +30,15 @@ def wait_for(predicate, timeout=20.0, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def read_text(path):
+    """A log file's text so far ("" before it exists)."""
+    try:
+        with open(path, "r", errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 def port_open(port, host="127.0.0.1"):
     try:
         with socket.create_connection((host, port), timeout=0.2):
@@ -68,11 +77,7 @@ class Coastguard:
         return text in self.read_log()
 
     def read_log(self):
-        try:
-            with open(self.log_path, "r", errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        return read_text(self.log_path)
 
     def admin_token(self):
         with open(os.path.join(self.data_dir, "admin_token")) as f:

@@ -6,7 +6,9 @@ import smtplib
 import socket
 
 
-class Imap(imaplib.IMAP4):
+class FromSource:
+    """Mixin for the stdlib clients: connect from `source` (both call _create_socket)."""
+
     def __init__(self, port, source="127.0.0.1"):
         self._source = source
         super().__init__("127.0.0.1", port, timeout=30)
@@ -16,14 +18,12 @@ class Imap(imaplib.IMAP4):
                                         source_address=(self._source, 0))
 
 
-class Pop3(poplib.POP3):
-    def __init__(self, port, source="127.0.0.1"):
-        self._source = source
-        super().__init__("127.0.0.1", port, timeout=30)
+class Imap(FromSource, imaplib.IMAP4):
+    pass
 
-    def _create_socket(self, timeout):
-        return socket.create_connection((self.host, self.port), timeout,
-                                        source_address=(self._source, 0))
+
+class Pop3(FromSource, poplib.POP3):
+    pass
 
 
 def imap_login(port, user, password, source="127.0.0.1"):

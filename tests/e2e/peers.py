@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import time
 
-from conftest import free_port, port_open, wait_for
+from conftest import free_port, port_open, read_text, wait_for
 
 USERS = {
     "alice@example.com": "alice-pass-1",
@@ -106,11 +106,7 @@ auth_policy_server_timeout_msecs = 2000
         return self
 
     def read_log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        return read_text(self.log_path)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -206,11 +202,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         return self
 
     def read_log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        return read_text(self.log_path)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
