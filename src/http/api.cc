@@ -16,7 +16,10 @@ using nlohmann::json;
 
 constexpr core::Duration kDefaultBlockTtl = core::kHour;
 
-Response JsonReply(int status, const json& body) { return Response{status, body.dump()}; }
+// Logins and subjects come from outside and may not be valid UTF-8: replace, never throw.
+Response JsonReply(int status, const json& body) {
+  return Response{status, body.dump(-1, ' ', false, json::error_handler_t::replace)};
+}
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;

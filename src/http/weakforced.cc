@@ -139,7 +139,8 @@ Response WeakforcedCommand(std::string_view command, const Request& request, pol
     }
     const json reply = {
         {"bl_entries", json::array({{{"ip", ip}}, {{"login", login}}, {{"iplogin", iplogin}}})}};
-    std::string body = reply.dump();
+    // Block subjects hold logins as typed: invalid UTF-8 is replaced, never thrown on.
+    std::string body = reply.dump(-1, ' ', false, json::error_handler_t::replace);
     if (command == "getWL") body.replace(2, 10, "wl_entries");
     return Response{200, body};
   }

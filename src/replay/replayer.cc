@@ -250,7 +250,7 @@ std::string SummaryJson(const Summary& summary, const policy::Engine& engine) {
                         {"bad_lines", summary.bad_lines},
                         {"labels", labels},
                         {"attack_episodes", episodes}}
-      .dump(2);
+      .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // labels are outside input
 }
 
 }  // namespace coastguard::replay

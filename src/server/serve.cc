@@ -235,7 +235,7 @@ int ServeCommand(int argc, char** argv) {
           {"queue_id", e.queue_id},
           {"reason", core::ReasonName(e.reason)},
           {"evidence",
-           e.evidence}}.dump());
+           e.evidence}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
   });
   postfix::PolicyServerSettings postfix_settings;

@@ -115,3 +115,24 @@ TEST_F(ApiTest, MetricsAreDeclaredOnce) {
 
 }  // namespace
 }  // namespace coastguard::http
+
+namespace coastguard::http {
+namespace {
+
+TEST_F(ApiTest, LoginsThatAreNotUtf8NeverBreakTheJsonReplies) {
+  // Postfix's sasl_username and URL paths are not validated as UTF-8; block subjects and
+  // explanations carry them into JSON, which must replace rather than throw.
+  const std::string login = "bad\xff\xfe@example.com";
+  engine_.OperatorBlock(policy::LoginBlockKey(engine_.LoginDigest(login)), login, core::kHour,
+                        1'800'000'000 * core::kSecond);
+  Response r = Call("GET", "/v1/blocks", "", Admin());
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\xef\xbf\xbd"), std::string::npos);  // U+FFFD
+  EXPECT_EQ(Call("GET", "/command/getBL", "", Admin()).status, 200);
+  r = Call("GET", "/v1/entities/login/" + login, "", Admin());
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\xef\xbf\xbd"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace coastguard::http
