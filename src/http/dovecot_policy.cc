@@ -37,7 +37,10 @@ bool ReadString(simdjson::ondemand::value value, std::string_view* out) {
 
 absl::Status PolicyParser::Parse(std::string_view body, PolicyRequest* out) {
   *out = PolicyRequest{};
-  if (copy_.size() < body.size()) copy_ = simdjson::padded_string(body.size() * 2 + 64);
+  // Allocated even for an empty body: memcpy and simdjson must never see a null buffer.
+  if (copy_.data() == nullptr || copy_.size() < body.size()) {
+    copy_ = simdjson::padded_string(body.size() * 2 + 64);
+  }
   std::memcpy(copy_.data(), body.data(), body.size());
   simdjson::padded_string_view input(copy_.data(), body.size(),
                                      copy_.size() + simdjson::SIMDJSON_PADDING);

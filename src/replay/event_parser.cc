@@ -96,7 +96,10 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
     input = simdjson::padded_string_view(line.data(), line.size(),
                                          line.size() + simdjson::SIMDJSON_PADDING);
   } else {
-    if (copy_.size() < line.size()) copy_ = simdjson::padded_string(line.size() * 2);
+    // Allocated even for an empty line: memcpy and simdjson must never see a null buffer.
+    if (copy_.data() == nullptr || copy_.size() < line.size()) {
+      copy_ = simdjson::padded_string(line.size() * 2 + 64);
+    }
     std::memcpy(copy_.data(), line.data(), line.size());
     input = simdjson::padded_string_view(copy_.data(), line.size(),
                                          copy_.size() + simdjson::SIMDJSON_PADDING);

@@ -5,7 +5,9 @@
 #include "http/api.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{}, 1);
+  // A small budget: long runs must stay far below libFuzzer's RSS limit.
+  static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{.memory_budget_mb = 16},
+                                           1);
   static coastguard::policy::ServerConfig config;
   static coastguard::http::Metrics metrics;
   static coastguard::http::Api api(engine, config, {"token", "", ""}, metrics, nullptr);

@@ -6,7 +6,9 @@
 #include "replay/replayer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{}, 1);
+  // A small budget: long runs must stay far below libFuzzer's RSS limit.
+  static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{.memory_budget_mb = 16},
+                                           1);
   static coastguard::policy::Outbound outbound(coastguard::policy::OutboundConfig{}, engine);
   static coastguard::replay::Replayer replayer(engine, &outbound);
   static std::string out;

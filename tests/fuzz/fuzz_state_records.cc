@@ -5,7 +5,9 @@
 #include "store/state_store.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{}, 1);
+  // A small budget: long runs must stay far below libFuzzer's RSS limit.
+  static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{.memory_budget_mb = 16},
+                                           1);
   coastguard::store::LoadStats stats;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   if (coastguard::store::ApplyStateData(bytes, engine, &stats, nullptr) > size) __builtin_trap();
