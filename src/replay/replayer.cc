@@ -22,23 +22,9 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
   ++summary_.lines;
   Event& event = event_;  // reused: keeps the recipients' capacity
   const absl::Status status = parser_.Parse(line, padded, /*require_outcome=*/true, &event);
-  if (!status.ok()) {
-    ++summary_.bad_lines;
-    if (error != nullptr) *error = core::Message(status);
-    core::Verdict bad;
-    bad.reasons.Add(core::Reason::kBadInput);
-    core::AppendVerdictJson(bad, out);
-    out += '\n';
-    return;
-  }
+  if (!status.ok()) return BadLine(core::Message(status), out, error);
   if (event.kind == EventKind::kMail && outbound_ == nullptr) {
-    ++summary_.bad_lines;
-    if (error != nullptr) *error = "mail lines need the outbound guard";
-    core::Verdict bad;
-    bad.reasons.Add(core::Reason::kBadInput);
-    core::AppendVerdictJson(bad, out);
-    out += '\n';
-    return;
+    return BadLine("mail lines need the outbound guard", out, error);
   }
   if (error != nullptr) error->clear();
 
@@ -100,6 +86,16 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
   std::string login(event.attempt.login);
   if (verdict.action != core::Action::kReject) s.compromised.insert(login);
   s.would_be_compromised.insert(std::move(login));
+}
+
+void Replayer::BadLine(const std::string& message, std::string& out, std::string* error) {
+  // Still one decision line, so that decisions stay aligned with their input lines.
+  ++summary_.bad_lines;
+  if (error != nullptr) *error = message;
+  core::Verdict bad;
+  bad.reasons.Add(core::Reason::kBadInput);
+  core::AppendVerdictJson(bad, out);
+  out += '\n';
 }
 
 uint64_t Replayer::SessionKey(std::string_view login, const core::IpAddress& ip) const {

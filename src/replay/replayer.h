@@ -72,6 +72,7 @@ class Replayer {
   Event event_;
   Summary summary_;
   uint64_t SessionKey(std::string_view login, const core::IpAddress& ip) const;
+  void BadLine(const std::string& message, std::string& out, std::string* error);
   // The latest SMTP AUTH verdict per (login, address): a mail line after a refused login is
   // mail that could never have been submitted, and is decided "reject" with the login's
   // reasons, as the live server's Postfix would never have asked.
