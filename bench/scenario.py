@@ -84,7 +84,7 @@ class Scenario:
     def make_population(self):
         rng = self.rng
         n = self.args.accounts
-        offices = [("198.51.100.10", int(n * 0.35))]  # one big office NAT
+        offices = [("198.51.100.10", int(n * 0.5))]  # one big office NAT: 2,000 people
         for i in range(12):
             offices.append((f"192.0.2.{20 + i}", int(n * 0.02)))
         office_slots = []
