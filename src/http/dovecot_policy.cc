@@ -1,8 +1,7 @@
 #include "http/dovecot_policy.h"
 
-#include <cstring>
-
 #include "core/text.h"
+#include "replay/json_input.h"
 
 namespace coastguard::http {
 namespace {
@@ -26,24 +25,11 @@ bool ReadBool(simdjson::ondemand::value value, bool* out) {
   return true;
 }
 
-bool ReadString(simdjson::ondemand::value value, std::string_view* out) {
-  json_type type;
-  if (value.type().get(type) != simdjson::SUCCESS) return false;
-  if (type == json_type::null) return true;
-  return value.get_string().get(*out) == simdjson::SUCCESS;
-}
-
 }  // namespace
 
 absl::Status PolicyParser::Parse(std::string_view body, PolicyRequest* out) {
   *out = PolicyRequest{};
-  // Allocated even for an empty body: memcpy and simdjson must never see a null buffer.
-  if (copy_.data() == nullptr || copy_.size() < body.size()) {
-    copy_ = simdjson::padded_string(body.size() * 2 + 64);
-  }
-  std::memcpy(copy_.data(), body.data(), body.size());
-  simdjson::padded_string_view input(copy_.data(), body.size(),
-                                     copy_.size() + simdjson::SIMDJSON_PADDING);
+  const simdjson::padded_string_view input = replay::PaddedCopy(body, copy_);
   simdjson::ondemand::document doc;
   if (parser_.iterate(input).get(doc) != simdjson::SUCCESS) return Bad("body is not JSON");
   simdjson::ondemand::object object;
@@ -55,19 +41,19 @@ absl::Status PolicyParser::Parse(std::string_view body, PolicyRequest* out) {
     if (field.value().get(value) != simdjson::SUCCESS) return Bad("bad value");
     bool ok = true;
     if (key == "login")
-      ok = ReadString(value, &out->login);
+      ok = replay::ReadOptionalString(value, &out->login);
     else if (key == "pwhash")
-      ok = ReadString(value, &out->pwhash);
+      ok = replay::ReadOptionalString(value, &out->pwhash);
     else if (key == "remote")
-      ok = ReadString(value, &out->remote);
+      ok = replay::ReadOptionalString(value, &out->remote);
     else if (key == "device_id")
-      ok = ReadString(value, &out->device_id);
+      ok = replay::ReadOptionalString(value, &out->device_id);
     else if (key == "protocol")
-      ok = ReadString(value, &out->protocol);
+      ok = replay::ReadOptionalString(value, &out->protocol);
     else if (key == "session_id")
-      ok = ReadString(value, &out->session_id);
+      ok = replay::ReadOptionalString(value, &out->session_id);
     else if (key == "fail_type")
-      ok = ReadString(value, &out->fail_type);
+      ok = replay::ReadOptionalString(value, &out->fail_type);
     else if (key == "tls")
       ok = ReadBool(value, &out->tls);
     else if (key == "policy_reject")

@@ -11,6 +11,8 @@ namespace {
 
 constexpr const char* kEndpointNames[] = {"allow", "report", "native", "admin", "other"};
 
+}  // namespace
+
 void Header(std::string& out, const char* name, const char* type, const char* help) {
   out += core::Cat("# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
 }
@@ -22,8 +24,6 @@ void Sample(std::string& out, const char* name, std::string_view labels, double 
   if (!labels.empty()) out += core::Cat("{", labels, "}");
   out += core::Cat(" ", std::string_view(number), "\n");
 }
-
-}  // namespace
 
 Metrics::Endpoint Metrics::Classify(std::string_view endpoint) {
   if (endpoint == "allow") return kAllow;

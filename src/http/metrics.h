@@ -34,6 +34,10 @@ class Metrics {
   std::array<uint64_t, 6> status_classes_{};  // 1xx..5xx by first digit, [0] unused
 };
 
+// Prometheus text helpers, for every family declared anywhere: HELP/TYPE lines, then samples.
+void Header(std::string& out, const char* name, const char* type, const char* help);
+void Sample(std::string& out, const char* name, std::string_view labels, double value);
+
 // Resident set size of this process in bytes (from /proc/self/statm), 0 if unknown.
 size_t ResidentBytes();
 

@@ -68,6 +68,11 @@ class BlockList {
 
   // The live block for `key`, or null.
   const Block* Find(const BlockKey& key, Timestamp now) const;
+  // The entry for `key`, live or remembered as an offence, or null (explain).
+  const Block* Entry(const BlockKey& key) const {
+    const auto it = blocks_.find(key);
+    return it == blocks_.end() ? nullptr : &it->second;
+  }
   // Blocks `key`; a key blocked before (within the offense memory) gets ttl * 2^offenses,
   // capped at max_ttl. Returns the block.
   const Block& Add(const BlockKey& key, std::string subject, core::Reason reason, BlockScope scope,

@@ -63,12 +63,8 @@ json ExplainIp(const Engine& engine, const core::IpAddress& ip, Timestamp now) {
   json blocks = json::array();
   for (int i = 0; i < n; ++i) {
     sources.push_back(SourceJson(engine, levels[i], now));
-    const bool exact = levels[i].bits >= ip.family_bits();
-    const BlockKey key{exact ? BlockKind::kIp : BlockKind::kPrefix, levels[i].network,
-                       levels[i].bits, 0};
-    engine.blocks().ForEach([&](const BlockKey& k, const Block& b) {
-      if (k == key) blocks.push_back(BlockJson(k, b, now));
-    });
+    const BlockKey key = NetworkBlockKey(core::Cidr{levels[i].network, levels[i].bits});
+    if (const Block* b = engine.blocks().Entry(key)) blocks.push_back(BlockJson(key, *b, now));
   }
   out["sources"] = sources;
   out["blocks"] = blocks;

@@ -1,7 +1,8 @@
 #include "replay/event_parser.h"
 
+#include "replay/json_input.h"
+
 #include <cmath>
-#include <cstring>
 
 #include "core/text.h"
 
@@ -11,14 +12,6 @@ namespace {
 using simdjson::ondemand::json_type;
 
 absl::Status Bad(std::string_view what) { return core::InvalidInput(std::string(what)); }
-
-// Reads a string field; null counts as absent.
-bool ReadString(simdjson::ondemand::value value, std::string_view* out) {
-  json_type type;
-  if (value.type().get(type) != simdjson::SUCCESS) return false;
-  if (type == json_type::null) return true;
-  return value.get_string().get(*out) == simdjson::SUCCESS;
-}
 
 // Largest accepted timestamp: year 5138. Keeps every later conversion in range.
 constexpr double kMaxTimestamp = 1e11;
@@ -96,13 +89,7 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
     input = simdjson::padded_string_view(line.data(), line.size(),
                                          line.size() + simdjson::SIMDJSON_PADDING);
   } else {
-    // Allocated even for an empty line: memcpy and simdjson must never see a null buffer.
-    if (copy_.data() == nullptr || copy_.size() < line.size()) {
-      copy_ = simdjson::padded_string(line.size() * 2 + 64);
-    }
-    std::memcpy(copy_.data(), line.data(), line.size());
-    input = simdjson::padded_string_view(copy_.data(), line.size(),
-                                         copy_.size() + simdjson::SIMDJSON_PADDING);
+    input = PaddedCopy(line, copy_);
   }
   simdjson::ondemand::document doc;
   if (parser_.iterate(input).get(doc) != simdjson::SUCCESS) return Bad("not JSON");
@@ -136,7 +123,7 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
         has_kind = true;
         break;
       case Field::kProtocol:
-        if (!ReadString(value, &text)) return Bad("protocol is not a string");
+        if (!ReadOptionalString(value, &text)) return Bad("protocol is not a string");
         out->attempt.protocol = core::ParseProtocol(text);
         has_protocol = !text.empty();
         break;
@@ -154,10 +141,11 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
         }
         break;
       case Field::kPwhash:
-        if (!ReadString(value, &out->attempt.pwhash)) return Bad("pwhash is not a string");
+        if (!ReadOptionalString(value, &out->attempt.pwhash)) return Bad("pwhash is not a string");
         break;
       case Field::kClientId:
-        if (!ReadString(value, &out->attempt.client_id)) return Bad("client_id is not a string");
+        if (!ReadOptionalString(value, &out->attempt.client_id))
+          return Bad("client_id is not a string");
         break;
       case Field::kOutcome: {
         if (value.get_string().get(text) != simdjson::SUCCESS) {
@@ -170,13 +158,14 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
         break;
       }
       case Field::kLabel:
-        if (!ReadString(value, &out->label)) return Bad("label is not a string");
+        if (!ReadOptionalString(value, &out->label)) return Bad("label is not a string");
         break;
       case Field::kSaslUser:
-        if (!ReadString(value, &out->mail.sasl_user)) return Bad("sasl_user is not a string");
+        if (!ReadOptionalString(value, &out->mail.sasl_user))
+          return Bad("sasl_user is not a string");
         break;
       case Field::kSender:
-        if (!ReadString(value, &out->mail.sender)) return Bad("sender is not a string");
+        if (!ReadOptionalString(value, &out->mail.sender)) return Bad("sender is not a string");
         break;
       case Field::kSize: {
         uint64_t size;

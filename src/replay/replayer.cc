@@ -185,8 +185,7 @@ std::string FormatSummary(const Summary& summary, const policy::Engine& engine) 
       std::snprintf(share, sizeof(share), "affected: %llu (%.3f%%)\n",
                     static_cast<unsigned long long>(stopped), Share(stopped, s.messages));
     } else {
-      uint64_t never_held = 0;
-      for (const auto& [account, n] : s.spam_out_by_account) never_held += n;
+      const uint64_t never_held = s.OutFromAccountsNeverHeld();
       std::snprintf(share, sizeof(share),
                     "stopped: %.1f%%; got out before the first hold: %llu, from accounts never "
                     "held: %llu\n",
@@ -223,8 +222,7 @@ std::string SummaryJson(const Summary& summary, const policy::Engine& engine) {
       j["compromised"] = s.compromised.size();
     }
     if (s.messages > 0) {
-      uint64_t never_held = 0;
-      for (const auto& [account, n] : s.spam_out_by_account) never_held += n;
+      const uint64_t never_held = s.OutFromAccountsNeverHeld();
       j["mail"] = {{"messages", s.messages},
                    {"allowed", s.messages_allowed},
                    {"deferred", s.messages_deferred},

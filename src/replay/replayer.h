@@ -38,6 +38,13 @@ struct LabelSummary {
   uint64_t spam_out_before_hold = 0;
   absl::flat_hash_map<std::string, uint64_t> spam_out_by_account;  // not yet held
   absl::flat_hash_set<std::string> held_accounts;
+
+  // Spam messages that got out from accounts never held.
+  uint64_t OutFromAccountsNeverHeld() const {
+    uint64_t n = 0;
+    for (const auto& [account, count] : spam_out_by_account) n += count;
+    return n;
+  }
 };
 
 struct Summary {

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <string>
 
-#include "core/text.h"
 #include "http/api.h"
 #include "http/http_server.h"
 #include "http/metrics.h"
@@ -106,8 +105,8 @@ struct Components {
 
 void Family(std::string& out, const char* name, const char* type, const char* help,
             uint64_t value) {
-  out += core::Cat("# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n", name, " ", value,
-                   "\n");
+  http::Header(out, name, type, help);
+  http::Sample(out, name, "", static_cast<double>(value));
 }
 
 void AppendServerMetrics(std::string& out, const Components& c) {
