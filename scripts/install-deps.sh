@@ -8,6 +8,7 @@ packages=(
   cmake ninja-build g++ ccache pkg-config clang libclang-rt-14-dev
   libabsl-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
   libmicrohttpd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libpsl-dev publicsuffix libicu-dev
   # end-to-end peers and clients
   dovecot-imapd dovecot-pop3d postfix python3 python3-pytest
   # benchmarks (wrk; the policy servers coastguard is compared with)

@@ -1,7 +1,7 @@
 #include "http/dovecot_policy.h"
 
+#include "core/json_input.h"
 #include "core/text.h"
-#include "replay/json_input.h"
 
 namespace coastguard::http {
 namespace {
@@ -29,7 +29,7 @@ bool ReadBool(simdjson::ondemand::value value, bool* out) {
 
 absl::Status PolicyParser::Parse(std::string_view body, PolicyRequest* out) {
   *out = PolicyRequest{};
-  const simdjson::padded_string_view input = replay::PaddedCopy(body, copy_);
+  const simdjson::padded_string_view input = core::PaddedCopy(body, copy_);
   simdjson::ondemand::document doc;
   if (parser_.iterate(input).get(doc) != simdjson::SUCCESS) return Bad("body is not JSON");
   simdjson::ondemand::object object;
@@ -41,19 +41,19 @@ absl::Status PolicyParser::Parse(std::string_view body, PolicyRequest* out) {
     if (field.value().get(value) != simdjson::SUCCESS) return Bad("bad value");
     bool ok = true;
     if (key == "login")
-      ok = replay::ReadOptionalString(value, &out->login);
+      ok = core::ReadOptionalString(value, &out->login);
     else if (key == "pwhash")
-      ok = replay::ReadOptionalString(value, &out->pwhash);
+      ok = core::ReadOptionalString(value, &out->pwhash);
     else if (key == "remote")
-      ok = replay::ReadOptionalString(value, &out->remote);
+      ok = core::ReadOptionalString(value, &out->remote);
     else if (key == "device_id")
-      ok = replay::ReadOptionalString(value, &out->device_id);
+      ok = core::ReadOptionalString(value, &out->device_id);
     else if (key == "protocol")
-      ok = replay::ReadOptionalString(value, &out->protocol);
+      ok = core::ReadOptionalString(value, &out->protocol);
     else if (key == "session_id")
-      ok = replay::ReadOptionalString(value, &out->session_id);
+      ok = core::ReadOptionalString(value, &out->session_id);
     else if (key == "fail_type")
-      ok = replay::ReadOptionalString(value, &out->fail_type);
+      ok = core::ReadOptionalString(value, &out->fail_type);
     else if (key == "tls")
       ok = ReadBool(value, &out->tls);
     else if (key == "policy_reject")

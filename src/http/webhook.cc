@@ -2,8 +2,6 @@
 
 #include <fcntl.h>
 #include <netdb.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/crypto.h"
 #include "core/text.h"
 #include "io/event_loop.h"
 
@@ -24,28 +23,8 @@ Webhook::~Webhook() {
 }
 
 std::string Webhook::Signature(std::string_view secret, std::string_view body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  size_t length = 0;
-  EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac);
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                               OSSL_PARAM_construct_end()};
-  const bool ok =
-      EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
-                   params) == 1 &&
-      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(body.data()), body.size()) == 1 &&
-      EVP_MAC_final(ctx, mac, &length, sizeof(mac)) == 1;
-  EVP_MAC_CTX_free(ctx);
-  EVP_MAC_free(hmac);
-  if (!ok) return "";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex = "sha256=";
-  for (size_t i = 0; i < length; ++i) {
-    hex.push_back(kHex[mac[i] >> 4]);
-    hex.push_back(kHex[mac[i] & 0xf]);
-  }
-  return hex;
+  const std::string hex = core::HmacSha256Hex(secret, body);
+  return hex.empty() ? "" : "sha256=" + hex;
 }
 
 absl::Status Webhook::Start(io::EventLoop& loop) {

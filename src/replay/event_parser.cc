@@ -1,12 +1,14 @@
 #include "replay/event_parser.h"
 
-#include "replay/json_input.h"
+#include "core/json_input.h"
 
 #include <cmath>
 
 #include "core/text.h"
 
 namespace coastguard::replay {
+using core::PaddedCopy;
+using core::ReadOptionalString;
 namespace {
 
 using simdjson::ondemand::json_type;

@@ -1,8 +1,8 @@
-#include "replay/json_input.h"
+#include "core/json_input.h"
 
 #include <cstring>
 
-namespace coastguard::replay {
+namespace coastguard::core {
 
 simdjson::padded_string_view PaddedCopy(std::string_view text, simdjson::padded_string& buffer) {
   if (buffer.data() == nullptr || buffer.size() < text.size()) {
@@ -20,4 +20,4 @@ bool ReadOptionalString(simdjson::ondemand::value value, std::string_view* out) 
   return value.get_string().get(*out) == simdjson::SUCCESS;
 }
 
-}  // namespace coastguard::replay
+}  // namespace coastguard::core

@@ -4,7 +4,7 @@
 
 #include <simdjson.h>
 
-namespace coastguard::replay {
+namespace coastguard::core {
 
 // simdjson needs SIMDJSON_PADDING readable bytes past the input: copies `text` into `buffer`
 // (growing it, and allocating it even for empty input, so that nothing ever sees a null
@@ -14,4 +14,4 @@ simdjson::padded_string_view PaddedCopy(std::string_view text, simdjson::padded_
 // Reads a string field; null counts as absent (leaves `out` untouched). False on other types.
 bool ReadOptionalString(simdjson::ondemand::value value, std::string_view* out);
 
-}  // namespace coastguard::replay
+}  // namespace coastguard::core

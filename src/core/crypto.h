@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace coastguard::core {
+
+// Thin wrappers over OpenSSL's EVP interfaces, so that callers never touch its contexts.
+
+// Lower-case hex of HMAC-SHA256(key, data); empty if OpenSSL fails.
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
+// Lower-case hex of SHA-256(data).
+std::string Sha256Hex(std::string_view data);
+// `size` bytes from OpenSSL's CSPRNG as lower-case hex (2 * size characters).
+std::string RandomHex(size_t size);
+// Lower-case hex of raw bytes.
+std::string Hex(const unsigned char* data, size_t size);
+
+}  // namespace coastguard::core

@@ -1,0 +1,99 @@
+#include "forms/domains.h"
+
+#include <libpsl.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+
+namespace coastguard::forms {
+
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+PublicSuffixes::PublicSuffixes() {
+  const psl_ctx_t* latest = psl_latest(nullptr);
+  psl_ = latest != nullptr ? latest : psl_builtin();
+}
+
+const PublicSuffixes& PublicSuffixes::Get() {
+  static const PublicSuffixes* instance = new PublicSuffixes();  // never freed: shared by all
+  return *instance;
+}
+
+std::string PublicSuffixes::Registrable(std::string_view host) const {
+  if (psl_ == nullptr || host.empty() || host.size() > 253) return "";
+  std::string name(host);
+  while (!name.empty() && name.back() == '.') name.pop_back();
+  const size_t dot = name.rfind('.');
+  if (dot == std::string::npos || dot == 0) return "";
+  // Only a listed top-level domain makes a domain; libpsl's "*" rule would accept any label.
+  if (!psl_is_public_suffix2(psl_, name.c_str() + dot + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+    return "";
+  }
+  const char* registrable = psl_registrable_domain(psl_, name.c_str());
+  return registrable == nullptr ? "" : std::string(registrable);
+}
+
+absl::Status DisposableDomains::Load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return core::InvalidInput(core::Cat(path, ": cannot open"));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  absl::flat_hash_set<std::string> domains;
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text[first] == '[') {
+    const nlohmann::json list = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (list.is_discarded() || !list.is_array()) {
+      return core::InvalidInput(core::Cat(path, ": not a JSON array of domains"));
+    }
+    for (const auto& item : list) {
+      if (!item.is_string()) {
+        return core::InvalidInput(core::Cat(path, ": every entry must be a string"));
+      }
+      domains.insert(AsciiLower(item.get<std::string>()));
+    }
+  } else {
+    std::istringstream lines(text);
+    std::string line;
+    for (size_t number = 1; std::getline(lines, line); ++number) {
+      const size_t hash = line.find('#');
+      if (hash != std::string::npos) line.resize(hash);
+      const size_t begin = line.find_first_not_of(" \t\r");
+      if (begin == std::string::npos) continue;
+      const size_t end = line.find_last_not_of(" \t\r");
+      const std::string domain = line.substr(begin, end - begin + 1);
+      if (domain.find_first_of(" \t@/") != std::string::npos ||
+          domain.find('.') == std::string::npos) {
+        return core::InvalidInput(core::Cat(path, ":", number, ": not a domain: '", domain, "'"));
+      }
+      domains.insert(AsciiLower(domain));
+    }
+  }
+  domains_ = std::move(domains);
+  return absl::OkStatus();
+}
+
+bool DisposableDomains::Contains(std::string_view domain) const {
+  if (domains_.empty()) return false;
+  std::string name = AsciiLower(domain);
+  std::string_view rest = name;
+  // The domain and each parent (a listed domain's subdomains are as throwaway as it is).
+  while (true) {
+    if (domains_.contains(std::string(rest))) return true;
+    const size_t dot = rest.find('.');
+    if (dot == std::string_view::npos) return false;
+    rest.remove_prefix(dot + 1);
+  }
+}
+
+}  // namespace coastguard::forms

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+
+struct psl_ctx_st;
+
+namespace coastguard::forms {
+
+// The Public Suffix List, from Debian's publicsuffix package through libpsl: which part of a
+// host name is the registrable domain ("news.example.co.uk" -> "example.co.uk").
+class PublicSuffixes {
+ public:
+  // Loads the system list once (/usr/share/publicsuffix), else libpsl's built-in copy.
+  static const PublicSuffixes& Get();
+
+  // The registrable domain of a lower-case host, or "" when the host is itself a public suffix
+  // or ends in a label that is no known top-level domain ("J.R.R", "node.js" stay names).
+  std::string Registrable(std::string_view host) const;
+
+ private:
+  PublicSuffixes();
+  const psl_ctx_st* psl_;
+};
+
+// Throwaway-mail domains (the npm package disposable-email-domains' index.json, or one domain per
+// line with # comments). A signal, not a verdict: people use them for honest reasons too.
+class DisposableDomains {
+ public:
+  // Replaces the list; errors name the file and line.
+  absl::Status Load(const std::string& path);
+  void Add(std::string_view domain) { domains_.insert(std::string(domain)); }
+  // True for a listed domain or any subdomain of one.
+  bool Contains(std::string_view domain) const;
+  size_t size() const { return domains_.size(); }
+
+ private:
+  absl::flat_hash_set<std::string> domains_;
+};
+
+// ASCII lower-case copy (domains and schemes; IDN labels pass through unchanged).
+std::string AsciiLower(std::string_view text);
+
+}  // namespace coastguard::forms

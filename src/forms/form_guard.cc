@@ -1,0 +1,422 @@
+#include "forms/form_guard.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/digest.h"
+#include "core/text.h"
+
+namespace coastguard::forms {
+namespace {
+
+using core::Duration;
+using core::Timestamp;
+
+constexpr Duration kBaselineBucket = 10 * core::kMinute;
+constexpr Duration kWeek = 7 * core::kDay;
+constexpr size_t kMaxForms = 1024;
+constexpr size_t kMaxEvents = 1000;
+constexpr size_t kMaxPendingIds = 64;
+constexpr uint32_t kTokenClockSkew_s = 60;
+// Digest "kinds" mixed into campaign keys so a link, a domain and a text never share an entry.
+constexpr uint64_t kLinkKind = 1, kDomainKind = 2, kTextKind = 3;
+
+uint32_t Tag(uint64_t digest) { return static_cast<uint32_t>(digest ^ (digest >> 32)); }
+
+bool BotUserAgent(std::string_view agent) {
+  if (agent.empty()) return true;
+  static constexpr std::string_view kTools[] = {
+      "curl/",   "wget/",       "python-requests", "python-urllib", "python-httpx", "aiohttp",
+      "go-http", "libwww-perl", "java/",           "okhttp",        "axios/",       "node-fetch",
+      "guzzle",  "httpclient",  "scrapy",          "headlesschrome"};
+  const std::string lower = AsciiLower(agent.substr(0, 256));
+  for (const std::string_view tool : kTools) {
+    if (lower.find(tool) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string RecipientKey(std::string_view address) {
+  std::string key = AsciiLower(address);
+  const size_t at = key.rfind('@');
+  if (at == std::string::npos) return key;
+  const size_t plus = key.find('+');
+  if (plus != std::string::npos && plus < at) key.erase(plus, at - plus);
+  return key;
+}
+
+FormGuard::FormGuard(const FormsConfig& config, std::string key, uint64_t seed)
+    : config_(config),
+      seed_(seed),
+      tokens_(key),
+      altcha_(key, config.altcha_max_number, config.altcha_ttl),
+      suffixes_(PublicSuffixes::Get()),
+      used_nonces_(config.max_keys),
+      used_altcha_(config.max_keys),
+      ips_(config.max_keys),
+      prefixes_(config.max_keys),
+      recipients_(config.max_keys),
+      recipient_domains_(config.max_keys),
+      campaigns_(config.max_keys),
+      text_bands_(config.max_keys) {}
+
+bool FormGuard::Own(std::string_view domain) const {
+  return std::find(config_.own_domains.begin(), config_.own_domains.end(), domain) !=
+         config_.own_domains.end();
+}
+
+void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
+                            std::string& longest_text, Lures& links) {
+  for (const FormField& field : request.fields) {
+    const std::string_view value = field.value;
+    if (field.role == Role::kSecret) continue;  // never read
+    if (field.role == Role::kHoneypot) {
+      if (!value.empty()) reasons.Add(FormReason::kHoneypot);
+      continue;
+    }
+    if (value.empty()) continue;
+    if (ReachesHeader(field.role) ? HasHeaderBreak(value)
+                                  : value.find('\0') != std::string_view::npos) {
+      reasons.Add(FormReason::kHeaderInjection);
+    }
+    switch (field.role) {
+      case Role::kEmail:
+        switch (CheckAddress(value)) {
+          case AddressCheck::kOk: break;
+          case AddressCheck::kMultiple: reasons.Add(FormReason::kMultipleAddresses); break;
+          case AddressCheck::kDisplayName: reasons.Add(FormReason::kDisplayNameTrick); break;
+          case AddressCheck::kBad: reasons.Add(FormReason::kBadAddress); break;
+        }
+        break;
+      case Role::kName: {
+        const std::string folded = names_.Fold(value.substr(0, 1024));
+        Lures lures;
+        ScanLures(folded, suffixes_, &lures);
+        if (lures.urls > 0) reasons.Add(FormReason::kUrlInName);
+        if (lures.bare_domains > 0) reasons.Add(FormReason::kDomainInName);
+        if (lures.emails > 0) reasons.Add(FormReason::kEmailInName);
+        if (lures.phone_digits >= 7) reasons.Add(FormReason::kPhoneInName);
+        if (lures.markup) reasons.Add(FormReason::kMarkupInName);
+        if (names_.Suspicious(value)) reasons.Add(FormReason::kConfusableName);
+        for (std::string& d : lures.domains) links.domains.push_back(std::move(d));
+        for (std::string& l : lures.links) links.links.push_back(std::move(l));
+        break;
+      }
+      case Role::kText:
+      case Role::kSubject:
+      case Role::kUrl: {
+        Lures lures;
+        ScanLures(value.substr(0, 16384), suffixes_, &lures);
+        if (field.role != Role::kUrl) {
+          if (config_.max_urls > 0 && lures.urls + lures.bare_domains > config_.max_urls) {
+            reasons.Add(FormReason::kTooManyUrls);
+          }
+          if (lures.markup) reasons.Add(FormReason::kMarkupInText);
+          if (field.role == Role::kText && value.size() > longest_text.size()) {
+            longest_text.assign(value.substr(0, 16384));
+          }
+        }
+        for (std::string& d : lures.domains) links.domains.push_back(std::move(d));
+        for (std::string& l : lures.links) links.links.push_back(std::move(l));
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+void FormGuard::CheckToken(const FormRequest& request, Timestamp now, FormReasonSet& reasons) {
+  if (request.token.empty()) {
+    if (config_.token_required) reasons.Add(FormReason::kTokenMissing);
+    return;
+  }
+  const RenderTokens::Parsed token = tokens_.Verify(request.form, request.token);
+  const uint32_t now_s = core::ToSeconds(now);
+  if (!token.valid || token.issued_s > now_s + kTokenClockSkew_s) {
+    reasons.Add(FormReason::kTokenInvalid);
+    return;
+  }
+  const Timestamp issued = core::FromSeconds(token.issued_s);
+  if (now - issued < config_.min_fill) reasons.Add(FormReason::kTooFast);
+  if (now - issued > config_.token_ttl) {
+    reasons.Add(FormReason::kTokenExpired);
+    return;
+  }
+  Expiry& used = used_nonces_.FindOrInsert(core::Digest64(token.nonce, seed_), now);
+  if (used.expires_s >= now_s) {
+    reasons.Add(FormReason::kTokenReused);
+    return;
+  }
+  used.expires_s = core::ToSeconds(issued + config_.token_ttl);
+}
+
+bool FormGuard::CheckAltcha(const FormRequest& request, Timestamp now, FormReasonSet& reasons) {
+  if (request.altcha.empty()) {
+    if (config_.altcha_required) reasons.Add(FormReason::kAltchaMissing);
+    return false;
+  }
+  const AltchaVerified verified = altcha_.Verify(request.altcha, now);
+  if (verified.result == AltchaResult::kInvalid) {
+    reasons.Add(FormReason::kAltchaInvalid);
+    return false;
+  }
+  if (verified.result == AltchaResult::kExpired) {
+    reasons.Add(FormReason::kAltchaExpired);
+    return false;
+  }
+  Expiry& used = used_altcha_.FindOrInsert(core::Digest64(verified.challenge, seed_), now);
+  if (used.expires_s >= core::ToSeconds(now)) {
+    reasons.Add(FormReason::kAltchaReused);
+    return false;
+  }
+  used.expires_s = verified.expires_s;
+  return true;
+}
+
+bool FormGuard::Count(counters::BoundedMap<uint64_t, Rate>& table, uint64_t key, Timestamp now,
+                      Duration window, uint32_t limit) {
+  Rate& rate = table.FindOrInsert(key, now);
+  rate.count.Add(now, window);
+  rate.last_s = core::ToSeconds(now);
+  return limit > 0 && rate.count.Estimate(now, window) > limit;
+}
+
+void FormGuard::CountRates(const FormRequest& request, std::string_view recipient,
+                           std::string_view recipient_domain, Timestamp now,
+                           FormReasonSet& reasons) {
+  const core::IpAddress& ip = request.ip;
+  const uint64_t ip_key = core::Digest64(ip.bytes().data(), ip.bytes().size(), seed_);
+  if (Count(ips_, ip_key, now, core::kHour, config_.ip_per_hour)) {
+    reasons.Add(FormReason::kIpRate);
+  }
+  const core::IpAddress prefix = ip.Masked(ip.is_v4() ? 24 : 64);
+  const uint64_t prefix_key = core::Digest64(prefix.bytes().data(), prefix.bytes().size(), seed_);
+  if (Count(prefixes_, prefix_key, now, core::kHour, config_.prefix_per_hour)) {
+    reasons.Add(FormReason::kPrefixRate);
+  }
+  if (!recipient.empty() && Count(recipients_, core::Digest64(recipient, seed_), now, core::kDay,
+                                  config_.recipient_per_day)) {
+    reasons.Add(FormReason::kRecipientRate);
+  }
+  if (!recipient_domain.empty() && config_.recipient_domain_per_day > 0) {
+    DomainRate& d = recipient_domains_.FindOrInsert(core::Digest64(recipient_domain, seed_), now);
+    d.day.Add(now, core::kDay);
+    d.week.Add(now, kWeek);
+    d.last_s = core::ToSeconds(now);
+    const double usual = d.week.Estimate(now, kWeek) / 7.0;
+    const double limit =
+        std::max<double>(config_.recipient_domain_per_day, config_.recipient_domain_factor * usual);
+    if (d.day.Estimate(now, core::kDay) > limit) reasons.Add(FormReason::kRecipientDomainRate);
+  }
+  // Per form: the operator's cap and the form's own baseline. Form names come from outside:
+  // past kMaxForms distinct names, new ones share one entry.
+  auto it = forms_.find(std::string(request.form));
+  if (it == forms_.end()) {
+    it = forms_.size() < kMaxForms ? forms_.emplace(std::string(request.form), FormBaseline{}).first
+                                   : forms_.try_emplace("(other)").first;
+  }
+  FormBaseline& f = it->second;
+  const auto bucket = static_cast<uint32_t>(now / kBaselineBucket);
+  if (bucket != f.bucket) {
+    if (f.bucket != 0 && bucket > f.bucket) {
+      // Fold the finished bucket, then the empty ones since, into the moving average.
+      constexpr double kAlpha = 0.05;
+      f.baseline = (1 - kAlpha) * f.baseline + kAlpha * f.in_bucket;
+      const uint32_t empty = std::min<uint32_t>(bucket - f.bucket - 1, 1000);
+      f.baseline *= std::pow(1 - kAlpha, empty);
+      f.buckets += 1 + empty;
+    }
+    f.bucket = bucket;
+    f.in_bucket = 0;
+  }
+  ++f.in_bucket;
+  f.recent.Add(now, kBaselineBucket);
+  const double recent = f.recent.Estimate(now, kBaselineBucket);
+  if (config_.form_per_10m > 0 && recent > config_.form_per_10m) reasons.Add(FormReason::kFormRate);
+  if (config_.surge_factor > 0 && f.buckets >= 36 &&
+      recent > std::max<double>(config_.surge_min, config_.surge_factor * f.baseline)) {
+    reasons.Add(FormReason::kFormSurge);
+  }
+}
+
+bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, bool by_age, Timestamp now) {
+  Campaign& c = campaigns_.FindOrInsert(key, now);
+  const uint32_t now_s = core::ToSeconds(now);
+  if (c.first_seen_s == 0) c.first_seen_s = now_s;
+  c.last_seen_s = now_s;
+  if (c.recent.Insert(recipient_tag, now, config_.campaign_window)) {
+    c.distinct.Add(now, config_.campaign_window);
+    c.week.Add(now, kWeek);
+  }
+  // Exact while the recent set holds them all; the sliding counter beyond.
+  const size_t exact = c.recent.Count(now, config_.campaign_window);
+  const double distinct = exact < decltype(c.recent)::kCapacity
+                              ? static_cast<double>(exact)
+                              : std::max<double>(static_cast<double>(exact),
+                                                 c.distinct.Estimate(now, config_.campaign_window));
+  const bool young = now - core::FromSeconds(c.first_seen_s) < config_.domain_maturity;
+  double threshold = config_.campaign_recipients;
+  if (by_age && !young) {
+    // An established domain: a campaign is far more recipients than it usually gets.
+    const double usual = c.week.Estimate(now, kWeek) / 7.0 * config_.campaign_window / core::kDay;
+    threshold = std::max<double>(config_.established_recipients, 4.0 * usual);
+  }
+  return config_.campaign_recipients > 0 && distinct >= threshold;
+}
+
+uint64_t FormGuard::TextCluster(const TextFingerprint& fingerprint, Timestamp now) {
+  for (int band = 0; band < kMinHashBands; ++band) {
+    const Band* found = text_bands_.Find(BandKey(fingerprint, band));
+    if (found != nullptr &&
+        Similarity(found->fingerprint, fingerprint) >= config_.text_similarity) {
+      return found->cluster;
+    }
+  }
+  const uint64_t cluster =
+      core::Digest64(fingerprint.slots.data(), sizeof(fingerprint.slots), seed_);
+  for (int band = 0; band < kMinHashBands; ++band) {
+    Band& b = text_bands_.FindOrInsert(BandKey(fingerprint, band), now);
+    b.cluster = cluster;
+    b.fingerprint = fingerprint;
+    b.last_s = core::ToSeconds(now);
+  }
+  return cluster;
+}
+
+void FormGuard::Report(const FormRequest& request, uint64_t key, FormReason reason,
+                       std::string label, Timestamp now) {
+  Campaign* c = campaigns_.Find(key);
+  if (c == nullptr) return;
+  const uint32_t now_s = core::ToSeconds(now);
+  if (c->reported_s != 0 && core::FromSeconds(c->reported_s) + config_.campaign_window > now)
+    return;
+  c->reported_s = now_s;
+  CampaignEvent event;
+  event.ts = now;
+  event.form = std::string(request.form);
+  event.reason = reason;
+  event.key = std::move(label);
+  event.recipients =
+      static_cast<uint32_t>(std::lround(c->distinct.Estimate(now, config_.campaign_window)));
+  event.earlier_ids = std::move(c->pending_ids);
+  c->pending_ids.clear();
+  ++stats_.campaigns;
+  if (on_campaign_) on_campaign_(event);
+  events_.push_back(std::move(event));
+  if (events_.size() > kMaxEvents) events_.pop_front();
+}
+
+FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
+  FormVerdict verdict;
+  FormReasonSet& reasons = verdict.reasons;
+  std::string text;
+  Lures links;
+  CheckFields(request, reasons, text, links);
+
+  std::string recipient, recipient_domain;
+  if (!request.recipient.empty()) {
+    const AddressCheck address = CheckAddress(request.recipient);
+    if (address == AddressCheck::kOk) {
+      recipient = RecipientKey(request.recipient);
+      recipient_domain = AddressDomain(recipient);
+      if (disposable_.Contains(recipient_domain)) reasons.Add(FormReason::kDisposableRecipient);
+    } else if (!reasons.Has(FormReason::kMultipleAddresses) &&
+               !reasons.Has(FormReason::kDisplayNameTrick)) {
+      reasons.Add(address == AddressCheck::kMultiple      ? FormReason::kMultipleAddresses
+                  : address == AddressCheck::kDisplayName ? FormReason::kDisplayNameTrick
+                                                          : FormReason::kBadAddress);
+    }
+    if (HasHeaderBreak(request.recipient)) reasons.Add(FormReason::kHeaderInjection);
+  }
+  if (request.has_user_agent && BotUserAgent(request.user_agent)) {
+    reasons.Add(FormReason::kBotUserAgent);
+  }
+  CheckToken(request, now, reasons);
+  const bool solved = CheckAltcha(request, now, reasons);
+  CountRates(request, recipient, recipient_domain, now, reasons);
+
+  // Campaigns: the same link, link domain or text going to many different recipients.
+  std::vector<Touched> touched;
+  if (!recipient.empty()) {
+    const uint32_t tag = Tag(core::Digest64(recipient, seed_));
+    for (const std::string& domain : links.domains) {
+      if (Own(domain)) continue;
+      const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
+      const bool first_time = campaigns_.Find(key) == nullptr;
+      if (TouchCampaign(key, tag, /*by_age=*/true, now)) {
+        touched.push_back({key, FormReason::kCampaignDomain, domain});
+      } else {
+        touched.push_back({key, FormReason::kCount, ""});
+      }
+      if (first_time) reasons.Add(FormReason::kNewUrlDomain);
+    }
+    for (const std::string& link : links.links) {
+      const std::string host = link.substr(0, link.find_first_of("/?#:"));
+      const std::string registrable = suffixes_.Registrable(host);
+      if (Own(registrable.empty() ? host : registrable)) continue;
+      const uint64_t key = core::Mix64(kLinkKind, core::Digest64(link, seed_));
+      const bool campaign = TouchCampaign(key, tag, /*by_age=*/true, now);
+      touched.push_back(
+          {key, campaign ? FormReason::kCampaignUrl : FormReason::kCount, campaign ? link : ""});
+    }
+    const TextFingerprint fp = Fingerprint(text, seed_);
+    if (fp.words >= config_.text_min_words) {
+      const uint64_t cluster = TextCluster(fp, now);
+      const uint64_t key = core::Mix64(kTextKind, cluster);
+      const bool campaign = TouchCampaign(key, tag, /*by_age=*/false, now);
+      char label[32];
+      std::snprintf(label, sizeof(label), "text:%016llx", static_cast<unsigned long long>(cluster));
+      touched.push_back(
+          {key, campaign ? FormReason::kCampaignText : FormReason::kCount, campaign ? label : ""});
+    }
+  }
+  bool campaign = false;
+  for (const Touched& t : touched) {
+    if (t.reason != FormReason::kCount) {
+      reasons.Add(t.reason);
+      campaign = true;
+    }
+  }
+
+  double score = 0;
+  reasons.ForEach([&](FormReason r) { score += FormReasonWeight(r); });
+  verdict.score = score;
+  if (score >= config_.reject_at) {
+    verdict.action = FormAction::kReject;
+  } else if (campaign) {
+    verdict.action = FormAction::kHold;
+  } else if (reasons.Has(FormReason::kAltchaMissing) ||
+             (score >= config_.challenge_at && !solved)) {
+    verdict.action = FormAction::kChallenge;
+  }
+
+  for (const Touched& t : touched) {
+    if (t.reason != FormReason::kCount) {
+      Report(request, t.key, t.reason, t.label, now);
+    } else if (verdict.action == FormAction::kAccept && !request.id.empty()) {
+      Campaign* c = campaigns_.Find(t.key);
+      if (c != nullptr && c->pending_ids.size() < kMaxPendingIds) {
+        c->pending_ids.emplace_back(request.id);
+      }
+    }
+  }
+  ++stats_.verdicts[static_cast<size_t>(verdict.action)];
+  reasons.ForEach([&](FormReason r) { ++stats_.reasons[static_cast<size_t>(r)]; });
+  return verdict;
+}
+
+size_t FormGuard::MemoryBytes() const {
+  return used_nonces_.MemoryBytes() + used_altcha_.MemoryBytes() + ips_.MemoryBytes() +
+         prefixes_.MemoryBytes() + recipients_.MemoryBytes() + recipient_domains_.MemoryBytes() +
+         campaigns_.MemoryBytes() + text_bands_.MemoryBytes();
+}
+
+uint64_t FormGuard::Evictions() const {
+  return used_nonces_.evictions() + used_altcha_.evictions() + ips_.evictions() +
+         prefixes_.evictions() + recipients_.evictions() + recipient_domains_.evictions() +
+         campaigns_.evictions() + text_bands_.evictions();
+}
+
+}  // namespace coastguard::forms

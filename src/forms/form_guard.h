@@ -1,0 +1,159 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "counters/bounded_map.h"
+#include "counters/recent_set.h"
+#include "counters/window_counter.h"
+#include "forms/altcha.h"
+#include "forms/domains.h"
+#include "forms/form_config.h"
+#include "forms/form_request.h"
+#include "forms/form_verdict.h"
+#include "forms/lures.h"
+#include "forms/minhash.h"
+#include "forms/names.h"
+#include "forms/render_token.h"
+
+namespace coastguard::forms {
+
+// A campaign seen for the first time in its window: the application should hold the mail of the
+// submissions it accepted earlier (named by the ids it passed in "id").
+struct CampaignEvent {
+  core::Timestamp ts = 0;
+  std::string form;
+  FormReason reason = FormReason::kCampaignUrl;
+  std::string key;  // the link, the registrable domain, or "text:<cluster>"
+  uint32_t recipients = 0;
+  std::vector<std::string> earlier_ids;
+};
+
+struct FormStats {
+  std::array<uint64_t, 4> verdicts{};  // by FormAction
+  std::array<uint64_t, static_cast<size_t>(FormReason::kCount)> reasons{};
+  uint64_t campaigns = 0;
+};
+
+// Decides form submissions: a pure function of its state, the request and `now`, like the auth
+// engine. One owner thread.
+class FormGuard {
+ public:
+  // `key` signs render tokens and ALTCHA challenges; `seed` keys the digests of tables.
+  FormGuard(const FormsConfig& config, std::string key, uint64_t seed);
+
+  FormVerdict Check(const FormRequest& request, core::Timestamp now);
+
+  std::string IssueToken(std::string_view form, core::Timestamp now) const {
+    return tokens_.Issue(form, now);
+  }
+  const RenderTokens& tokens() const { return tokens_; }
+  AltchaChallenge CreateChallenge(core::Timestamp now) const { return altcha_.Create(now); }
+  const Altcha& altcha() const { return altcha_; }
+
+  // Called on the owner thread for each new campaign (also kept in events()).
+  void set_on_campaign(std::function<void(const CampaignEvent&)> fn) {
+    on_campaign_ = std::move(fn);
+  }
+  const std::deque<CampaignEvent>& events() const { return events_; }
+
+  DisposableDomains& disposable() { return disposable_; }
+  const FormStats& stats() const { return stats_; }
+  const FormsConfig& config() const { return config_; }
+  size_t MemoryBytes() const;
+  uint64_t Evictions() const;
+
+ private:
+  struct Expiry {
+    uint32_t expires_s = 0;
+    int64_t Retention(core::Timestamp) const { return expires_s; }
+  };
+  struct Rate {
+    counters::WindowCounter count;
+    uint32_t last_s = 0;
+    int64_t Retention(core::Timestamp) const { return last_s; }
+  };
+  struct DomainRate {
+    counters::WindowCounter day;
+    counters::WindowCounter week;
+    uint32_t last_s = 0;
+    int64_t Retention(core::Timestamp) const { return last_s; }
+  };
+  // One link, link domain or text cluster and the recipients it went to.
+  struct Campaign {
+    counters::RecentSet<16> recent;
+    counters::WindowCounter distinct;  // recipients new to `recent`, in the campaign window
+    counters::WindowCounter week;      // the same over a week: the key's usual volume
+    uint32_t first_seen_s = 0;
+    uint32_t last_seen_s = 0;
+    uint32_t reported_s = 0;               // when its campaign event went out
+    std::vector<std::string> pending_ids;  // accepted before it was a campaign
+    int64_t Retention(core::Timestamp) const { return last_seen_s; }
+  };
+  struct Band {
+    uint64_t cluster = 0;
+    TextFingerprint fingerprint;  // the cluster's first text
+    uint32_t last_s = 0;
+    int64_t Retention(core::Timestamp) const { return last_s; }
+  };
+  struct FormBaseline {
+    counters::WindowCounter recent;  // 10-minute window
+    uint32_t bucket = 0;
+    uint32_t in_bucket = 0;
+    uint32_t buckets = 0;  // 10-minute buckets learned
+    double baseline = 0;   // EWMA of submissions per bucket
+  };
+  struct Touched {
+    uint64_t key;
+    FormReason reason;
+    std::string label;
+  };
+
+  void CheckFields(const FormRequest& request, FormReasonSet& reasons, std::string& longest_text,
+                   Lures& links);
+  void CheckToken(const FormRequest& request, core::Timestamp now, FormReasonSet& reasons);
+  bool CheckAltcha(const FormRequest& request, core::Timestamp now, FormReasonSet& reasons);
+  void CountRates(const FormRequest& request, std::string_view recipient,
+                  std::string_view recipient_domain, core::Timestamp now, FormReasonSet& reasons);
+  bool Count(counters::BoundedMap<uint64_t, Rate>& table, uint64_t key, core::Timestamp now,
+             core::Duration window, uint32_t limit);
+  // Adds the recipient to the campaign under `key`; true when it is now a campaign.
+  bool TouchCampaign(uint64_t key, uint32_t recipient_tag, bool by_age, core::Timestamp now);
+  // The cluster of texts similar to this one (its first member's fingerprint digest).
+  uint64_t TextCluster(const TextFingerprint& fingerprint, core::Timestamp now);
+  void Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,
+              core::Timestamp now);
+  bool Own(std::string_view domain) const;
+
+  FormsConfig config_;
+  uint64_t seed_;
+  RenderTokens tokens_;
+  Altcha altcha_;
+  NameChecker names_;
+  const PublicSuffixes& suffixes_;
+  DisposableDomains disposable_;
+
+  counters::BoundedMap<uint64_t, Expiry> used_nonces_;
+  counters::BoundedMap<uint64_t, Expiry> used_altcha_;
+  counters::BoundedMap<uint64_t, Rate> ips_;
+  counters::BoundedMap<uint64_t, Rate> prefixes_;
+  counters::BoundedMap<uint64_t, Rate> recipients_;
+  counters::BoundedMap<uint64_t, DomainRate> recipient_domains_;
+  counters::BoundedMap<uint64_t, Campaign> campaigns_;
+  counters::BoundedMap<uint64_t, Band> text_bands_;       // LSH band key -> a cluster
+  absl::flat_hash_map<std::string, FormBaseline> forms_;  // at most kMaxForms
+  std::function<void(const CampaignEvent&)> on_campaign_;
+  std::deque<CampaignEvent> events_;
+  FormStats stats_;
+};
+
+// Normalises an address for counting: lower case, "+tag" dropped from the local part.
+std::string RecipientKey(std::string_view address);
+
+}  // namespace coastguard::forms

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "absl/status/status.h"
+#include "core/ip_address.h"
+
+namespace coastguard::forms {
+
+// What a field may hold, as the application declares in "roles". Unknown roles are plain text.
+enum class Role : uint8_t {
+  kText,     // free text: comments, messages (links allowed, counted)
+  kName,     // a person's name: reaches the greeting of the mail ("Hello <name>!")
+  kEmail,    // one address
+  kSubject,  // one line that reaches a header
+  kPhone,
+  kUrl,       // a homepage field: one link is what it is for
+  kHoneypot,  // hidden from people by the page; anything in it is a bot
+  kSecret,    // passwords and the like: never read, never logged
+};
+
+Role ParseRole(std::string_view role);
+// Fields whose value can end up in a mail header (CR/LF there is injection).
+inline bool ReachesHeader(Role role) {
+  return role == Role::kName || role == Role::kEmail || role == Role::kSubject ||
+         role == Role::kPhone || role == Role::kUrl;
+}
+
+struct FormField {
+  std::string_view name;
+  std::string_view value;
+  Role role = Role::kText;
+};
+
+// One POST /v1/forms/check body or replay "form" line, decoded (docs/forms.md). Views point
+// into the parser and stay valid until its next Parse call.
+struct FormRequest {
+  std::string_view form;
+  core::IpAddress ip;
+  std::string_view user_agent;
+  bool has_user_agent = false;
+  std::string_view recipient;  // empty: the first email field's value
+  std::string_view id;         // the application's submission id, named in campaign events
+  std::string_view token;
+  std::string_view altcha;
+  std::vector<FormField> fields;
+};
+
+inline constexpr size_t kMaxFields = 100;
+inline constexpr size_t kMaxFormName = 64;
+
+// Parses with simdjson On-Demand; one per thread, reused.
+class FormRequestParser {
+ public:
+  // `padded`: `text` has simdjson::SIMDJSON_PADDING readable bytes after it.
+  absl::Status Parse(std::string_view text, bool padded, FormRequest* out);
+
+ private:
+  simdjson::ondemand::parser parser_;
+  simdjson::padded_string copy_;
+  std::vector<std::pair<std::string_view, std::string_view>> roles_;
+};
+
+}  // namespace coastguard::forms

@@ -1,0 +1,174 @@
+#include "forms/lures.h"
+
+#include <algorithm>
+
+namespace coastguard::forms {
+namespace {
+
+// Hand-written rather than a regex library: one pass over the bytes, no backtracking on
+// attacker-controlled input, and it runs for every field of every submission.
+bool IsSpace(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+// Characters that end a link or domain token besides white space.
+bool IsBreak(unsigned char c) {
+  return IsSpace(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '(' || c == ')' ||
+         c == '[' || c == ']' || c == '{' || c == '}' || c == ',' || c == ';' || c == '|' ||
+         c == '\\' || c == '^' || c == '`';
+}
+
+bool IsHostChar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c >= 0x80;
+}
+
+void AddDistinct(std::vector<std::string>& list, std::string value) {
+  if (value.empty() || list.size() >= 32) return;
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
+}
+
+// The host at the start of `rest` (up to / ? # : or the end), lower-case.
+std::string HostOf(std::string_view rest) {
+  size_t end = 0;
+  while (end < rest.size() && IsHostChar(static_cast<unsigned char>(rest[end]))) ++end;
+  return AsciiLower(rest.substr(0, end));
+}
+
+void StripTrailingPunctuation(std::string_view& token) {
+  while (!token.empty()) {
+    const char c = token.back();
+    if (c == '.' || c == '!' || c == '?' || c == ':' || c == '*' || c == '-' || c == '_') {
+      token.remove_suffix(1);
+    } else {
+      break;
+    }
+  }
+}
+
+void ScanToken(std::string_view token, const PublicSuffixes& suffixes, Lures* out) {
+  StripTrailingPunctuation(token);
+  while (!token.empty() && (token.front() == '.' || token.front() == '*' || token.front() == '-')) {
+    token.remove_prefix(1);
+  }
+  if (token.size() < 4) return;
+  const std::string lower = AsciiLower(token);
+  const size_t scheme = lower.find("://");
+  if (scheme != std::string::npos || lower.rfind("www.", 0) == 0) {
+    const std::string_view rest =
+        scheme != std::string::npos ? std::string_view(lower).substr(scheme + 3) : lower;
+    ++out->urls;
+    const std::string host = HostOf(rest);
+    std::string registrable = suffixes.Registrable(host);
+    AddDistinct(out->domains, registrable.empty() ? host : registrable);
+    AddDistinct(out->links, std::string(rest.substr(0, 256)));
+    return;
+  }
+  const size_t at = lower.find('@');
+  if (at != std::string::npos) {
+    const std::string host = HostOf(std::string_view(lower).substr(at + 1));
+    if (at > 0 && host.find('.') != std::string::npos) {
+      ++out->emails;
+      std::string registrable = suffixes.Registrable(host);
+      if (!registrable.empty()) AddDistinct(out->domains, std::move(registrable));
+    }
+    return;
+  }
+  if (lower.find('.') == std::string::npos) return;
+  const std::string host = HostOf(lower);
+  if (host.size() < 4 || host.find('.') == std::string::npos) return;
+  std::string registrable = suffixes.Registrable(host);
+  if (registrable.empty()) return;
+  ++out->bare_domains;
+  AddDistinct(out->domains, std::move(registrable));
+  if (host.size() < lower.size() && lower[host.size()] == '/') {
+    AddDistinct(out->links, lower.substr(0, 256));
+  }
+}
+
+bool MarkupAt(std::string_view text, size_t i) {
+  const char c = text[i];
+  if (c == '<' && i + 1 < text.size()) {
+    const char n = text[i + 1];
+    return (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '/' || n == '!';
+  }
+  if (c == '[' && i + 4 < text.size()) {
+    const std::string head = AsciiLower(text.substr(i + 1, 4));
+    return head == "url]" || head == "url=" || head == "link" || head == "img]";
+  }
+  if (c == '&' && i + 2 < text.size()) return text[i + 1] == '#';
+  return false;
+}
+
+bool IsPhoneSeparator(char c) {
+  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+';
+}
+
+}  // namespace
+
+void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out) {
+  uint32_t run_digits = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      out->phone_digits = std::max(out->phone_digits, ++run_digits);
+    } else if (!IsPhoneSeparator(c)) {
+      run_digits = 0;
+    }
+    if (!out->markup && MarkupAt(text, i)) out->markup = true;
+  }
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && IsBreak(static_cast<unsigned char>(text[i]))) ++i;
+    const size_t start = i;
+    while (i < text.size() && !IsBreak(static_cast<unsigned char>(text[i]))) ++i;
+    if (i > start) ScanToken(text.substr(start, std::min<size_t>(i - start, 2048)), suffixes, out);
+  }
+}
+
+bool HasHeaderBreak(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+AddressCheck CheckAddress(std::string_view value) {
+  while (!value.empty() && IsSpace(static_cast<unsigned char>(value.front())))
+    value.remove_prefix(1);
+  while (!value.empty() && IsSpace(static_cast<unsigned char>(value.back())))
+    value.remove_suffix(1);
+  if (value.empty() || value.size() > 254) return AddressCheck::kBad;
+  if (std::count(value.begin(), value.end(), '@') > 1 ||
+      value.find_first_of(",;") != std::string_view::npos) {
+    return AddressCheck::kMultiple;
+  }
+  if (value.find_first_of("<>\"()") != std::string_view::npos) return AddressCheck::kDisplayName;
+  const size_t at = value.find('@');
+  if (at == std::string_view::npos || at == 0 || at > 64) return AddressCheck::kBad;
+  const std::string_view domain = value.substr(at + 1);
+  if (domain.size() < 3 || domain.find('.') == std::string_view::npos || domain.front() == '.' ||
+      domain.back() == '.' || domain.find("..") != std::string_view::npos) {
+    return AddressCheck::kBad;
+  }
+  for (const char ch : value) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (IsSpace(u) || u < 0x20 || u == 0x7f || u == '\\' || u == '[' || u == ']' || u == ':') {
+      return AddressCheck::kBad;
+    }
+  }
+  for (const char ch : domain) {
+    if (!IsHostChar(static_cast<unsigned char>(ch))) return AddressCheck::kBad;
+  }
+  return AddressCheck::kOk;
+}
+
+std::string AddressDomain(std::string_view address) {
+  const size_t at = address.rfind('@');
+  if (at == std::string_view::npos) return "";
+  std::string_view domain = address.substr(at + 1);
+  while (!domain.empty() &&
+         (IsSpace(static_cast<unsigned char>(domain.back())) || domain.back() == '>')) {
+    domain.remove_suffix(1);
+  }
+  return AsciiLower(domain);
+}
+
+}  // namespace coastguard::forms

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "forms/domains.h"
+
+namespace coastguard::forms {
+
+// What a piece of text carries that could lure the person who receives it.
+struct Lures {
+  uint32_t urls = 0;          // scheme:// or www. links
+  uint32_t bare_domains = 0;  // "example.com" without a scheme (registrable via the PSL)
+  uint32_t emails = 0;
+  uint32_t phone_digits = 0;  // digits in the longest run of digits and phone separators
+  bool markup = false;        // HTML tags, BBCode links, character references
+  // Registrable domains of links, bare domains and addresses, lower-case, distinct.
+  std::vector<std::string> domains;
+  // Links without scheme, lower-case host: "example.com/path?q" (for the same-link campaigns).
+  std::vector<std::string> links;
+};
+
+// Scans `text` (already NFKC-folded for names). Appends to `out`.
+void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out);
+
+// CR, LF or NUL: in a field that reaches a mail header, a line break starts a new header.
+bool HasHeaderBreak(std::string_view text);
+
+enum class AddressCheck : uint8_t { kOk, kMultiple, kDisplayName, kBad };
+// An email field must hold one plain address: "a@b.example", nothing around it.
+AddressCheck CheckAddress(std::string_view value);
+// The domain of a plain address ("" if none), lower-case.
+std::string AddressDomain(std::string_view address);
+
+}  // namespace coastguard::forms

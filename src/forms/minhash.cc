@@ -1,0 +1,66 @@
+#include "forms/minhash.h"
+
+#include <string>
+
+#include "core/digest.h"
+
+namespace coastguard::forms {
+namespace {
+
+bool IsWordByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+// One cheap permutation per slot: the feature mixed with the slot's constant.
+uint32_t SlotHash(uint64_t feature, int slot) {
+  uint64_t z = feature + 0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(slot + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return static_cast<uint32_t>(z ^ (z >> 31));
+}
+
+}  // namespace
+
+TextFingerprint Fingerprint(std::string_view text, uint64_t seed) {
+  TextFingerprint out;
+  out.slots.fill(UINT32_MAX);
+  std::array<uint64_t, 3> window{};  // digests of the last three words
+  std::string word;
+  auto add_feature = [&](uint64_t feature) {
+    for (int slot = 0; slot < kMinHashSlots; ++slot) {
+      const uint32_t h = SlotHash(feature, slot);
+      if (h < out.slots[slot]) out.slots[slot] = h;
+    }
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
+    word.clear();
+    while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) {
+      char c = text[i++];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (word.size() < 64) word.push_back(c);
+    }
+    if (word.empty()) break;
+    window[0] = window[1];
+    window[1] = window[2];
+    window[2] = core::Digest64(word, seed);
+    ++out.words;
+    if (out.words >= 3) add_feature(core::Mix64(core::Mix64(window[0], window[1]), window[2]));
+  }
+  if (out.words > 0 && out.words < 3) add_feature(core::Mix64(window[1], window[2]));
+  return out;
+}
+
+double Similarity(const TextFingerprint& a, const TextFingerprint& b) {
+  int same = 0;
+  for (int slot = 0; slot < kMinHashSlots; ++slot) same += a.slots[slot] == b.slots[slot];
+  return static_cast<double>(same) / kMinHashSlots;
+}
+
+uint64_t BandKey(const TextFingerprint& f, int band) {
+  const uint64_t pair = (static_cast<uint64_t>(f.slots[2 * band]) << 32) | f.slots[2 * band + 1];
+  return core::Mix64(static_cast<uint64_t>(band + 1), pair);
+}
+
+}  // namespace coastguard::forms

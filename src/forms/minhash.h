@@ -1,0 +1,29 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace coastguard::forms {
+
+// MinHash signature of a text's word trigrams: the share of equal slots between two signatures
+// estimates the Jaccard similarity of their trigram sets. A template sent with a different name
+// or link per recipient keeps most trigrams (one changed word in 25 leaves ~0.8), unrelated
+// texts share almost none. Words are runs of letters and digits (any non-ASCII byte counts as a
+// letter), ASCII case-folded.
+inline constexpr int kMinHashSlots = 16;
+inline constexpr int kMinHashBands = 8;  // of 2 slots: texts with similarity 0.5 meet in a band
+                                         // with probability 0.9, at 0.7 with 0.998
+
+struct TextFingerprint {
+  std::array<uint32_t, kMinHashSlots> slots{};
+  uint32_t words = 0;
+};
+TextFingerprint Fingerprint(std::string_view text, uint64_t seed);
+
+// Estimated Jaccard similarity, 0..1.
+double Similarity(const TextFingerprint& a, const TextFingerprint& b);
+// The key of one band (two slots) for the locality-sensitive index.
+uint64_t BandKey(const TextFingerprint& f, int band);
+
+}  // namespace coastguard::forms

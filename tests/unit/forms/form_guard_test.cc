@@ -1,0 +1,319 @@
+#include "forms/form_guard.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/escaping.h"
+#include "core/text.h"
+
+namespace coastguard::forms {
+namespace {
+
+constexpr core::Timestamp kStart = 1'700'000'000 * core::kSecond;
+
+// Builds requests whose views stay valid: the strings live in the fixture.
+struct Submission {
+  std::string form = "contact";
+  std::string ip = "198.51.100.7";
+  std::string name = "Anna Müller";
+  std::string email = "anna@example.org";
+  std::string comment = "Hello, could you tell me when the shop opens on Sunday?";
+  std::string token;
+  std::string altcha;
+  std::string honeypot;
+  std::string id;
+  std::string user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
+};
+
+std::string Describe(const FormVerdict& v) {
+  std::string line;
+  AppendFormVerdictLine(v, line);
+  return line;
+}
+
+class FormGuardTest : public ::testing::Test {
+ protected:
+  FormVerdict Check(const Submission& s, core::Timestamp now) {
+    FormRequest r;
+    r.form = s.form;
+    r.ip = *core::IpAddress::Parse(s.ip);
+    r.user_agent = s.user_agent;
+    r.has_user_agent = true;
+    r.token = s.token;
+    r.altcha = s.altcha;
+    r.id = s.id;
+    r.recipient = s.email;
+    r.fields = {{"name", s.name, Role::kName},
+                {"email", s.email, Role::kEmail},
+                {"comment", s.comment, Role::kText},
+                {"website", s.honeypot, Role::kHoneypot},
+                {"password", "hunter2\r\n", Role::kSecret}};
+    return guard_.Check(r, now);
+  }
+  bool Has(const FormVerdict& v, FormReason r) { return v.reasons.Has(r); }
+
+  FormsConfig config_;
+  FormGuard guard_{config_, "secret", 42};
+};
+
+TEST_F(FormGuardTest, AnHonestSubmissionIsAccepted) {
+  const FormVerdict v = Check(Submission{}, kStart);
+  EXPECT_EQ(v.action, FormAction::kAccept);
+  EXPECT_TRUE(v.reasons.empty());
+  EXPECT_EQ(v.score, 0);
+}
+
+TEST_F(FormGuardTest, HonestNamesInManyScriptsAreAccepted) {
+  int i = 0;
+  for (const char* name : {"Zoë", "José-María", "O'Brien", "Nguyễn Văn An", "李雷", "Ørjan",
+                           "Αλέξανδρος", "Олександр"}) {
+    Submission s;
+    s.name = name;
+    s.email = core::Cat("person", i, "@example.org");
+    s.ip = core::Cat("203.0.", i, ".9");
+    s.comment = "";  // the same comment to eight people would be a campaign
+    ++i;
+    const FormVerdict v = Check(s, kStart + i * core::kMinute);
+    EXPECT_EQ(v.action, FormAction::kAccept) << name;
+    EXPECT_TRUE(v.reasons.empty()) << name;
+  }
+}
+
+TEST_F(FormGuardTest, LuresInTheNameAreRejected) {
+  const std::pair<const char*, FormReason> cases[] = {
+      {"WIN $500 at https://prize.example.com", FormReason::kUrlInName},
+      {"Claim now cheap-pills.shop", FormReason::kDomainInName},
+      {"write win@prize.example.net", FormReason::kEmailInName},
+      {"Call +1 555 010 9999", FormReason::kPhoneInName},
+      {"<a href=x>Anna</a>", FormReason::kMarkupInName}};
+  int i = 0;
+  for (const auto& [name, reason] : cases) {
+    Submission s;
+    s.name = name;
+    s.email = core::Cat("victim", i++, "@example.org");
+    const FormVerdict v = Check(s, kStart + i * core::kMinute);
+    EXPECT_EQ(v.action, FormAction::kReject) << name;
+    EXPECT_TRUE(Has(v, reason)) << name;
+  }
+}
+
+TEST_F(FormGuardTest, HeaderInjectionAndAddressTricksAreRejected) {
+  Submission s;
+  s.name = "Bob\r\nBcc: list@example.net";
+  FormVerdict v = Check(s, kStart);
+  EXPECT_EQ(v.action, FormAction::kReject);
+  EXPECT_TRUE(Has(v, FormReason::kHeaderInjection));
+
+  s = Submission{};
+  s.email = "a@example.org, b@example.org";
+  v = Check(s, kStart);
+  EXPECT_EQ(v.action, FormAction::kReject);
+  EXPECT_TRUE(Has(v, FormReason::kMultipleAddresses));
+
+  s = Submission{};
+  s.email = "\"Free money\" <c@example.org>";
+  v = Check(s, kStart);
+  EXPECT_TRUE(Has(v, FormReason::kDisplayNameTrick));
+}
+
+TEST_F(FormGuardTest, LinesInATextFieldAreNoInjectionButSecretsAreNeverRead) {
+  Submission s;
+  s.comment = "Line one\r\nLine two";
+  const FormVerdict v = Check(s, kStart);
+  EXPECT_EQ(v.action, FormAction::kAccept);  // the password field's CRLF was not looked at
+}
+
+TEST_F(FormGuardTest, HoneypotRejects) {
+  Submission s;
+  s.honeypot = "http://spam.example";
+  EXPECT_TRUE(Has(Check(s, kStart), FormReason::kHoneypot));
+}
+
+TEST_F(FormGuardTest, HonestLinksInCommentsPassButManyAreChallenged) {
+  Submission s;
+  s.comment = "The manual at https://github.com/example/project says otherwise.";
+  EXPECT_EQ(Check(s, kStart).action, FormAction::kAccept);
+  s.email = "other@example.org";
+  s.comment = "a.example.com b.example.net https://c.example.org www.d.example.info";
+  const FormVerdict v = Check(s, kStart + core::kMinute);
+  EXPECT_TRUE(Has(v, FormReason::kTooManyUrls));
+}
+
+TEST_F(FormGuardTest, RenderTokenTimesTheFillAndIsSingleUse) {
+  Submission s;
+  s.token = guard_.IssueToken("contact", kStart);
+  FormVerdict v = Check(s, kStart + core::kSecond);
+  EXPECT_TRUE(Has(v, FormReason::kTooFast));
+  s.token = guard_.IssueToken("contact", kStart);
+  s.email = "b@example.org";
+  v = Check(s, kStart + 40 * core::kSecond);
+  EXPECT_EQ(v.action, FormAction::kAccept);
+  s.email = "c@example.org";
+  v = Check(s, kStart + 50 * core::kSecond);
+  EXPECT_TRUE(Has(v, FormReason::kTokenReused));
+  s.token = guard_.IssueToken("signup", kStart);  // another form's token
+  v = Check(s, kStart + 60 * core::kSecond);
+  EXPECT_TRUE(Has(v, FormReason::kTokenInvalid));
+  EXPECT_EQ(v.action, FormAction::kReject);
+  s.token = guard_.IssueToken("contact", kStart);
+  v = Check(s, kStart + 3 * core::kHour);
+  EXPECT_TRUE(Has(v, FormReason::kTokenExpired));
+}
+
+TEST_F(FormGuardTest, AltchaSolutionsVerifyOnceAndAnsweraChallenge) {
+  const AltchaChallenge c = guard_.altcha().CreateWith(
+      core::Cat("feed?expires=", core::ToSeconds(kStart) + 600, "&"), 321);
+  Submission s;
+  s.altcha = absl::Base64Escape(core::Cat("{\"algorithm\":\"SHA-256\",\"challenge\":\"",
+                                          c.challenge, "\",\"number\":321,\"salt\":\"", c.salt,
+                                          "\",\"signature\":\"", c.signature, "\"}"));
+  s.user_agent = "curl/8.0";                                                           // 1.5
+  s.comment = "a.example.com b.example.net https://c.example.org www.d.example.info";  // +2.5
+  FormVerdict v = Check(s, kStart);
+  EXPECT_GE(v.score, 2.5) << Describe(v);
+  EXPECT_EQ(v.action, FormAction::kAccept) << Describe(v);  // the proof of work answers it
+  s.email = "z@example.org";
+  v = Check(s, kStart + core::kSecond);
+  EXPECT_TRUE(Has(v, FormReason::kAltchaReused));
+  EXPECT_EQ(v.action, FormAction::kReject) << Describe(v);  // 3 + 1.5 + 2, and no proof left
+}
+
+TEST_F(FormGuardTest, RequiredAltchaMissingChallenges) {
+  config_.altcha_required = true;
+  FormGuard guard(config_, "secret", 42);
+  FormRequest r;
+  r.form = "contact";
+  r.ip = *core::IpAddress::Parse("192.0.2.1");
+  const FormVerdict v = guard.Check(r, kStart);
+  EXPECT_EQ(v.action, FormAction::kChallenge);
+  EXPECT_TRUE(v.reasons.Has(FormReason::kAltchaMissing));
+}
+
+TEST_F(FormGuardTest, SubscriptionBombingOfOneAddressIsRateLimited) {
+  Submission s;
+  s.email = "victim@example.org";
+  FormVerdict v;
+  for (int i = 0; i < 4; ++i) {
+    s.ip = core::Cat("192.0.2.", i + 1);
+    s.email = i % 2 ? "Victim+x@example.org" : "victim@example.org";
+    v = Check(s, kStart + i * core::kMinute);
+  }
+  EXPECT_TRUE(Has(v, FormReason::kRecipientRate));
+  EXPECT_EQ(v.action, FormAction::kChallenge);
+}
+
+TEST_F(FormGuardTest, OneAddressFloodingIsRateLimited) {
+  Submission s;
+  FormVerdict v;
+  for (int i = 0; i < 11; ++i) {
+    s.email = core::Cat("p", i, "@example.org");
+    v = Check(s, kStart + i * core::kMinute);
+  }
+  EXPECT_TRUE(Has(v, FormReason::kIpRate));
+}
+
+TEST_F(FormGuardTest, ACampaignIsHeldAndNamesTheSubmissionsAcceptedBefore) {
+  std::vector<CampaignEvent> events;
+  guard_.set_on_campaign([&](const CampaignEvent& e) { events.push_back(e); });
+  FormVerdict v;
+  for (int i = 0; i < 4; ++i) {
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".20");
+    s.email = core::Cat("target", i, "@example.", i % 2 ? "net" : "org");
+    s.comment = core::Cat("Thanks for signing up, see https://promo-deals.example/u/", i * 7919);
+    s.id = core::Cat("sub-", i);
+    v = Check(s, kStart + i * core::kHour);
+    if (i < 2) {
+      EXPECT_EQ(v.action, FormAction::kAccept) << i;
+    }
+  }
+  EXPECT_EQ(v.action, FormAction::kHold);
+  EXPECT_TRUE(Has(v, FormReason::kCampaignDomain));
+  // One event per campaign key: the link domain, and the text template (10 words) too.
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].key, "promo-deals.example");
+  EXPECT_EQ(events[0].reason, FormReason::kCampaignDomain);
+  EXPECT_EQ(events[0].earlier_ids, (std::vector<std::string>{"sub-0", "sub-1"}));
+  EXPECT_EQ(events[1].reason, FormReason::kCampaignText);
+  EXPECT_EQ(guard_.events().size(), 2u);
+}
+
+TEST_F(FormGuardTest, NearIdenticalTextToManyRecipientsIsACampaign) {
+  FormVerdict v;
+  const char* names[] = {"Maria", "Olga", "Peter", "Ann"};
+  for (int i = 0; i < 4; ++i) {
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".20");
+    s.email = core::Cat("t", i, "@example.org");
+    s.comment = core::Cat("Dear ", names[i],
+                          " you have been selected to receive an exclusive cash reward from our "
+                          "partners, reply to this message to claim your reward today");
+    v = Check(s, kStart + i * core::kHour);
+  }
+  EXPECT_EQ(v.action, FormAction::kHold);
+  EXPECT_TRUE(Has(v, FormReason::kCampaignText));
+}
+
+TEST_F(FormGuardTest, AnEstablishedDomainNeedsFarMoreRecipients) {
+  FormVerdict v;
+  for (int i = 0; i < 10; ++i) {  // day 1: a few people link the project's code
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".20");
+    s.email = core::Cat("dev", i, "@example.org");
+    s.comment = core::Cat("Bug report, see https://github.com/acme/tool/issues/", i);
+    v = Check(s, kStart + i * core::kHour);
+  }
+  EXPECT_EQ(v.action, FormAction::kHold);  // a young domain to 10 recipients: held on day 1
+  for (int i = 0; i < 10; ++i) {           // a week later it is an established domain
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".21");
+    s.email = core::Cat("later", i, "@example.org");
+    s.comment = core::Cat("Bug report, see https://github.com/acme/tool/issues/", 100 + i);
+    v = Check(s, kStart + 8 * core::kDay + i * core::kHour);
+    EXPECT_FALSE(Has(v, FormReason::kCampaignDomain)) << i;
+  }
+}
+
+TEST_F(FormGuardTest, DisposableRecipientIsASignalOnly) {
+  guard_.disposable().Add("mailinator.com");
+  Submission s;
+  s.email = "x@sub.mailinator.com";
+  const FormVerdict v = Check(s, kStart);
+  EXPECT_TRUE(Has(v, FormReason::kDisposableRecipient));
+  EXPECT_EQ(v.action, FormAction::kAccept);
+}
+
+TEST_F(FormGuardTest, OwnDomainsAreNoCampaign) {
+  config_.own_domains = {"shop.example"};
+  FormGuard guard(config_, "secret", 42);
+  FormVerdict v;
+  for (int i = 0; i < 6; ++i) {
+    std::string email = core::Cat("c", i, "@example.org");
+    FormRequest r;
+    r.form = "contact";
+    r.ip = *core::IpAddress::Parse(core::Cat("203.0.113.", i));
+    r.recipient = email;
+    r.fields = {{"comment", "Order https://shop.example/orders/1", Role::kText}};
+    v = guard.Check(r, kStart + i * core::kMinute);
+  }
+  EXPECT_EQ(v.action, FormAction::kAccept);
+}
+
+TEST_F(FormGuardTest, TablesStayBoundedUnderAFlood) {
+  config_.max_keys = 1000;
+  FormGuard guard(config_, "secret", 42);
+  for (int i = 0; i < 20000; ++i) {
+    std::string email = core::Cat("u", i, "@d", i, ".example");
+    std::string comment = core::Cat("see https://x", i, ".example/", i);
+    FormRequest r;
+    r.form = core::Cat("form", i);
+    r.ip = *core::IpAddress::Parse(core::Cat("10.", i / 65536, ".", (i / 256) % 256, ".", i % 256));
+    r.recipient = email;
+    r.fields = {{"comment", comment, Role::kText}};
+    guard.Check(r, kStart + i * core::kSecond);
+  }
+  EXPECT_LT(guard.MemoryBytes(), 8u * 1024 * 1024);
+  EXPECT_GT(guard.Evictions(), 0u);
+}
+
+}  // namespace
+}  // namespace coastguard::forms

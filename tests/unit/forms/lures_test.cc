@@ -1,0 +1,75 @@
+#include "forms/lures.h"
+
+#include <gtest/gtest.h>
+
+#include "forms/names.h"
+
+namespace coastguard::forms {
+namespace {
+
+Lures Scan(std::string_view text) {
+  Lures lures;
+  ScanLures(text, PublicSuffixes::Get(), &lures);
+  return lures;
+}
+
+TEST(PublicSuffixesTest, RegistrableDomainFollowsTheList) {
+  const PublicSuffixes& psl = PublicSuffixes::Get();
+  EXPECT_EQ(psl.Registrable("news.example.co.uk"), "example.co.uk");
+  EXPECT_EQ(psl.Registrable("a.b.example.com"), "example.com");
+  EXPECT_EQ(psl.Registrable("co.uk"), "");
+  EXPECT_EQ(psl.Registrable("node.js"), "");  // "js" is no top-level domain
+  EXPECT_EQ(psl.Registrable("j.r.r"), "");
+}
+
+TEST(LuresTest, FindsLinksWithAndWithoutScheme) {
+  const Lures lures = Scan("Hi! Visit https://Win.Example.com/claim?id=7 or www.prize.net today.");
+  EXPECT_EQ(lures.urls, 2u);
+  EXPECT_EQ(lures.domains, (std::vector<std::string>{"example.com", "prize.net"}));
+  EXPECT_EQ(lures.links[0], "win.example.com/claim?id=7");
+}
+
+TEST(LuresTest, FindsBareDomainsOnlyWithRealSuffixes) {
+  EXPECT_EQ(Scan("cheap-pills.shop").bare_domains, 1u);
+  EXPECT_EQ(Scan("see bit.ly/abc").bare_domains, 1u);
+  EXPECT_EQ(Scan("I use node.js and e.g. J.R.R. Tolkien").bare_domains, 0u);
+}
+
+TEST(LuresTest, FindsAddressesPhonesAndMarkup) {
+  EXPECT_EQ(Scan("write to win@prize.example.org").emails, 1u);
+  EXPECT_GE(Scan("Call +1 (555) 010-9999 now").phone_digits, 10u);
+  EXPECT_LT(Scan("Anna 2nd").phone_digits, 7u);
+  EXPECT_TRUE(Scan("<a href=x>click</a>").markup);
+  EXPECT_TRUE(Scan("[url=http://x.example]x[/url]").markup);
+  EXPECT_FALSE(Scan("I <3 your shop & 2 < 3").markup);
+}
+
+TEST(LuresTest, FoldedFullwidthDomainsAreFound) {
+  NameChecker names;
+  const std::string folded =
+      names.Fold("\xEF\xBD\x97\xEF\xBD\x89\xEF\xBD\x8E.example.com");  // ｗｉｎ.
+  EXPECT_EQ(Scan(folded).bare_domains, 1u);
+  EXPECT_EQ(Scan(names.Fold("ＷＷＷ．ＰＲＩＺＥ．ＣＯＭ")).urls, 1u);
+}
+
+TEST(HeaderBreakTest, CrLfAndNulBreakHeaders) {
+  EXPECT_TRUE(HasHeaderBreak("Bob\r\nBcc: x@example.com"));
+  EXPECT_TRUE(HasHeaderBreak("Bob\nBcc: x@example.com"));
+  EXPECT_TRUE(HasHeaderBreak(std::string_view("Bob\0x", 5)));
+  EXPECT_FALSE(HasHeaderBreak("Bob Smith"));
+}
+
+TEST(AddressTest, OnePlainAddressOnly) {
+  EXPECT_EQ(CheckAddress("anna@example.org"), AddressCheck::kOk);
+  EXPECT_EQ(CheckAddress(" anna.b+news@mail.example.org "), AddressCheck::kOk);
+  EXPECT_EQ(CheckAddress("a@example.org, b@example.org"), AddressCheck::kMultiple);
+  EXPECT_EQ(CheckAddress("a@example.org;b@example.org"), AddressCheck::kMultiple);
+  EXPECT_EQ(CheckAddress("\"Win $$$\" <a@example.org>"), AddressCheck::kDisplayName);
+  EXPECT_EQ(CheckAddress("a@example.org (free money)"), AddressCheck::kDisplayName);
+  EXPECT_EQ(CheckAddress("not an address"), AddressCheck::kBad);
+  EXPECT_EQ(CheckAddress("a@localhost"), AddressCheck::kBad);
+  EXPECT_EQ(AddressDomain("Anna@Example.ORG"), "example.org");
+}
+
+}  // namespace
+}  // namespace coastguard::forms

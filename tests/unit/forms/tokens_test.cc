@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+
+#include "absl/strings/escaping.h"
+#include "core/crypto.h"
+#include "core/text.h"
+#include "forms/altcha.h"
+#include "forms/minhash.h"
+#include "forms/render_token.h"
+
+namespace coastguard::forms {
+namespace {
+
+constexpr core::Timestamp kNow = 1'700'000'000 * core::kSecond;
+
+TEST(CryptoTest, KnownVectors) {
+  // RFC 4231 test case 2.
+  EXPECT_EQ(core::HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(core::Sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(core::RandomHex(16).size(), 32u);
+}
+
+TEST(RenderTokenTest, VerifiesOnlyForItsForm) {
+  RenderTokens tokens("key");
+  const std::string token = tokens.Issue("contact", kNow);
+  const auto parsed = tokens.Verify("contact", token);
+  ASSERT_TRUE(parsed.valid);
+  EXPECT_EQ(parsed.issued_s, core::ToSeconds(kNow));
+  EXPECT_FALSE(tokens.Verify("signup", token).valid);
+  EXPECT_FALSE(RenderTokens("other").Verify("contact", token).valid);
+}
+
+TEST(RenderTokenTest, RejectsTamperingAndGarbage) {
+  RenderTokens tokens("key");
+  std::string token = tokens.IssueWith("contact", 1000, "00112233445566778899aabbccddeeff");
+  std::string backdated = token;
+  backdated[0] = '2';
+  EXPECT_FALSE(tokens.Verify("contact", backdated).valid);
+  for (const char* bad : {"", ".", "..", "1..", "x.y.z", "1.00112233445566778899aabbccddeeff.",
+                          "99999999999.00112233445566778899aabbccddeeff.00"}) {
+    EXPECT_FALSE(tokens.Verify("contact", bad).valid) << bad;
+  }
+}
+
+std::string Payload(const AltchaChallenge& c, uint64_t number) {
+  std::string json = core::Cat("{\"algorithm\":\"SHA-256\",\"challenge\":\"", c.challenge,
+                               "\",\"number\":", number, ",\"salt\":\"", c.salt,
+                               "\",\"signature\":\"", c.signature, "\",\"took\":12}");
+  return absl::Base64Escape(json);
+}
+
+TEST(AltchaTest, ChallengeHasAltchaV1Shape) {
+  Altcha altcha("key", 1000, 10 * core::kMinute);
+  const AltchaChallenge c = altcha.Create(kNow);
+  EXPECT_EQ(c.challenge.size(), 64u);
+  EXPECT_NE(c.salt.find("?expires=" + std::to_string(core::ToSeconds(kNow) + 600) + "&"),
+            std::string::npos);
+  EXPECT_EQ(c.signature, core::HmacSha256Hex("key", c.challenge));
+  EXPECT_NE(c.Json().find("\"maxnumber\":1000"), std::string::npos);
+}
+
+TEST(AltchaTest, VerifiesASolvedChallenge) {
+  Altcha altcha("key", 1000, 10 * core::kMinute);
+  const AltchaChallenge c = altcha.CreateWith("abc?expires=1700000600&", 417);
+  EXPECT_EQ(altcha.Verify(Payload(c, 417), kNow).result, AltchaResult::kValid);
+  EXPECT_EQ(altcha.Verify(Payload(c, 418), kNow).result, AltchaResult::kInvalid);
+  EXPECT_EQ(altcha.Verify(Payload(c, 417), kNow + 601 * core::kSecond).result,
+            AltchaResult::kExpired);
+  Altcha other("other key", 1000, 10 * core::kMinute);
+  EXPECT_EQ(other.Verify(Payload(c, 417), kNow).result, AltchaResult::kInvalid);
+}
+
+TEST(AltchaTest, RefusesChallengesWithoutExpiryAndGarbage) {
+  Altcha altcha("key", 1000, 10 * core::kMinute);
+  const AltchaChallenge forever = altcha.CreateWith("abc", 5);
+  EXPECT_EQ(altcha.Verify(Payload(forever, 5), kNow).result, AltchaResult::kInvalid);
+  for (const char* bad : {"", "!!!", "e30=", "W10=", "bnVsbA=="}) {
+    EXPECT_EQ(altcha.Verify(bad, kNow).result, AltchaResult::kInvalid) << bad;
+  }
+}
+
+TEST(MinHashTest, NearIdenticalTextsAreSimilar) {
+  const char* a =
+      "Congratulations dear friend you have been selected to receive a cash prize "
+      "please claim it today at our secure page";
+  const char* b =
+      "Congratulations dear Maria you have been selected to receive a cash prize "
+      "please claim it today at our secure page";
+  const char* c =
+      "Hello, I ordered the blue kettle last week and it arrived with a cracked "
+      "lid, could you send a replacement please";
+  const auto fa = Fingerprint(a, 1), fb = Fingerprint(b, 1), fc = Fingerprint(c, 1);
+  EXPECT_EQ(fa.words, 20u);
+  EXPECT_GE(Similarity(fa, fb), 0.5);
+  EXPECT_LE(Similarity(fa, fc), 0.2);
+  int shared_bands = 0;
+  for (int band = 0; band < kMinHashBands; ++band)
+    shared_bands += BandKey(fa, band) == BandKey(fb, band);
+  EXPECT_GT(shared_bands, 0);
+}
+
+}  // namespace
+}  // namespace coastguard::forms
