@@ -1,6 +1,6 @@
 # The two commands: `make run` and `make test`. Each installs what is missing (Debian packages),
 # builds, then runs. See README.md.
-.PHONY: all deps build run test bench fuzz format clean
+.PHONY: all deps build run demo test bench fuzz format clean
 
 DATA_DIR ?= /var/lib/coastguard
 
@@ -16,6 +16,11 @@ build: deps
 # Starts the daemon on its embedded defaults (127.0.0.1:8084).
 run: build
 	./build/release/src/coastguard serve --data-dir $(DATA_DIR)
+
+# The contact-form demo: the form guard end to end at http://127.0.0.1:8084/demo/
+demo: build
+	@scripts/npm-install.sh
+	./build/release/src/coastguard serve --data-dir $(DATA_DIR) --demo examples/contact-form
 
 # Unit tests (release and ASan+UBSan), fuzz smoke runs, end-to-end tests with real peers.
 test: deps

@@ -9,11 +9,15 @@ packages=(
   libabsl-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
   libmicrohttpd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpsl-dev publicsuffix libicu-dev
-  # end-to-end peers and clients
-  dovecot-imapd dovecot-pop3d postfix python3 python3-pytest
+  # end-to-end peers and clients (chromium for the form demo, driven by playwright-core)
+  dovecot-imapd dovecot-pop3d postfix python3 python3-pytest chromium
   # benchmarks (wrk; the policy servers coastguard is compared with)
   wrk policyd-rate-limit postfwd
 )
+
+# Node.js and npm fetch the browser-side packages (the ALTCHA widget, playwright-core). Many
+# machines carry their own Node.js; Debian's is installed only when there is none.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

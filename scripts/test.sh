@@ -24,5 +24,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 stage "fuzz targets (smoke)"
 scripts/fuzz.sh smoke
 
-stage "end-to-end tests (real Dovecot, Postfix)"
+stage "npm packages (ALTCHA widget, playwright-core, altcha-lib)"
+scripts/npm-install.sh
+
+stage "end-to-end tests (real Dovecot, Postfix, Chromium)"
 COASTGUARD_BIN="$PWD/build/release/src/coastguard" /usr/bin/python3 -m pytest tests/e2e -q -p no:cacheprovider

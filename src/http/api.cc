@@ -1,6 +1,9 @@
 #include "http/api.h"
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
@@ -124,6 +127,14 @@ Response Api::Route(const Request& request, std::string_view* endpoint) {
     if (request.method != "POST") return JsonError(405, "use POST");
     if (!PolicyAuthorized(request)) return JsonError(401, "bad or missing credentials");
     return NativeCheck(request, path == "/v1/auth/report");
+  }
+  if (StartsWith(path, "/v1/forms/")) {
+    *endpoint = "forms";
+    return Forms(request, path.substr(10));
+  }
+  if (demo_ && (path == "/demo" || StartsWith(path, "/demo/"))) {
+    *endpoint = "demo";
+    return demo_(request);
   }
   if (!StartsWith(path, "/v1/")) return JsonError(404, "no such endpoint; see docs/api.md");
   *endpoint = "admin";
@@ -325,6 +336,76 @@ Response Api::Suspects(const Request& request, bool clear) {
   if (!canonical.ok()) return JsonError(400, core::Message(canonical.status()));
   return JsonReply(
       200, {{"cleared", engine_.ClearSuspect(engine_.LoginDigest(*canonical), request.now)}});
+}
+
+std::string FormVerdictJson(const forms::FormVerdict& verdict) {
+  std::string body = "{\"verdict\":\"";
+  body += forms::FormActionName(verdict.action);
+  body += "\",\"reasons\":[";
+  bool first = true;
+  verdict.reasons.ForEach([&](forms::FormReason r) {
+    if (!first) body += ',';
+    first = false;
+    body += '"';
+    body += forms::FormReasonName(r);
+    body += '"';
+  });
+  char score[32];
+  std::snprintf(score, sizeof(score), "%.1f", verdict.score);
+  body += "],\"score\":";
+  body += score;
+  body += '}';
+  return body;
+}
+
+Response Api::Forms(const Request& request, std::string_view rest) {
+  if (forms_ == nullptr) return JsonError(404, "the form guard is off");
+  if (rest == "check") {
+    if (request.method != "POST") return JsonError(405, "use POST");
+    if (!PolicyAuthorized(request)) return JsonError(401, "bad or missing credentials");
+    if (absl::Status s = form_parser_.Parse(request.body, /*padded=*/false, &form_); !s.ok()) {
+      return JsonError(400, core::Message(s));
+    }
+    return Response{200, FormVerdictJson(forms_->Check(form_, request.now))};
+  }
+  if (rest == "token" || rest == "challenge") {
+    // Public: pages fetch these when they render a form, and they reveal nothing.
+    if (request.method != "GET") return JsonError(405, "use GET");
+    if (rest == "challenge") return Response{200, forms_->CreateChallenge(request.now).Json()};
+    const std::string_view form = request.query("form");
+    if (form.empty() || form.size() > forms::kMaxFormName) {
+      return JsonError(400, "give ?form=NAME (1-64 characters)");
+    }
+    return JsonReply(
+        200, {{"token", forms_->IssueToken(form, request.now)}, {"form", std::string(form)}});
+  }
+  if (rest == "events") {
+    if (!AdminAuthorized(request)) return JsonError(401, "admin token required");
+    if (request.method != "GET") return JsonError(405, "use GET");
+    double since = 0;
+    const std::string_view since_text = request.query("since");
+    if (!since_text.empty()) {
+      char* end = nullptr;
+      const std::string copy(since_text);
+      since = std::strtod(copy.c_str(), &end);
+      if (end == copy.c_str() || *end != '\0' || !std::isfinite(since)) {
+        return JsonError(400, "since must be a Unix time in seconds");
+      }
+    }
+    json events = json::array();
+    for (const forms::CampaignEvent& e : forms_->events()) {
+      const double ts = static_cast<double>(e.ts) / core::kSecond;
+      if (ts <= since) continue;
+      events.push_back({{"ts", ts},
+                        {"form", e.form},
+                        {"reason", forms::FormReasonName(e.reason)},
+                        {"key", e.key},
+                        {"recipients", e.recipients},
+                        {"earlier_ids", e.earlier_ids}});
+    }
+    return JsonReply(200, {{"events", events}});
+  }
+  return JsonError(404, "form endpoints are check, token, challenge and events");
 }
 
 Response Api::Entity(const Request& request, std::string_view rest) {

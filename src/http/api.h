@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "forms/form_guard.h"
 #include "http/dovecot_policy.h"
 #include "http/http_server.h"
 #include "http/metrics.h"
@@ -29,6 +30,10 @@ class Api {
       Metrics& metrics, std::function<void(std::string&)> extra_metrics);
 
   Response Handle(const Request& request);
+  // Enables /v1/forms/*; without it they answer 404.
+  void set_forms(forms::FormGuard* forms) { forms_ = forms; }
+  // Serves the contact-form demo under /demo/ (examples/contact-form).
+  void set_demo(std::function<Response(const Request&)> demo) { demo_ = std::move(demo); }
 
  private:
   Response Route(const Request& request, std::string_view* endpoint);
@@ -40,6 +45,7 @@ class Api {
   Response Allows(const Request& request);
   Response Entity(const Request& request, std::string_view rest);
   Response Suspects(const Request& request, bool clear);
+  Response Forms(const Request& request, std::string_view rest);
   bool PolicyAuthorized(const Request& request) const;
   bool AdminAuthorized(const Request& request) const;
 
@@ -49,9 +55,16 @@ class Api {
   std::string basic_expected_;  // "Basic <base64(user:password)>" for the policy endpoints
   Metrics& metrics_;
   std::function<void(std::string&)> extra_metrics_;
+  forms::FormGuard* forms_ = nullptr;
+  forms::FormRequestParser form_parser_;
+  forms::FormRequest form_;
+  std::function<Response(const Request&)> demo_;
   PolicyParser policy_parser_;
   replay::EventParser event_parser_;
 };
+
+// {"verdict": "...", "reasons": [...], "score": N} (POST /v1/forms/check).
+std::string FormVerdictJson(const forms::FormVerdict& verdict);
 
 // {"error": "..."} with the given status (native API).
 Response JsonError(int status, std::string_view reason);

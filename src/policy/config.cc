@@ -46,6 +46,19 @@ Setter Size(std::function<size_t&(Config&)> field, int64_t min, int64_t max) {
   };
 }
 
+template <typename T>
+Setter Integer(std::function<T&(Config&)> field, int64_t min, int64_t max) {
+  return [=](const toml::node& node, Config& c) -> absl::Status {
+    const auto v = node.value<int64_t>();
+    if (!v || !node.is_integer()) return TypeError("an integer");
+    if (*v < min || *v > max) {
+      return core::InvalidInput(core::Cat("must be between ", min, " and ", max));
+    }
+    field(c) = static_cast<T>(*v);
+    return absl::OkStatus();
+  };
+}
+
 Setter Real(std::function<double&(Config&)> field, double min, double max) {
   return [=](const toml::node& node, Config& c) -> absl::Status {
     if (!node.is_number()) return TypeError("a number");
@@ -179,6 +192,10 @@ absl::Status SetBulk(const toml::node& node, Config& c) {
 }
 
 // The schema: table -> key -> setter. Every key documented in docs/configuration.md.
+Setter FormLimit(std::function<uint32_t&(Config&)> field) {
+  return Integer<uint32_t>(std::move(field), 0, 1'000'000'000);
+}
+
 const std::map<std::string, std::map<std::string, Setter>>& Schema() {
   static const auto* schema = new std::map<std::string, std::map<std::string, Setter>>{
       {"server",
@@ -226,6 +243,57 @@ const std::map<std::string, std::map<std::string, Setter>>& Schema() {
             String([](Config& c) -> std::string& { return c.outbound.webhook_url; })},
            {"webhook_secret",
             String([](Config& c) -> std::string& { return c.outbound.webhook_secret; })},
+       }},
+      {"forms",
+       {
+           {"challenge_at",
+            Real([](Config& c) -> double& { return c.forms.challenge_at; }, 0, 100)},
+           {"reject_at", Real([](Config& c) -> double& { return c.forms.reject_at; }, 0, 100)},
+           {"secret", String([](Config& c) -> std::string& { return c.forms.secret; })},
+           {"token_required", Bool([](Config& c) -> bool& { return c.forms.token_required; })},
+           {"min_fill", Time([](Config& c) -> Duration& { return c.forms.min_fill; }, 0)},
+           {"token_ttl",
+            Time([](Config& c) -> Duration& { return c.forms.token_ttl; }, core::kMinute)},
+           {"altcha_required", Bool([](Config& c) -> bool& { return c.forms.altcha_required; })},
+           {"altcha_max_number",
+            Integer<uint64_t>([](Config& c) -> uint64_t& { return c.forms.altcha_max_number; }, 100,
+                              100'000'000)},
+           {"altcha_ttl",
+            Time([](Config& c) -> Duration& { return c.forms.altcha_ttl; }, core::kMinute)},
+           {"ip_per_hour", FormLimit([](Config& c) -> uint32_t& { return c.forms.ip_per_hour; })},
+           {"prefix_per_hour",
+            FormLimit([](Config& c) -> uint32_t& { return c.forms.prefix_per_hour; })},
+           {"recipient_per_day",
+            FormLimit([](Config& c) -> uint32_t& { return c.forms.recipient_per_day; })},
+           {"recipient_domain_per_day",
+            FormLimit([](Config& c) -> uint32_t& { return c.forms.recipient_domain_per_day; })},
+           {"recipient_domain_factor",
+            Real([](Config& c) -> double& { return c.forms.recipient_domain_factor; }, 1, 1000)},
+           {"form_per_10m", FormLimit([](Config& c) -> uint32_t& { return c.forms.form_per_10m; })},
+           {"surge_factor",
+            Real([](Config& c) -> double& { return c.forms.surge_factor; }, 0, 1000)},
+           {"surge_min", FormLimit([](Config& c) -> uint32_t& { return c.forms.surge_min; })},
+           {"max_urls", FormLimit([](Config& c) -> uint32_t& { return c.forms.max_urls; })},
+           {"campaign_window",
+            Time([](Config& c) -> Duration& { return c.forms.campaign_window; }, core::kMinute)},
+           {"campaign_recipients",
+            FormLimit([](Config& c) -> uint32_t& { return c.forms.campaign_recipients; })},
+           {"domain_maturity",
+            Time([](Config& c) -> Duration& { return c.forms.domain_maturity; }, 0)},
+           {"established_recipients",
+            FormLimit([](Config& c) -> uint32_t& { return c.forms.established_recipients; })},
+           {"text_min_words",
+            FormLimit([](Config& c) -> uint32_t& { return c.forms.text_min_words; })},
+           {"text_similarity",
+            Real([](Config& c) -> double& { return c.forms.text_similarity; }, 0.1, 1)},
+           {"disposable_domains_file",
+            String([](Config& c) -> std::string& { return c.forms.disposable_domains_file; })},
+           {"own_domains", StringList([](Config& c, const std::string& d) -> absl::Status {
+              c.forms.own_domains.push_back(d);
+              return absl::OkStatus();
+            })},
+           {"max_keys",
+            Size([](Config& c) -> size_t& { return c.forms.max_keys; }, 1000, 100'000'000)},
        }},
       {"dovecot",
        {
@@ -363,6 +431,9 @@ absl::Status Validate(const Config& c, std::string_view source_name) {
   };
   if (c.engine.brute_force.delay_from > c.engine.brute_force.block_at) {
     return bad("brute_force.delay_from must not exceed brute_force.block_at");
+  }
+  if (c.forms.challenge_at > c.forms.reject_at) {
+    return bad("forms.challenge_at must not exceed forms.reject_at");
   }
   if (c.engine.windows.long_window < c.engine.windows.short_window) {
     return bad("windows.long must not be shorter than windows.short");
@@ -542,6 +613,35 @@ budget_mb = 1024
 [allow]
 networks = []
 logins = []
+
+[forms]                     # the form guard: docs/forms.md
+challenge_at = 2.5          # score at which a submission is challenged...
+reject_at = 5.0             # ...and rejected
+secret = ""                 # signs render tokens and ALTCHA challenges; "": per installation
+token_required = false      # a missing render token counts against a submission
+min_fill = "3s"             # faster than this after rendering is a bot
+token_ttl = "2h"
+altcha_required = false     # a missing proof of work forces a challenge
+altcha_max_number = 50000   # the widget's search space (~0.1 s in a browser)
+altcha_ttl = "20m"
+ip_per_hour = 10            # 0 = off
+prefix_per_hour = 40        # /24 or /64
+recipient_per_day = 3       # the same address typed in again and again
+recipient_domain_per_day = 30
+recipient_domain_factor = 4.0
+form_per_10m = 0            # an absolute cap per form; 0 = off
+surge_factor = 5.0          # per form, against its own learned baseline
+surge_min = 30
+max_urls = 3                # links per text field
+campaign_window = "24h"
+campaign_recipients = 3     # one young link, domain or text to this many recipients: hold
+domain_maturity = "24h"
+established_recipients = 25
+text_min_words = 8
+text_similarity = 0.5
+disposable_domains_file = ""  # JSON array (npm disposable-email-domains) or one per line
+own_domains = []            # links to these are never a campaign
+max_keys = 500000
 )";
 }
 

@@ -16,6 +16,7 @@
 #include "detect/sending.h"
 #include "detect/service_attack.h"
 #include "detect/source_guessing.h"
+#include "forms/form_config.h"
 #include "policy/blocks.h"
 
 namespace coastguard::policy {
@@ -81,6 +82,7 @@ struct Config {
   EngineConfig engine;
   ServerConfig server;
   OutboundConfig outbound;
+  forms::FormsConfig forms;
 };
 
 // Parses TOML text. Errors name `source_name` and the line: "coastguard.toml:12: ...".

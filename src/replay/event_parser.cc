@@ -120,6 +120,8 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
           out->kind = EventKind::kAuth;
         else if (text == "mail")
           out->kind = EventKind::kMail;
+        else if (text == "form")
+          out->kind = EventKind::kForm;
         else
           return Bad("unsupported kind");
         has_kind = true;
@@ -196,6 +198,7 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
   }
   if (!has_ts) return Bad("missing ts");
   if (!has_kind) return Bad("missing kind");
+  if (out->kind == EventKind::kForm) return absl::OkStatus();
   if (out->kind == EventKind::kMail) {
     if (!has_ip) return Bad("missing ip");
     if (out->mail.recipients.empty()) return Bad("missing recipients");

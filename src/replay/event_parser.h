@@ -10,7 +10,8 @@
 
 namespace coastguard::replay {
 
-enum class EventKind : uint8_t { kAuth, kMail };
+// "form" lines are read by forms::FormRequestParser; this parser takes their ts and label.
+enum class EventKind : uint8_t { kAuth, kMail, kForm };
 
 // A "mail" line: one message submitted by an authenticated account.
 struct MailFields {

@@ -18,11 +18,44 @@ double Share(uint64_t part, uint64_t whole) {
 
 }  // namespace
 
+LabelSummary& Replayer::LabelFor(std::string_view label) {
+  if (current_ == nullptr || label != label_) {
+    label_.assign(label);
+    current_ = &summary_.labels[label_];  // std::map: pointers stay valid
+  }
+  return *current_;
+}
+
+void Replayer::ProcessForm(std::string_view line, bool padded, std::string& out,
+                           std::string* error) {
+  if (forms_ == nullptr) return BadLine("form lines need the form guard", out, error);
+  const core::Timestamp ts = event_.attempt.ts;
+  const std::string label(event_.label.empty() ? kLegit : event_.label);
+  if (absl::Status s = form_parser_.Parse(line, padded, &form_); !s.ok()) {
+    // A check the application could not make sends nothing: the form shape, rejected.
+    ++summary_.bad_lines;
+    if (error != nullptr) *error = core::Message(s);
+    forms::FormVerdict bad;
+    bad.action = forms::FormAction::kReject;
+    bad.reasons.Add(forms::FormReason::kBadInput);
+    bad.score = forms::FormReasonWeight(forms::FormReason::kBadInput);
+    forms::AppendFormVerdictLine(bad, out);
+    out += '\n';
+    return;
+  }
+  if (error != nullptr) error->clear();
+  const forms::FormVerdict verdict = forms_->Check(form_, ts);
+  forms::AppendFormVerdictLine(verdict, out);
+  out += '\n';
+  ++LabelFor(label).forms[static_cast<size_t>(verdict.action)];
+}
+
 void Replayer::Process(std::string_view line, bool padded, std::string& out, std::string* error) {
   ++summary_.lines;
   Event& event = event_;  // reused: keeps the recipients' capacity
   const absl::Status status = parser_.Parse(line, padded, /*require_outcome=*/true, &event);
   if (!status.ok()) return BadLine(core::Message(status), out, error);
+  if (event.kind == EventKind::kForm) return ProcessForm(line, padded, out, error);
   if (event.kind == EventKind::kMail && outbound_ == nullptr) {
     return BadLine("mail lines need the outbound guard", out, error);
   }
@@ -58,13 +91,9 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
   out += '\n';
 
   const std::string_view label = event.label.empty() ? kLegit : event.label;
-  if (current_ == nullptr || label != label_) {
-    label_.assign(label);
-    current_ = &summary_.labels[label_];  // std::map: pointers stay valid
-  }
   const bool legit = label == kLegit;
   if (!legit && summary_.first_attack < 0) summary_.first_attack = event.attempt.ts;
-  LabelSummary& s = *current_;
+  LabelSummary& s = LabelFor(label);
   if (event.kind == EventKind::kMail) return CountMail(event, verdict, s, legit);
   ++s.attempts;
   switch (verdict.action) {
@@ -195,6 +224,28 @@ std::string FormatSummary(const Summary& summary, const policy::Engine& engine) 
     }
     out += share;
   }
+  bool form_header = false;
+  for (const auto& [label, s] : summary.labels) {
+    const uint64_t total = s.FormsTotal();
+    if (total == 0) continue;
+    if (!form_header) {
+      std::snprintf(row, sizeof(row), "%-24s %10s %10s %10s %10s %10s  %s\n", "form label",
+                    "submitted", "accepted", "challenged", "held", "rejected", "outcome");
+      out += row;
+      form_header = true;
+    }
+    std::snprintf(
+        row, sizeof(row), "%-24s %10llu %10llu %10llu %10llu %10llu  ", label.c_str(),
+        static_cast<unsigned long long>(total), static_cast<unsigned long long>(s.forms[0]),
+        static_cast<unsigned long long>(s.forms[1]), static_cast<unsigned long long>(s.forms[2]),
+        static_cast<unsigned long long>(s.forms[3]));
+    out += row;
+    const uint64_t stopped = total - s.forms[0];
+    char share[96];
+    std::snprintf(share, sizeof(share), "%s: %.2f%%\n", label == kLegit ? "hurt" : "stopped",
+                  Share(stopped, total));
+    out += share;
+  }
   const auto& episodes = engine.service_attack().episodes();
   double hours = 0;
   for (const auto& e : episodes) hours += static_cast<double>(e.end - e.start) / core::kHour;
@@ -232,6 +283,13 @@ std::string SummaryJson(const Summary& summary, const policy::Engine& engine) {
         j["mail"]["out_before_first_hold"] = s.spam_out_before_hold;
         j["mail"]["out_from_accounts_never_held"] = never_held;
       }
+    }
+    if (s.FormsTotal() > 0) {
+      j["forms"] = {{"submitted", s.FormsTotal()},
+                    {"accepted", s.forms[0]},
+                    {"challenged", s.forms[1]},
+                    {"held", s.forms[2]},
+                    {"rejected", s.forms[3]}};
     }
     labels[label] = j;
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "forms/form_guard.h"
 #include "policy/engine.h"
 #include "policy/outbound.h"
 #include "replay/event_parser.h"
@@ -38,6 +40,9 @@ struct LabelSummary {
   uint64_t spam_out_before_hold = 0;
   absl::flat_hash_map<std::string, uint64_t> spam_out_by_account;  // not yet held
   absl::flat_hash_set<std::string> held_accounts;
+  // Form lines by verdict (accept, challenge, hold, reject).
+  std::array<uint64_t, 4> forms{};
+  uint64_t FormsTotal() const { return forms[0] + forms[1] + forms[2] + forms[3]; }
 
   // Spam messages that got out from accounts never held.
   uint64_t OutFromAccountsNeverHeld() const {
@@ -59,8 +64,10 @@ struct Summary {
 class Replayer {
  public:
   // `outbound` decides "mail" lines; without it they are decided as bad input.
-  explicit Replayer(policy::Engine& engine, policy::Outbound* outbound = nullptr)
-      : engine_(engine), outbound_(outbound) {}
+  // `forms` decides "form" lines; without it they are decided as bad input.
+  explicit Replayer(policy::Engine& engine, policy::Outbound* outbound = nullptr,
+                    forms::FormGuard* forms = nullptr)
+      : engine_(engine), outbound_(outbound), forms_(forms) {}
 
   // Decides one line and appends its decision line (with '\n') to `out`. `padded`: see
   // EventParser::Parse. A bad line gets verdict allow / reason bad_input and a message in
@@ -72,9 +79,14 @@ class Replayer {
 
  private:
   void CountMail(const Event& event, const core::Verdict& verdict, LabelSummary& s, bool legit);
+  void ProcessForm(std::string_view line, bool padded, std::string& out, std::string* error);
+  LabelSummary& LabelFor(std::string_view label);
 
   policy::Engine& engine_;
   policy::Outbound* outbound_;
+  forms::FormGuard* forms_;
+  forms::FormRequestParser form_parser_;
+  forms::FormRequest form_;
   EventParser parser_;
   Event event_;
   Summary summary_;

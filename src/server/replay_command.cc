@@ -11,6 +11,8 @@
 
 #include <simdjson.h>
 
+#include "core/text.h"
+
 #include "policy/config.h"
 #include "policy/engine.h"
 #include "policy/outbound.h"
@@ -31,6 +33,7 @@ constexpr char kUsage[] =
 
 // Replay's fixed digest seed: decisions must not depend on the process.
 constexpr uint64_t kReplaySeed = 0x636f617374677264ULL;  // "coastgrd"
+constexpr char kReplayFormSecret[] = "coastguard-replay";
 constexpr size_t kChunk = 16 << 20;
 constexpr size_t kMaxReportedErrors = 100;
 
@@ -88,7 +91,17 @@ int ReplayCommand(int argc, char** argv) {
   const double cpu_started = ThreadCpuSeconds();
   policy::Engine engine(config.engine, kReplaySeed);
   policy::Outbound outbound(config.outbound, engine);
-  replay::Replayer replayer(engine, &outbound);
+  // Replay signs with the configured secret, so a generator that knows it can make tokens.
+  forms::FormGuard forms(config.forms,
+                         config.forms.secret.empty() ? kReplayFormSecret : config.forms.secret,
+                         kReplaySeed);
+  if (!config.forms.disposable_domains_file.empty()) {
+    if (absl::Status s = forms.disposable().Load(config.forms.disposable_domains_file); !s.ok()) {
+      std::fprintf(stderr, "coastguard replay: %s\n", core::Message(s).c_str());
+      return 2;
+    }
+  }
+  replay::Replayer replayer(engine, &outbound, &forms);
   // Lines are decided in place inside a padded chunk buffer: no copy per line.
   std::unique_ptr<char[]> buffer(new char[kChunk + simdjson::SIMDJSON_PADDING]);
   size_t filled = 0;

@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <string>
 
+#include "core/crypto.h"
+#include "core/text.h"
 #include "http/api.h"
+#include "http/form_demo.h"
 #include "http/http_server.h"
 #include "http/metrics.h"
 #include "http/webhook.h"
@@ -23,12 +26,15 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: coastguard serve [--config FILE] [--listen HOST:PORT] [--data-dir DIR]\n"
+    "                        [--demo DIR]\n"
     "\n"
     "Runs the policy server: Dovecot auth policy and weakforced-compatible commands at\n"
     "/?command=X and /command/X, the native API under /v1, /healthz and /metrics.\n"
     "Without --config it runs on the embedded defaults ('coastguard config --defaults').\n"
     "Binds 127.0.0.1:8084 by default. Admin calls need the token from the config or from\n"
-    "<data_dir>/admin_token (generated at first start).\n";
+    "<data_dir>/admin_token (generated at first start).\n"
+    "The form guard answers at /v1/forms/; --demo examples/contact-form also serves the\n"
+    "contact-form demo at /demo/.\n";
 
 io::EventLoop* g_loop = nullptr;
 
@@ -151,6 +157,7 @@ int ServeCommand(int argc, char** argv) {
   const std::string config_path = args.Value("--config");
   const std::string listen_flag = args.Value("--listen");
   const std::string data_dir_flag = args.Value("--data-dir");
+  const std::string demo_dir = args.Value("--demo");
   if (!args.positional().empty() || !args.error().empty()) {
     std::fprintf(stderr, "%s\n%s", args.error().c_str(), kUsage);
     return 2;
@@ -208,6 +215,29 @@ int ServeCommand(int argc, char** argv) {
                 http::Credentials{admin_token, config.server.dovecot_api_key,
                                   config.server.dovecot_basic_auth},
                 metrics, [&components](std::string& out) { AppendServerMetrics(out, components); });
+  // Tokens and challenges are signed with the configured secret, else with a key derived from
+  // this installation's admin token (stable across restarts, different for every install).
+  forms::FormGuard form_guard(config.forms,
+                              config.forms.secret.empty()
+                                  ? core::HmacSha256Hex(admin_token, "coastguard form key")
+                                  : config.forms.secret,
+                              store.seed());
+  if (!config.forms.disposable_domains_file.empty()) {
+    if (absl::Status s = form_guard.disposable().Load(config.forms.disposable_domains_file);
+        !s.ok()) {
+      std::fprintf(stderr, "coastguard: %s\n", core::Message(s).c_str());
+      return 2;
+    }
+  }
+  api.set_forms(&form_guard);
+  http::FormDemo demo(form_guard);
+  if (!demo_dir.empty()) {
+    if (absl::Status s = demo.Load(demo_dir); !s.ok()) {
+      std::fprintf(stderr, "coastguard: %s\n", core::Message(s).c_str());
+      return 2;
+    }
+    api.set_demo([&demo](const http::Request& r) { return demo.Handle(r); });
+  }
   http::HttpServer server(http_settings, [&api](const http::Request& r) { return api.Handle(r); });
   std::string error;
   if (!server.Start(loop, &error)) {
@@ -235,6 +265,23 @@ int ServeCommand(int argc, char** argv) {
           {"reason", core::ReasonName(e.reason)},
           {"evidence",
            e.evidence}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+  });
+  form_guard.set_on_campaign([&](const forms::CampaignEvent& e) {
+    std::fprintf(stderr,
+                 "coastguard: form campaign form=%s reason=%s key=\"%s\" recipients=%u "
+                 "earlier_accepted=%zu\n",
+                 e.form.c_str(), std::string(forms::FormReasonName(e.reason)).c_str(),
+                 e.key.c_str(), e.recipients, e.earlier_ids.size());
+    if (!config.outbound.webhook_url.empty()) {
+      webhook.Post(nlohmann::json{{"event", "form_campaign"},
+                                  {"ts", static_cast<double>(e.ts) / core::kSecond},
+                                  {"form", e.form},
+                                  {"reason", forms::FormReasonName(e.reason)},
+                                  {"key", e.key},
+                                  {"recipients", e.recipients},
+                                  {"earlier_ids", e.earlier_ids}}
+                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
   });
   postfix::PolicyServerSettings postfix_settings;
@@ -297,6 +344,10 @@ int ServeCommand(int argc, char** argv) {
   std::fprintf(stderr,
                "coastguard: listening on %s:%u (HTTP: Dovecot auth policy, /v1, /metrics)\n",
                http_settings.address.c_str(), static_cast<unsigned>(server.port()));
+  if (!demo_dir.empty()) {
+    std::fprintf(stderr, "coastguard: contact-form demo at http://%s:%u/demo/\n",
+                 http_settings.address.c_str(), static_cast<unsigned>(server.port()));
+  }
   std::fflush(stderr);
   loop.Run();
   g_loop = nullptr;

@@ -50,8 +50,9 @@ def port_open(port, host="127.0.0.1"):
 class Coastguard:
     """A running `coastguard serve` with its own data directory and port."""
 
-    def __init__(self, workdir, config_text=None, port=None, data_dir=None):
+    def __init__(self, workdir, config_text=None, port=None, data_dir=None, extra_args=()):
         self.workdir = workdir
+        self.extra_args = list(extra_args)
         self.port = port or free_port()
         self.data_dir = data_dir or os.path.join(workdir, "data")
         self.config_path = None
@@ -66,6 +67,7 @@ class Coastguard:
         args = [BIN, "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.data_dir]
         if self.config_path:
             args += ["--config", self.config_path]
+        args += self.extra_args
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(lambda: self.logged("listening on") or self.proc.poll() is not None,

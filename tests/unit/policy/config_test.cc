@@ -18,6 +18,31 @@ TEST(Config, TheEmbeddedDefaultsParseToTheCompiledDefaults) {
   EXPECT_EQ(parsed->engine.familiarity.max_sources_per_login,
             compiled.engine.familiarity.max_sources_per_login);
   EXPECT_EQ(parsed->engine.memory_budget_mb, compiled.engine.memory_budget_mb);
+  EXPECT_EQ(parsed->forms.reject_at, compiled.forms.reject_at);
+  EXPECT_EQ(parsed->forms.min_fill, compiled.forms.min_fill);
+  EXPECT_EQ(parsed->forms.altcha_max_number, compiled.forms.altcha_max_number);
+  EXPECT_EQ(parsed->forms.campaign_recipients, compiled.forms.campaign_recipients);
+  EXPECT_EQ(parsed->forms.domain_maturity, compiled.forms.domain_maturity);
+  EXPECT_EQ(parsed->forms.text_similarity, compiled.forms.text_similarity);
+  EXPECT_EQ(parsed->forms.max_keys, compiled.forms.max_keys);
+}
+
+TEST(Config, ReadsTheFormsTable) {
+  const auto c = ParseConfig(R"(
+[forms]
+token_required = true
+min_fill = "5s"
+own_domains = ["shop.example"]
+ip_per_hour = 0
+)",
+                             "t.toml");
+  ASSERT_TRUE(c.ok()) << core::Message(c.status());
+  EXPECT_TRUE(c->forms.token_required);
+  EXPECT_EQ(c->forms.min_fill, 5 * core::kSecond);
+  EXPECT_EQ(c->forms.own_domains, std::vector<std::string>{"shop.example"});
+  EXPECT_EQ(c->forms.ip_per_hour, 0u);
+  const auto bad = ParseConfig("[forms]\nchallenge_at = 9\nreject_at = 3\n", "f.toml");
+  EXPECT_FALSE(bad.ok());
 }
 
 TEST(Config, ReadsValuesAndDurations) {

@@ -139,3 +139,33 @@ TEST(EventParser, NamesWhatIsWrong) {
 
 }  // namespace
 }  // namespace coastguard::replay
+
+namespace coastguard::replay {
+namespace {
+
+TEST(Replay, FormLinesGetFormVerdictsAndCountByLabel) {
+  policy::Engine engine(policy::EngineConfig{}, 1);
+  forms::FormGuard forms(forms::FormsConfig{}, "key", 1);
+  Replayer replayer(engine, nullptr, &forms);
+  std::string out, error;
+  replayer.Process(
+      R"({"ts": 1700000000, "kind": "form", "form": "signup", "ip": "192.0.2.1", "fields": {"n": "Zoë"}, "roles": {"n": "name"}})",
+      false, out, &error);
+  replayer.Process(
+      R"({"ts": 1700000001, "kind": "form", "label": "lure", "form": "signup", "ip": "192.0.2.2", "fields": {"n": "see https://x.example"}, "roles": {"n": "name"}})",
+      false, out, &error);
+  replayer.Process(R"({"ts": 1700000002, "kind": "form", "form": "signup"})", false, out, &error);
+  EXPECT_EQ(error, "missing ip");
+  EXPECT_EQ(out,
+            "{\"verdict\": \"accept\", \"delay_ms\": 0, \"reasons\": [], \"score\": 0.0}\n"
+            "{\"verdict\": \"reject\", \"delay_ms\": 0, \"reasons\": [\"url_in_name\"], \"score\": "
+            "6.0}\n"
+            "{\"verdict\": \"reject\", \"delay_ms\": 0, \"reasons\": [\"bad_input\"], \"score\": "
+            "10.0}\n");
+  EXPECT_EQ(replayer.summary().labels.at("lure").forms[3], 1u);
+  EXPECT_EQ(replayer.summary().labels.at("legit").forms[0], 1u);
+  EXPECT_EQ(replayer.summary().bad_lines, 1u);
+}
+
+}  // namespace
+}  // namespace coastguard::replay
