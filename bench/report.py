@@ -89,6 +89,37 @@ def mail(summary_path, scenario_path, decisions_path, bulk_login):
           f"{'ok' if bulk_hurt == 0 else 'ABOVE BAR'}")
 
 
+def forms(scenario_path, decisions_path, attack_start):
+    """Abusive submissions stopped (anything but accept, at check time) per campaign kind, and
+    legit ones hurt, overall and on the attack day."""
+    import collections
+    total, stopped = collections.Counter(), collections.Counter()
+    legit_day, legit_day_hurt = 0, 0
+    for event_line, decision_line in zip(open(scenario_path), open(decisions_path)):
+        event, decision = json.loads(event_line), json.loads(decision_line)
+        label = event.get("label", "legit")
+        hurt = decision["verdict"] != "accept"
+        total[label] += 1
+        stopped[label] += hurt
+        if label == "legit" and event["ts"] >= attack_start:
+            legit_day += 1
+            legit_day_hurt += hurt
+    abusive = sum(n for label, n in total.items() if label != "legit")
+    abusive_stopped = sum(n for label, n in stopped.items() if label != "legit")
+    for label in sorted(total):
+        if label == "legit":
+            continue
+        print(f"{label:<20} stopped {stopped[label]:>4} / {total[label]:<4} "
+              f"({100 * stopped[label] / total[label]:.2f}%)")
+    print(f"{'all campaigns':<20} stopped {abusive_stopped:>4} / {abusive:<4} "
+          f"({100 * abusive_stopped / abusive:.2f}%)   bar: >= 98%")
+    print(f"legit hurt on the campaign day: {legit_day_hurt} / {legit_day} "
+          f"({100 * legit_day_hurt / max(legit_day, 1):.3f}%)   bar: <= 0.2%")
+    print(f"legit hurt over all five days:  {stopped['legit']} / {total['legit']} "
+          f"({100 * stopped['legit'] / max(total['legit'], 1):.3f}%)  (includes the first day of a "
+          f"fresh install, when no link domain is established yet)")
+
+
 def parse_wrk(path):
     text = open(path).read()
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
@@ -110,7 +141,9 @@ def http(coastguard_path, ceiling_path):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "quality":
+    if sys.argv[1] == "forms":
+        forms(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    elif sys.argv[1] == "quality":
         quality(sys.argv[2])
     elif sys.argv[1] == "http":
         http(sys.argv[2], sys.argv[3])

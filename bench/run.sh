@@ -22,6 +22,22 @@ echo "=== outbound: legit mail, the bulk sender, spam from broken-into accounts"
   "$out/decisions.jsonl" newsletter@example.com
 
 echo
+echo "=== forms: 4 days of people, then a day of abuse campaigns (bench/forms_scenario.py)"
+scripts/npm-install.sh  # the disposable-domain list the config names
+if [ ! -s "$out/forms.jsonl" ] || [ bench/forms_scenario.py -nt "$out/forms.jsonl" ]; then
+  /usr/bin/python3 bench/scenario.py --forms --out "$out/forms.jsonl" 2>"$out/forms-gen.txt"
+fi
+"$bin" replay "$out/forms.jsonl" --config bench/coastguard.toml \
+  --decisions "$out/forms-decisions.jsonl" 2>"$out/forms-summary.txt"
+attack_start=$(grep -o 'campaigns from ts [0-9]*' "$out/forms-gen.txt" | grep -o '[0-9]*$' ||
+  echo 1750345600)
+/usr/bin/python3 bench/report.py forms "$out/forms.jsonl" "$out/forms-decisions.jsonl" "$attack_start"
+for _ in 1 2 3; do
+  "$bin" replay "$out/forms.jsonl" --config bench/coastguard.toml --decisions /dev/null 2>&1 |
+    grep "lines per CPU-second"
+done | sort -t'(' -k2 -n -r | head -n 1 | sed "s/^/form checks, one core: /"
+
+echo
 echo "=== replay throughput (one thread, JSON parsing included; best of 3)"
 if [ ! -s "$out/scenario-auth.jsonl" ] || [ bench/scenario.py -nt "$out/scenario-auth.jsonl" ]; then
   /usr/bin/python3 bench/scenario.py --no-mail --out "$out/scenario-auth.jsonl"

@@ -473,8 +473,19 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-mail", dest="mail", action="store_false",
                         help="auth lines only (no legit mail, bulk runs or spam)")
+    parser.add_argument("--forms", action="store_true",
+                        help="form traffic instead (bench/forms_scenario.py): 4 days of people, "
+                             "then a day of abuse campaigns")
     parser.add_argument("--out", default="-", help="output file (default: stdout)")
     args = parser.parse_args()
+    if args.forms:
+        import forms_scenario
+        out = sys.stdout if args.out == "-" else open(args.out, "w")
+        count, attack_start = forms_scenario.Forms(args.seed).write(out)
+        if out is not sys.stdout:
+            out.close()
+        print(f"scenario: {count} form events, campaigns from ts {attack_start}", file=sys.stderr)
+        return
     scenario = Scenario(args)
     out = sys.stdout if args.out == "-" else open(args.out, "w")
     count = scenario.write(out)

@@ -36,8 +36,9 @@ struct FormsConfig {
   uint32_t campaign_recipients = 3;             // distinct recipients of one young link/domain/text
   core::Duration domain_maturity = core::kDay;  // a link domain seen this long is established...
   uint32_t established_recipients = 25;         // ...and needs this many (or 4x its usual)
-  uint32_t text_min_words = 8;                  // shorter texts are not compared
-  double text_similarity = 0.5;                 // MinHash similarity that counts as the same text
+  uint32_t text_min_words =
+      8;  // shorter texts, and texts without a link, address or phone number, are not compared
+  double text_similarity = 0.5;  // MinHash similarity that counts as the same text
 
   std::string disposable_domains_file;   // JSON array or one domain per line; "" = none
   std::vector<std::string> own_domains;  // the site's own domains: links to them are no lure

@@ -21,6 +21,13 @@ constexpr uint32_t kTokenClockSkew_s = 60;
 // Digest "kinds" mixed into campaign keys so a link, a domain and a text never share an entry.
 constexpr uint64_t kLinkKind = 1, kDomainKind = 2, kTextKind = 3;
 
+// Days of history behind a week counter, 1 to 7: a key seen for two days has two days of
+// volume in its counter, not seven.
+double DaysKnown(uint32_t first_seen_s, Timestamp now) {
+  const double days = static_cast<double>(now - core::FromSeconds(first_seen_s)) / core::kDay;
+  return std::clamp(days, 1.0, 7.0);
+}
+
 uint32_t Tag(uint64_t digest) { return static_cast<uint32_t>(digest ^ (digest >> 32)); }
 
 bool BotUserAgent(std::string_view agent) {
@@ -68,7 +75,7 @@ bool FormGuard::Own(std::string_view domain) const {
 }
 
 void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
-                            std::string& longest_text, Lures& links) {
+                            std::string& longest_text, bool& text_contact_lure, Lures& links) {
   for (const FormField& field : request.fields) {
     const std::string_view value = field.value;
     if (field.role == Role::kSecret) continue;  // never read
@@ -114,8 +121,16 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
             reasons.Add(FormReason::kTooManyUrls);
           }
           if (lures.markup) reasons.Add(FormReason::kMarkupInText);
-          if (field.role == Role::kText && value.size() > longest_text.size()) {
+          // Only texts that carry a lure are compared for campaigns: a spam relay's payload is
+          // a link, an address or a number to call, while honest people often write the same
+          // plain sentence ("please unsubscribe me").
+          // Links to the site's own pages are no lure.
+          const bool lure = lures.emails > 0 || lures.phone_digits >= 7 ||
+                            std::any_of(lures.domains.begin(), lures.domains.end(),
+                                        [&](const std::string& d) { return !Own(d); });
+          if (field.role == Role::kText && lure && value.size() > longest_text.size()) {
             longest_text.assign(value.substr(0, 16384));
+            text_contact_lure = lures.emails > 0 || lures.phone_digits >= 7;
           }
         }
         for (std::string& d : lures.domains) links.domains.push_back(std::move(d));
@@ -205,7 +220,8 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
     d.day.Add(now, core::kDay);
     d.week.Add(now, kWeek);
     d.last_s = core::ToSeconds(now);
-    const double usual = d.week.Estimate(now, kWeek) / 7.0;
+    if (d.first_s == 0) d.first_s = d.last_s;
+    const double usual = d.week.Estimate(now, kWeek) / DaysKnown(d.first_s, now);
     const double limit =
         std::max<double>(config_.recipient_domain_per_day, config_.recipient_domain_factor * usual);
     if (d.day.Estimate(now, core::kDay) > limit) reasons.Add(FormReason::kRecipientDomainRate);
@@ -241,7 +257,8 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
   }
 }
 
-bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, bool by_age, Timestamp now) {
+bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, Threshold threshold_kind,
+                              Timestamp now) {
   Campaign& c = campaigns_.FindOrInsert(key, now);
   const uint32_t now_s = core::ToSeconds(now);
   if (c.first_seen_s == 0) c.first_seen_s = now_s;
@@ -258,9 +275,11 @@ bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, bool by_age,
                                                  c.distinct.Estimate(now, config_.campaign_window));
   const bool young = now - core::FromSeconds(c.first_seen_s) < config_.domain_maturity;
   double threshold = config_.campaign_recipients;
-  if (by_age && !young) {
+  if (threshold_kind == Threshold::kEstablished ||
+      (threshold_kind == Threshold::kByAge && !young)) {
     // An established domain: a campaign is far more recipients than it usually gets.
-    const double usual = c.week.Estimate(now, kWeek) / 7.0 * config_.campaign_window / core::kDay;
+    const double usual = c.week.Estimate(now, kWeek) / DaysKnown(c.first_seen_s, now) *
+                         static_cast<double>(config_.campaign_window) / core::kDay;
     threshold = std::max<double>(config_.established_recipients, 4.0 * usual);
   }
   return config_.campaign_recipients > 0 && distinct >= threshold;
@@ -312,8 +331,9 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   FormVerdict verdict;
   FormReasonSet& reasons = verdict.reasons;
   std::string text;
+  bool text_contact_lure = false;
   Lures links;
-  CheckFields(request, reasons, text, links);
+  CheckFields(request, reasons, text, text_contact_lure, links);
 
   std::string recipient, recipient_domain;
   if (!request.recipient.empty()) {
@@ -341,11 +361,15 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   std::vector<Touched> touched;
   if (!recipient.empty()) {
     const uint32_t tag = Tag(core::Digest64(recipient, seed_));
+    bool young_domain = false;
     for (const std::string& domain : links.domains) {
       if (Own(domain)) continue;
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
       const bool first_time = campaigns_.Find(key) == nullptr;
-      if (TouchCampaign(key, tag, /*by_age=*/true, now)) {
+      const bool campaign = TouchCampaign(key, tag, Threshold::kByAge, now);
+      const Campaign* c = campaigns_.Find(key);
+      young_domain |= now - core::FromSeconds(c->first_seen_s) < config_.domain_maturity;
+      if (campaign) {
         touched.push_back({key, FormReason::kCampaignDomain, domain});
       } else {
         touched.push_back({key, FormReason::kCount, ""});
@@ -357,7 +381,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       const std::string registrable = suffixes_.Registrable(host);
       if (Own(registrable.empty() ? host : registrable)) continue;
       const uint64_t key = core::Mix64(kLinkKind, core::Digest64(link, seed_));
-      const bool campaign = TouchCampaign(key, tag, /*by_age=*/true, now);
+      const bool campaign = TouchCampaign(key, tag, Threshold::kByAge, now);
       touched.push_back(
           {key, campaign ? FormReason::kCampaignUrl : FormReason::kCount, campaign ? link : ""});
     }
@@ -365,7 +389,11 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     if (fp.words >= config_.text_min_words) {
       const uint64_t cluster = TextCluster(fp, now);
       const uint64_t key = core::Mix64(kTextKind, cluster);
-      const bool campaign = TouchCampaign(key, tag, /*by_age=*/false, now);
+      // A template whose only lures are links to established domains needs as many recipients
+      // as those domains do; one with a fresh domain, an address or a phone number, only a few.
+      const bool campaign = TouchCampaign(
+          key, tag, young_domain || text_contact_lure ? Threshold::kFixed : Threshold::kEstablished,
+          now);
       char label[32];
       std::snprintf(label, sizeof(label), "text:%016llx", static_cast<unsigned long long>(cluster));
       touched.push_back(

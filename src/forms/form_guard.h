@@ -82,6 +82,7 @@ class FormGuard {
   struct DomainRate {
     counters::WindowCounter day;
     counters::WindowCounter week;
+    uint32_t first_s = 0;
     uint32_t last_s = 0;
     int64_t Retention(core::Timestamp) const { return last_s; }
   };
@@ -115,16 +116,22 @@ class FormGuard {
     std::string label;
   };
 
+  // Collects the signals of the fields; `longest_text` is the longest text field with a lure
+  // (`text_contact_lure`: an address or phone number among them), `links` every link and domain.
   void CheckFields(const FormRequest& request, FormReasonSet& reasons, std::string& longest_text,
-                   Lures& links);
+                   bool& text_contact_lure, Lures& links);
   void CheckToken(const FormRequest& request, core::Timestamp now, FormReasonSet& reasons);
   bool CheckAltcha(const FormRequest& request, core::Timestamp now, FormReasonSet& reasons);
   void CountRates(const FormRequest& request, std::string_view recipient,
                   std::string_view recipient_domain, core::Timestamp now, FormReasonSet& reasons);
   bool Count(counters::BoundedMap<uint64_t, Rate>& table, uint64_t key, core::Timestamp now,
              core::Duration window, uint32_t limit);
+  // How many recipients make a campaign: campaign_recipients (kFixed), established_recipients
+  // or four times the usual (kEstablished), or either by the key's own age (kByAge).
+  enum class Threshold : uint8_t { kFixed, kEstablished, kByAge };
   // Adds the recipient to the campaign under `key`; true when it is now a campaign.
-  bool TouchCampaign(uint64_t key, uint32_t recipient_tag, bool by_age, core::Timestamp now);
+  bool TouchCampaign(uint64_t key, uint32_t recipient_tag, Threshold threshold,
+                     core::Timestamp now);
   // The cluster of texts similar to this one (its first member's fingerprint digest).
   uint64_t TextCluster(const TextFingerprint& fingerprint, core::Timestamp now);
   void Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,

@@ -246,11 +246,23 @@ TEST_F(FormGuardTest, NearIdenticalTextToManyRecipientsIsACampaign) {
     s.email = core::Cat("t", i, "@example.org");
     s.comment = core::Cat("Dear ", names[i],
                           " you have been selected to receive an exclusive cash reward from our "
-                          "partners, reply to this message to claim your reward today");
+                          "partners, call +44 20 7946 0000 to claim your reward today");
     v = Check(s, kStart + i * core::kHour);
   }
   EXPECT_EQ(v.action, FormAction::kHold);
   EXPECT_TRUE(Has(v, FormReason::kCampaignText));
+}
+
+TEST_F(FormGuardTest, TheSamePlainSentenceFromManyPeopleIsNoCampaign) {
+  FormVerdict v;
+  for (int i = 0; i < 6; ++i) {
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".30");
+    s.email = core::Cat("reader", i, "@example.org");
+    s.comment = "Please take me off your mailing list, I no longer want the newsletter";
+    v = Check(s, kStart + i * core::kHour);
+  }
+  EXPECT_EQ(v.action, FormAction::kAccept) << Describe(v);
 }
 
 TEST_F(FormGuardTest, AnEstablishedDomainNeedsFarMoreRecipients) {
