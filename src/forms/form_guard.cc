@@ -17,6 +17,7 @@ constexpr Duration kWeek = 7 * core::kDay;
 constexpr size_t kMaxForms = 1024;
 constexpr size_t kMaxEvents = 1000;
 constexpr size_t kMaxPendingIds = 64;
+constexpr size_t kEstablishedRecipientDomains = 3;
 constexpr uint32_t kTokenClockSkew_s = 60;
 // Digest "kinds" mixed into campaign keys so a link, a domain and a text never share an entry.
 constexpr uint64_t kLinkKind = 1, kDomainKind = 2, kTextKind = 3;
@@ -257,8 +258,15 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
   }
 }
 
-bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, Threshold threshold_kind,
-                              Timestamp now) {
+bool FormGuard::Established(const Campaign& c, Timestamp now) const {
+  // Old enough, and seen going to several recipient domains: a link domain that only ever goes
+  // to one organisation (a slow drip to one company) never becomes established by age alone.
+  return now - core::FromSeconds(c.first_seen_s) >= config_.domain_maturity &&
+         c.recipient_domains.Count(now, kWeek) >= kEstablishedRecipientDomains;
+}
+
+bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag,
+                              Threshold threshold_kind, Timestamp now) {
   Campaign& c = campaigns_.FindOrInsert(key, now);
   const uint32_t now_s = core::ToSeconds(now);
   if (c.first_seen_s == 0) c.first_seen_s = now_s;
@@ -267,16 +275,16 @@ bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, Threshold th
     c.distinct.Add(now, config_.campaign_window);
     c.week.Add(now, kWeek);
   }
+  c.recipient_domains.Insert(domain_tag, now, kWeek);
   // Exact while the recent set holds them all; the sliding counter beyond.
   const size_t exact = c.recent.Count(now, config_.campaign_window);
   const double distinct = exact < decltype(c.recent)::kCapacity
                               ? static_cast<double>(exact)
                               : std::max<double>(static_cast<double>(exact),
                                                  c.distinct.Estimate(now, config_.campaign_window));
-  const bool young = now - core::FromSeconds(c.first_seen_s) < config_.domain_maturity;
   double threshold = config_.campaign_recipients;
   if (threshold_kind == Threshold::kEstablished ||
-      (threshold_kind == Threshold::kByAge && !young)) {
+      (threshold_kind == Threshold::kByAge && Established(c, now))) {
     // An established domain: a campaign is far more recipients than it usually gets.
     const double usual = c.week.Estimate(now, kWeek) / DaysKnown(c.first_seen_s, now) *
                          static_cast<double>(config_.campaign_window) / core::kDay;
@@ -361,14 +369,14 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   std::vector<Touched> touched;
   if (!recipient.empty()) {
     const uint32_t tag = Tag(core::Digest64(recipient, seed_));
+    const uint32_t domain_tag = Tag(core::Digest64(recipient_domain, seed_));
     bool young_domain = false;
     for (const std::string& domain : links.domains) {
       if (Own(domain)) continue;
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
       const bool first_time = campaigns_.Find(key) == nullptr;
-      const bool campaign = TouchCampaign(key, tag, Threshold::kByAge, now);
-      const Campaign* c = campaigns_.Find(key);
-      young_domain |= now - core::FromSeconds(c->first_seen_s) < config_.domain_maturity;
+      const bool campaign = TouchCampaign(key, tag, domain_tag, Threshold::kByAge, now);
+      young_domain |= !Established(*campaigns_.Find(key), now);
       if (campaign) {
         touched.push_back({key, FormReason::kCampaignDomain, domain});
       } else {
@@ -381,7 +389,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       const std::string registrable = suffixes_.Registrable(host);
       if (Own(registrable.empty() ? host : registrable)) continue;
       const uint64_t key = core::Mix64(kLinkKind, core::Digest64(link, seed_));
-      const bool campaign = TouchCampaign(key, tag, Threshold::kByAge, now);
+      const bool campaign = TouchCampaign(key, tag, domain_tag, Threshold::kByAge, now);
       touched.push_back(
           {key, campaign ? FormReason::kCampaignUrl : FormReason::kCount, campaign ? link : ""});
     }
@@ -392,8 +400,8 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       // A template whose only lures are links to established domains needs as many recipients
       // as those domains do; one with a fresh domain, an address or a phone number, only a few.
       const bool campaign = TouchCampaign(
-          key, tag, young_domain || text_contact_lure ? Threshold::kFixed : Threshold::kEstablished,
-          now);
+          key, tag, domain_tag,
+          young_domain || text_contact_lure ? Threshold::kFixed : Threshold::kEstablished, now);
       char label[32];
       std::snprintf(label, sizeof(label), "text:%016llx", static_cast<unsigned long long>(cluster));
       touched.push_back(

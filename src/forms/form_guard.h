@@ -89,8 +89,9 @@ class FormGuard {
   // One link, link domain or text cluster and the recipients it went to.
   struct Campaign {
     counters::RecentSet<16> recent;
-    counters::WindowCounter distinct;  // recipients new to `recent`, in the campaign window
-    counters::WindowCounter week;      // the same over a week: the key's usual volume
+    counters::WindowCounter distinct;          // recipients new to `recent`, in the campaign window
+    counters::WindowCounter week;              // the same over a week: the key's usual volume
+    counters::RecentSet<4> recipient_domains;  // over a week: has it reached several?
     uint32_t first_seen_s = 0;
     uint32_t last_seen_s = 0;
     uint32_t reported_s = 0;               // when its campaign event went out
@@ -130,9 +131,11 @@ class FormGuard {
   // or four times the usual (kEstablished), or either by the key's own age (kByAge).
   enum class Threshold : uint8_t { kFixed, kEstablished, kByAge };
   // Adds the recipient to the campaign under `key`; true when it is now a campaign.
-  bool TouchCampaign(uint64_t key, uint32_t recipient_tag, Threshold threshold,
+  bool TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag, Threshold threshold,
                      core::Timestamp now);
   // The cluster of texts similar to this one (its first member's fingerprint digest).
+  // Past domain_maturity and seen going to several recipient domains.
+  bool Established(const Campaign& c, core::Timestamp now) const;
   uint64_t TextCluster(const TextFingerprint& fingerprint, core::Timestamp now);
   void Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,
               core::Timestamp now);

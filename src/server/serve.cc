@@ -107,6 +107,7 @@ struct Components {
   const postfix::PolicyServer* postfix = nullptr;
   const http::Webhook* webhook = nullptr;
   const policy::Outbound* outbound = nullptr;
+  const forms::FormGuard* forms = nullptr;
 };
 
 void Family(std::string& out, const char* name, const char* type, const char* help,
@@ -131,6 +132,28 @@ void AppendServerMetrics(std::string& out, const Components& c) {
            "Malformed Postfix policy requests (connection closed).", p.malformed);
     Family(out, "coastguard_postfix_connections", "gauge", "Open Postfix policy connections.",
            c.postfix->open_connections());
+  }
+  if (c.forms != nullptr) {
+    const forms::FormStats& f = c.forms->stats();
+    http::Header(out, "coastguard_form_checks_total", "counter", "Form checks by verdict.");
+    for (size_t a = 0; a < f.verdicts.size(); ++a) {
+      const std::string label =
+          core::Cat("verdict=\"", forms::FormActionName(static_cast<forms::FormAction>(a)), "\"");
+      http::Sample(out, "coastguard_form_checks_total", label, static_cast<double>(f.verdicts[a]));
+    }
+    http::Header(out, "coastguard_form_reasons_total", "counter",
+                 "Form checks by reason (one check may have several).");
+    for (size_t r = 0; r < f.reasons.size(); ++r) {
+      if (f.reasons[r] == 0) continue;
+      const std::string label =
+          core::Cat("reason=\"", forms::FormReasonName(static_cast<forms::FormReason>(r)), "\"");
+      http::Sample(out, "coastguard_form_reasons_total", label, static_cast<double>(f.reasons[r]));
+    }
+    Family(out, "coastguard_form_campaigns_total", "counter", "Form campaigns found.", f.campaigns);
+    Family(out, "coastguard_form_memory_bytes", "gauge", "Bytes held by the form guard's tables.",
+           c.forms->MemoryBytes());
+    Family(out, "coastguard_form_evictions_total", "counter",
+           "Entries evicted from the form guard's full tables.", c.forms->Evictions());
   }
   if (c.outbound != nullptr) {
     Family(out, "coastguard_outbound_accounts", "gauge", "Accounts with sending counters.",
@@ -230,6 +253,7 @@ int ServeCommand(int argc, char** argv) {
     }
   }
   api.set_forms(&form_guard);
+  components.forms = &form_guard;
   http::FormDemo demo(form_guard);
   if (!demo_dir.empty()) {
     if (absl::Status s = demo.Load(demo_dir); !s.ok()) {

@@ -100,3 +100,6 @@ def test_campaign_is_held_and_published_as_an_event(coastguard):
     assert events[0]["key"] == "vouchers.example"
     assert events[0]["earlier_ids"] == ["s0", "s1"]
     assert cg.logged('form campaign form=signup reason=campaign_domain key="vouchers.example"')
+    status, metrics = request("GET", cg.url("/metrics"))
+    assert 'coastguard_form_checks_total{verdict="hold"} 2' in metrics
+    assert 'coastguard_form_campaigns_total 1' in metrics

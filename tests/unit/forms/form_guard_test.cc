@@ -270,7 +270,7 @@ TEST_F(FormGuardTest, AnEstablishedDomainNeedsFarMoreRecipients) {
   for (int i = 0; i < 10; ++i) {  // day 1: a few people link the project's code
     Submission s;
     s.ip = core::Cat("198.51.", i, ".20");
-    s.email = core::Cat("dev", i, "@example.org");
+    s.email = core::Cat("dev", i, "@example", i % 4, ".org");
     s.comment = core::Cat("Bug report, see https://github.com/acme/tool/issues/", i);
     v = Check(s, kStart + i * core::kHour);
   }
@@ -278,10 +278,24 @@ TEST_F(FormGuardTest, AnEstablishedDomainNeedsFarMoreRecipients) {
   for (int i = 0; i < 10; ++i) {           // a week later it is an established domain
     Submission s;
     s.ip = core::Cat("198.51.", i, ".21");
-    s.email = core::Cat("later", i, "@example.org");
+    s.email = core::Cat("later", i, "@example", i % 4, ".org");
     s.comment = core::Cat("Bug report, see https://github.com/acme/tool/issues/", 100 + i);
     v = Check(s, kStart + 8 * core::kDay + i * core::kHour);
     EXPECT_FALSE(Has(v, FormReason::kCampaignDomain)) << i;
+  }
+}
+
+TEST_F(FormGuardTest, LinksThatOnlyEverGoToOneOrganisationNeverBecomeEstablished) {
+  FormVerdict v;
+  for (int i = 0; i < 40; ++i) {  // a slow drip to one company, for two days
+    Submission s;
+    s.ip = core::Cat("203.0.", i, ".7");
+    s.email = core::Cat("employee", i, "@victimcorp.example");
+    s.comment = core::Cat("Your invoice: https://invoice-share.example/d/", i * 104729);
+    v = Check(s, kStart + i * 72 * core::kMinute);
+    if (i >= 2) {
+      EXPECT_TRUE(Has(v, FormReason::kCampaignDomain)) << i << Describe(v);
+    }
   }
 }
 
