@@ -76,9 +76,15 @@ SENTENCES = [
     "Can I pick up the {w} in the store on {day}?", "Please change my delivery address.",
     "Your {w} page shows two different prices.", "When will the {w} be back in stock?",
     "I love the {w}, my {rel} wants one too.", "Could you send me an invoice for order {n}?",
-    "Here is what I mean: {link}", "The manual says otherwise, see {link}",
-    "I found this on {link} and wondered if you sell it.",
+    "{link}",
 ]
+# People who link something say so in their own words: a sentence is built from parts.
+LINK_LEADS = ["Here is what I mean:", "The manual says otherwise, see", "I found this on",
+              "My {rel} sent me", "Compare", "Is this the same {w}?", "Look at", "Like this one:",
+              "Same as", "I saw it here", "Photo of the {w}:", "Reference:", "Found it:",
+              "Do you stock this?", "Someone recommended", "As shown at", "Details:"]
+LINK_TAILS = ["", "", "and wondered if you sell it.", "— is it yours?", "but in {w2}.",
+              "(the {w} part).", "from {month}.", "Thanks.", "if that helps.", "what do you think?"]
 PLACES = ["Norway", "Vietnam", "Chile", "Kenya", "Japan", "Poland", "Québec", "Greece"]
 MONTHS = ["January", "March", "May", "August", "October", "December"]
 DAYS = ["Monday", "Thursday", "Saturday"]
@@ -159,7 +165,10 @@ class Forms:
         parts.append(self.fill(r.choice(CLOSERS)))
         text = " ".join(p for p in parts if p)
         if "{link}" in text:
-            text = text.replace("{link}", self.fill(r.choice(HONEST_LINKS)), 1).replace("{link}", "")
+            link = " ".join(p for p in (self.fill(r.choice(LINK_LEADS)),
+                                        self.fill(r.choice(HONEST_LINKS)),
+                                        self.fill(r.choice(LINK_TAILS))) if p)
+            text = text.replace("{link}", link, 1).replace("{link}", "")
         return text
 
     def people(self, days, every_s):

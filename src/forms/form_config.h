@@ -27,10 +27,13 @@ struct FormsConfig {
   uint32_t recipient_per_day = 3;
   uint32_t recipient_domain_per_day = 30;  // floor; a domain's own usual volume raises it...
   double recipient_domain_factor = 4.0;    // ...to this many times its daily average
-  uint32_t form_per_10m = 0;               // operator's cap per form
-  double surge_factor = 5.0;               // per form, against its learned baseline
-  uint32_t surge_min = 30;                 // submissions per 10 minutes before a surge counts
-  uint32_t max_urls = 3;                   // links per text field
+  // More submissions than this in a day to a recipient domain first seen within
+  // domain_maturity (once the guard has that much history): a drip into one organisation.
+  uint32_t new_recipient_domain_per_day = 5;
+  uint32_t form_per_10m = 0;  // operator's cap per form
+  double surge_factor = 5.0;  // per form, against its learned baseline
+  uint32_t surge_min = 30;    // submissions per 10 minutes before a surge counts
+  uint32_t max_urls = 3;      // links per text field
 
   core::Duration campaign_window = core::kDay;
   uint32_t campaign_recipients = 3;             // distinct recipients of one young link/domain/text

@@ -225,7 +225,16 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
     const double usual = d.week.Estimate(now, kWeek) / DaysKnown(d.first_s, now);
     const double limit =
         std::max<double>(config_.recipient_domain_per_day, config_.recipient_domain_factor * usual);
-    if (d.day.Estimate(now, core::kDay) > limit) reasons.Add(FormReason::kRecipientDomainRate);
+    const double today = d.day.Estimate(now, core::kDay);
+    if (today > limit) reasons.Add(FormReason::kRecipientDomainRate);
+    // A domain is only new once the guard has history to know it: not on its first day.
+    const bool new_domain =
+        core::FromSeconds(d.first_s) >= core::FromSeconds(started_s_) + config_.domain_maturity &&
+        now - core::FromSeconds(d.first_s) < config_.domain_maturity;
+    if (new_domain && config_.new_recipient_domain_per_day > 0 &&
+        today > config_.new_recipient_domain_per_day) {
+      reasons.Add(FormReason::kNewRecipientDomain);
+    }
   }
   // Per form: the operator's cap and the form's own baseline. Form names come from outside:
   // past kMaxForms distinct names, new ones share one entry.
@@ -336,6 +345,7 @@ void FormGuard::Report(const FormRequest& request, uint64_t key, FormReason reas
 }
 
 FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
+  if (started_s_ == 0) started_s_ = core::ToSeconds(now);
   FormVerdict verdict;
   FormReasonSet& reasons = verdict.reasons;
   std::string text;

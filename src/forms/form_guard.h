@@ -161,6 +161,7 @@ class FormGuard {
   std::function<void(const CampaignEvent&)> on_campaign_;
   std::deque<CampaignEvent> events_;
   FormStats stats_;
+  uint32_t started_s_ = 0;  // the first check's time: how much history the guard has
 };
 
 // Normalises an address for counting: lower case, "+tag" dropped from the local part.

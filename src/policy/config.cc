@@ -269,6 +269,8 @@ const std::map<std::string, std::map<std::string, Setter>>& Schema() {
             FormLimit([](Config& c) -> uint32_t& { return c.forms.recipient_domain_per_day; })},
            {"recipient_domain_factor",
             Real([](Config& c) -> double& { return c.forms.recipient_domain_factor; }, 1, 1000)},
+           {"new_recipient_domain_per_day",
+            FormLimit([](Config& c) -> uint32_t& { return c.forms.new_recipient_domain_per_day; })},
            {"form_per_10m", FormLimit([](Config& c) -> uint32_t& { return c.forms.form_per_10m; })},
            {"surge_factor",
             Real([](Config& c) -> double& { return c.forms.surge_factor; }, 0, 1000)},
@@ -629,6 +631,7 @@ prefix_per_hour = 40        # /24 or /64
 recipient_per_day = 3       # the same address typed in again and again
 recipient_domain_per_day = 30
 recipient_domain_factor = 4.0
+new_recipient_domain_per_day = 5  # to a domain first seen today (after the first day)
 form_per_10m = 0            # an absolute cap per form; 0 = off
 surge_factor = 5.0          # per form, against its own learned baseline
 surge_min = 30

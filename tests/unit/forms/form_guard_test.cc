@@ -299,6 +299,24 @@ TEST_F(FormGuardTest, LinksThatOnlyEverGoToOneOrganisationNeverBecomeEstablished
   }
 }
 
+TEST_F(FormGuardTest, ManyRecipientsAtANewDomainCountOnceTheGuardHasHistory) {
+  Submission s;
+  s.comment = "";
+  for (int i = 0; i < 7; ++i) {  // the first day: nothing is new yet
+    s.ip = core::Cat("203.0.", i, ".8");
+    s.email = core::Cat("staff", i, "@firstday.example");
+    EXPECT_FALSE(Has(Check(s, kStart + i * core::kMinute), FormReason::kNewRecipientDomain));
+  }
+  FormVerdict v;
+  for (int i = 0; i < 7; ++i) {  // two days later, a domain never mailed before
+    s.ip = core::Cat("203.1.", i, ".8");
+    s.email = core::Cat("staff", i, "@newcorp.example");
+    v = Check(s, kStart + 2 * core::kDay + i * core::kMinute);
+  }
+  EXPECT_TRUE(Has(v, FormReason::kNewRecipientDomain));
+  EXPECT_EQ(v.action, FormAction::kChallenge) << Describe(v);
+}
+
 TEST_F(FormGuardTest, DisposableRecipientIsASignalOnly) {
   guard_.disposable().Add("mailinator.com");
   Submission s;
@@ -330,8 +348,9 @@ TEST_F(FormGuardTest, TablesStayBoundedUnderAFlood) {
   for (int i = 0; i < 20000; ++i) {
     std::string email = core::Cat("u", i, "@d", i, ".example");
     std::string comment = core::Cat("see https://x", i, ".example/", i);
+    const std::string form = core::Cat("form", i);  // outlives the request's view of it
     FormRequest r;
-    r.form = core::Cat("form", i);
+    r.form = form;
     r.ip = *core::IpAddress::Parse(core::Cat("10.", i / 65536, ".", (i / 256) % 256, ".", i % 256));
     r.recipient = email;
     r.fields = {{"comment", comment, Role::kText}};
