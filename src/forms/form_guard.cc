@@ -397,9 +397,16 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     for (const std::string& link : links.links) {
       const std::string host = link.substr(0, link.find_first_of("/?#:"));
       const std::string registrable = suffixes_.Registrable(host);
-      if (Own(registrable.empty() ? host : registrable)) continue;
+      const std::string& domain = registrable.empty() ? host : registrable;
+      if (Own(domain)) continue;
+      // A link is judged by its domain: the same article of an established site shared by a
+      // few people is no campaign; the same link on a fresh domain is.
+      const Campaign* site =
+          campaigns_.Find(core::Mix64(kDomainKind, core::Digest64(domain, seed_)));
+      const bool established = site != nullptr && Established(*site, now);
       const uint64_t key = core::Mix64(kLinkKind, core::Digest64(link, seed_));
-      const bool campaign = TouchCampaign(key, tag, domain_tag, Threshold::kByAge, now);
+      const bool campaign = TouchCampaign(
+          key, tag, domain_tag, established ? Threshold::kEstablished : Threshold::kFixed, now);
       touched.push_back(
           {key, campaign ? FormReason::kCampaignUrl : FormReason::kCount, campaign ? link : ""});
     }

@@ -285,6 +285,25 @@ TEST_F(FormGuardTest, AnEstablishedDomainNeedsFarMoreRecipients) {
   }
 }
 
+TEST_F(FormGuardTest, TheSameArticleOfAnEstablishedSiteSharedByAFewIsNoCampaign) {
+  for (int i = 0; i < 6; ++i) {  // day one: the encyclopedia becomes known
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".40");
+    s.email = core::Cat("early", i, "@example", i % 3, ".org");
+    s.comment = core::Cat("See https://en.wikipedia.org/wiki/Topic_", i);
+    Check(s, kStart + i * core::kHour);
+  }
+  FormVerdict v;
+  for (int i = 0; i < 5; ++i) {  // two days later, five people share one article
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".41");
+    s.email = core::Cat("reader", i, "@example", i % 3, ".org");
+    s.comment = "Is this the same kettle? https://en.wikipedia.org/wiki/Kettle";
+    v = Check(s, kStart + 2 * core::kDay + i * core::kHour);
+    EXPECT_FALSE(Has(v, FormReason::kCampaignUrl)) << i << Describe(v);
+  }
+}
+
 TEST_F(FormGuardTest, LinksThatOnlyEverGoToOneOrganisationNeverBecomeEstablished) {
   FormVerdict v;
   for (int i = 0; i < 40; ++i) {  // a slow drip to one company, for two days
