@@ -222,11 +222,18 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
     d.week.Add(now, kWeek);
     d.last_s = core::ToSeconds(now);
     if (d.first_s == 0) d.first_s = d.last_s;
-    const double usual = d.week.Estimate(now, kWeek) / DaysKnown(d.first_s, now);
-    const double limit =
-        std::max<double>(config_.recipient_domain_per_day, config_.recipient_domain_factor * usual);
+    // Its usual day, from the days before today: on its first day only the floor applies.
     const double today = d.day.Estimate(now, core::kDay);
-    if (today > limit) reasons.Add(FormReason::kRecipientDomainRate);
+    const double history_days =
+        std::min(6.0, static_cast<double>(now - core::FromSeconds(d.first_s)) / core::kDay - 1.0);
+    // Without a day of history nobody knows a domain's usual volume (a fresh install sees the big
+    // providers for the first time too): new domains are new_recipient_domain's business.
+    if (history_days >= 1.0) {
+      const double usual = std::max(0.0, d.week.Estimate(now, kWeek) - today) / history_days;
+      const double limit = std::max<double>(config_.recipient_domain_per_day,
+                                            config_.recipient_domain_factor * usual);
+      if (today > limit) reasons.Add(FormReason::kRecipientDomainRate);
+    }
     // A domain is only new once the guard has history to know it: not on its first day.
     const bool new_domain =
         core::FromSeconds(d.first_s) >= core::FromSeconds(started_s_) + config_.domain_maturity &&

@@ -336,6 +336,82 @@ TEST_F(FormGuardTest, ManyRecipientsAtANewDomainCountOnceTheGuardHasHistory) {
   EXPECT_EQ(v.action, FormAction::kChallenge) << Describe(v);
 }
 
+TEST_F(FormGuardTest, OneNetworkFloodingIsRateLimited) {
+  FormVerdict v;
+  for (int i = 0; i < 41; ++i) {
+    Submission s;
+    s.ip = core::Cat("198.51.100.", i + 1);
+    s.email = core::Cat("n", i, "@example.org");
+    s.comment = "";
+    v = Check(s, kStart + i * core::kMinute);
+  }
+  EXPECT_TRUE(Has(v, FormReason::kPrefixRate));
+  EXPECT_FALSE(Has(v, FormReason::kIpRate));
+}
+
+TEST_F(FormGuardTest, ARecipientDomainFarAboveItsUsualIsScored) {
+  FormVerdict v;
+  for (int day = 0; day < 3; ++day) {  // a small company: a couple of sign-ups a day
+    Submission s;
+    s.email = core::Cat("early", day, "@small.example");
+    s.comment = "";
+    v = Check(s, kStart + day * core::kDay);
+  }
+  EXPECT_FALSE(Has(v, FormReason::kRecipientDomainRate));
+  for (int i = 0; i < 31; ++i) {
+    Submission s;
+    s.ip = core::Cat("203.", i, ".0.9");
+    s.email = core::Cat("x", i, "@small.example");
+    s.comment = "";
+    v = Check(s, kStart + 3 * core::kDay + i * core::kMinute);
+  }
+  EXPECT_TRUE(Has(v, FormReason::kRecipientDomainRate));
+}
+
+TEST_F(FormGuardTest, TheFormCapAndTheSurgeOverItsBaseline) {
+  config_.form_per_10m = 20;
+  FormGuard guard(config_, "secret", 42);
+  auto submit = [&](int i, core::Timestamp now) {
+    const std::string email = core::Cat("s", i, "@example.org");
+    const std::string ip = core::Cat("10.", i / 256 % 256, ".", i % 256, ".1");
+    FormRequest r;
+    r.form = "newsletter";
+    r.ip = *core::IpAddress::Parse(ip);
+    r.recipient = email;
+    return guard.Check(r, now);
+  };
+  int n = 0;
+  for (int minute = 0; minute < 12 * 60; minute += 5) submit(n++, kStart + minute * core::kMinute);
+  FormVerdict v;
+  const core::Timestamp burst = kStart + 12 * core::kHour;
+  for (int i = 0; i < 40; ++i) v = submit(n++, burst + i * 10 * core::kSecond);
+  EXPECT_TRUE(v.reasons.Has(FormReason::kFormSurge)) << Describe(v);
+  EXPECT_TRUE(v.reasons.Has(FormReason::kFormRate)) << Describe(v);
+}
+
+TEST_F(FormGuardTest, ScriptsAndMarkupAreScored) {
+  Submission s;
+  s.user_agent = "python-requests/2.31";
+  s.comment = "Great <a href=\"https://x.example\">deals</a>";
+  const FormVerdict v = Check(s, kStart);
+  EXPECT_TRUE(Has(v, FormReason::kBotUserAgent));
+  EXPECT_TRUE(Has(v, FormReason::kMarkupInText));
+  EXPECT_EQ(v.action, FormAction::kChallenge) << Describe(v);
+}
+
+TEST_F(FormGuardTest, TheSameLinkOnAFreshDomainToThreePeopleIsACampaign) {
+  FormVerdict v;
+  for (int i = 0; i < 3; ++i) {
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".50");
+    s.email = core::Cat("p", i, "@example", i, ".org");
+    s.comment = core::Cat("ok ", i, " https://fresh-offer.example/same");
+    v = Check(s, kStart + i * core::kHour);
+  }
+  EXPECT_TRUE(Has(v, FormReason::kCampaignUrl)) << Describe(v);
+  EXPECT_EQ(v.action, FormAction::kHold);
+}
+
 TEST_F(FormGuardTest, DisposableRecipientIsASignalOnly) {
   guard_.disposable().Add("mailinator.com");
   Submission s;
