@@ -24,8 +24,10 @@ std::string Hex(const unsigned char* data, size_t size) {
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   size_t length = 0;
-  EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac);
+  // Fetching the algorithm is the expensive part of an HMAC: once per process (thread-safe
+  // static initialisation; EVP_MAC objects may be shared across threads).
+  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC_CTX* ctx = hmac == nullptr ? nullptr : EVP_MAC_CTX_new(hmac);
   char digest[] = "SHA256";
   const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                                OSSL_PARAM_construct_end()};
@@ -39,7 +41,6 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
                   EVP_MAC_update(ctx, data_bytes, data.size()) == 1 &&
                   EVP_MAC_final(ctx, mac, &length, sizeof(mac)) == 1;
   EVP_MAC_CTX_free(ctx);
-  EVP_MAC_free(hmac);
   return ok ? Hex(mac, length) : "";
 }
 
