@@ -8,6 +8,8 @@ namespace {
 
 absl::Status Bad(std::string_view what) { return core::InvalidInput(std::string(what)); }
 
+}  // namespace
+
 bool ValidFormName(std::string_view name) {
   if (name.empty() || name.size() > kMaxFormName) return false;
   for (const char c : name) {
@@ -17,8 +19,6 @@ bool ValidFormName(std::string_view name) {
   }
   return true;
 }
-
-}  // namespace
 
 Role ParseRole(std::string_view role) {
   if (role == "name") return Role::kName;

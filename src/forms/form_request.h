@@ -24,6 +24,8 @@ enum class Role : uint8_t {
 };
 
 Role ParseRole(std::string_view role);
+// 1-64 characters of letters, digits and - _ . /
+bool ValidFormName(std::string_view name);
 // Fields whose value can end up in a mail header (CR/LF there is injection).
 inline bool ReachesHeader(Role role) {
   return role == Role::kName || role == Role::kEmail || role == Role::kSubject ||

@@ -14,13 +14,27 @@ std::string_view FormActionName(FormAction a) {
   return "accept";
 }
 
-void AppendFormVerdictLine(const FormVerdict& verdict, std::string& out) {
-  out += "{\"verdict\": \"";
+namespace {
+
+// The two layouts differ only in spacing and the replay line's delay_ms (kept for the shape the
+// other decision lines have).
+void AppendVerdict(const FormVerdict& verdict, bool replay_line, std::string& out) {
+  const char* comma = replay_line ? ", " : ",";
+  const char* colon = replay_line ? ": " : ":";
+  out += '{';
+  out += "\"verdict\"";
+  out += colon;
+  out += '"';
   out += FormActionName(verdict.action);
-  out += "\", \"delay_ms\": 0, \"reasons\": [";
+  out += '"';
+  out += comma;
+  if (replay_line) out += "\"delay_ms\": 0, ";
+  out += "\"reasons\"";
+  out += colon;
+  out += '[';
   bool first = true;
   verdict.reasons.ForEach([&](FormReason r) {
-    if (!first) out += ", ";
+    if (!first) out += comma;
     first = false;
     out += '"';
     out += FormReasonName(r);
@@ -28,9 +42,24 @@ void AppendFormVerdictLine(const FormVerdict& verdict, std::string& out) {
   });
   char score[32];
   std::snprintf(score, sizeof(score), "%.1f", verdict.score);
-  out += "], \"score\": ";
+  out += ']';
+  out += comma;
+  out += "\"score\"";
+  out += colon;
   out += score;
   out += '}';
+}
+
+}  // namespace
+
+void AppendFormVerdictLine(const FormVerdict& verdict, std::string& out) {
+  AppendVerdict(verdict, /*replay_line=*/true, out);
+}
+
+std::string FormVerdictJson(const FormVerdict& verdict) {
+  std::string out;
+  AppendVerdict(verdict, /*replay_line=*/false, out);
+  return out;
 }
 
 }  // namespace coastguard::forms

@@ -338,26 +338,6 @@ Response Api::Suspects(const Request& request, bool clear) {
       200, {{"cleared", engine_.ClearSuspect(engine_.LoginDigest(*canonical), request.now)}});
 }
 
-std::string FormVerdictJson(const forms::FormVerdict& verdict) {
-  std::string body = "{\"verdict\":\"";
-  body += forms::FormActionName(verdict.action);
-  body += "\",\"reasons\":[";
-  bool first = true;
-  verdict.reasons.ForEach([&](forms::FormReason r) {
-    if (!first) body += ',';
-    first = false;
-    body += '"';
-    body += forms::FormReasonName(r);
-    body += '"';
-  });
-  char score[32];
-  std::snprintf(score, sizeof(score), "%.1f", verdict.score);
-  body += "],\"score\":";
-  body += score;
-  body += '}';
-  return body;
-}
-
 Response Api::Forms(const Request& request, std::string_view rest) {
   if (forms_ == nullptr) return JsonError(404, "the form guard is off");
   if (rest == "check") {
@@ -366,15 +346,15 @@ Response Api::Forms(const Request& request, std::string_view rest) {
     if (absl::Status s = form_parser_.Parse(request.body, /*padded=*/false, &form_); !s.ok()) {
       return JsonError(400, core::Message(s));
     }
-    return Response{200, FormVerdictJson(forms_->Check(form_, request.now))};
+    return Response{200, forms::FormVerdictJson(forms_->Check(form_, request.now))};
   }
   if (rest == "token" || rest == "challenge") {
     // Public: pages fetch these when they render a form, and they reveal nothing.
     if (request.method != "GET") return JsonError(405, "use GET");
     if (rest == "challenge") return Response{200, forms_->CreateChallenge(request.now).Json()};
     const std::string_view form = request.query("form");
-    if (form.empty() || form.size() > forms::kMaxFormName) {
-      return JsonError(400, "give ?form=NAME (1-64 characters)");
+    if (!forms::ValidFormName(form)) {
+      return JsonError(400, "give ?form=NAME (1-64 letters, digits and - _ . /)");
     }
     return JsonReply(
         200, {{"token", forms_->IssueToken(form, request.now)}, {"form", std::string(form)}});

@@ -63,9 +63,6 @@ class Api {
   replay::EventParser event_parser_;
 };
 
-// {"verdict": "...", "reasons": [...], "score": N} (POST /v1/forms/check).
-std::string FormVerdictJson(const forms::FormVerdict& verdict);
-
 // {"error": "..."} with the given status (native API).
 Response JsonError(int status, std::string_view reason);
 // {"status": "failure", "reason": "..."} (weakforced and Dovecot endpoints).

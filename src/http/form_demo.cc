@@ -82,7 +82,7 @@ Response FormDemo::Submit(const Request& request) {
   if (absl::Status s = parser_.Parse(body, /*padded=*/false, &form_); !s.ok()) {
     return JsonError(400, core::Message(s));
   }
-  return Response{200, FormVerdictJson(guard_.Check(form_, request.now))};
+  return Response{200, forms::FormVerdictJson(guard_.Check(form_, request.now))};
 }
 
 }  // namespace coastguard::http
