@@ -24,8 +24,10 @@ absl::Status TypeError(std::string_view want) {
 
 Setter Int(std::function<int&(Config&)> field, int64_t min, int64_t max) {
   return [=](const toml::node& node, Config& c) -> absl::Status {
+    // is_integer first: toml++ converts a float to int64 without a range check (UB for 1e27).
+    if (!node.is_integer()) return TypeError("an integer");
     const auto v = node.value<int64_t>();
-    if (!v || !node.is_integer()) return TypeError("an integer");
+    if (!v) return TypeError("an integer");
     if (*v < min || *v > max) {
       return core::InvalidInput(core::Cat("must be between ", min, " and ", max));
     }
@@ -36,8 +38,10 @@ Setter Int(std::function<int&(Config&)> field, int64_t min, int64_t max) {
 
 Setter Size(std::function<size_t&(Config&)> field, int64_t min, int64_t max) {
   return [=](const toml::node& node, Config& c) -> absl::Status {
+    // is_integer first: toml++ converts a float to int64 without a range check (UB for 1e27).
+    if (!node.is_integer()) return TypeError("an integer");
     const auto v = node.value<int64_t>();
-    if (!v || !node.is_integer()) return TypeError("an integer");
+    if (!v) return TypeError("an integer");
     if (*v < min || *v > max) {
       return core::InvalidInput(core::Cat("must be between ", min, " and ", max));
     }
@@ -49,8 +53,10 @@ Setter Size(std::function<size_t&(Config&)> field, int64_t min, int64_t max) {
 template <typename T>
 Setter Integer(std::function<T&(Config&)> field, int64_t min, int64_t max) {
   return [=](const toml::node& node, Config& c) -> absl::Status {
+    // is_integer first: toml++ converts a float to int64 without a range check (UB for 1e27).
+    if (!node.is_integer()) return TypeError("an integer");
     const auto v = node.value<int64_t>();
-    if (!v || !node.is_integer()) return TypeError("an integer");
+    if (!v) return TypeError("an integer");
     if (*v < min || *v > max) {
       return core::InvalidInput(core::Cat("must be between ", min, " and ", max));
     }

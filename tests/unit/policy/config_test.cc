@@ -27,6 +27,12 @@ TEST(Config, TheEmbeddedDefaultsParseToTheCompiledDefaults) {
   EXPECT_EQ(parsed->forms.max_keys, compiled.forms.max_keys);
 }
 
+TEST(Config, AHugeFloatWhereAnIntegerBelongsIsATypeError) {
+  const auto c = ParseConfig("[blocks]\nmax_blocks = 1000e0024\n", "f.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(core::Message(c.status()).find("f.toml:2"), std::string::npos);
+}
+
 TEST(Config, ReadsTheFormsTable) {
   const auto c = ParseConfig(R"(
 [forms]
