@@ -1,4 +1,4 @@
-// Replay lines and /v1/auth/* bodies: parse, and decide whatever parses.
+// Replay lines (auth, mail, form) and /v1/auth/* bodies: parse, and decide whatever parses.
 #include <cstdint>
 #include <string>
 
@@ -10,7 +10,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{.memory_budget_mb = 16},
                                            1);
   static coastguard::policy::Outbound outbound(coastguard::policy::OutboundConfig{}, engine);
-  static coastguard::replay::Replayer replayer(engine, &outbound);
+  static coastguard::forms::FormGuard forms(coastguard::forms::FormsConfig{.max_keys = 10'000},
+                                            "key", 1);
+  static coastguard::replay::Replayer replayer(engine, &outbound, &forms);
   static std::string out;
   out.clear();
   const std::string line(reinterpret_cast<const char*>(data), size);
