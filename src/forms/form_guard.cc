@@ -393,7 +393,9 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
       const bool first_time = campaigns_.Find(key) == nullptr;
       const bool campaign = TouchCampaign(key, tag, domain_tag, Threshold::kByAge, now);
-      young_domain |= !Established(*campaigns_.Find(key), now);
+      Campaign& site = *campaigns_.Find(key);
+      site.link_domain = true;
+      young_domain |= !Established(site, now);
       if (campaign) {
         touched.push_back({key, FormReason::kCampaignDomain, domain});
       } else {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "counters/bounded_map.h"
 #include "counters/recent_set.h"
 #include "counters/window_counter.h"
@@ -64,6 +65,14 @@ class FormGuard {
   const std::deque<CampaignEvent>& events() const { return events_; }
 
   DisposableDomains& disposable() { return disposable_; }
+
+  // What takes days to learn again: when each link domain and recipient domain was first seen
+  // (and how widely a link domain went), and when the guard started. The server saves it to
+  // <data_dir>/forms.learned every few minutes and at shutdown, so a restart does not make every
+  // link young again. Counters and campaigns restart empty.
+  std::string ExportLearned() const;
+  // Replaces nothing on error: "truncated", "not a forms state file", "checksum mismatch".
+  absl::Status ImportLearned(std::string_view data, core::Timestamp now);
   const FormStats& stats() const { return stats_; }
   const FormsConfig& config() const { return config_; }
   size_t MemoryBytes() const;
@@ -95,6 +104,7 @@ class FormGuard {
     uint32_t first_seen_s = 0;
     uint32_t last_seen_s = 0;
     uint32_t reported_s = 0;               // when its campaign event went out
+    bool link_domain = false;              // a link domain (what ExportLearned keeps)
     std::vector<std::string> pending_ids;  // accepted before it was a campaign
     int64_t Retention(core::Timestamp) const { return last_seen_s; }
   };

@@ -252,6 +252,19 @@ int ServeCommand(int argc, char** argv) {
       return 2;
     }
   }
+  constexpr char kFormsLearned[] = "forms.learned";
+  if (auto learned = store.ReadSideFile(kFormsLearned); learned.ok()) {
+    if (absl::Status s = form_guard.ImportLearned(*learned, io::EventLoop::Now()); !s.ok()) {
+      // Learning data, not security state: start afresh rather than refuse to start.
+      std::fprintf(stderr, "coastguard: %s/%s: %s; the form guard starts without it\n",
+                   config.server.data_dir.c_str(), kFormsLearned, core::Message(s).c_str());
+    }
+  }
+  auto save_learned = [&] {
+    if (absl::Status s = store.WriteSideFile(kFormsLearned, form_guard.ExportLearned()); !s.ok()) {
+      std::fprintf(stderr, "coastguard: %s\n", core::Message(s).c_str());
+    }
+  };
   api.set_forms(&form_guard);
   components.forms = &form_guard;
   http::FormDemo demo(form_guard);
@@ -341,6 +354,7 @@ int ServeCommand(int argc, char** argv) {
       return 1;
     }
   }
+  loop.Every(5 * core::kMinute, save_learned);
   loop.Every(core::kSecond, [&] {
     engine.Maintain(io::EventLoop::Now());
     store.MaybeCompact(engine, 0);
@@ -376,6 +390,7 @@ int ServeCommand(int argc, char** argv) {
   loop.Run();
   g_loop = nullptr;
   std::fprintf(stderr, "coastguard: stopping\n");
+  save_learned();
   store.Stop();
   return 0;
 }

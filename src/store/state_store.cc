@@ -368,6 +368,25 @@ absl::Status StateStore::Compact(const policy::Engine& engine) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> StateStore::ReadSideFile(const std::string& name) const {
+  return ReadFile(dir_ + "/" + name);
+}
+
+absl::Status StateStore::WriteSideFile(const std::string& name, const std::string& data) const {
+  const std::string path = dir_ + "/" + name;
+  const std::string temp = path + ".tmp";
+  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::InternalError(core::Cat(temp, ": ", std::strerror(errno)));
+  absl::Status status = WriteWhole(fd, data, temp);
+  if (status.ok() && fsync(fd) != 0) status = absl::InternalError(temp + ": fsync failed");
+  close(fd);
+  if (!status.ok()) return status;
+  if (rename(temp.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(core::Cat(path, ": ", std::strerror(errno)));
+  }
+  return SyncDirectory(dir_);
+}
+
 void StateStore::MaybeCompact(const policy::Engine& engine, uint64_t max_journal_bytes) {
   if (journal_.file_bytes() < (max_journal_bytes == 0 ? kMaxJournalBytes : max_journal_bytes)) {
     return;

@@ -33,6 +33,7 @@ size_t ApplyStateData(std::string_view data, policy::Engine& engine, LoadStats* 
 //   <data_dir>/state.snap    snapshot (framed records), replaced atomically
 //   <data_dir>/state.journal changes since the snapshot, group-committed every 200 ms
 //   <data_dir>/lock          flock: one daemon per data directory
+//   <data_dir>/forms.learned the form guard's first-seen dates (FormGuard::ExportLearned)
 //
 // Sink calls come from the engine's (loop) thread.
 class StateStore : public policy::StateSink {
@@ -54,6 +55,10 @@ class StateStore : public policy::StateSink {
   // Compacts when the journal has grown past `max_journal_bytes`.
   void MaybeCompact(const policy::Engine& engine, uint64_t max_journal_bytes);
   void Stop() { journal_.Stop(); }
+
+  // Whole files beside the state (forms.learned), replaced atomically: write, fsync, rename.
+  absl::StatusOr<std::string> ReadSideFile(const std::string& name) const;
+  absl::Status WriteSideFile(const std::string& name, const std::string& data) const;
 
   const Journal& journal() const { return journal_; }
   uint64_t snapshots() const { return snapshots_; }

@@ -68,9 +68,11 @@ class Coastguard:
         if self.config_path:
             args += ["--config", self.config_path]
         args += self.extra_args
+        # A restart appends to the same log: wait for this run's line, not the last run's.
+        offset = len(self.read_log()) if os.path.exists(self.log_path) else 0
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.logged("listening on") or self.proc.poll() is not None,
+        wait_for(lambda: "listening on" in self.read_log()[offset:] or self.proc.poll() is not None,
                  what="coastguard to listen")
         assert self.proc.poll() is None, self.read_log()
         return self

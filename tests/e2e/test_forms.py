@@ -1,6 +1,7 @@
 """The form guard's HTTP API on a real `coastguard serve`: verdicts, bad input, render tokens,
 ALTCHA challenges and the campaign events stream."""
 import json
+import os
 
 from http_util import request, request_json
 
@@ -103,3 +104,22 @@ def test_campaign_is_held_and_published_as_an_event(coastguard):
     status, metrics = request("GET", cg.url("/metrics"))
     assert 'coastguard_form_checks_total{verdict="hold"} 2' in metrics
     assert 'coastguard_form_campaigns_total 1' in metrics
+
+
+def test_what_the_form_guard_learned_survives_a_restart(coastguard):
+    cg = coastguard(NO_POSTFIX)
+    check(cg, signup("Ana", "ana@example.org", comment="see https://code.example.net/a"))
+    cg.stop()  # SIGTERM: saved on the way out
+    path = os.path.join(cg.data_dir, "forms.learned")
+    assert os.path.getsize(path) > 28  # header, one link domain, one recipient domain, checksum
+    cg.start()
+    assert "forms.learned" not in cg.read_log()  # read back without complaint
+    cg.stop()
+    with open(path, "r+b") as f:  # a damaged file is reported, and the guard starts afresh
+        f.seek(10)
+        byte = f.read(1)
+        f.seek(10)
+        f.write(bytes([byte[0] ^ 0xff]))
+    cg.start()
+    assert cg.logged("forms.learned: checksum mismatch; the form guard starts without it"), \
+        cg.read_log()

@@ -412,6 +412,49 @@ TEST_F(FormGuardTest, TheSameLinkOnAFreshDomainToThreePeopleIsACampaign) {
   EXPECT_EQ(v.action, FormAction::kHold);
 }
 
+TEST_F(FormGuardTest, WhatWasLearnedSurvivesARestart) {
+  for (int i = 0; i < 6; ++i) {  // day one: the code host becomes known, widely
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".60");
+    s.email = core::Cat("dev", i, "@example", i % 3, ".org");
+    s.comment = core::Cat("Bug: https://code.example.net/acme/issues/", i);
+    Check(s, kStart + i * core::kHour);
+  }
+  const std::string learned = guard_.ExportLearned();
+  auto later = [&](FormGuard& guard) {
+    FormVerdict v;
+    for (int i = 0; i < 4; ++i) {  // two days later, after a restart
+      const std::string email = core::Cat("u", i, "@example", i % 3, ".org");
+      const std::string comment = core::Cat("Bug: https://code.example.net/acme/issues/", 100 + i);
+      FormRequest r;
+      r.form = "contact";
+      r.ip = *core::IpAddress::Parse(core::Cat("203.0.113.", i + 1));
+      r.recipient = email;
+      r.fields = {{"comment", comment, Role::kText}};
+      v = guard.Check(r, kStart + 2 * core::kDay + i * core::kHour);
+    }
+    return v;
+  };
+  FormGuard restarted(config_, "secret", 42);
+  ASSERT_TRUE(restarted.ImportLearned(learned, kStart + 2 * core::kDay).ok());
+  EXPECT_EQ(later(restarted).action, FormAction::kAccept);
+  FormGuard forgetful(config_, "secret", 42);  // without it, the domain is young again
+  EXPECT_EQ(later(forgetful).action, FormAction::kHold);
+}
+
+TEST_F(FormGuardTest, ABrokenLearnedFileChangesNothing) {
+  Submission s;
+  s.comment = "see https://x.example.org/a";
+  Check(s, kStart);
+  std::string learned = guard_.ExportLearned();
+  FormGuard other(config_, "secret", 42);
+  EXPECT_FALSE(other.ImportLearned(learned.substr(0, learned.size() - 1), kStart).ok());
+  learned[learned.size() - 9] ^= 1;  // a record byte: the checksum catches it
+  EXPECT_FALSE(other.ImportLearned(learned, kStart).ok());
+  EXPECT_FALSE(other.ImportLearned("CGFORM99", kStart).ok());
+  EXPECT_EQ(other.ExportLearned().size(), 8u + 12u + 8u);  // still empty
+}
+
 TEST_F(FormGuardTest, DisposableRecipientIsASignalOnly) {
   guard_.disposable().Add("mailinator.com");
   Submission s;
