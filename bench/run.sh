@@ -9,6 +9,14 @@ out=bench/out
 mkdir -p "$out"
 seconds=${BENCH_SECONDS:-10}
 
+# The fastest of three replays of a file: its "lines per CPU-second" summary line.
+best_of_3() {
+  for _ in 1 2 3; do
+    "$bin" replay "$1" --config bench/coastguard.toml --decisions /dev/null 2>&1 |
+      grep "lines per CPU-second"
+  done | sort -t'(' -k2 -n -r | head -n 1
+}
+
 echo "=== detection quality (bench/scenario.py: 4,000 accounts, 12 h warm-up, 10 h of attacks)"
 if [ ! -s "$out/scenario.jsonl" ] || [ bench/scenario.py -nt "$out/scenario.jsonl" ]; then
   /usr/bin/python3 bench/scenario.py --out "$out/scenario.jsonl"
@@ -32,10 +40,7 @@ fi
 attack_start=$(grep -o 'campaigns from ts [0-9]*' "$out/forms-gen.txt" | grep -o '[0-9]*$' ||
   echo 1750345600)
 /usr/bin/python3 bench/report.py forms "$out/forms.jsonl" "$out/forms-decisions.jsonl" "$attack_start"
-for _ in 1 2 3; do
-  "$bin" replay "$out/forms.jsonl" --config bench/coastguard.toml --decisions /dev/null 2>&1 |
-    grep "lines per CPU-second"
-done | sort -t'(' -k2 -n -r | head -n 1 | sed "s/^/form checks, one core: /"
+best_of_3 "$out/forms.jsonl" | sed "s/^/form checks, one core: /"
 
 echo
 echo "=== replay throughput (one thread, JSON parsing included; best of 3)"
@@ -43,10 +48,7 @@ if [ ! -s "$out/scenario-auth.jsonl" ] || [ bench/scenario.py -nt "$out/scenario
   /usr/bin/python3 bench/scenario.py --no-mail --out "$out/scenario-auth.jsonl"
 fi
 for file in scenario-auth scenario; do
-  for _ in 1 2 3; do
-    "$bin" replay "$out/$file.jsonl" --config bench/coastguard.toml --decisions /dev/null 2>&1 |
-      grep "lines per CPU-second"
-  done | sort -t'(' -k2 -n -r | head -n 1 | sed "s/^/$file: /"
+  best_of_3 "$out/$file.jsonl" | sed "s/^/$file: /"
 done
 echo "target: >= 1,000,000 login events per CPU-second (scenario-auth: logins only)"
 

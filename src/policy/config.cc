@@ -22,34 +22,6 @@ absl::Status TypeError(std::string_view want) {
   return core::InvalidInput(core::Cat("expected ", want));
 }
 
-Setter Int(std::function<int&(Config&)> field, int64_t min, int64_t max) {
-  return [=](const toml::node& node, Config& c) -> absl::Status {
-    // is_integer first: toml++ converts a float to int64 without a range check (UB for 1e27).
-    if (!node.is_integer()) return TypeError("an integer");
-    const auto v = node.value<int64_t>();
-    if (!v) return TypeError("an integer");
-    if (*v < min || *v > max) {
-      return core::InvalidInput(core::Cat("must be between ", min, " and ", max));
-    }
-    field(c) = static_cast<int>(*v);
-    return absl::OkStatus();
-  };
-}
-
-Setter Size(std::function<size_t&(Config&)> field, int64_t min, int64_t max) {
-  return [=](const toml::node& node, Config& c) -> absl::Status {
-    // is_integer first: toml++ converts a float to int64 without a range check (UB for 1e27).
-    if (!node.is_integer()) return TypeError("an integer");
-    const auto v = node.value<int64_t>();
-    if (!v) return TypeError("an integer");
-    if (*v < min || *v > max) {
-      return core::InvalidInput(core::Cat("must be between ", min, " and ", max));
-    }
-    field(c) = static_cast<size_t>(*v);
-    return absl::OkStatus();
-  };
-}
-
 template <typename T>
 Setter Integer(std::function<T&(Config&)> field, int64_t min, int64_t max) {
   return [=](const toml::node& node, Config& c) -> absl::Status {
@@ -63,6 +35,14 @@ Setter Integer(std::function<T&(Config&)> field, int64_t min, int64_t max) {
     field(c) = static_cast<T>(*v);
     return absl::OkStatus();
   };
+}
+
+Setter Int(std::function<int&(Config&)> field, int64_t min, int64_t max) {
+  return Integer<int>(std::move(field), min, max);
+}
+
+Setter Size(std::function<size_t&(Config&)> field, int64_t min, int64_t max) {
+  return Integer<size_t>(std::move(field), min, max);
 }
 
 Setter Real(std::function<double&(Config&)> field, double min, double max) {
