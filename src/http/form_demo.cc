@@ -63,9 +63,10 @@ Response FormDemo::Submit(const Request& request) {
     return it != posted.end() && it->is_string() ? it->get<std::string>() : "";
   };
   const std::string agent(request.header("User-Agent"));
+  const std::string peer = request.peer ? request.peer() : "";
   const nlohmann::json check = {
       {"form", kForm},
-      {"ip", "127.0.0.1"},  // the demo is served on loopback: every visitor is local
+      {"ip", peer.empty() ? "127.0.0.1" : peer},
       {"user_agent", agent},
       {"recipient", text("email")},
       {"token", text("token")},

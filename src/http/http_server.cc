@@ -25,6 +25,22 @@ std::string_view Lookup(MHD_Connection* connection, MHD_ValueKind kind, const ch
   return value == nullptr ? std::string_view() : std::string_view(value);
 }
 
+std::string PeerAddress(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info == nullptr || info->client_addr == nullptr) return "";
+  char text[INET6_ADDRSTRLEN] = {};
+  const sockaddr* address = info->client_addr;
+  if (address->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text,
+              sizeof(text));
+  } else if (address->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text,
+              sizeof(text));
+  }
+  return text;
+}
+
 MHD_Result OnRequest(void* self, MHD_Connection* connection, const char* url, const char* method,
                      const char* version, const char* upload_data, size_t* upload_data_size,
                      void** state);
@@ -134,6 +150,7 @@ MHD_Result OnRequest(void* self, MHD_Connection* connection, const char* url, co
   request.query = [connection](const char* key) {
     return Lookup(connection, MHD_GET_ARGUMENT_KIND, key);
   };
+  request.peer = [connection] { return PeerAddress(connection); };
   const Response response = server->Dispatch(request);
   MHD_Response* reply = MHD_create_response_from_buffer(
       response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);

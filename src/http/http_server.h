@@ -26,6 +26,8 @@ struct Request {
   // Header and query-argument lookups; empty when absent.
   std::function<std::string_view(const char*)> header;
   std::function<std::string_view(const char*)> query;
+  // The client's address as text ("" if unknown); computed on call.
+  std::function<std::string()> peer;
 };
 
 struct Response {
