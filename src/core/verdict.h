@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/enum_set.h"
+
 namespace coastguard::core {
 
 // Login attempts get allow, delay or reject; outbound mail also defer and hold.
@@ -44,23 +46,8 @@ static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kCount));
 inline std::string_view ReasonName(Reason r) { return kReasonNames[static_cast<size_t>(r)]; }
 std::string_view ActionName(Action a);
 
-// A set of reasons as a bit mask: cheap to build on the hot path, listed in enum order.
-class ReasonSet {
- public:
-  void Add(Reason r) { bits_ |= 1u << static_cast<unsigned>(r); }
-  bool Has(Reason r) const { return bits_ & (1u << static_cast<unsigned>(r)); }
-  bool empty() const { return bits_ == 0; }
-  uint32_t bits() const { return bits_; }
-  template <typename Fn>
-  void ForEach(Fn&& fn) const {
-    for (unsigned i = 0; i < static_cast<unsigned>(Reason::kCount); ++i) {
-      if (bits_ & (1u << i)) fn(static_cast<Reason>(i));
-    }
-  }
-
- private:
-  uint32_t bits_ = 0;
-};
+// Reasons as a bit mask, listed in enum order.
+using ReasonSet = EnumSet<Reason, uint32_t>;
 
 struct Verdict {
   Action action = Action::kAllow;

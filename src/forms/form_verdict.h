@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/enum_set.h"
+
 namespace coastguard::forms {
 
 // What the web application should do with a submission before it sends any mail:
@@ -113,22 +115,7 @@ inline std::string_view FormReasonName(FormReason r) {
 inline double FormReasonWeight(FormReason r) { return kFormReasonWeights[static_cast<size_t>(r)]; }
 std::string_view FormActionName(FormAction a);
 
-class FormReasonSet {
- public:
-  void Add(FormReason r) { bits_ |= uint64_t{1} << static_cast<unsigned>(r); }
-  bool Has(FormReason r) const { return bits_ & (uint64_t{1} << static_cast<unsigned>(r)); }
-  bool empty() const { return bits_ == 0; }
-  uint64_t bits() const { return bits_; }
-  template <typename Fn>
-  void ForEach(Fn&& fn) const {
-    for (unsigned i = 0; i < static_cast<unsigned>(FormReason::kCount); ++i) {
-      if (bits_ & (uint64_t{1} << i)) fn(static_cast<FormReason>(i));
-    }
-  }
-
- private:
-  uint64_t bits_ = 0;
-};
+using FormReasonSet = core::EnumSet<FormReason, uint64_t>;
 
 struct FormVerdict {
   FormAction action = FormAction::kAccept;
