@@ -149,7 +149,7 @@ class Forms:
         if recipient is not None:
             event["recipient"] = recipient
         if issued is not None:
-            event["token"] = token(form, int(issued), self.rng)
+            event["token"] = token(form, int(issued * 1000), self.rng)  # milliseconds
         self.events.append(event)
 
     def person_name(self):

@@ -150,11 +150,13 @@ void FormGuard::CheckToken(const FormRequest& request, Timestamp now, FormReason
   }
   const RenderTokens::Parsed token = tokens_.Verify(request.form, request.token);
   const uint32_t now_s = core::ToSeconds(now);
-  if (!token.valid || token.issued_s > now_s + kTokenClockSkew_s) {
+  // Compared in milliseconds first, so that a forged far-future time never overflows below.
+  const auto now_ms = static_cast<uint64_t>(std::max<Timestamp>(now, 0) / core::kMillisecond);
+  if (!token.valid || token.issued_ms > now_ms + kTokenClockSkew_s * 1000) {
     reasons.Add(FormReason::kTokenInvalid);
     return;
   }
-  const Timestamp issued = core::FromSeconds(token.issued_s);
+  const Timestamp issued = static_cast<Timestamp>(token.issued_ms) * core::kMillisecond;
   if (now - issued < config_.min_fill) reasons.Add(FormReason::kTooFast);
   if (now - issued > config_.token_ttl) {
     reasons.Add(FormReason::kTokenExpired);

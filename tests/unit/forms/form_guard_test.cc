@@ -159,6 +159,13 @@ TEST_F(FormGuardTest, RenderTokenTimesTheFillAndIsSingleUse) {
   EXPECT_TRUE(Has(v, FormReason::kTokenExpired));
 }
 
+TEST_F(FormGuardTest, TheFillIsTimedToTheMillisecond) {
+  Submission s;
+  s.token = guard_.IssueToken("contact", kStart + 900 * core::kMillisecond);
+  // 2.95 s after rendering: too fast for min_fill 3 s, though the whole seconds differ by 3.
+  EXPECT_TRUE(Has(Check(s, kStart + 3850 * core::kMillisecond), FormReason::kTooFast));
+}
+
 TEST_F(FormGuardTest, AltchaSolutionsVerifyOnceAndAnsweraChallenge) {
   const AltchaChallenge c = guard_.altcha().CreateWith(
       core::Cat("feed?expires=", core::ToSeconds(kStart) + 600, "&"), 321);
