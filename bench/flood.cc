@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "http/metrics.h"
+#include "io/process_metrics.h"
 #include "policy/engine.h"
 
 int main(int argc, char** argv) {
@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   const uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
   policy::EngineConfig config;
   policy::Engine engine(config, 1);
-  const size_t rss_before = http::ResidentBytes();
+  const size_t rss_before = io::ResidentBytes();
   core::Timestamp t = 1'800'000'000 * core::kSecond;
   std::string login;
   const auto start = std::chrono::steady_clock::now();
@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const policy::Engine::TableSizes s = engine.sizes();
-  const size_t rss = http::ResidentBytes();
+  const size_t rss = io::ResidentBytes();
   std::printf("flood: %llu distinct IPs and logins in %.1f s (%.0f attempts/s)\n",
               static_cast<unsigned long long>(n), seconds, static_cast<double>(n) / seconds);
   std::printf("flood: RSS %.0f MiB (%.0f MiB before), budget %zu MiB, tables ~%.0f MiB\n",

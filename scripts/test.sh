@@ -6,6 +6,9 @@ jobs=$(nproc)
 
 stage() { printf '\n=== %s\n' "$*"; }
 
+stage "layering (dependencies point from the edges to the core)"
+/usr/bin/python3 scripts/check-layering.py
+
 stage "build (release)"
 cmake --preset release >/dev/null
 cmake --build --preset release

@@ -14,6 +14,13 @@ struct LoginRules {
   std::string default_domain;
 };
 
+template <typename V>
+void DescribeSettings(V& v, LoginRules& r) {
+  v.Table("logins");
+  v.Boolean("case_fold", r.case_fold);
+  v.Text("default_domain", r.default_domain);
+}
+
 inline constexpr size_t kMaxLoginBytes = 320;  // RFC 5321 path limit plus slack
 
 // The canonical form every counter and list keys on: trimmed of ASCII white space, case-folded

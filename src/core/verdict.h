@@ -55,7 +55,4 @@ struct Verdict {
   ReasonSet reasons;
 };
 
-// {"verdict": "...", "delay_ms": N, "reasons": [...]} — the replay decision line, no newline.
-void AppendVerdictJson(const Verdict& verdict, std::string& out);
-
 }  // namespace coastguard::core

@@ -13,6 +13,14 @@ struct AccountGuessingThresholds {
   Duration block_ttl = core::kHour;
 };
 
+template <typename V>
+void DescribeSettings(V& v, AccountGuessingThresholds& t) {
+  v.Table("account_guessing");
+  v.Integer("wrong_passwords", t.wrong_passwords, 1, 16);
+  v.Integer("sources", t.sources, 1, 8);
+  v.Duration("block_ttl", t.block_ttl, core::kSecond);
+}
+
 class AccountGuessing {
  public:
   AccountGuessing(const AccountGuessingThresholds& t, const Windows& w) : t_(t), w_(w) {}

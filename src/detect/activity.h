@@ -1,8 +1,6 @@
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
-#include <string>
 
 #include "core/ip_address.h"
 #include "core/time.h"
@@ -19,6 +17,14 @@ struct Windows {
   Duration short_window = core::kHour;  // failures and distinct counts
   Duration long_window = core::kDay;    // successes: what makes a source "proven"
 };
+
+template <typename V>
+void DescribeSettings(V& v, Windows& w) {
+  v.Table("windows");
+  v.Duration("short", w.short_window, core::kMinute);
+  v.Duration("long", w.long_window, core::kMinute);
+  v.Require(w.long_window >= w.short_window, "windows.long must not be shorter than windows.short");
+}
 
 // A source is an exact IP or one of its prefixes (/24 for IPv4; /64 and /48 for IPv6).
 struct SourceKey {
@@ -60,27 +66,6 @@ struct PairActivity {
   counters::WindowCounter failures;
   uint32_t last_seen_s = 0;
   int64_t Retention(Timestamp now) const;
-};
-
-// What the auth guard knew about an account's latest suspicious or new-place success, kept for
-// the outbound guard: a credential that works is used to send spam within minutes.
-struct LoginEvidence {
-  enum Flag : uint8_t {
-    kFromGuessingSource = 1,        // the address (or its prefix) failed on other accounts
-    kUnfamiliarDuringAttack = 2,    // a stranger's login while the service was under attack
-    kAfterDistributedFailures = 4,  // wrong passwords from several networks just before
-    kNewLocation = 8,               // the account had never succeeded from there
-  };
-  static constexpr uint8_t kSuspicious =
-      kFromGuessingSource | kUnfamiliarDuringAttack | kAfterDistributedFailures;
-
-  uint32_t suspicious_s = 0;    // last success with a suspicious flag
-  uint32_t new_location_s = 0;  // last success from a new place
-  uint32_t cleared_s = 0;       // an operator cleared the account at this time
-  uint8_t flags = 0;            // of the latest suspicious success
-  core::IpAddress ip;           // of the latest suspicious success
-  std::string login;            // canonical, for operators
-  int64_t Retention(Timestamp) const { return std::max(suspicious_s, new_location_s); }
 };
 
 }  // namespace coastguard::detect

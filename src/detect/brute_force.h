@@ -17,6 +17,18 @@ struct BruteForceThresholds {
   Duration block_ttl = 15 * core::kMinute;
 };
 
+template <typename V>
+void DescribeSettings(V& v, BruteForceThresholds& t) {
+  v.Table("brute_force");
+  v.Integer("delay_from", t.delay_from, 1, 8);
+  v.Integer("block_at", t.block_at, 1, 8);
+  v.Duration("first_delay", t.first_delay, core::kMillisecond);
+  v.Duration("max_delay", t.max_delay, core::kMillisecond);
+  v.Duration("block_ttl", t.block_ttl, core::kSecond);
+  v.Require(t.delay_from <= t.block_at,
+            "brute_force.delay_from must not exceed brute_force.block_at");
+}
+
 class BruteForce {
  public:
   explicit BruteForce(const BruteForceThresholds& t, const Windows& w) : t_(t), w_(w) {}

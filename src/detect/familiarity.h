@@ -31,6 +31,15 @@ struct FamiliaritySettings {
   Duration refresh = core::kHour;
 };
 
+// max_logins is sized from the memory budget by the engine, not configured.
+template <typename V>
+void DescribeSettings(V& v, FamiliaritySettings& s) {
+  v.Table("familiarity");
+  v.Duration("ttl", s.ttl, core::kHour);
+  v.Duration("refresh", s.refresh, core::kSecond);
+  v.Integer("max_sources_per_login", s.max_sources_per_login, 4, 256);
+}
+
 // Where each login has logged in successfully before: a bounded list of sources (prefix, wide
 // prefix, device) per login, each with its last success, aging out after `ttl`.
 // When a login's list is full, the source with the lowest retention goes: last success plus a

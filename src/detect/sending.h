@@ -24,6 +24,21 @@ struct SendingLimits {
   int spike_min = 40;
 };
 
+// The limit keys, in whichever table is current: [outbound] and each [[outbound.bulk]] entry.
+template <typename V>
+void DescribeLimits(V& v, SendingLimits& l) {
+  constexpr int64_t kMax = 100'000'000;  // 0 turns a limit off
+  v.Integer("recipients_per_minute", l.recipients_per_minute, 0, kMax);
+  v.Integer("recipients_per_hour", l.recipients_per_hour, 0, kMax);
+  v.Integer("recipients_per_day", l.recipients_per_day, 0, kMax);
+  v.Integer("messages_per_hour", l.messages_per_hour, 0, kMax);
+  v.Integer("messages_per_day", l.messages_per_day, 0, kMax);
+  // Distinct domains are counted exactly up to 32.
+  v.Integer("domains_per_hour", l.domains_per_hour, 0, 32);
+  v.Integer("spike_min", l.spike_min, 0, kMax);
+  v.Number("spike_factor", l.spike_factor, 1, 1e9);
+}
+
 // What one authenticated account sent lately, and its usual volume.
 struct AccountSending {
   counters::WindowCounter recipients_minute;

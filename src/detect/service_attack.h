@@ -22,6 +22,17 @@ struct ServiceAttackThresholds {
   Duration hold = 30 * core::kMinute;  // stays on this long after the rates fall back
 };
 
+template <typename V>
+void DescribeSettings(V& v, ServiceAttackThresholds& t) {
+  v.Table("service_attack");
+  v.Duration("interval", t.interval, core::kSecond);
+  v.Number("factor", t.factor, 1, 1000);
+  v.Number("min_unfamiliar_failures", t.min_unfamiliar_failures, 0, 1e9);
+  v.Number("min_unknown_users", t.min_unknown_users, 0, 1e9);
+  v.Number("baseline_weight", t.baseline_weight, 0.0001, 1);
+  v.Duration("hold", t.hold, 0);
+}
+
 // Owned by the engine; single-threaded.
 class ServiceAttack {
  public:

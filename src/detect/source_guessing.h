@@ -20,6 +20,18 @@ struct SourceGuessingThresholds {
   Duration block_ttl = core::kHour;
 };
 
+template <typename V>
+void DescribeSettings(V& v, SourceGuessingThresholds& t) {
+  v.Table("source_guessing");
+  v.Integer("ip_logins", t.ip_logins, 1, 16);
+  v.Integer("ipv4_24_logins", t.ipv4_24_logins, 1, 16);
+  v.Integer("ipv6_64_logins", t.ipv6_64_logins, 1, 16);
+  v.Integer("ipv6_48_logins", t.ipv6_48_logins, 1, 16);
+  v.Integer("unknown_users", t.unknown_users, 1, 8);
+  v.Integer("successes_per_extra_login", t.successes_per_extra_login, 0, 1'000'000);
+  v.Duration("block_ttl", t.block_ttl, core::kSecond);
+}
+
 class SourceGuessing {
  public:
   SourceGuessing(const SourceGuessingThresholds& t, const Windows& w) : t_(t), w_(w) {}

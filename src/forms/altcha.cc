@@ -4,7 +4,6 @@
 
 #include "absl/strings/escaping.h"
 #include "core/crypto.h"
-#include "core/json_input.h"
 #include "core/text.h"
 
 namespace coastguard::forms {
@@ -67,8 +66,11 @@ AltchaVerified Altcha::Verify(std::string_view payload, core::Timestamp now) {
   if (payload.empty() || payload.size() > kMaxPayload) return out;
   std::string json;
   if (!absl::Base64Unescape(std::string(payload), &json)) return out;
+  // The payload was just decoded into a fresh string: pad that one copy for simdjson.
+  json.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  const simdjson::padded_string_view input(json.data(), json.size(), json.capacity());
   simdjson::ondemand::document doc;
-  if (parser_.iterate(core::PaddedCopy(json, copy_)).get(doc) != simdjson::SUCCESS) return out;
+  if (parser_.iterate(input).get(doc) != simdjson::SUCCESS) return out;
   simdjson::ondemand::object object;
   if (doc.get_object().get(object) != simdjson::SUCCESS) return out;
   std::string_view algorithm, salt, signature;

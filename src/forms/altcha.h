@@ -55,7 +55,6 @@ class Altcha {
   uint64_t max_number_;
   core::Duration ttl_;
   simdjson::ondemand::parser parser_;
-  simdjson::padded_string copy_;
 };
 
 }  // namespace coastguard::forms

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "core/time.h"
 
 namespace coastguard::forms {
@@ -47,5 +49,47 @@ struct FormsConfig {
   std::vector<std::string> own_domains;  // the site's own domains: links to them are no lure
   size_t max_keys = 500'000;             // entries per table (IPs, recipients, links...)
 };
+
+template <typename V>
+void DescribeSettings(V& v, FormsConfig& c) {
+  constexpr int64_t kMaxLimit = 1'000'000'000;  // 0 turns a limit off
+  v.Table("forms");
+  v.Number("challenge_at", c.challenge_at, 0, 100);
+  v.Number("reject_at", c.reject_at, 0, 100);
+  v.Text("secret", c.secret);
+  v.Boolean("token_required", c.token_required);
+  v.Duration("min_fill", c.min_fill, 0);
+  v.Duration("token_ttl", c.token_ttl, core::kMinute);
+  v.Boolean("altcha_required", c.altcha_required);
+  v.Integer("altcha_max_number", c.altcha_max_number, 100, 100'000'000);
+  v.Duration("altcha_ttl", c.altcha_ttl, core::kMinute);
+  v.Integer("ip_per_hour", c.ip_per_hour, 0, kMaxLimit);
+  v.Integer("prefix_per_hour", c.prefix_per_hour, 0, kMaxLimit);
+  v.Integer("recipient_per_day", c.recipient_per_day, 0, kMaxLimit);
+  v.Integer("recipient_domain_per_day", c.recipient_domain_per_day, 0, kMaxLimit);
+  v.Number("recipient_domain_factor", c.recipient_domain_factor, 1, 1000);
+  v.Integer("new_recipient_domain_per_day", c.new_recipient_domain_per_day, 0, kMaxLimit);
+  v.Integer("form_per_10m", c.form_per_10m, 0, kMaxLimit);
+  v.Number("surge_factor", c.surge_factor, 0, 1000);
+  v.Integer("surge_min", c.surge_min, 0, kMaxLimit);
+  v.Integer("max_urls", c.max_urls, 0, kMaxLimit);
+  v.Duration("campaign_window", c.campaign_window, core::kMinute);
+  v.Integer("campaign_recipients", c.campaign_recipients, 0, kMaxLimit);
+  v.Duration("domain_maturity", c.domain_maturity, 0);
+  v.Integer("established_recipients", c.established_recipients, 0, kMaxLimit);
+  v.Integer("text_min_words", c.text_min_words, 0, kMaxLimit);
+  v.Number("text_similarity", c.text_similarity, 0.1, 1);
+  v.Text("disposable_domains_file", c.disposable_domains_file);
+  v.List("own_domains", [&c](const std::string& domain) -> absl::Status {
+    c.own_domains.push_back(domain);
+    return absl::OkStatus();
+  });
+  v.Integer("max_keys", c.max_keys, 1000, 100'000'000);
+  v.Require(c.challenge_at <= c.reject_at, "forms.challenge_at must not exceed forms.reject_at");
+}
+
+// The key that signs render tokens and ALTCHA challenges: the configured secret, else one
+// derived from the installation's own secret (stable across restarts, different per install).
+std::string FormSigningKey(const FormsConfig& config, std::string_view installation_secret);
 
 }  // namespace coastguard::forms

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/digest.h"
+#include "core/metrics_text.h"
 #include "core/text.h"
 
 namespace coastguard::forms {
@@ -481,6 +482,33 @@ uint64_t FormGuard::Evictions() const {
   return used_nonces_.evictions() + used_altcha_.evictions() + ips_.evictions() +
          prefixes_.evictions() + recipients_.evictions() + recipient_domains_.evictions() +
          campaigns_.evictions() + text_bands_.evictions();
+}
+
+void FormGuard::AppendMetrics(std::string& out) const {
+  const FormStats& f = stats_;
+  core::MetricHeader(out, "coastguard_form_checks_total", "counter", "Form checks by verdict.");
+  for (size_t a = 0; a < f.verdicts.size(); ++a) {
+    const std::string label =
+        core::Cat("verdict=\"", FormActionName(static_cast<FormAction>(a)), "\"");
+    core::MetricSample(out, "coastguard_form_checks_total", label,
+                       static_cast<double>(f.verdicts[a]));
+  }
+  core::MetricHeader(out, "coastguard_form_reasons_total", "counter",
+                     "Form checks by reason (one check may have several).");
+  for (size_t r = 0; r < f.reasons.size(); ++r) {
+    if (f.reasons[r] == 0) continue;
+    const std::string label =
+        core::Cat("reason=\"", FormReasonName(static_cast<FormReason>(r)), "\"");
+    core::MetricSample(out, "coastguard_form_reasons_total", label,
+                       static_cast<double>(f.reasons[r]));
+  }
+  core::MetricFamily(out, "coastguard_form_campaigns_total", "counter", "Form campaigns found.",
+                     static_cast<double>(f.campaigns));
+  core::MetricFamily(out, "coastguard_form_memory_bytes", "gauge",
+                     "Bytes held by the form guard's tables.", static_cast<double>(MemoryBytes()));
+  core::MetricFamily(out, "coastguard_form_evictions_total", "counter",
+                     "Entries evicted from the form guard's full tables.",
+                     static_cast<double>(Evictions()));
 }
 
 }  // namespace coastguard::forms

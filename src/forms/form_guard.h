@@ -14,6 +14,7 @@
 #include "counters/recent_set.h"
 #include "counters/window_counter.h"
 #include "forms/altcha.h"
+#include "forms/campaign_event.h"
 #include "forms/domains.h"
 #include "forms/form_config.h"
 #include "forms/form_request.h"
@@ -24,17 +25,6 @@
 #include "forms/render_token.h"
 
 namespace coastguard::forms {
-
-// A campaign seen for the first time in its window: the application should hold the mail of the
-// submissions it accepted earlier (named by the ids it passed in "id").
-struct CampaignEvent {
-  core::Timestamp ts = 0;
-  std::string form;
-  FormReason reason = FormReason::kCampaignUrl;
-  std::string key;  // the link, the registrable domain, or "text:<cluster>"
-  uint32_t recipients = 0;
-  std::vector<std::string> earlier_ids;
-};
 
 struct FormStats {
   std::array<uint64_t, 4> verdicts{};  // by FormAction
@@ -74,6 +64,8 @@ class FormGuard {
   // Replaces nothing on error: "truncated", "not a forms state file", "checksum mismatch".
   absl::Status ImportLearned(std::string_view data, core::Timestamp now);
   const FormStats& stats() const { return stats_; }
+  // The form guard's /metrics families: checks by verdict and reason, campaigns, memory.
+  void AppendMetrics(std::string& out) const;
   const FormsConfig& config() const { return config_; }
   size_t MemoryBytes() const;
   uint64_t Evictions() const;

@@ -4,9 +4,6 @@
 #include <string_view>
 #include <vector>
 
-#include <simdjson.h>
-
-#include "absl/status/status.h"
 #include "core/ip_address.h"
 
 namespace coastguard::forms {
@@ -38,8 +35,9 @@ struct FormField {
   Role role = Role::kText;
 };
 
-// One POST /v1/forms/check body or replay "form" line, decoded (docs/forms.md). Views point
-// into the parser and stay valid until its next Parse call.
+// One form submission to check, as the application describes it (docs/forms.md); decoded from a
+// POST /v1/forms/check body or a replay "form" line by wire::FormCheckParser. Views point into
+// the parser and stay valid until its next Parse call.
 struct FormRequest {
   std::string_view form;
   core::IpAddress ip;
@@ -54,17 +52,5 @@ struct FormRequest {
 
 inline constexpr size_t kMaxFields = 100;
 inline constexpr size_t kMaxFormName = 64;
-
-// Parses with simdjson On-Demand; one per thread, reused.
-class FormRequestParser {
- public:
-  // `padded`: `text` has simdjson::SIMDJSON_PADDING readable bytes after it.
-  absl::Status Parse(std::string_view text, bool padded, FormRequest* out);
-
- private:
-  simdjson::ondemand::parser parser_;
-  simdjson::padded_string copy_;
-  std::vector<std::pair<std::string_view, std::string_view>> roles_;
-};
 
 }  // namespace coastguard::forms

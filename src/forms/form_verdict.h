@@ -123,10 +123,4 @@ struct FormVerdict {
   double score = 0;
 };
 
-// The replay decision line for a form event, no newline:
-// {"verdict": "hold", "delay_ms": 0, "reasons": [...], "score": 1.5}
-void AppendFormVerdictLine(const FormVerdict& verdict, std::string& out);
-// The reply of POST /v1/forms/check: {"verdict":"hold","reasons":[...],"score":1.5}
-std::string FormVerdictJson(const FormVerdict& verdict);
-
 }  // namespace coastguard::forms

@@ -1,71 +1,73 @@
 #pragma once
 
-#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
+#include "core/metrics_text.h"
 #include "forms/form_guard.h"
+#include "http/admin_api.h"
 #include "http/dovecot_policy.h"
+#include "http/forms_api.h"
+#include "http/http_config.h"
 #include "http/http_server.h"
-#include "http/metrics.h"
-#include "policy/config.h"
+#include "http/native_auth.h"
+#include "http/request_metrics.h"
+#include "http/weakforced.h"
 #include "policy/engine.h"
-#include "replay/event_parser.h"
+#include "policy/outbound.h"
 
 namespace coastguard::http {
 
-// Credentials checked at the door. Empty policy credentials leave the policy endpoints open
-// (the server binds to loopback by default); the admin token is never empty.
-struct Credentials {
-  std::string admin_token;
-  std::string dovecot_api_key;
-  std::string dovecot_basic_auth;  // "user:password"
+struct ApiSettings {
+  std::string admin_token;  // never empty: the daemon generates one when none is configured
+  DovecotConfig dovecot;    // policy credentials (empty: not checked) and the reject message
+  size_t max_body_bytes = 64 * 1024;
+  size_t slow_request_us = 0;  // log requests slower than this; 0 = never
 };
 
-// Routes every HTTP request: the Dovecot auth policy and weakforced commands
-// (/?command=X and /command/X), the native /v1 API, /healthz and /metrics.
+// The HTTP front door: routes each request to the translator of its protocol and checks its
+// credentials on the way. Policy endpoints (Dovecot allow/report, /v1/auth/*, /v1/forms/check)
+// take the Dovecot credentials if configured (the server binds to loopback by default); admin
+// endpoints take the admin token (Bearer, or weakforced-style Basic with it as the password);
+// /healthz, /metrics, ping and the form token and challenge are public.
 // Runs on the server's loop thread; holds no lock.
 class Api {
  public:
-  Api(policy::Engine& engine, const policy::ServerConfig& config, Credentials credentials,
-      Metrics& metrics, std::function<void(std::string&)> extra_metrics);
+  Api(policy::Engine& engine, ApiSettings settings);
 
   Response Handle(const Request& request);
-  // Enables /v1/forms/*; without it they answer 404.
-  void set_forms(forms::FormGuard* forms) { forms_ = forms; }
-  // Serves the contact-form demo under /demo/ (examples/contact-form).
-  void set_demo(std::function<Response(const Request&)> demo) { demo_ = std::move(demo); }
+
+  // Parts that are optional: without them their endpoints answer 404 (forms) or list nothing.
+  void set_outbound(const policy::Outbound* outbound) { admin_.set_outbound(outbound); }
+  void set_forms(forms::FormGuard* guard) { forms_.emplace(*guard); }
+  void set_metrics(const core::MetricsRegistry* metrics) { metrics_ = metrics; }
+  // Serves `handler` at `prefix` and below (the contact-form demo at /demo).
+  void Mount(std::string prefix, RequestHandler handler) {
+    mounts_.emplace_back(std::move(prefix), std::move(handler));
+  }
+  // coastguard_request_duration_seconds, coastguard_http_responses_total.
+  void AppendMetrics(std::string& out) const { request_metrics_.AppendMetrics(out); }
 
  private:
   Response Route(const Request& request, std::string_view* endpoint);
   Response Command(std::string_view command, const Request& request, std::string_view* endpoint);
-  Response PolicyAllow(const Request& request);
-  Response PolicyReport(const Request& request);
-  Response NativeCheck(const Request& request, bool report);
-  Response Blocks(const Request& request);
-  Response Allows(const Request& request);
-  Response Entity(const Request& request, std::string_view rest);
-  Response Suspects(const Request& request, bool clear);
   Response Forms(const Request& request, std::string_view rest);
   bool PolicyAuthorized(const Request& request) const;
   bool AdminAuthorized(const Request& request) const;
 
-  policy::Engine& engine_;
-  const policy::ServerConfig& config_;
-  Credentials credentials_;
+  ApiSettings settings_;
   std::string basic_expected_;  // "Basic <base64(user:password)>" for the policy endpoints
-  Metrics& metrics_;
-  std::function<void(std::string&)> extra_metrics_;
-  forms::FormGuard* forms_ = nullptr;
-  forms::FormRequestParser form_parser_;
-  forms::FormRequest form_;
-  std::function<Response(const Request&)> demo_;
-  PolicyParser policy_parser_;
-  replay::EventParser event_parser_;
+  DovecotPolicy dovecot_;
+  Weakforced weakforced_;
+  NativeAuth native_;
+  AdminApi admin_;
+  std::optional<FormsApi> forms_;
+  const core::MetricsRegistry* metrics_ = nullptr;
+  std::vector<std::pair<std::string, RequestHandler>> mounts_;
+  RequestMetrics request_metrics_;
 };
-
-// {"error": "..."} with the given status (native API).
-Response JsonError(int status, std::string_view reason);
-// {"status": "failure", "reason": "..."} (weakforced and Dovecot endpoints).
-Response FailureReply(int status, std::string_view reason);
 
 }  // namespace coastguard::http

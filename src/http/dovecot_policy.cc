@@ -1,7 +1,8 @@
 #include "http/dovecot_policy.h"
 
-#include "core/json_input.h"
 #include "core/text.h"
+#include "http/json_reply.h"
+#include "wire/json_input.h"
 
 namespace coastguard::http {
 namespace {
@@ -29,7 +30,7 @@ bool ReadBool(simdjson::ondemand::value value, bool* out) {
 
 absl::Status PolicyParser::Parse(std::string_view body, PolicyRequest* out) {
   *out = PolicyRequest{};
-  const simdjson::padded_string_view input = core::PaddedCopy(body, copy_);
+  const simdjson::padded_string_view input = wire::PaddedCopy(body, copy_);
   simdjson::ondemand::document doc;
   if (parser_.iterate(input).get(doc) != simdjson::SUCCESS) return Bad("body is not JSON");
   simdjson::ondemand::object object;
@@ -41,19 +42,19 @@ absl::Status PolicyParser::Parse(std::string_view body, PolicyRequest* out) {
     if (field.value().get(value) != simdjson::SUCCESS) return Bad("bad value");
     bool ok = true;
     if (key == "login")
-      ok = core::ReadOptionalString(value, &out->login);
+      ok = wire::ReadOptionalString(value, &out->login);
     else if (key == "pwhash")
-      ok = core::ReadOptionalString(value, &out->pwhash);
+      ok = wire::ReadOptionalString(value, &out->pwhash);
     else if (key == "remote")
-      ok = core::ReadOptionalString(value, &out->remote);
+      ok = wire::ReadOptionalString(value, &out->remote);
     else if (key == "device_id")
-      ok = core::ReadOptionalString(value, &out->device_id);
+      ok = wire::ReadOptionalString(value, &out->device_id);
     else if (key == "protocol")
-      ok = core::ReadOptionalString(value, &out->protocol);
+      ok = wire::ReadOptionalString(value, &out->protocol);
     else if (key == "session_id")
-      ok = core::ReadOptionalString(value, &out->session_id);
+      ok = wire::ReadOptionalString(value, &out->session_id);
     else if (key == "fail_type")
-      ok = core::ReadOptionalString(value, &out->fail_type);
+      ok = wire::ReadOptionalString(value, &out->fail_type);
     else if (key == "tls")
       ok = ReadBool(value, &out->tls);
     else if (key == "policy_reject")
@@ -86,6 +87,51 @@ std::string PolicyReply(const core::Verdict& verdict, std::string_view reject_me
       break;
   }
   return out;
+}
+
+bool DovecotPolicy::Translate(const Request& request, bool report, core::AuthAttempt* attempt,
+                              Response* error) {
+  if (absl::Status s = parser_.Parse(request.body, &body_); !s.ok()) {
+    *error = FailureReply(400, core::Message(s));
+    return false;
+  }
+  if (report && !body_.has_success) {
+    *error = FailureReply(400, "missing success");
+    return false;
+  }
+  const auto ip = core::IpAddress::Parse(body_.remote);
+  if (!ip) {
+    *error = FailureReply(400, "remote is not an IP address");
+    return false;
+  }
+  // Live traffic is stamped by the clock when the request arrived.
+  *attempt = core::AuthAttempt{request.now,  core::ParseProtocol(body_.protocol),
+                               *ip,          body_.login,
+                               body_.pwhash, body_.device_id};
+  return true;
+}
+
+Response DovecotPolicy::Allow(const Request& request) {
+  core::AuthAttempt attempt;
+  Response error;
+  if (!Translate(request, /*report=*/false, &attempt, &error)) return error;
+  return Response{200, PolicyReply(engine_.Check(attempt), reject_message_)};
+}
+
+Response DovecotPolicy::Report(const Request& request) {
+  core::AuthAttempt attempt;
+  Response error;
+  if (!Translate(request, /*report=*/true, &attempt, &error)) return error;
+  // A login we refused never reached the password check: its outcome is unknown.
+  if (body_.policy_reject) return OkReply();
+  core::Outcome outcome = core::Outcome::kSuccess;
+  if (!body_.success) {
+    // Dovecot 2.4 and weakforced clients say "account" when the user does not exist.
+    outcome =
+        body_.fail_type == "account" ? core::Outcome::kUnknownUser : core::Outcome::kBadPassword;
+  }
+  engine_.Report(attempt, outcome);
+  return OkReply();
 }
 
 }  // namespace coastguard::http

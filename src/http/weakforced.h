@@ -9,8 +9,18 @@ namespace coastguard::http {
 
 // weakforced's administrative commands with its request and reply shapes, so integrations
 // written for wforce move over unchanged: ping, reset, addBLEntry, delBLEntry, getBL,
-// addWLEntry, delWLEntry, getWL. Returns false in `handled` for other commands.
-Response WeakforcedCommand(std::string_view command, const Request& request, policy::Engine& engine,
-                           bool* handled);
+// addWLEntry, delWLEntry, getWL (at /?command=X and /command/X). Loop thread.
+class Weakforced {
+ public:
+  explicit Weakforced(policy::Engine& engine) : engine_(engine) {}
+
+  // 404 for a command it does not know.
+  Response Command(std::string_view command, const Request& request);
+
+ private:
+  Response List(bool blocks, core::Timestamp now) const;
+
+  policy::Engine& engine_;
+};
 
 }  // namespace coastguard::http

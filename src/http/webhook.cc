@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "core/crypto.h"
+#include "core/metrics_text.h"
 #include "core/text.h"
 #include "io/event_loop.h"
 
@@ -121,6 +122,16 @@ void Webhook::Finish(bool ok) {
 
 void Webhook::CheckTimeout() {
   if (fd_ >= 0 && io::EventLoop::Now() > deadline_) Finish(false);
+}
+
+void Webhook::AppendMetrics(std::string& out) const {
+  core::MetricFamily(out, "coastguard_webhook_sent_total", "counter", "Webhook posts answered 2xx.",
+                     static_cast<double>(stats_.sent));
+  core::MetricFamily(out, "coastguard_webhook_failed_total", "counter",
+                     "Webhook posts refused, timed out or answered otherwise.",
+                     static_cast<double>(stats_.failed));
+  core::MetricFamily(out, "coastguard_webhook_dropped_total", "counter",
+                     "Webhook posts dropped, queue full.", static_cast<double>(stats_.dropped));
 }
 
 }  // namespace coastguard::http

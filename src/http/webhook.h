@@ -20,6 +20,14 @@ struct WebhookSettings {
   size_t max_pending = 1000;
 };
 
+// The keys sit in [outbound], beside the hold events they first carried.
+template <typename V>
+void DescribeSettings(V& v, WebhookSettings& s) {
+  v.Table("outbound");
+  v.Text("webhook_url", s.url);
+  v.Text("webhook_secret", s.secret);
+}
+
 struct WebhookStats {
   uint64_t sent = 0;     // answered 2xx
   uint64_t failed = 0;   // refused, timed out, or answered otherwise
@@ -42,6 +50,8 @@ class Webhook {
   absl::Status Start(io::EventLoop& loop);
   void Post(std::string body);
   const WebhookStats& stats() const { return stats_; }
+  // coastguard_webhook_sent_total, _failed_total, _dropped_total.
+  void AppendMetrics(std::string& out) const;
 
   static std::string Signature(std::string_view secret, std::string_view body);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+
 namespace coastguard::policy {
 
 std::string_view BlockKindName(BlockKind kind) {
@@ -16,6 +18,14 @@ std::string_view BlockKindName(BlockKind kind) {
 
 std::string_view BlockScopeName(BlockScope scope) {
   return scope == BlockScope::kAll ? "all" : "unfamiliar";
+}
+
+std::string BlockLogLine(const BlockKey& key, const Block& block) {
+  return core::Cat("block ", BlockKindName(key.kind), " ", block.subject,
+                   " reason=", core::ReasonName(block.reason),
+                   " scope=", BlockScopeName(block.scope),
+                   " ttl=", static_cast<long long>((block.expires - block.created) / core::kSecond),
+                   "s offenses=", block.offenses);
 }
 
 const Block* BlockList::Find(const BlockKey& key, Timestamp now) const {

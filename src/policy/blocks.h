@@ -61,6 +61,17 @@ struct BlockSettings {
   size_t max_blocks = 1'000'000;
 };
 
+template <typename V>
+void DescribeSettings(V& v, BlockSettings& s) {
+  v.Table("blocks");
+  v.Duration("max_ttl", s.max_ttl, core::kSecond);
+  v.Duration("offense_memory", s.offense_memory, 0);
+  v.Integer("max_blocks", s.max_blocks, 16, 100'000'000);
+}
+
+// block ip 203.0.113.7 reason=ip_guessing scope=unfamiliar ttl=3600s offenses=1
+std::string BlockLogLine(const BlockKey& key, const Block& block);
+
 // Temporary blocks with TTL, reason and escalation. Single-threaded (engine thread).
 class BlockList {
  public:

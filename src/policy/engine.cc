@@ -70,6 +70,7 @@ Engine::Engine(const EngineConfig& config, uint64_t hash_seed)
       account_guessing_(config.account_guessing, config.windows),
       source_guessing_(config.source_guessing, config.windows),
       service_attack_(config.service_attack),
+      compromise_(config.compromise, config.windows),
       familiarity_(SizedFamiliarity(config)),
       sources_(Capacity(config.memory_budget_mb << 20, Shares{}.sources,
                         EntryBytes<SourceKey, detect::SourceActivity>())),
@@ -142,14 +143,8 @@ detect::Familiarity Engine::FamiliarityOf(uint64_t login, const core::IpAddress&
 }
 
 bool Engine::Proven(const core::IpAddress& ip, Timestamp now) const {
-  // An address several of our users log in from successfully (an office NAT, a carrier's
-  // CGNAT address), more often than strangers fail there. Only the exact address counts: a
-  // /24 of home connections says nothing about the proxy next door.
-  const detect::SourceActivity* s =
-      sources_.Find(SourceKey{ip, static_cast<uint8_t>(ip.family_bits())});
-  return s != nullptr && s->successful_logins.Count(now, config_.windows.long_window) >= 2 &&
-         s->successes.Estimate(now, config_.windows.long_window) >=
-             s->unfamiliar_failures.Estimate(now, config_.windows.short_window);
+  return compromise_.Proven(sources_.Find(SourceKey{ip, static_cast<uint8_t>(ip.family_bits())}),
+                            now);
 }
 
 bool Engine::CheckBlocks(const BlockKey& key, Familiarity fam, Reason block_reason, Timestamp now,
@@ -288,49 +283,23 @@ void Engine::RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p)
   // A place the account knows is neither new nor suspicious; most successes stop here.
   if (detect::IsFamiliar(p.fam)) return;
   const Timestamp now = attempt.ts;
-  const core::Duration short_window = config_.windows.short_window;
-  uint8_t flags = 0;
-  // New to an account we know elsewhere. An account seen for the first time (a new user, or
-  // the first days after deployment) has no usual place to differ from.
-  if (p.fam != Familiarity::kDevice && familiarity_.Find(p.login_digest) != nullptr) {
-    flags |= detect::LoginEvidence::kNewLocation;
-  }
-  if (p.fam == Familiarity::kNone && service_attack_.UnderAttack(now)) {
-    flags |= detect::LoginEvidence::kUnfamiliarDuringAttack;
-  }
-  // The address itself failed on other accounts, or the address or a prefix around it is
-  // blocked (or was, recently). Prefix-wide counts alone are too common on shared ISPs.
-  // An address many of our users log in from (an office NAT) sees typos on many accounts:
-  // that is not guessing.
-  const detect::SourceActivity* exact = sources_.Find(p.levels[0]);
-  if (exact != nullptr &&
-      (exact->failed_logins.Count(now, short_window) >= 2 ||
-       exact->unknown_logins.Count(now, short_window) >= 1) &&
-      !Proven(attempt.ip, now)) {
-    flags |= detect::LoginEvidence::kFromGuessingSource;
-  }
+  detect::UnfamiliarSuccess success;
+  success.familiarity = p.fam;
+  success.account_known = familiarity_.Find(p.login_digest) != nullptr;
+  success.under_attack = service_attack_.UnderAttack(now);
+  success.address = sources_.Find(p.levels[0]);
+  success.address_proven = compromise_.Proven(success.address, now);
   for (int i = 0; i < p.level_count; ++i) {
     const BlockKey key = SourceBlockKey(p.levels[i]);
     if (blocks_.Find(key, now) != nullptr || blocks_.RecentOffender(key, now)) {
-      flags |= detect::LoginEvidence::kFromGuessingSource;
+      success.source_blocked = true;
     }
   }
-  // The success that ends a distributed guessing run comes from a stranger's address; the
-  // owner's phone roaming in its usual carrier pool (wide-prefix familiar) is not suspect.
-  if (const detect::LoginActivity* login = logins_.Find(p.login_digest);
-      p.fam == Familiarity::kNone && login != nullptr &&
-      login->failing_sources.Count(now, short_window) >= 3) {
-    flags |= detect::LoginEvidence::kAfterDistributedFailures;
-  }
+  success.login = logins_.Find(p.login_digest);
+  const uint8_t flags = compromise_.Flags(success, now);
   if (flags == 0) return;
-  detect::LoginEvidence& e = evidence_.FindOrInsert(p.login_digest, now);
-  if (flags & detect::LoginEvidence::kNewLocation) e.new_location_s = core::ToSeconds(now);
-  if (flags & detect::LoginEvidence::kSuspicious) {
-    e.suspicious_s = core::ToSeconds(now);
-    e.flags = flags;
-    e.ip = attempt.ip;
-    e.login = p.login;
-  }
+  detect::Compromise::Record(evidence_.FindOrInsert(p.login_digest, now), flags, now, attempt.ip,
+                             p.login);
 }
 
 bool Engine::ClearSuspect(uint64_t login, Timestamp now) {

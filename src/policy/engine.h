@@ -11,11 +11,12 @@
 #include "detect/account_guessing.h"
 #include "detect/activity.h"
 #include "detect/brute_force.h"
+#include "detect/compromise.h"
 #include "detect/familiarity.h"
 #include "detect/service_attack.h"
 #include "detect/source_guessing.h"
 #include "policy/blocks.h"
-#include "policy/config.h"
+#include "policy/engine_config.h"
 #include "policy/state_sink.h"
 
 namespace coastguard::policy {
@@ -95,6 +96,7 @@ class Engine {
   const detect::PairActivity* FindPair(uint64_t login, const core::IpAddress& ip) const;
   detect::Familiarity FamiliarityOf(uint64_t login, const core::IpAddress& ip,
                                     std::string_view client_id, Timestamp now) const;
+  // An address several of our users log in from successfully (detect::Compromise::Proven).
   bool Proven(const core::IpAddress& ip, Timestamp now) const;
   const std::vector<RecentDecision>& recent() const { return recent_; }
   // What the auth guard knew of the account's latest suspicious or new-place login, if any.
@@ -113,6 +115,9 @@ class Engine {
     size_t memory_bytes;
   };
   TableSizes sizes() const;
+  // The auth guard's /metrics families: checks, verdicts and reasons, blocks, table sizes and
+  // evictions, attack mode.
+  void AppendMetrics(std::string& out, Timestamp now) const;
 
   // The source levels an address is counted at: the IP itself, then its prefixes.
   static int SourceLevels(const core::IpAddress& ip, detect::SourceKey out[3]);
@@ -150,6 +155,7 @@ class Engine {
   detect::AccountGuessing account_guessing_;
   detect::SourceGuessing source_guessing_;
   detect::ServiceAttack service_attack_;
+  detect::Compromise compromise_;
   detect::FamiliarityStore familiarity_;
   counters::BoundedMap<detect::SourceKey, detect::SourceActivity> sources_;
   counters::BoundedMap<uint64_t, detect::LoginActivity> logins_;

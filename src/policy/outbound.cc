@@ -1,6 +1,9 @@
 #include "policy/outbound.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/digest.h"
+#include "core/metrics_text.h"
 #include "core/text.h"
 
 namespace coastguard::policy {
@@ -9,21 +12,6 @@ namespace {
 using core::Action;
 using core::Reason;
 using core::Verdict;
-
-std::string DescribeFlags(uint8_t flags) {
-  std::string out;
-  auto add = [&](const char* text) {
-    if (!out.empty()) out += ", ";
-    out += text;
-  };
-  if (flags & detect::LoginEvidence::kFromGuessingSource)
-    add("from an address that failed on other accounts");
-  if (flags & detect::LoginEvidence::kUnfamiliarDuringAttack)
-    add("a stranger's login during a service-wide attack");
-  if (flags & detect::LoginEvidence::kAfterDistributedFailures)
-    add("after wrong passwords from several networks");
-  return out;
-}
 
 std::string Lower(std::string_view text) {
   std::string out(text);
@@ -65,19 +53,17 @@ Outbound::Outbound(const OutboundConfig& config, Engine& auth)
 
 bool Outbound::Suspect(uint64_t login, Timestamp now, std::string* evidence) const {
   const detect::LoginEvidence* e = auth_.Evidence(login);
-  if (e == nullptr || e->suspicious_s == 0 || e->cleared_s >= e->suspicious_s) return false;
-  if (core::FromSeconds(e->suspicious_s) + config_.suspect_window <= now) return false;
+  if (e == nullptr || !e->SuspiciousAt(now, config_.suspect_window)) return false;
   if (evidence != nullptr) {
     *evidence = core::Cat("login at ", e->suspicious_s, " from ", e->ip.ToString(), ": ",
-                          DescribeFlags(e->flags));
+                          detect::DescribeEvidence(e->flags));
   }
   return true;
 }
 
 bool Outbound::RecentlyNew(uint64_t login, Timestamp now) const {
   const detect::LoginEvidence* e = auth_.Evidence(login);
-  return e != nullptr && e->new_location_s > e->cleared_s &&
-         core::FromSeconds(e->new_location_s) + config_.new_login_window > now;
+  return e != nullptr && e->NewPlaceAt(now, config_.new_login_window);
 }
 
 Verdict Outbound::Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient) {
@@ -187,14 +173,25 @@ Verdict Outbound::CheckMail(const OutboundMessage& m,
   return result;
 }
 
-std::string_view Outbound::PostfixAction(const Verdict& v) const {
-  switch (v.action) {
-    case Action::kHold:
-      return v.reasons.Has(Reason::kCompromisedLogin) ? config_.actions.compromised_login
-                                                      : config_.actions.sending_spike;
-    case Action::kDefer: return config_.actions.rate_limited;
-    default: return "DUNNO";
-  }
+void Outbound::AppendMetrics(std::string& out) const {
+  core::MetricFamily(out, "coastguard_outbound_accounts", "gauge",
+                     "Accounts with sending counters.", static_cast<double>(accounts_.size()));
+}
+
+std::string HoldLogLine(const HoldEvent& e) {
+  return core::Cat("hold account=", e.account, " queue_id=", e.queue_id.empty() ? "-" : e.queue_id,
+                   " reason=", core::ReasonName(e.reason), " evidence=\"", e.evidence, "\"");
+}
+
+std::string HoldEventJson(const HoldEvent& e) {
+  // Accounts come from outside and may not be valid UTF-8: replaced, never thrown on.
+  return nlohmann::json{{"event", "hold"},
+                        {"ts", static_cast<double>(e.ts) / core::kSecond},
+                        {"account", e.account},
+                        {"queue_id", e.queue_id},
+                        {"reason", core::ReasonName(e.reason)},
+                        {"evidence", e.evidence}}
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace coastguard::policy

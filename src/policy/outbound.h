@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,8 +12,8 @@
 #include "core/verdict.h"
 #include "counters/bounded_map.h"
 #include "detect/sending.h"
-#include "policy/config.h"
 #include "policy/engine.h"
+#include "policy/outbound_config.h"
 
 namespace coastguard::policy {
 
@@ -20,7 +21,8 @@ namespace coastguard::policy {
 struct OutboundMessage {
   core::Timestamp ts = 0;
   std::string_view sasl_username;  // empty: not authenticated, not ours to judge
-  core::IpAddress client;
+  // The submitting client's address, when the MTA knows it (Postfix says "unknown" otherwise).
+  std::optional<core::IpAddress> client;
   std::string_view sender;
   std::string_view queue_id;
 };
@@ -33,6 +35,11 @@ struct HoldEvent {
   std::string queue_id;
   std::string evidence;  // human-readable
 };
+
+// hold account=dave@example.com queue_id=4Xyz reason=compromised_login evidence="..."
+std::string HoldLogLine(const HoldEvent& event);
+// {"account":...,"event":"hold","evidence":...,"queue_id":...,"reason":...,"ts":...} (webhook)
+std::string HoldEventJson(const HoldEvent& event);
 
 // The outbound guard: per-account sending limits and anomalies, linked to what the auth guard
 // saw when the account last logged in. Decides per recipient (RCPT) and per message
@@ -47,13 +54,20 @@ class Outbound {
   // then defer (some recipients over a limit), then allow.
   core::Verdict CheckMail(const OutboundMessage& m, const std::vector<std::string_view>& rcpts);
 
-  // The Postfix action line for a verdict (without "action=").
-  std::string_view PostfixAction(const core::Verdict& v) const;
+  // Accounts whose mail is held now for a suspicious login (GET /v1/suspects).
+  template <typename Fn>
+  void ForEachSuspect(Timestamp now, Fn&& fn) const {
+    auth_.ForEachEvidence([&](uint64_t, const detect::LoginEvidence& e) {
+      if (e.SuspiciousAt(now, config_.suspect_window)) fn(e);
+    });
+  }
 
   void set_on_hold(std::function<void(const HoldEvent&)> fn) { on_hold_ = std::move(fn); }
   const OutboundConfig& config() const { return config_; }
   size_t accounts() const { return accounts_.size(); }
   uint64_t evictions() const { return accounts_.evictions(); }
+  // The outbound guard's /metrics families.
+  void AppendMetrics(std::string& out) const;
 
  private:
   core::Verdict Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient);

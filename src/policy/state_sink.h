@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "detect/familiarity.h"
 #include "policy/blocks.h"
@@ -18,6 +19,22 @@ class StateSink {
   virtual void BlockRemoved(const BlockKey& key) = 0;
   virtual void AllowNetwork(const core::Cidr& cidr, bool added) = 0;
   virtual void AllowLogin(uint64_t login, std::string_view subject, bool added) = 0;
+};
+
+// Logs each block and unblock (core::Log), then passes every change on to `next` (the store):
+// the operator's log shows every decision that shuts someone out for a while, one line per
+// block rather than per request.
+class LoggingSink : public StateSink {
+ public:
+  explicit LoggingSink(StateSink& next) : next_(next) {}
+  void FamiliarityLearned(uint64_t login, const detect::FamiliarityStore::Source& s) override;
+  void BlockSet(const BlockKey& key, const Block& block) override;
+  void BlockRemoved(const BlockKey& key) override;
+  void AllowNetwork(const core::Cidr& cidr, bool added) override;
+  void AllowLogin(uint64_t login, std::string_view subject, bool added) override;
+
+ private:
+  StateSink& next_;
 };
 
 }  // namespace coastguard::policy

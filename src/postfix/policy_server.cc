@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/metrics_text.h"
 #include "io/event_loop.h"
 
 namespace coastguard::postfix {
@@ -172,6 +173,16 @@ void PolicyServer::OnReadable(int fd, uint32_t events) {
     c.out += "\n\n";
   }
   if (!Flush(fd, c)) Close(fd);
+}
+
+void PolicyServer::AppendMetrics(std::string& out) const {
+  core::MetricFamily(out, "coastguard_postfix_requests_total", "counter",
+                     "Postfix policy requests answered.", static_cast<double>(stats_.requests));
+  core::MetricFamily(out, "coastguard_postfix_malformed_total", "counter",
+                     "Malformed Postfix policy requests (connection closed).",
+                     static_cast<double>(stats_.malformed));
+  core::MetricFamily(out, "coastguard_postfix_connections", "gauge",
+                     "Open Postfix policy connections.", static_cast<double>(connections_.size()));
 }
 
 }  // namespace coastguard::postfix

@@ -44,6 +44,8 @@ class PolicyServer {
   uint16_t port() const { return bound_port_; }
   const PolicyServerStats& stats() const { return stats_; }
   size_t open_connections() const { return connections_.size(); }
+  // coastguard_postfix_requests_total, _malformed_total, _connections.
+  void AppendMetrics(std::string& out) const;
 
  private:
   struct Connection {

@@ -39,30 +39,30 @@ void Replayer::ProcessForm(std::string_view line, bool padded, std::string& out,
     bad.action = forms::FormAction::kReject;
     bad.reasons.Add(forms::FormReason::kBadInput);
     bad.score = forms::FormReasonWeight(forms::FormReason::kBadInput);
-    forms::AppendFormVerdictLine(bad, out);
+    wire::AppendFormDecisionLine(bad, out);
     out += '\n';
     return;
   }
   if (error != nullptr) error->clear();
   const forms::FormVerdict verdict = forms_->Check(form_, ts);
-  forms::AppendFormVerdictLine(verdict, out);
+  wire::AppendFormDecisionLine(verdict, out);
   out += '\n';
   ++LabelFor(label).forms[static_cast<size_t>(verdict.action)];
 }
 
 void Replayer::Process(std::string_view line, bool padded, std::string& out, std::string* error) {
   ++summary_.lines;
-  Event& event = event_;  // reused: keeps the recipients' capacity
+  wire::Event& event = event_;  // reused: keeps the recipients' capacity
   const absl::Status status = parser_.Parse(line, padded, /*require_outcome=*/true, &event);
   if (!status.ok()) return BadLine(core::Message(status), out, error);
-  if (event.kind == EventKind::kForm) return ProcessForm(line, padded, out, error);
-  if (event.kind == EventKind::kMail && outbound_ == nullptr) {
+  if (event.kind == wire::EventKind::kForm) return ProcessForm(line, padded, out, error);
+  if (event.kind == wire::EventKind::kMail && outbound_ == nullptr) {
     return BadLine("mail lines need the outbound guard", out, error);
   }
   if (error != nullptr) error->clear();
 
   core::Verdict verdict;
-  if (event.kind == EventKind::kMail) {
+  if (event.kind == wire::EventKind::kMail) {
     const auto refused = refused_smtp_.find(SessionKey(event.mail.sasl_user, event.attempt.ip));
     if (refused != refused_smtp_.end() && refused->second != 0) {
       verdict.action = core::Action::kReject;
@@ -87,14 +87,14 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
       refused_smtp_[SessionKey(event.attempt.login, event.attempt.ip)] = refused ? bits : 0;
     }
   }
-  core::AppendVerdictJson(verdict, out);
+  wire::AppendDecisionLine(verdict, out);
   out += '\n';
 
   const std::string_view label = event.label.empty() ? kLegit : event.label;
   const bool legit = label == kLegit;
   if (!legit && summary_.first_attack < 0) summary_.first_attack = event.attempt.ts;
   LabelSummary& s = LabelFor(label);
-  if (event.kind == EventKind::kMail) return CountMail(event, verdict, s, legit);
+  if (event.kind == wire::EventKind::kMail) return CountMail(event, verdict, s, legit);
   ++s.attempts;
   switch (verdict.action) {
     case core::Action::kAllow: ++s.allowed; break;
@@ -123,7 +123,7 @@ void Replayer::BadLine(const std::string& message, std::string& out, std::string
   if (error != nullptr) *error = message;
   core::Verdict bad;
   bad.reasons.Add(core::Reason::kBadInput);
-  core::AppendVerdictJson(bad, out);
+  wire::AppendDecisionLine(bad, out);
   out += '\n';
 }
 
@@ -133,7 +133,7 @@ uint64_t Replayer::SessionKey(std::string_view login, const core::IpAddress& ip)
   return core::Mix64(digest, core::Digest64(ip.bytes().data(), ip.bytes().size(), 0));
 }
 
-void Replayer::CountMail(const Event& event, const core::Verdict& verdict, LabelSummary& s,
+void Replayer::CountMail(const wire::Event& event, const core::Verdict& verdict, LabelSummary& s,
                          bool legit) {
   ++s.messages;
   switch (verdict.action) {

@@ -11,7 +11,8 @@
 #include "forms/form_guard.h"
 #include "policy/engine.h"
 #include "policy/outbound.h"
-#include "replay/event_parser.h"
+#include "wire/event_line.h"
+#include "wire/form_check.h"
 
 namespace coastguard::replay {
 
@@ -70,7 +71,7 @@ class Replayer {
       : engine_(engine), outbound_(outbound), forms_(forms) {}
 
   // Decides one line and appends its decision line (with '\n') to `out`. `padded`: see
-  // EventParser::Parse. A bad line gets verdict allow / reason bad_input and a message in
+  // wire::EventParser::Parse. A bad line gets verdict allow / reason bad_input and a message in
   // `error` (empty otherwise).
   void Process(std::string_view line, bool padded, std::string& out, std::string* error);
 
@@ -78,17 +79,18 @@ class Replayer {
   const policy::Engine& engine() const { return engine_; }
 
  private:
-  void CountMail(const Event& event, const core::Verdict& verdict, LabelSummary& s, bool legit);
+  void CountMail(const wire::Event& event, const core::Verdict& verdict, LabelSummary& s,
+                 bool legit);
   void ProcessForm(std::string_view line, bool padded, std::string& out, std::string* error);
   LabelSummary& LabelFor(std::string_view label);
 
   policy::Engine& engine_;
   policy::Outbound* outbound_;
   forms::FormGuard* forms_;
-  forms::FormRequestParser form_parser_;
+  wire::FormCheckParser form_parser_;
   forms::FormRequest form_;
-  EventParser parser_;
-  Event event_;
+  wire::EventParser parser_;
+  wire::Event event_;
   Summary summary_;
   uint64_t SessionKey(std::string_view login, const core::IpAddress& ip) const;
   void BadLine(const std::string& message, std::string& out, std::string* error);

@@ -4,9 +4,9 @@
 #include <exception>
 #include <string>
 
-#include "policy/config.h"
+#include "config/config.h"
 #include "server/replay_command.h"
-#include "server/serve.h"
+#include "server/serve_command.h"
 
 namespace {
 
@@ -29,11 +29,11 @@ constexpr char kConfigUsage[] =
 
 int ConfigCommand(int argc, char** argv) {
   if (argc == 2 && std::strcmp(argv[1], "--defaults") == 0) {
-    std::fputs(coastguard::policy::DefaultConfigToml().c_str(), stdout);
+    std::fputs(coastguard::config::DefaultConfigToml().c_str(), stdout);
     return 0;
   }
   if (argc == 3 && std::strcmp(argv[1], "--check") == 0) {
-    const auto config = coastguard::policy::LoadConfigFile(argv[2]);
+    const auto config = coastguard::config::LoadConfigFile(argv[2]);
     if (!config.ok()) {
       std::fprintf(stderr, "%s\n", std::string(config.status().message()).c_str());
       return 1;

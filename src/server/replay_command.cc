@@ -9,15 +9,14 @@
 #include <memory>
 #include <string>
 
-#include <simdjson.h>
-
+#include "config/config.h"
 #include "core/text.h"
-
-#include "policy/config.h"
+#include "forms/form_guard.h"
 #include "policy/engine.h"
 #include "policy/outbound.h"
 #include "replay/replayer.h"
 #include "server/args.h"
+#include "wire/json_input.h"
 
 namespace coastguard::server {
 namespace {
@@ -61,15 +60,15 @@ int ReplayCommand(int argc, char** argv) {
   }
   const std::string events_path = positional[0];
 
-  policy::Config config;
+  config::Config config;
   if (!config_path.empty()) {
-    auto loaded = policy::LoadConfigFile(config_path);
+    auto loaded = config::LoadConfigFile(config_path);
     if (!loaded.ok()) {
       std::fprintf(stderr, "coastguard replay: %s\n",
                    std::string(loaded.status().message()).c_str());
       return 2;
     }
-    config = *loaded;
+    config = std::move(*loaded);
   }
 
   std::FILE* in = events_path == "-" ? stdin : std::fopen(events_path.c_str(), "rb");
@@ -105,7 +104,7 @@ int ReplayCommand(int argc, char** argv) {
   const double cpu_started = ThreadCpuSeconds();
   replay::Replayer replayer(engine, &outbound, &forms);
   // Lines are decided in place inside a padded chunk buffer: no copy per line.
-  std::unique_ptr<char[]> buffer(new char[kChunk + simdjson::SIMDJSON_PADDING]);
+  std::unique_ptr<char[]> buffer(new char[kChunk + wire::kPadding]);
   size_t filled = 0;
   size_t line_no = 0;
   size_t errors = 0;

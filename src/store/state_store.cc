@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/metrics_text.h"
 #include "core/text.h"
 
 namespace coastguard::store {
@@ -429,6 +430,19 @@ void StateStore::AllowLogin(uint64_t login, std::string_view subject, bool added
   w.U64(login);
   w.Str(subject);
   journal_.Append(scratch_);
+}
+
+void StateStore::AppendMetrics(std::string& out) const {
+  const Journal& j = journal_;
+  core::MetricFamily(out, "coastguard_journal_bytes", "gauge",
+                     "Bytes in the journal since the last snapshot.",
+                     static_cast<double>(j.file_bytes()));
+  core::MetricFamily(out, "coastguard_journal_syncs_total", "counter",
+                     "Group commits (write + fdatasync).", static_cast<double>(j.syncs()));
+  core::MetricFamily(out, "coastguard_journal_errors_total", "counter", "Failed journal writes.",
+                     static_cast<double>(j.errors()));
+  core::MetricFamily(out, "coastguard_snapshots_total", "counter", "Snapshots written.",
+                     static_cast<double>(snapshots_));
 }
 
 }  // namespace coastguard::store

@@ -63,6 +63,8 @@ class StateStore : public policy::StateSink {
   const Journal& journal() const { return journal_; }
   uint64_t snapshots() const { return snapshots_; }
   double last_snapshot_seconds() const { return last_snapshot_seconds_; }
+  // The store's /metrics families: journal size, syncs and errors, snapshots.
+  void AppendMetrics(std::string& out) const;
 
   // policy::StateSink
   void FamiliarityLearned(uint64_t login, const detect::FamiliarityStore::Source& s) override;

@@ -7,12 +7,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{.memory_budget_mb = 16},
                                            1);
-  static coastguard::policy::ServerConfig config;
-  static coastguard::http::Metrics metrics;
   static coastguard::forms::FormGuard guard(coastguard::forms::FormsConfig{.max_keys = 10'000},
                                             "key", 1);
   static coastguard::http::Api* api = [] {
-    auto* a = new coastguard::http::Api(engine, config, {"token", "", ""}, metrics, nullptr);
+    auto* a =
+        new coastguard::http::Api(engine, coastguard::http::ApiSettings{"token", {}, 65536, 0});
     a->set_forms(&guard);
     return a;
   }();

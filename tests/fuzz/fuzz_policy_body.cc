@@ -8,9 +8,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // A small budget: long runs must stay far below libFuzzer's RSS limit.
   static coastguard::policy::Engine engine(coastguard::policy::EngineConfig{.memory_budget_mb = 16},
                                            1);
-  static coastguard::policy::ServerConfig config;
-  static coastguard::http::Metrics metrics;
-  static coastguard::http::Api api(engine, config, {"token", "", ""}, metrics, nullptr);
+  static coastguard::http::Api api(engine, coastguard::http::ApiSettings{"token", {}, 65536, 0});
   const std::string body(reinterpret_cast<const char*>(data), size);
   for (const char* path : {"/command/allow", "/command/report", "/v1/auth/check"}) {
     coastguard::http::Request request;

@@ -35,18 +35,6 @@ TEST(Digest, DependsOnTheSeed) {
   EXPECT_NE(Digest64("alice", 1), Digest64("alice", 2));
 }
 
-TEST(VerdictJson, ListsReasonsInEnumOrder) {
-  Verdict v;
-  v.action = Action::kReject;
-  v.reasons.Add(Reason::kUnfamiliarSource);
-  v.reasons.Add(Reason::kServiceUnderAttack);
-  std::string out;
-  AppendVerdictJson(v, out);
-  EXPECT_EQ(
-      out,
-      R"({"verdict": "reject", "delay_ms": 0, "reasons": ["service_under_attack", "unfamiliar_source"]})");
-}
-
 TEST(JsonString, EscapesQuotesBackslashesAndControls) {
   std::string out;
   AppendJsonString(out, "a\"b\\c\nd");

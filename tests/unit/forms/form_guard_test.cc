@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "core/text.h"
+#include "wire/form_check.h"
 
 namespace coastguard::forms {
 namespace {
@@ -26,7 +27,7 @@ struct Submission {
 
 std::string Describe(const FormVerdict& v) {
   std::string line;
-  AppendFormVerdictLine(v, line);
+  wire::AppendFormDecisionLine(v, line);
   return line;
 }
 

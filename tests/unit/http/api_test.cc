@@ -31,10 +31,16 @@ class ApiTest : public ::testing::Test {
   }
   std::map<std::string, std::string> Admin() { return {{"Authorization", "Bearer s3cret"}}; }
 
+  void SetUp() override {
+    metrics_.Add(
+        [this](std::string& out, core::Timestamp now) { engine_.AppendMetrics(out, now); });
+    metrics_.Add([this](std::string& out, core::Timestamp) { api_.AppendMetrics(out); });
+    api_.set_metrics(&metrics_);
+  }
+
   policy::Engine engine_{policy::EngineConfig{}, 1};
-  policy::ServerConfig config_;
-  Metrics metrics_;
-  Api api_{engine_, config_, {"s3cret", "", ""}, metrics_, nullptr};
+  core::MetricsRegistry metrics_;
+  Api api_{engine_, ApiSettings{"s3cret", {}, 64 * 1024, 0}};
 };
 
 TEST_F(ApiTest, RoutesDovecotCommandsBothWays) {

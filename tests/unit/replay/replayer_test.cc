@@ -104,39 +104,6 @@ TEST(Replay, SummaryCountsCompromisesAndFriction) {
   EXPECT_EQ(legit.right_password_hurt_since_attack, 0u);
 }
 
-TEST(EventParser, AcceptsTheContractAndIgnoresUnknownFields) {
-  EventParser parser;
-  Event e;
-  ASSERT_TRUE(parser
-                  .Parse(R"({"ts": 1793577600.085, "kind": "auth", "protocol": "imap",
-                             "ip": "2001:db8::1", "login": "alice@example.com", "pwhash": null,
-                             "client_id": "Thunderbird 128", "outcome": "unknown_user",
-                             "label": "legit", "extra": {"nested": [1, 2]}})",
-                         false, true, &e)
-                  .ok());
-  EXPECT_EQ(e.attempt.ts, 1793577600085000);
-  EXPECT_EQ(e.attempt.login, "alice@example.com");
-  EXPECT_EQ(e.attempt.client_id, "Thunderbird 128");
-  EXPECT_TRUE(e.attempt.pwhash.empty());
-  EXPECT_EQ(e.outcome, core::Outcome::kUnknownUser);
-}
-
-TEST(EventParser, NamesWhatIsWrong) {
-  EventParser parser;
-  Event e;
-  auto error = [&](const char* line) { return core::Message(parser.Parse(line, false, true, &e)); };
-  EXPECT_EQ(error(R"({"kind": "auth"})"), "missing ts");
-  EXPECT_EQ(error(R"({"ts": 1, "kind": "teleport", "ip": "1.2.3.4"})"), "unsupported kind");
-  EXPECT_EQ(error(R"({"ts": 1, "kind": "mail", "ip": "1.2.3.4"})"), "missing recipients");
-  EXPECT_EQ(error(R"({"ts": -5, "kind": "auth"})"), "ts out of range");
-  EXPECT_EQ(error(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4.5"})"),
-            "ip is not an IP address");
-  EXPECT_EQ(error(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4",
-                      "login": "a", "outcome": "maybe"})"),
-            "outcome must be success, bad_password or unknown_user");
-  EXPECT_EQ(error(R"([1, 2])"), "not a JSON object");
-}
-
 }  // namespace
 }  // namespace coastguard::replay
 

@@ -1,8 +1,8 @@
-#include "core/json_input.h"
+#include "wire/json_input.h"
 
 #include <cstring>
 
-namespace coastguard::core {
+namespace coastguard::wire {
 
 simdjson::padded_string_view PaddedCopy(std::string_view text, simdjson::padded_string& buffer) {
   if (buffer.data() == nullptr || buffer.size() < text.size()) {
@@ -13,6 +13,12 @@ simdjson::padded_string_view PaddedCopy(std::string_view text, simdjson::padded_
                                       buffer.size() + simdjson::SIMDJSON_PADDING);
 }
 
+simdjson::padded_string_view PaddedInput(std::string_view text, bool padded,
+                                         simdjson::padded_string& buffer) {
+  if (!padded) return PaddedCopy(text, buffer);
+  return simdjson::padded_string_view(text.data(), text.size(), text.size() + kPadding);
+}
+
 bool ReadOptionalString(simdjson::ondemand::value value, std::string_view* out) {
   simdjson::ondemand::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS) return false;
@@ -20,4 +26,4 @@ bool ReadOptionalString(simdjson::ondemand::value value, std::string_view* out) 
   return value.get_string().get(*out) == simdjson::SUCCESS;
 }
 
-}  // namespace coastguard::core
+}  // namespace coastguard::wire

@@ -1,4 +1,4 @@
-#include "http/form_demo.h"
+#include "demo/form_demo.h"
 
 #include <fstream>
 #include <sstream>
@@ -6,9 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
-#include "http/api.h"
+#include "http/json_reply.h"
 
-namespace coastguard::http {
+namespace coastguard::demo {
+
+using http::JsonError;
+using http::Request;
+using http::Response;
 namespace {
 
 constexpr char kForm[] = "contact";
@@ -82,7 +86,7 @@ Response FormDemo::Submit(const Request& request) {
   if (absl::Status s = parser_.Parse(body, /*padded=*/false, &form_); !s.ok()) {
     return JsonError(400, core::Message(s));
   }
-  return Response{200, forms::FormVerdictJson(guard_.Check(form_, request.now))};
+  return Response{200, wire::FormVerdictJson(guard_.Check(form_, request.now))};
 }
 
-}  // namespace coastguard::http
+}  // namespace coastguard::demo

@@ -1,14 +1,11 @@
-#include "replay/event_parser.h"
-
-#include "core/json_input.h"
+#include "wire/event_line.h"
 
 #include <cmath>
 
 #include "core/text.h"
+#include "wire/json_input.h"
 
-namespace coastguard::replay {
-using core::PaddedCopy;
-using core::ReadOptionalString;
+namespace coastguard::wire {
 namespace {
 
 using simdjson::ondemand::json_type;
@@ -86,13 +83,7 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
   out->mail.sasl_user = out->mail.sender = {};
   out->mail.recipients.clear();  // keeps its capacity across lines
   out->mail.size = 0;
-  simdjson::padded_string_view input;
-  if (padded) {
-    input = simdjson::padded_string_view(line.data(), line.size(),
-                                         line.size() + simdjson::SIMDJSON_PADDING);
-  } else {
-    input = PaddedCopy(line, copy_);
-  }
+  const simdjson::padded_string_view input = PaddedInput(line, padded, copy_);
   simdjson::ondemand::document doc;
   if (parser_.iterate(input).get(doc) != simdjson::SUCCESS) return Bad("not JSON");
   simdjson::ondemand::object object;
@@ -211,4 +202,21 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
   return absl::OkStatus();
 }
 
-}  // namespace coastguard::replay
+void AppendDecisionLine(const core::Verdict& verdict, std::string& out) {
+  out += "{\"verdict\": \"";
+  out += core::ActionName(verdict.action);
+  out += "\", \"delay_ms\": ";
+  out += std::to_string(verdict.delay_ms);
+  out += ", \"reasons\": [";
+  bool first = true;
+  verdict.reasons.ForEach([&](core::Reason r) {
+    if (!first) out += ", ";
+    first = false;
+    out += '"';
+    out += core::ReasonName(r);
+    out += '"';
+  });
+  out += "]}";
+}
+
+}  // namespace coastguard::wire

@@ -2,7 +2,7 @@
 
 namespace coastguard::server {
 
-// `coastguard serve [--config FILE] [--listen HOST:PORT] [--data-dir DIR]`
+// `coastguard serve [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--demo DIR]`
 int ServeCommand(int argc, char** argv);
 
 }  // namespace coastguard::server

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -7,10 +8,15 @@
 
 #include "absl/status/status.h"
 #include "core/auth_event.h"
+#include "core/verdict.h"
 
-namespace coastguard::replay {
+namespace coastguard::wire {
 
-// "form" lines are read by forms::FormRequestParser; this parser takes their ts and label.
+// The event line of the replay contract (docs/replay.md), in one place: replay reads files of
+// them, the native API (/v1/auth/check, /v1/auth/report) reads bodies of the same shape, and
+// both answer with the same decision line.
+
+// "form" lines are read by wire::FormCheckParser; this parser takes their ts and label.
 enum class EventKind : uint8_t { kAuth, kMail, kForm };
 
 // A "mail" line: one message submitted by an authenticated account.
@@ -36,7 +42,7 @@ struct Event {
 // it keeps its buffers warm (measured ~0.2 µs per 356-byte document).
 class EventParser {
  public:
-  // `line` needs simdjson::SIMDJSON_PADDING readable bytes after it when `padded` is true (as in
+  // `line` needs wire::kPadding readable bytes after it when `padded` is true (as in
   // a file buffer); otherwise it is copied into an internal padded buffer first.
   // `require_outcome`: replay lines need one, /v1/auth/check bodies do not.
   absl::Status Parse(std::string_view line, bool padded, bool require_outcome, Event* out);
@@ -46,4 +52,8 @@ class EventParser {
   simdjson::padded_string copy_;
 };
 
-}  // namespace coastguard::replay
+// The decision line of an auth or mail event, no newline (also the native API's check reply):
+// {"verdict": "reject", "delay_ms": 0, "reasons": ["blocked_ip", "ip_guessing"]}
+void AppendDecisionLine(const core::Verdict& verdict, std::string& out);
+
+}  // namespace coastguard::wire

@@ -1,0 +1,264 @@
+#include "http/admin_api.h"
+
+#include "core/text.h"
+#include "detect/compromise.h"
+#include "http/block_request.h"
+#include "http/json_reply.h"
+
+namespace coastguard::http {
+namespace {
+
+using core::Timestamp;
+using nlohmann::json;
+using policy::Block;
+using policy::BlockKey;
+using policy::Engine;
+using policy::RecentDecision;
+
+constexpr core::Duration kDefaultBlockTtl = core::kHour;
+constexpr TargetFields kFields{"network", /*login_from_ip=*/false};
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+json BodyObject(const Request& request) {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  return body.is_object() ? body : json();
+}
+
+double Seconds(Timestamp t) { return static_cast<double>(t) / core::kSecond; }
+
+json SourceJson(const Engine& engine, const detect::SourceKey& key, Timestamp now) {
+  const detect::Windows& w = engine.config().windows;
+  json out = {{"network", key.network.ToString() + "/" + std::to_string(key.bits)}};
+  if (const detect::SourceActivity* s = engine.FindSource(key)) {
+    out["unfamiliar_failures"] = s->unfamiliar_failures.Estimate(now, w.short_window);
+    out["distinct_failed_logins"] = s->failed_logins.Count(now, w.short_window);
+    out["distinct_unknown_logins"] = s->unknown_logins.Count(now, w.short_window);
+    out["successes"] = s->successes.Estimate(now, w.long_window);
+    out["distinct_successful_logins"] = s->successful_logins.Count(now, w.long_window);
+    out["last_seen"] = s->last_seen_s;
+  } else {
+    out["tracked"] = false;
+  }
+  return out;
+}
+
+std::string_view FamiliarityName(detect::Familiarity f) {
+  switch (f) {
+    case detect::Familiarity::kNone: return "none";
+    case detect::Familiarity::kWidePrefix: return "wide_prefix";
+    case detect::Familiarity::kDevice: return "device";
+    case detect::Familiarity::kPrefix: return "prefix";
+  }
+  return "none";
+}
+
+json VerdictJson(const core::Verdict& verdict) {
+  json reasons = json::array();
+  verdict.reasons.ForEach([&](core::Reason r) { reasons.push_back(core::ReasonName(r)); });
+  return {{"verdict", core::ActionName(verdict.action)},
+          {"delay_ms", verdict.delay_ms},
+          {"reasons", reasons}};
+}
+
+}  // namespace
+
+json BlockJson(const BlockKey& key, const Block& block, Timestamp now) {
+  return {{"kind", policy::BlockKindName(key.kind)},
+          {"subject", block.subject},
+          {"reason", core::ReasonName(block.reason)},
+          {"scope", policy::BlockScopeName(block.scope)},
+          {"offenses", block.offenses},
+          {"created", Seconds(block.created)},
+          {"expires", Seconds(block.expires)},
+          {"active", block.expires > now},
+          {"remaining_seconds", block.expires > now ? Seconds(block.expires - now) : 0.0}};
+}
+
+json ExplainIp(const Engine& engine, const core::IpAddress& ip, Timestamp now) {
+  json out = {{"ip", ip.ToString()}};
+  detect::SourceKey levels[3];
+  const int n = Engine::SourceLevels(ip, levels);
+  json sources = json::array();
+  json blocks = json::array();
+  for (int i = 0; i < n; ++i) {
+    sources.push_back(SourceJson(engine, levels[i], now));
+    const BlockKey key = policy::NetworkBlockKey(core::Cidr{levels[i].network, levels[i].bits});
+    if (const Block* b = engine.blocks().Entry(key)) blocks.push_back(BlockJson(key, *b, now));
+  }
+  out["sources"] = sources;
+  out["blocks"] = blocks;
+  out["proven"] = engine.Proven(ip, now);
+  out["allowlisted"] = engine.allows().Allows(ip, 0);
+  json recent = json::array();
+  for (const RecentDecision& d : engine.recent()) {
+    if (d.ip == ip) {
+      json entry = VerdictJson(d.verdict);
+      entry["ts"] = Seconds(d.ts);
+      recent.push_back(entry);
+    }
+  }
+  out["recent_verdicts"] = recent;
+  return out;
+}
+
+json ExplainLogin(const Engine& engine, std::string_view login, Timestamp now) {
+  auto canonical = engine.Canonical(login);
+  if (!canonical.ok()) return nullptr;
+  const uint64_t digest = engine.LoginDigest(*canonical);
+  const detect::Windows& w = engine.config().windows;
+  json out = {{"login", *canonical}};
+  if (const detect::LoginActivity* a = engine.FindLogin(digest)) {
+    out["activity"] = {
+        {"unfamiliar_failures", a->failures.Estimate(now, w.short_window)},
+        {"distinct_wrong_passwords", a->wrong_pwhashes.Count(now, w.short_window)},
+        {"distinct_failing_networks", a->failing_sources.Count(now, w.short_window)}};
+  }
+  json familiar = json::object();
+  if (const auto* record = engine.familiarity().Find(digest)) {
+    familiar["sources"] = record->sources.size();
+    familiar["last_success"] = record->last_success_s;
+  } else {
+    familiar["sources"] = 0;
+  }
+  out["familiarity"] = familiar;
+  json blocks = json::array();
+  engine.blocks().ForEach([&](const BlockKey& k, const Block& b) {
+    if (k.login == digest) blocks.push_back(BlockJson(k, b, now));
+  });
+  out["blocks"] = blocks;
+  out["allowlisted"] = engine.allows().logins().contains(digest);
+  json recent = json::array();
+  for (const RecentDecision& d : engine.recent()) {
+    if (d.login == digest) {
+      json entry = VerdictJson(d.verdict);
+      entry["ts"] = Seconds(d.ts);
+      entry["ip"] = d.ip.ToString();
+      entry["familiarity"] = FamiliarityName(engine.familiarity().Lookup(digest, d.ip, 0, now));
+      recent.push_back(entry);
+    }
+  }
+  out["recent_verdicts"] = recent;
+  return out;
+}
+
+json ServiceJson(const Engine& engine, Timestamp now) {
+  const detect::ServiceAttack& s = engine.service_attack();
+  return {{"under_attack", s.UnderAttack(now)},
+          {"attack_until", s.UnderAttack(now) ? Seconds(s.attack_until()) : 0.0},
+          {"unfamiliar_failures_per_interval", s.unfamiliar_rate(now)},
+          {"unfamiliar_failures_baseline", s.unfamiliar_baseline()},
+          {"unknown_users_per_interval", s.unknown_rate(now)},
+          {"unknown_users_baseline", s.unknown_baseline()},
+          {"distinct_failing_sources", s.distinct_failing_sources()},
+          {"attacks_started", s.attacks_started()}};
+}
+
+Response AdminApi::Handle(const Request& request, std::string_view path) {
+  if (path == "/v1/blocks") return Blocks(request);
+  if (path == "/v1/allow") return Allows(request);
+  if (path == "/v1/service") {
+    if (request.method != "GET") return JsonError(405, "use GET");
+    return JsonReply(200, ServiceJson(engine_, request.now));
+  }
+  if (StartsWith(path, "/v1/entities/")) return Entity(request, path.substr(13));
+  if (path == "/v1/suspects") return Suspects(request);
+  if (path == "/v1/suspects/clear") return ClearSuspect(request);
+  return JsonError(404, "no such endpoint; see docs/api.md");
+}
+
+Response AdminApi::Blocks(const Request& request) {
+  if (request.method == "GET") {
+    const bool all = request.query("all") == "1";
+    json blocks = json::array();
+    engine_.blocks().ForEach([&](const BlockKey& key, const Block& block) {
+      if (all || block.expires > request.now) blocks.push_back(BlockJson(key, block, request.now));
+    });
+    return JsonReply(200, {{"blocks", blocks}});
+  }
+  if (request.method != "POST" && request.method != "DELETE") {
+    return JsonError(405, "use GET, POST or DELETE");
+  }
+  const json body = BodyObject(request);
+  if (!body.is_object()) return JsonError(400, "body is not a JSON object");
+  if (request.method == "DELETE") {
+    auto target = ParseBlockTarget(body, engine_, kFields);
+    if (!target.ok()) return JsonError(400, core::Message(target.status()));
+    return JsonReply(200, {{"removed", engine_.Unblock(target->key)}});
+  }
+  auto block = ParseBlockRequest(body, engine_, kFields, "ttl_seconds", kDefaultBlockTtl);
+  if (!block.ok()) return JsonError(400, core::Message(block.status()));
+  const BlockKey key = block->target.key;
+  engine_.OperatorBlock(key, std::move(block->subject), block->ttl, request.now);
+  return JsonReply(
+      201, {{"block", BlockJson(key, *engine_.blocks().Find(key, request.now), request.now)}});
+}
+
+Response AdminApi::Allows(const Request& request) {
+  if (request.method == "GET") {
+    json networks = json::array(), logins = json::array();
+    for (const core::Cidr& cidr : engine_.allows().networks()) networks.push_back(cidr.ToString());
+    for (const auto& [digest, subject] : engine_.allows().logins()) logins.push_back(subject);
+    return JsonReply(200, {{"networks", networks}, {"logins", logins}});
+  }
+  if (request.method != "POST" && request.method != "DELETE") {
+    return JsonError(405, "use GET, POST or DELETE");
+  }
+  const json body = BodyObject(request);
+  if (!body.is_object()) return JsonError(400, "body is not a JSON object");
+  auto target = ParseBlockTarget(body, engine_, kFields);
+  if (!target.ok()) return JsonError(400, core::Message(target.status()));
+  const bool add = request.method == "POST";
+  if (target->key.kind == policy::BlockKind::kLogin) {
+    engine_.AllowLogin(target->login, add);
+  } else {
+    engine_.AllowNetwork(target->network, add);
+  }
+  return JsonReply(add ? 201 : 200, {{"status", "ok"}});
+}
+
+Response AdminApi::Suspects(const Request& request) {
+  if (request.method != "GET") return JsonError(405, "use GET");
+  json suspects = json::array();
+  if (outbound_ != nullptr) {
+    outbound_->ForEachSuspect(request.now, [&](const detect::LoginEvidence& e) {
+      json flags = json::array();
+      detect::ForEachEvidenceName(e.flags, [&](const char* name) { flags.push_back(name); });
+      suspects.push_back({{"login", e.login},
+                          {"since", e.suspicious_s},
+                          {"ip", e.ip.ToString()},
+                          {"evidence", flags}});
+    });
+  }
+  return JsonReply(200, {{"suspects", suspects}});
+}
+
+Response AdminApi::ClearSuspect(const Request& request) {
+  if (request.method != "POST") return JsonError(405, "use POST");
+  const json body = BodyObject(request);
+  const std::string* login = body.is_object() ? StringField(body, "login") : nullptr;
+  if (login == nullptr) return JsonError(400, "give the login to clear");
+  auto canonical = engine_.Canonical(*login);
+  if (!canonical.ok()) return JsonError(400, core::Message(canonical.status()));
+  return JsonReply(
+      200, {{"cleared", engine_.ClearSuspect(engine_.LoginDigest(*canonical), request.now)}});
+}
+
+Response AdminApi::Entity(const Request& request, std::string_view rest) {
+  if (request.method != "GET") return JsonError(405, "use GET");
+  if (StartsWith(rest, "ip/")) {
+    const auto ip = core::IpAddress::Parse(rest.substr(3));
+    if (!ip) return JsonError(400, "bad ip");
+    return JsonReply(200, ExplainIp(engine_, *ip, request.now));
+  }
+  if (StartsWith(rest, "login/")) {
+    const json explained = ExplainLogin(engine_, rest.substr(6), request.now);
+    if (explained.is_null()) return JsonError(400, "bad login");
+    return JsonReply(200, explained);
+  }
+  return JsonError(404, "entities are ip/{ip} or login/{login}");
+}
+
+}  // namespace coastguard::http

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "http/http_server.h"
+#include "policy/engine.h"
+#include "policy/outbound.h"
+
+namespace coastguard::http {
+
+// The admin API (docs/api.md), all behind the admin token: blocks (/v1/blocks), allow lists
+// (/v1/allow), the service's state (/v1/service), what the engine knows of an address or a
+// login (/v1/entities/ip/X, /v1/entities/login/X) and the accounts whose mail is held
+// (/v1/suspects, /v1/suspects/clear). Requests in, engine calls, JSON views of its state out.
+// Loop thread.
+class AdminApi {
+ public:
+  explicit AdminApi(policy::Engine& engine) : engine_(engine) {}
+  // Without the outbound guard /v1/suspects lists nobody.
+  void set_outbound(const policy::Outbound* outbound) { outbound_ = outbound; }
+
+  // `path` is the whole path ("/v1/blocks"); 404 for paths it does not serve.
+  Response Handle(const Request& request, std::string_view path);
+
+ private:
+  Response Blocks(const Request& request);
+  Response Allows(const Request& request);
+  Response Entity(const Request& request, std::string_view rest);
+  Response Suspects(const Request& request);
+  Response ClearSuspect(const Request& request);
+
+  policy::Engine& engine_;
+  const policy::Outbound* outbound_ = nullptr;
+};
+
+// Read-only JSON views of engine state (exposed for tests).
+nlohmann::json BlockJson(const policy::BlockKey& key, const policy::Block& block,
+                         core::Timestamp now);
+nlohmann::json ExplainIp(const policy::Engine& engine, const core::IpAddress& ip,
+                         core::Timestamp now);
+// Null when the login cannot be canonicalised.
+nlohmann::json ExplainLogin(const policy::Engine& engine, std::string_view login,
+                            core::Timestamp now);
+nlohmann::json ServiceJson(const policy::Engine& engine, core::Timestamp now);
+
+}  // namespace coastguard::http

@@ -1,0 +1,191 @@
+#include "server/daemon.h"
+
+#include <cstdio>
+
+#include "core/log.h"
+#include "core/text.h"
+#include "forms/campaign_event.h"
+#include "io/host_port.h"
+#include "io/process_metrics.h"
+
+namespace coastguard::server {
+namespace {
+
+constexpr char kFormsLearned[] = "forms.learned";
+
+absl::Status BadConfig(const std::string& message) { return absl::InvalidArgumentError(message); }
+
+}  // namespace
+
+Daemon::Daemon(config::Config config, std::string demo_dir)
+    : config_(std::move(config)),
+      demo_dir_(std::move(demo_dir)),
+      store_(config_.store.data_dir),
+      webhook_(config_.webhook) {}
+
+Daemon::~Daemon() = default;
+
+absl::Status Daemon::Start() {
+  if (absl::Status s = store_.Open(); !s.ok()) return absl::UnavailableError(core::Message(s));
+  std::string admin_token = config_.http.admin_token;
+  if (admin_token.empty()) {
+    auto token = store_.AdminToken();
+    if (!token.ok()) return absl::UnavailableError(core::Message(token.status()));
+    admin_token = *token;
+  }
+  engine_ = std::make_unique<policy::Engine>(config_.engine, store_.seed());
+  auto restored = store_.Load(*engine_);
+  if (!restored.ok()) return absl::UnavailableError(core::Message(restored.status()));
+  restored_ = *restored;
+  sink_ = std::make_unique<policy::LoggingSink>(store_);
+  engine_->set_sink(sink_.get());
+
+  if (absl::Status s = StartForms(admin_token); !s.ok()) return s;
+  outbound_ = std::make_unique<policy::Outbound>(config_.outbound, *engine_);
+  const bool webhook = !config_.webhook.url.empty();
+  if (webhook) {
+    if (absl::Status s = webhook_.Start(loop_); !s.ok()) return BadConfig(core::Message(s));
+  }
+  outbound_->set_on_hold([this, webhook](const policy::HoldEvent& e) {
+    core::Log(policy::HoldLogLine(e));
+    if (webhook) webhook_.Post(policy::HoldEventJson(e));
+  });
+  forms_->set_on_campaign([this, webhook](const forms::CampaignEvent& e) {
+    core::Log(forms::CampaignLogLine(e));
+    if (webhook) webhook_.Post(forms::CampaignEventJson(e, /*notification=*/true));
+  });
+  if (absl::Status s = StartHttp(admin_token); !s.ok()) return s;
+  if (absl::Status s = StartPostfix(); !s.ok()) return s;
+  RegisterMetrics();
+
+  loop_.Every(5 * core::kMinute, [this] { SaveFormsLearned(); });
+  loop_.Every(core::kSecond, [this] {
+    engine_->Maintain(io::EventLoop::Now());
+    store_.MaybeCompact(*engine_, 0);
+  });
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartForms(const std::string& admin_token) {
+  forms_ = std::make_unique<forms::FormGuard>(
+      config_.forms, forms::FormSigningKey(config_.forms, admin_token), store_.seed());
+  if (!config_.forms.disposable_domains_file.empty()) {
+    if (absl::Status s = forms_->disposable().Load(config_.forms.disposable_domains_file);
+        !s.ok()) {
+      return BadConfig(core::Message(s));
+    }
+  }
+  if (auto learned = store_.ReadSideFile(kFormsLearned); learned.ok()) {
+    if (absl::Status s = forms_->ImportLearned(*learned, io::EventLoop::Now()); !s.ok()) {
+      // Learning data, not security state: start afresh rather than refuse to start.
+      core::Log(core::Cat(config_.store.data_dir, "/", kFormsLearned, ": ", core::Message(s),
+                          "; the form guard starts without it"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartHttp(const std::string& admin_token) {
+  const auto listen = io::ParseHostPort(config_.http.listen);
+  if (!listen) {
+    return BadConfig(core::Cat("bad listen address '", config_.http.listen, "' (want HOST:PORT)"));
+  }
+  api_ = std::make_unique<http::Api>(
+      *engine_, http::ApiSettings{admin_token, config_.dovecot, config_.http.max_body_bytes,
+                                  config_.http.slow_request_us});
+  api_->set_outbound(outbound_.get());
+  api_->set_forms(forms_.get());
+  api_->set_metrics(&metrics_);
+  if (!demo_dir_.empty()) {
+    demo_ = std::make_unique<demo::FormDemo>(*forms_);
+    if (absl::Status s = demo_->Load(demo_dir_); !s.ok()) return BadConfig(core::Message(s));
+    api_->Mount("/demo", [this](const http::Request& r) { return demo_->Handle(r); });
+  }
+  http::HttpSettings settings;
+  http_host_ = listen->host;
+  settings.address = listen->host;
+  settings.port = listen->port;
+  settings.max_body_bytes = config_.http.max_body_bytes;
+  settings.max_connections = config_.http.max_connections;
+  http_ = std::make_unique<http::HttpServer>(
+      settings, [this](const http::Request& r) { return api_->Handle(r); });
+  std::string error;
+  if (!http_->Start(loop_, &error)) return absl::UnavailableError(error);
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartPostfix() {
+  const postfix::PostfixConfig& c = config_.postfix;
+  postfix::PolicyServerSettings settings;
+  settings.address.clear();
+  settings.unix_path = c.socket;
+  settings.max_connections = c.max_connections;
+  if (!c.listen.empty()) {
+    const auto listen = io::ParseHostPort(c.listen);
+    if (!listen)
+      return BadConfig(core::Cat("bad [postfix] listen '", c.listen, "' (want HOST:PORT)"));
+    settings.address = listen->host;
+    settings.port = listen->port;
+  }
+  postfix_policy_ = std::make_unique<postfix::OutboundPolicy>(*outbound_, c.actions);
+  postfix_ = std::make_unique<postfix::PolicyServer>(
+      settings, [this](const postfix::PolicyRequest& r, int64_t now) {
+        return std::string(postfix_policy_->Decide(r, now));
+      });
+  if (settings.address.empty() && settings.unix_path.empty()) return absl::OkStatus();
+  std::string error;
+  if (!postfix_->Start(loop_, &error)) return absl::UnavailableError(error);
+  if (!settings.address.empty()) {
+    core::Log(core::Cat("Postfix policy on ", settings.address, ":",
+                        static_cast<unsigned>(postfix_->port())));
+  }
+  if (!settings.unix_path.empty())
+    core::Log(core::Cat("Postfix policy on unix:", settings.unix_path));
+  return absl::OkStatus();
+}
+
+void Daemon::RegisterMetrics() {
+  metrics_.Add([this](std::string& out, core::Timestamp now) { engine_->AppendMetrics(out, now); });
+  metrics_.Add([this](std::string& out, core::Timestamp) {
+    io::AppendMemoryMetrics(out, engine_->sizes().memory_bytes,
+                            engine_->config().memory_budget_mb << 20);
+  });
+  metrics_.Add([this](std::string& out, core::Timestamp) { api_->AppendMetrics(out); });
+  metrics_.Add([this](std::string& out, core::Timestamp) { store_.AppendMetrics(out); });
+  if (!config_.postfix.listen.empty() || !config_.postfix.socket.empty()) {
+    metrics_.Add([this](std::string& out, core::Timestamp) {
+      postfix_->AppendMetrics(out);
+      postfix_policy_->AppendMetrics(out);
+    });
+  }
+  metrics_.Add([this](std::string& out, core::Timestamp) { forms_->AppendMetrics(out); });
+  metrics_.Add([this](std::string& out, core::Timestamp) { outbound_->AppendMetrics(out); });
+  if (!config_.webhook.url.empty()) {
+    metrics_.Add([this](std::string& out, core::Timestamp) { webhook_.AppendMetrics(out); });
+  }
+}
+
+void Daemon::SaveFormsLearned() {
+  if (absl::Status s = store_.WriteSideFile(kFormsLearned, forms_->ExportLearned()); !s.ok()) {
+    core::Log(core::Message(s));
+  }
+}
+
+void Daemon::Run() {
+  char seconds[32];
+  std::snprintf(seconds, sizeof(seconds), "%.2f", restored_.seconds);
+  core::Log(core::Cat("restored ", restored_.familiarity, " familiarity entries, ",
+                      restored_.blocks, " blocks, ", restored_.allows, " allow entries in ",
+                      std::string_view(seconds), "s from ", config_.store.data_dir));
+  const std::string address = http_host_.find(':') == std::string::npos
+                                  ? core::Cat(http_host_, ":", http_->port())
+                                  : core::Cat("[", http_host_, "]:", http_->port());
+  core::Log(core::Cat("listening on ", address, " (HTTP: Dovecot auth policy, /v1, /metrics)"));
+  if (demo_) core::Log(core::Cat("contact-form demo at http://", address, "/demo/"));
+  loop_.Run();
+  core::Log("stopping");
+  SaveFormsLearned();
+  store_.Stop();
+}
+
+}  // namespace coastguard::server

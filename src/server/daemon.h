@@ -1,0 +1,72 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "config/config.h"
+#include "core/metrics_text.h"
+#include "demo/form_demo.h"
+#include "forms/form_guard.h"
+#include "http/api.h"
+#include "http/http_server.h"
+#include "http/webhook.h"
+#include "io/event_loop.h"
+#include "policy/engine.h"
+#include "policy/outbound.h"
+#include "policy/state_sink.h"
+#include "postfix/outbound_policy.h"
+#include "postfix/policy_server.h"
+#include "store/state_store.h"
+
+namespace coastguard::server {
+
+// The running daemon: owns every component, in the order they start (and stop in reverse),
+// hands each its own settings and connects them. No decisions and no wire formats here.
+//
+//   store (data dir, lock, seed)  ->  engine (restored from the store)  ->  form guard
+//   -> outbound guard  ->  webhook  ->  HTTP API and server  ->  Postfix policy server
+//
+// Single-threaded: everything runs on the one event loop; Stop() may be called from a signal.
+class Daemon {
+ public:
+  // `demo_dir`: serve the contact-form demo from there ("" = no demo).
+  Daemon(config::Config config, std::string demo_dir);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Everything that can fail at startup. InvalidArgument: the configuration is unusable (exit
+  // 2); anything else: the machine refused (exit 1).
+  absl::Status Start();
+  // Serves until Stop(), then saves what must outlive the process.
+  void Run();
+  void Stop() { loop_.Stop(); }
+
+ private:
+  absl::Status StartForms(const std::string& admin_token);
+  absl::Status StartHttp(const std::string& admin_token);
+  absl::Status StartPostfix();
+  void RegisterMetrics();
+  void SaveFormsLearned();
+
+  config::Config config_;
+  std::string demo_dir_;
+  std::string http_host_;
+  io::EventLoop loop_;
+  store::StateStore store_;
+  store::LoadStats restored_;
+  std::unique_ptr<policy::Engine> engine_;
+  std::unique_ptr<policy::LoggingSink> sink_;
+  std::unique_ptr<forms::FormGuard> forms_;
+  std::unique_ptr<policy::Outbound> outbound_;
+  http::Webhook webhook_;
+  core::MetricsRegistry metrics_;
+  std::unique_ptr<http::Api> api_;
+  std::unique_ptr<demo::FormDemo> demo_;
+  std::unique_ptr<http::HttpServer> http_;
+  std::unique_ptr<postfix::OutboundPolicy> postfix_policy_;
+  std::unique_ptr<postfix::PolicyServer> postfix_;
+};
+
+}  // namespace coastguard::server

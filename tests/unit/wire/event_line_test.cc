@@ -1,0 +1,95 @@
+#include "wire/event_line.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/text.h"
+
+namespace coastguard::wire {
+namespace {
+
+using core::Action;
+using core::Reason;
+using core::Verdict;
+
+TEST(DecisionLine, ListsReasonsInEnumOrder) {
+  Verdict v;
+  v.action = Action::kReject;
+  v.reasons.Add(Reason::kUnfamiliarSource);
+  v.reasons.Add(Reason::kServiceUnderAttack);
+  std::string out;
+  AppendDecisionLine(v, out);
+  EXPECT_EQ(
+      out,
+      R"({"verdict": "reject", "delay_ms": 0, "reasons": ["service_under_attack", "unfamiliar_source"]})");
+}
+
+TEST(EventParser, AcceptsTheContractAndIgnoresUnknownFields) {
+  EventParser parser;
+  Event e;
+  ASSERT_TRUE(parser
+                  .Parse(R"({"ts": 1793577600.085, "kind": "auth", "protocol": "imap",
+                             "ip": "2001:db8::1", "login": "alice@example.com", "pwhash": null,
+                             "client_id": "Thunderbird 128", "outcome": "unknown_user",
+                             "label": "legit", "extra": {"nested": [1, 2]}})",
+                         false, true, &e)
+                  .ok());
+  EXPECT_EQ(e.attempt.ts, 1793577600085000);
+  EXPECT_EQ(e.attempt.login, "alice@example.com");
+  EXPECT_EQ(e.attempt.client_id, "Thunderbird 128");
+  EXPECT_TRUE(e.attempt.pwhash.empty());
+  EXPECT_EQ(e.outcome, core::Outcome::kUnknownUser);
+}
+
+TEST(EventParser, NamesWhatIsWrong) {
+  EventParser parser;
+  Event e;
+  auto error = [&](const char* line) { return core::Message(parser.Parse(line, false, true, &e)); };
+  EXPECT_EQ(error(R"({"kind": "auth"})"), "missing ts");
+  EXPECT_EQ(error(R"({"ts": 1, "kind": "teleport", "ip": "1.2.3.4"})"), "unsupported kind");
+  EXPECT_EQ(error(R"({"ts": 1, "kind": "mail", "ip": "1.2.3.4"})"), "missing recipients");
+  EXPECT_EQ(error(R"({"ts": -5, "kind": "auth"})"), "ts out of range");
+  EXPECT_EQ(error(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4.5"})"),
+            "ip is not an IP address");
+  EXPECT_EQ(error(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4",
+                      "login": "a", "outcome": "maybe"})"),
+            "outcome must be success, bad_password or unknown_user");
+  EXPECT_EQ(error(R"([1, 2])"), "not a JSON object");
+}
+
+TEST(EventParser, ReadsANativeCheckBodyWithoutAnOutcome) {
+  EventParser parser;
+  Event event;
+  ASSERT_TRUE(parser
+                  .Parse(R"({"ts": 1.5, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4",
+                             "login": "a@b.c", "extra": {"ignored": true}})",
+                         /*padded=*/false, /*require_outcome=*/false, &event)
+                  .ok());
+  EXPECT_EQ(event.attempt.ts, 1'500'000);
+  EXPECT_EQ(event.attempt.login, "a@b.c");
+  EXPECT_EQ(event.attempt.protocol, core::Protocol::kImap);
+  EXPECT_FALSE(event.has_outcome);
+  // A replay line must say what the password check gave.
+  EXPECT_FALSE(parser
+                   .Parse(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4",
+                              "login": "a@b.c"})",
+                          /*padded=*/false, /*require_outcome=*/true, &event)
+                   .ok());
+}
+
+TEST(EventParser, ReadsAMailLine) {
+  EventParser parser;
+  Event event;
+  ASSERT_TRUE(parser
+                  .Parse(R"({"ts": 2, "kind": "mail", "ip": "::1", "sasl_user": "u@d.example",
+                             "sender": "u@d.example", "recipients": ["x@y.example", "z@y.example"]})",
+                         /*padded=*/false, /*require_outcome=*/true, &event)
+                  .ok());
+  EXPECT_EQ(event.kind, EventKind::kMail);
+  EXPECT_EQ(event.mail.recipients.size(), 2u);
+  EXPECT_EQ(event.mail.sasl_user, "u@d.example");
+}
+
+}  // namespace
+}  // namespace coastguard::wire
