@@ -32,6 +32,10 @@ inline std::string Message(const absl::Status& status) {
   return std::string(status.message().data(), status.message().size());
 }
 
+inline bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
 inline absl::Status InvalidInput(const std::string& message) {
   return absl::InvalidArgumentError(message);
 }

@@ -8,6 +8,8 @@
 namespace coastguard::http {
 namespace {
 
+using core::StartsWith;
+
 using core::Timestamp;
 using nlohmann::json;
 using policy::Block;
@@ -17,10 +19,6 @@ using policy::RecentDecision;
 
 constexpr core::Duration kDefaultBlockTtl = core::kHour;
 constexpr TargetFields kFields{"network", /*login_from_ip=*/false};
-
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
 
 json BodyObject(const Request& request) {
   json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);

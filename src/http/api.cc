@@ -10,9 +10,7 @@
 namespace coastguard::http {
 namespace {
 
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
+using core::StartsWith;
 
 // The password of "Basic base64(user:password)", or empty.
 std::string BasicPassword(std::string_view authorization) {

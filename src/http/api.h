@@ -42,7 +42,13 @@ class Api {
 
   // Parts that are optional: without them their endpoints answer 404 (forms) or list nothing.
   void set_outbound(const policy::Outbound* outbound) { admin_.set_outbound(outbound); }
-  void set_forms(forms::FormGuard* guard) { forms_.emplace(*guard); }
+  void set_forms(forms::FormGuard* guard) {
+    if (guard != nullptr) {
+      forms_.emplace(*guard);
+    } else {
+      forms_.reset();
+    }
+  }
   void set_metrics(const core::MetricsRegistry* metrics) { metrics_ = metrics; }
   // Serves `handler` at `prefix` and below (the contact-form demo at /demo).
   void Mount(std::string prefix, RequestHandler handler) {

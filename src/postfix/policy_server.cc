@@ -8,10 +8,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
+#include "core/log.h"
 #include "core/metrics_text.h"
+#include "core/text.h"
 #include "io/event_loop.h"
 
 namespace coastguard::postfix {
@@ -163,8 +164,7 @@ void PolicyServer::OnReadable(int fd, uint32_t events) {
     if (result == PolicyReader::Result::kNeedMore) break;
     if (result == PolicyReader::Result::kMalformed) {
       ++stats_.malformed;
-      std::fprintf(stderr, "coastguard: postfix policy: malformed request (%s); closing\n",
-                   error.c_str());
+      core::Log(core::Cat("postfix policy: malformed request (", error, "); closing"));
       return Close(fd);
     }
     ++stats_.requests;

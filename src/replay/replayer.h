@@ -16,6 +16,14 @@
 
 namespace coastguard::replay {
 
+// Replay's fixed digest seed: decisions must not depend on the process.
+inline constexpr uint64_t kSeed = 0x636f617374677264ULL;  // "coastgrd"
+// Replay signs and checks render tokens and ALTCHA challenges with the configured secret, else
+// with a fixed one, so that a generator that knows it can make valid tokens (docs/replay.md).
+inline std::string FormKey(const forms::FormsConfig& config) {
+  return config.secret.empty() ? "coastguard-replay" : config.secret;
+}
+
 // What happened to one label's events ("legit", or the name of an attack).
 struct LabelSummary {
   uint64_t attempts = 0;

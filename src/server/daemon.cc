@@ -2,6 +2,13 @@
 
 #include <cstdio>
 
+#ifdef COASTGUARD_WITH_DEMO
+#include "demo/form_demo.h"
+#else
+namespace coastguard::demo {
+class FormDemo {};  // built without the demo: nothing to own
+}  // namespace coastguard::demo
+#endif
 #include "core/log.h"
 #include "core/text.h"
 #include "forms/campaign_event.h"
@@ -26,6 +33,20 @@ Daemon::Daemon(config::Config config, std::string demo_dir)
 Daemon::~Daemon() = default;
 
 absl::Status Daemon::Start() {
+  // The configuration first: a bad address must not touch the data directory.
+  const auto http_listen = io::ParseHostPort(config_.http.listen);
+  if (!http_listen) {
+    return BadConfig(core::Cat("bad listen address '", config_.http.listen, "' (want HOST:PORT)"));
+  }
+  http_listen_ = *http_listen;
+  if (!config_.postfix.listen.empty()) {
+    const auto postfix_listen = io::ParseHostPort(config_.postfix.listen);
+    if (!postfix_listen) {
+      return BadConfig(
+          core::Cat("bad [postfix] listen '", config_.postfix.listen, "' (want HOST:PORT)"));
+    }
+    postfix_listen_ = *postfix_listen;
+  }
   if (absl::Status s = store_.Open(); !s.ok()) return absl::UnavailableError(core::Message(s));
   std::string admin_token = config_.http.admin_token;
   if (admin_token.empty()) {
@@ -86,10 +107,6 @@ absl::Status Daemon::StartForms(const std::string& admin_token) {
 }
 
 absl::Status Daemon::StartHttp(const std::string& admin_token) {
-  const auto listen = io::ParseHostPort(config_.http.listen);
-  if (!listen) {
-    return BadConfig(core::Cat("bad listen address '", config_.http.listen, "' (want HOST:PORT)"));
-  }
   api_ = std::make_unique<http::Api>(
       *engine_, http::ApiSettings{admin_token, config_.dovecot, config_.http.max_body_bytes,
                                   config_.http.slow_request_us});
@@ -97,14 +114,17 @@ absl::Status Daemon::StartHttp(const std::string& admin_token) {
   api_->set_forms(forms_.get());
   api_->set_metrics(&metrics_);
   if (!demo_dir_.empty()) {
+#ifdef COASTGUARD_WITH_DEMO
     demo_ = std::make_unique<demo::FormDemo>(*forms_);
     if (absl::Status s = demo_->Load(demo_dir_); !s.ok()) return BadConfig(core::Message(s));
     api_->Mount("/demo", [this](const http::Request& r) { return demo_->Handle(r); });
+#else
+    return BadConfig("this build has no contact-form demo (COASTGUARD_DEMO=OFF)");
+#endif
   }
   http::HttpSettings settings;
-  http_host_ = listen->host;
-  settings.address = listen->host;
-  settings.port = listen->port;
+  settings.address = http_listen_.host;
+  settings.port = http_listen_.port;
   settings.max_body_bytes = config_.http.max_body_bytes;
   settings.max_connections = config_.http.max_connections;
   http_ = std::make_unique<http::HttpServer>(
@@ -177,9 +197,10 @@ void Daemon::Run() {
   core::Log(core::Cat("restored ", restored_.familiarity, " familiarity entries, ",
                       restored_.blocks, " blocks, ", restored_.allows, " allow entries in ",
                       std::string_view(seconds), "s from ", config_.store.data_dir));
-  const std::string address = http_host_.find(':') == std::string::npos
-                                  ? core::Cat(http_host_, ":", http_->port())
-                                  : core::Cat("[", http_host_, "]:", http_->port());
+  const std::string& host = http_listen_.host;
+  const std::string address = host.find(':') == std::string::npos
+                                  ? core::Cat(host, ":", http_->port())
+                                  : core::Cat("[", host, "]:", http_->port());
   core::Log(core::Cat("listening on ", address, " (HTTP: Dovecot auth policy, /v1, /metrics)"));
   if (demo_) core::Log(core::Cat("contact-form demo at http://", address, "/demo/"));
   loop_.Run();

@@ -1,23 +1,28 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "config/config.h"
 #include "core/metrics_text.h"
-#include "demo/form_demo.h"
 #include "forms/form_guard.h"
 #include "http/api.h"
 #include "http/http_server.h"
 #include "http/webhook.h"
 #include "io/event_loop.h"
+#include "io/host_port.h"
 #include "policy/engine.h"
 #include "policy/outbound.h"
 #include "policy/state_sink.h"
 #include "postfix/outbound_policy.h"
 #include "postfix/policy_server.h"
 #include "store/state_store.h"
+
+namespace coastguard::demo {
+class FormDemo;
+}
 
 namespace coastguard::server {
 
@@ -52,7 +57,8 @@ class Daemon {
 
   config::Config config_;
   std::string demo_dir_;
-  std::string http_host_;
+  io::HostPort http_listen_;
+  std::optional<io::HostPort> postfix_listen_;
   io::EventLoop loop_;
   store::StateStore store_;
   store::LoadStats restored_;

@@ -6,7 +6,6 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <memory>
 #include <string>
 
 #include "config/config.h"
@@ -14,9 +13,9 @@
 #include "forms/form_guard.h"
 #include "policy/engine.h"
 #include "policy/outbound.h"
+#include "replay/line_reader.h"
 #include "replay/replayer.h"
 #include "server/args.h"
-#include "wire/json_input.h"
 
 namespace coastguard::server {
 namespace {
@@ -30,10 +29,6 @@ constexpr char kUsage[] =
     "event to --decisions (default: standard output) and a summary by label to standard\n"
     "error. Same input and config give byte-identical decisions. Use - to read stdin.\n";
 
-// Replay's fixed digest seed: decisions must not depend on the process.
-constexpr uint64_t kReplaySeed = 0x636f617374677264ULL;  // "coastgrd"
-constexpr char kReplayFormSecret[] = "coastguard-replay";
-constexpr size_t kChunk = 16 << 20;
 constexpr size_t kMaxReportedErrors = 100;
 
 double ThreadCpuSeconds() {
@@ -86,12 +81,9 @@ int ReplayCommand(int argc, char** argv) {
     }
   }
 
-  policy::Engine engine(config.engine, kReplaySeed);
+  policy::Engine engine(config.engine, replay::kSeed);
   policy::Outbound outbound(config.outbound, engine);
-  // Replay signs with the configured secret, so a generator that knows it can make tokens.
-  forms::FormGuard forms(config.forms,
-                         config.forms.secret.empty() ? kReplayFormSecret : config.forms.secret,
-                         kReplaySeed);
+  forms::FormGuard forms(config.forms, replay::FormKey(config.forms), replay::kSeed);
   if (!config.forms.disposable_domains_file.empty()) {
     if (absl::Status s = forms.disposable().Load(config.forms.disposable_domains_file); !s.ok()) {
       std::fprintf(stderr, "coastguard replay: %s\n", core::Message(s).c_str());
@@ -103,17 +95,18 @@ int ReplayCommand(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   const double cpu_started = ThreadCpuSeconds();
   replay::Replayer replayer(engine, &outbound, &forms);
-  // Lines are decided in place inside a padded chunk buffer: no copy per line.
-  std::unique_ptr<char[]> buffer(new char[kChunk + wire::kPadding]);
-  size_t filled = 0;
   size_t line_no = 0;
   size_t errors = 0;
   std::string decisions;
   std::string error;
-  auto decide = [&](std::string_view line) {
+  const bool read = replay::ReadLines(in, [&](std::string_view line, bool too_long) {
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    replayer.Process(line, /*padded=*/true, decisions, &error);
+    if (too_long) {
+      replayer.Process("", /*padded=*/false, decisions, nullptr);
+      error = "line longer than 16 MiB";
+    } else {
+      replayer.Process(line, /*padded=*/true, decisions, &error);
+    }
     if (!error.empty() && ++errors <= kMaxReportedErrors) {
       std::fprintf(stderr, "%s:%zu: bad input: %s\n", events_path.c_str(), line_no, error.c_str());
     }
@@ -121,42 +114,10 @@ int ReplayCommand(int argc, char** argv) {
       std::fwrite(decisions.data(), 1, decisions.size(), out);
       decisions.clear();
     }
-  };
-  bool eof = false;
-  bool skipping = false;  // inside a line longer than the buffer, already reported
-  while (!eof) {
-    const size_t got = std::fread(buffer.get() + filled, 1, kChunk - filled, in);
-    filled += got;
-    eof = got == 0;
-    size_t start = 0;
-    while (true) {
-      const void* nl = std::memchr(buffer.get() + start, '\n', filled - start);
-      if (nl == nullptr) break;
-      const size_t end = static_cast<const char*>(nl) - buffer.get();
-      if (!skipping) decide(std::string_view(buffer.get() + start, end - start));
-      skipping = false;
-      start = end + 1;
-    }
-    if (eof && start < filled && !skipping) {
-      decide(std::string_view(buffer.get() + start, filled - start));
-      start = filled;
-    } else if (start == 0 && filled == kChunk) {
-      // One line longer than the whole buffer: it gets its bad_input decision now, and the
-      // rest of it is skipped up to its newline so that later lines stay aligned.
-      if (!skipping) {
-        ++line_no;
-        replayer.Process("", /*padded=*/false, decisions, nullptr);
-        if (++errors <= kMaxReportedErrors) {
-          std::fprintf(stderr, "%s:%zu: bad input: line longer than 16 MiB\n", events_path.c_str(),
-                       line_no);
-        }
-      }
-      skipping = true;
-      filled = 0;
-      continue;
-    }
-    std::memmove(buffer.get(), buffer.get() + start, filled - start);
-    filled -= start;
+  });
+  if (!read) {
+    std::fprintf(stderr, "coastguard replay: %s: read error\n", events_path.c_str());
+    return 1;
   }
   if (errors > kMaxReportedErrors) {
     std::fprintf(stderr, "%s: %zu bad lines in all\n", events_path.c_str(), errors);

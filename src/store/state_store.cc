@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/log.h"
 #include "core/metrics_text.h"
 #include "core/text.h"
 
@@ -293,15 +294,14 @@ absl::StatusOr<LoadStats> StateStore::Load(policy::Engine& engine) {
     uint64_t bad_records = 0;
     const size_t good = ApplyStateData(*data, engine, &stats, &bad_records);
     if (bad_records > 0) {
-      std::fprintf(stderr, "coastguard: %s: %llu records could not be decoded and were skipped\n",
-                   path.c_str(), static_cast<unsigned long long>(bad_records));
+      core::Log(
+          core::Cat(path, ": ", bad_records, " records could not be decoded and were skipped"));
     }
     if (good != data->size()) {
       ++stats.corrupt_tails;
-      std::fprintf(stderr,
-                   "coastguard: %s: torn or corrupt record at byte offset %zu of %zu; the rest "
-                   "is ignored (a crash during a write leaves this)\n",
-                   path.c_str(), good, data->size());
+      core::Log(core::Cat(path, ": torn or corrupt record at byte offset ", good, " of ",
+                          data->size(),
+                          "; the rest is ignored (a crash during a write leaves this)"));
     }
   }
   if (absl::Status s = journal_.Open(dir_ + "/state.journal"); !s.ok()) return s;
@@ -393,7 +393,7 @@ void StateStore::MaybeCompact(const policy::Engine& engine, uint64_t max_journal
     return;
   }
   if (absl::Status s = Compact(engine); !s.ok()) {
-    std::fprintf(stderr, "coastguard: snapshot failed: %s\n", core::Message(s).c_str());
+    core::Log(core::Cat("snapshot failed: ", core::Message(s)));
   }
 }
 

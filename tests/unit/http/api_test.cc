@@ -142,3 +142,52 @@ TEST_F(ApiTest, LoginsThatAreNotUtf8NeverBreakTheJsonReplies) {
 
 }  // namespace
 }  // namespace coastguard::http
+
+namespace coastguard::http {
+namespace {
+
+TEST_F(ApiTest, AllowListsAreSharedByTheAdminApiAndWeakforced) {
+  EXPECT_EQ(Call("POST", "/v1/allow", R"({"ip":"192.0.2.1"})", Admin()).status, 201);
+  EXPECT_EQ(Call("POST", "/command/addWLEntry", R"({"netmask":"10.0.0.0/8"})", Admin()).body,
+            R"({"status":"ok"})");
+  EXPECT_EQ(Call("POST", "/command/addWLEntry", R"({"login":"Ops@Example.com"})", Admin()).body,
+            R"({"status":"ok"})");
+  const auto listed = nlohmann::json::parse(Call("GET", "/v1/allow", "", Admin()).body);
+  EXPECT_EQ(listed["networks"], nlohmann::json::array({"192.0.2.1/32", "10.0.0.0/8"}));
+  EXPECT_EQ(listed["logins"], nlohmann::json::array({"ops@example.com"}));
+  const auto wl = nlohmann::json::parse(Call("GET", "/command/getWL", "", Admin()).body);
+  EXPECT_EQ(wl["wl_entries"][0]["ip"].size(), 2u);
+  EXPECT_EQ(
+      Call("POST", "/command/addWLEntry", R"({"ip":"1.2.3.4","login":"a@b.c"})", Admin()).status,
+      400);
+  EXPECT_EQ(Call("DELETE", "/v1/allow", R"({"network":"10.0.0.0/8"})", Admin()).status, 200);
+  EXPECT_EQ(nlohmann::json::parse(Call("GET", "/v1/allow", "", Admin()).body)["networks"].size(),
+            1u);
+}
+
+TEST_F(ApiTest, DovecotReportsTeachTheEngineUnlessWeRefusedTheAttempt) {
+  const std::string failed =
+      R"({"login":"a@b.c","remote":"203.0.113.5","pwhash":"01","success":false)";
+  // Refused by us: the password was never checked, so nothing is learned.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(Call("POST", "/command/report", failed + R"(,"policy_reject":true})").body,
+              R"({"status":"ok"})");
+  }
+  EXPECT_EQ(engine_.stats().reports, 0u);
+  EXPECT_EQ(Call("POST", "/command/report", failed + R"(,"fail_type":"account"})").status, 200);
+  EXPECT_EQ(engine_.stats().reports, 1u);
+  const auto ip =
+      nlohmann::json::parse(Call("GET", "/v1/entities/ip/203.0.113.5", "", Admin()).body);
+  EXPECT_EQ(ip["sources"][0]["distinct_unknown_logins"], 1);
+  EXPECT_EQ(Call("POST", "/command/report", R"({"login":"a@b.c","remote":"203.0.113.5"})").body,
+            R"({"status":"failure","reason":"missing success"})");
+}
+
+TEST_F(ApiTest, FormEndpointsAnswer404WithoutTheFormGuard) {
+  EXPECT_EQ(Call("POST", "/v1/forms/check", "{}").status, 404);
+  api_.set_forms(nullptr);
+  EXPECT_EQ(Call("GET", "/v1/forms/challenge").status, 404);
+}
+
+}  // namespace
+}  // namespace coastguard::http
