@@ -2,6 +2,8 @@
 -- by a "report", as Dovecot sends them, over many logins and client addresses, one in ten a
 -- failure. Bodies are built per request so the server does real work.
 local counter = 0
+-- The policy key (as Dovecot sends auth_policy_server_api_header), from the environment.
+local headers = {["Content-Type"] = "application/json", ["X-API-Key"] = os.getenv("POLICY_KEY") or ""}
 
 request = function()
   counter = counter + 1
@@ -13,11 +15,11 @@ request = function()
     local body = string.format(
       '{"device_id":"","login":"%s","protocol":"imap","pwhash":"%s","remote":"%s","session_id":"s%d","tls":false}',
       login, pwhash, ip, counter)
-    return wrk.format("POST", "/?command=allow", {["Content-Type"] = "application/json"}, body)
+    return wrk.format("POST", "/?command=allow", headers, body)
   end
   local success = (counter % 20 ~= 0) and "true" or "false"
   local body = string.format(
     '{"device_id":"","login":"%s","policy_reject":false,"protocol":"imap","pwhash":"%s","remote":"%s","session_id":"s%d","success":%s,"tls":false}',
     login, pwhash, ip, counter, success)
-  return wrk.format("POST", "/?command=report", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/?command=report", headers, body)
 end

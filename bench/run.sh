@@ -68,6 +68,8 @@ for port in $port_cg $port_ceiling; do
     sleep 0.05
   done
 done
+POLICY_KEY=$(cat "$data/policy_key")
+export POLICY_KEY
 wrk -t1 -c64 -d"${seconds}s" --latency -s bench/dovecot.lua "http://127.0.0.1:$port_ceiling/" \
   > "$out/wrk-ceiling.txt"
 wrk -t1 -c64 -d"${seconds}s" --latency -s bench/dovecot.lua "http://127.0.0.1:$port_cg/" \

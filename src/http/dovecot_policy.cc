@@ -1,5 +1,6 @@
 #include "http/dovecot_policy.h"
 
+#include "core/crypto.h"
 #include "core/text.h"
 #include "http/json_reply.h"
 #include "wire/json_input.h"
@@ -86,6 +87,23 @@ std::string PolicyReply(const core::Verdict& verdict, std::string_view reject_me
       out += ",\"r_attrs\":{}}";
       break;
   }
+  return out;
+}
+
+std::string DovecotConfLines(std::string_view host, uint16_t port, const DovecotConfig& config) {
+  // A wildcard listener is reached on loopback; IPv6 literals need brackets in a URL.
+  std::string shown(host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host);
+  if (shown.find(':') != std::string::npos) shown = core::Cat("[", shown, "]");
+  const std::string userinfo = config.basic_auth.empty() ? "" : config.basic_auth + "@";
+  const std::string secret = config.api_key.empty() ? config.basic_auth : config.api_key;
+  std::string out =
+      core::Cat("auth_policy_server_url = http://", userinfo, shown, ":", port, "/\n");
+  if (!config.api_key.empty()) {
+    out += core::Cat("auth_policy_server_api_header = ", config.api_key, "\n");
+  }
+  out += core::Cat("auth_policy_hash_nonce = ",
+                   core::HmacSha256Hex(secret, "coastguard auth_policy_hash_nonce").substr(0, 32),
+                   "\n");
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "core/auth_event.h"
 #include "core/verdict.h"
+#include "http/http_config.h"
 #include "http/http_server.h"
 #include "policy/engine.h"
 
@@ -48,6 +49,13 @@ class PolicyParser {
 // {"status":N,"msg":"...","r_attrs":{}}: N<0 reject (msg shown to the user), 0 allow,
 // N>0 tarpit N seconds. Dovecot reads status and msg; weakforced clients also r_attrs.
 std::string PolicyReply(const core::Verdict& verdict, std::string_view reject_message);
+
+// The dovecot.conf lines that point Dovecot at a coastguard listening on `host`:`port` with
+// these credentials: auth_policy_server_url (user:password in it for basic_auth),
+// auth_policy_server_api_header (the key, which Dovecot sends as X-API-Key) and
+// auth_policy_hash_nonce (derived from the credentials: the same on every Dovecot that shares
+// them, secret like them).
+std::string DovecotConfLines(std::string_view host, uint16_t port, const DovecotConfig& config);
 
 // The two commands. Runs on the loop thread, like the engine it calls.
 class DovecotPolicy {

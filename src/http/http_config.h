@@ -31,6 +31,8 @@ struct DovecotConfig {
   std::string api_key;
   std::string basic_auth;  // "user:password"
   std::string reject_message = "Login refused by policy, try again later";
+  // Neither is set: the daemon then generates a key (<data_dir>/policy_key) and requires it.
+  bool HasCredentials() const { return !api_key.empty() || !basic_auth.empty(); }
 };
 
 template <typename V>

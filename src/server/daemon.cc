@@ -48,6 +48,11 @@ absl::Status Daemon::Start() {
     postfix_listen_ = *postfix_listen;
   }
   if (absl::Status s = store_.Open(); !s.ok()) return absl::UnavailableError(core::Message(s));
+  if (!config_.dovecot.HasCredentials()) {
+    auto key = store_.PolicyKey();
+    if (!key.ok()) return absl::UnavailableError(core::Message(key.status()));
+    config_.dovecot.api_key = *key;
+  }
   std::string admin_token = config_.http.admin_token;
   if (admin_token.empty()) {
     auto token = store_.AdminToken();

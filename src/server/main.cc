@@ -4,7 +4,7 @@
 #include <exception>
 #include <string>
 
-#include "config/config.h"
+#include "server/config_command.h"
 #include "server/replay_command.h"
 #include "server/serve_command.h"
 
@@ -16,34 +16,11 @@ constexpr char kUsage[] =
     "commands:\n"
     "  serve     run the policy server (Dovecot auth policy, native API)\n"
     "  replay    decide a file of events offline, as the server would\n"
-    "  config    print the embedded default config, or check a config file\n"
+    "  config    print the embedded defaults, check a config file, or print the\n"
+    "            dovecot.conf lines for this coastguard\n"
     "  version   print the version\n"
     "\n"
     "Run 'coastguard <command> --help' for a command's options.\n";
-
-constexpr char kConfigUsage[] =
-    "usage: coastguard config --defaults | --check FILE\n"
-    "\n"
-    "  --defaults    print the embedded defaults as TOML (what serve runs on with no file)\n"
-    "  --check FILE  parse FILE and report the first error with its line, or 'ok'\n";
-
-int ConfigCommand(int argc, char** argv) {
-  if (argc == 2 && std::strcmp(argv[1], "--defaults") == 0) {
-    std::fputs(coastguard::config::DefaultConfigToml().c_str(), stdout);
-    return 0;
-  }
-  if (argc == 3 && std::strcmp(argv[1], "--check") == 0) {
-    const auto config = coastguard::config::LoadConfigFile(argv[2]);
-    if (!config.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(config.status().message()).c_str());
-      return 1;
-    }
-    std::puts("ok");
-    return 0;
-  }
-  std::fputs(kConfigUsage, argc == 2 && std::strcmp(argv[1], "--help") == 0 ? stdout : stderr);
-  return argc == 2 && std::strcmp(argv[1], "--help") == 0 ? 0 : 2;
-}
 
 }  // namespace
 
@@ -56,7 +33,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "serve") return coastguard::server::ServeCommand(argc - 1, argv + 1);
     if (command == "replay") return coastguard::server::ReplayCommand(argc - 1, argv + 1);
-    if (command == "config") return ConfigCommand(argc - 1, argv + 1);
+    if (command == "config") return coastguard::server::ConfigCommand(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
       std::printf("coastguard %s\n", COASTGUARD_VERSION);
       return 0;

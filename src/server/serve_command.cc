@@ -32,6 +32,20 @@ void OnSignal(int) {
 
 }  // namespace
 
+absl::StatusOr<config::Config> LoadServeConfig(const std::string& config_path,
+                                               const std::string& listen,
+                                               const std::string& data_dir) {
+  config::Config config;
+  if (!config_path.empty()) {
+    auto loaded = config::LoadConfigFile(config_path);
+    if (!loaded.ok()) return loaded.status();
+    config = std::move(*loaded);
+  }
+  if (!listen.empty()) config.http.listen = listen;
+  if (!data_dir.empty()) config.store.data_dir = data_dir;
+  return config;
+}
+
 int ServeCommand(int argc, char** argv) {
   Args args(argc, argv);
   if (args.Flag("--help") || args.Flag("-h")) {
@@ -46,19 +60,12 @@ int ServeCommand(int argc, char** argv) {
     std::fprintf(stderr, "%s\n%s", args.error().c_str(), kUsage);
     return 2;
   }
-  config::Config config;
-  if (!config_path.empty()) {
-    auto loaded = config::LoadConfigFile(config_path);
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "coastguard: %s\n", core::Message(loaded.status()).c_str());
-      return 2;
-    }
-    config = std::move(*loaded);
+  auto config = LoadServeConfig(config_path, listen_flag, data_dir_flag);
+  if (!config.ok()) {
+    std::fprintf(stderr, "coastguard: %s\n", core::Message(config.status()).c_str());
+    return 2;
   }
-  if (!listen_flag.empty()) config.http.listen = listen_flag;
-  if (!data_dir_flag.empty()) config.store.data_dir = data_dir_flag;
-
-  Daemon daemon(std::move(config), demo_dir);
+  Daemon daemon(std::move(*config), demo_dir);
   if (absl::Status s = daemon.Start(); !s.ok()) {
     std::fprintf(stderr, "coastguard: %s\n", core::Message(s).c_str());
     return absl::IsInvalidArgument(s) ? 2 : 1;

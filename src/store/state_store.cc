@@ -267,21 +267,43 @@ absl::Status StateStore::Open() {
   return s;
 }
 
-absl::StatusOr<std::string> StateStore::AdminToken() {
-  const std::string path = dir_ + "/admin_token";
-  if (auto token = ReadFile(path); token.ok()) {
-    std::string t = *token;
+absl::StatusOr<std::string> ReadOrCreateSecret(const std::string& dir, const std::string& name) {
+  const std::string path = dir + "/" + name;
+  auto existing = [&]() -> std::string {
+    auto text = ReadFile(path);
+    if (!text.ok()) return "";
+    std::string t = *text;
     while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
-    if (!t.empty()) return t;
+    return t;
+  };
+  if (std::string secret = existing(); !secret.empty()) return secret;
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::InternalError(core::Cat(dir, ": ", std::strerror(errno)));
   }
-  const std::string token = RandomHex(24);
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::InternalError(core::Cat(path, ": ", std::strerror(errno)));
-  absl::Status s = WriteWhole(fd, token + "\n", path);
-  fsync(fd);
+  // Written whole under a temporary name, then linked into place: a reader never sees half a
+  // secret, and of two processes creating it at once the second one reads the first one's.
+  const std::string secret = RandomHex(24);
+  const std::string temp = core::Cat(path, ".tmp.", static_cast<int64_t>(getpid()));
+  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::InternalError(core::Cat(temp, ": ", std::strerror(errno)));
+  absl::Status s = WriteWhole(fd, secret + "\n", temp);
+  if (s.ok() && fsync(fd) != 0) s = absl::InternalError(core::Cat(temp, ": fsync failed"));
   close(fd);
+  if (s.ok() && link(temp.c_str(), path.c_str()) != 0 && errno != EEXIST) {
+    s = absl::InternalError(core::Cat(path, ": ", std::strerror(errno)));
+  }
+  unlink(temp.c_str());
   if (!s.ok()) return s;
-  return token;
+  if (std::string now = existing(); !now.empty()) return now;
+  return absl::InternalError(core::Cat(path, ": empty"));
+}
+
+absl::StatusOr<std::string> StateStore::AdminToken() {
+  return ReadOrCreateSecret(dir_, "admin_token");
+}
+
+absl::StatusOr<std::string> StateStore::PolicyKey() {
+  return ReadOrCreateSecret(dir_, "policy_key");
 }
 
 absl::StatusOr<LoadStats> StateStore::Load(policy::Engine& engine) {

@@ -24,12 +24,18 @@ struct LoadStats {
 size_t ApplyStateData(std::string_view data, policy::Engine& engine, LoadStats* stats,
                       uint64_t* bad_records);
 
+// The secret `name` in `dir` (whitespace at the end trimmed), created with 24 random bytes in
+// hex (mode 0600, atomically, the directory too if missing) when absent or empty. Needs no
+// lock: `coastguard config dovecot` reads it while the daemon runs.
+absl::StatusOr<std::string> ReadOrCreateSecret(const std::string& dir, const std::string& name);
+
 // The data directory: what must survive a restart (familiarity, blocks, allow lists) as a
 // snapshot plus a journal of changes since, the hash seed that keys persisted digests, and the
 // generated admin token. Counters are not persisted: they restart empty (docs/operations.md).
 //
 //   <data_dir>/seed          8 random bytes, created once
 //   <data_dir>/admin_token   created when the config sets none (mode 0600)
+//   <data_dir>/policy_key    created when [dovecot] sets no credentials (mode 0600)
 //   <data_dir>/state.snap    snapshot (framed records), replaced atomically
 //   <data_dir>/state.journal changes since the snapshot, group-committed every 200 ms
 //   <data_dir>/lock          flock: one daemon per data directory
@@ -46,6 +52,9 @@ class StateStore : public policy::StateSink {
   uint64_t seed() const { return seed_; }
   // The token from <data_dir>/admin_token, generated on first use.
   absl::StatusOr<std::string> AdminToken();
+  // The key Dovecot sends as X-API-Key when the config sets no policy credentials, from
+  // <data_dir>/policy_key, generated on first use.
+  absl::StatusOr<std::string> PolicyKey();
 
   // Replays snapshot then journal into `engine`; then compacts into a fresh snapshot and
   // starts journaling. Bad tails are logged with file and offset, and cut off.

@@ -3,10 +3,10 @@
 //  1. a challenge from coastguard, solved by altcha-lib, verified by altcha-lib and by coastguard;
 //  2. a challenge made by altcha-lib with the same key, solved by altcha-lib, verified by
 //     coastguard.
-// usage: node altcha_interop.mjs BASE_URL ALTCHA_SECRET
+// usage: node altcha_interop.mjs BASE_URL ALTCHA_SECRET POLICY_KEY
 import { createChallenge, solveChallenge, verifySolution } from 'altcha-lib/v1';
 
-const [base, secret] = process.argv.slice(2);
+const [base, secret, policyKey] = process.argv.slice(2);
 
 async function solve(challenge) {
   const solution = await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm,
@@ -20,6 +20,7 @@ async function solve(challenge) {
 async function check(payload, recipient) {
   const reply = await fetch(`${base}/v1/forms/check`, {
     method: 'POST',
+    headers: { 'X-API-Key': policyKey },
     body: JSON.stringify({ form: 'interop', ip: '192.0.2.44', recipient, altcha: payload,
                            fields: { name: 'Ana' }, roles: { name: 'name' } }),
   });

@@ -87,6 +87,25 @@ class Coastguard:
         with open(os.path.join(self.data_dir, "admin_token")) as f:
             return f.read().strip()
 
+    def policy_key(self):
+        """The key the daemon generated for the policy endpoints (no [dovecot] credentials)."""
+        with open(os.path.join(self.data_dir, "policy_key")) as f:
+            return f.read().strip()
+
+    def policy_headers(self):
+        return {"X-API-Key": self.policy_key()}
+
+    def dovecot_lines(self):
+        """What `coastguard config dovecot` prints for this instance: the lines an operator
+        pastes into dovecot.conf."""
+        args = [BIN, "config", "dovecot", "--listen", f"127.0.0.1:{self.port}",
+                "--data-dir", self.data_dir]
+        if self.config_path:
+            args += ["--config", self.config_path]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=10)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 

@@ -22,7 +22,8 @@ class Dovecot:
     """dovecot -F with IMAP and POP3 on loopback, a passwd-file of USERS, and its auth policy
     pointed at coastguard. Its auth service also listens on a socket for Postfix SASL."""
 
-    def __init__(self, workdir, policy_port):
+    def __init__(self, workdir, policy_lines):
+        """`policy_lines`: the auth_policy_* lines of `coastguard config dovecot`."""
         self.dir = os.path.join(workdir, "dovecot")
         os.makedirs(self.dir)
         os.chmod(workdir, 0o755)
@@ -90,8 +91,7 @@ service anvil {{
     mode = 0
   }}
 }}
-auth_policy_server_url = http://127.0.0.1:{policy_port}/
-auth_policy_hash_nonce = e2e-nonce
+{policy_lines}
 auth_policy_server_timeout_msecs = 2000
 """)
         self.proc = None

@@ -19,7 +19,7 @@ reject_message = "Blocked by coastguard test"
 @pytest.fixture
 def stack(workdir, coastguard):
     cg = coastguard(CONFIG)
-    dovecot = Dovecot(workdir, cg.port).start()
+    dovecot = Dovecot(workdir, cg.dovecot_lines()).start()
     postfix = Postfix(workdir, dovecot).start()
     yield cg, dovecot, postfix
     postfix.stop()
@@ -89,7 +89,7 @@ def test_stale_password_device_does_not_block_its_ip_for_other_users(stack):
 
 def test_logins_succeed_with_coastguard_stopped(workdir, coastguard):
     cg = coastguard(CONFIG)
-    dovecot = Dovecot(workdir, cg.port).start()
+    dovecot = Dovecot(workdir, cg.dovecot_lines()).start()
     postfix = Postfix(workdir, dovecot).start()
     try:
         cg.stop()

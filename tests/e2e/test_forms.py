@@ -9,7 +9,7 @@ NO_POSTFIX = '[postfix]\nlisten = ""\n'
 
 
 def check(cg, body):
-    return request_json("POST", cg.url("/v1/forms/check"), body)
+    return request_json("POST", cg.url("/v1/forms/check"), body, cg.policy_headers())
 
 
 def signup(name, email, ip="198.51.100.7", comment="", sub_id=""):

@@ -14,7 +14,8 @@ CONFIG = f'[postfix]\nlisten = ""\n[forms]\nsecret = "{SECRET}"\nmin_fill = "2s"
 
 
 def run_node(script, cg):
-    done = subprocess.run(["node", os.path.join(BROWSER_DIR, script), cg.url(""), SECRET],
+    done = subprocess.run(["node", os.path.join(BROWSER_DIR, script), cg.url(""), SECRET,
+                           cg.policy_key()],
                           cwd=BROWSER_DIR, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -13,15 +13,17 @@ ALLOW_BODY = {"device_id": "", "login": "alice@example.com", "protocol": "imap",
 def report(cg, login, pwhash, remote, success):
     body = {"login": login, "pwhash": pwhash, "remote": remote, "protocol": "imap",
             "success": success, "policy_reject": False, "tls": False}
-    return request_json("POST", cg.url("/?command=report"), body)
+    return request_json("POST", cg.url("/?command=report"), body, cg.policy_headers())
 
 
 def test_allow_answers_in_dovecot_shape(coastguard):
     cg = coastguard()
-    status, reply = request_json("POST", cg.url("/?command=allow"), ALLOW_BODY)
+    status, reply = request_json("POST", cg.url("/?command=allow"), ALLOW_BODY,
+                                 cg.policy_headers())
     assert status == 200
     assert reply == {"status": 0, "msg": "", "r_attrs": {}}
-    status, reply = request_json("POST", cg.url("/command/allow"), ALLOW_BODY)
+    status, reply = request_json("POST", cg.url("/command/allow"), ALLOW_BODY,
+                                 cg.policy_headers())
     assert status == 200 and reply["status"] == 0
 
 
@@ -29,7 +31,8 @@ def test_brute_force_from_one_ip_is_rejected_with_message(coastguard):
     cg = coastguard('[dovecot]\nreject_message = "Blocked by coastguard"\n')
     for i in range(8):
         report(cg, "alice@example.com", f"{i:04x}", "203.0.113.9", False)
-    status, reply = request_json("POST", cg.url("/?command=allow"), ALLOW_BODY)
+    status, reply = request_json("POST", cg.url("/?command=allow"), ALLOW_BODY,
+                                 cg.policy_headers())
     assert status == 200
     assert reply["status"] == -1
     assert reply["msg"] == "Blocked by coastguard"
@@ -37,15 +40,53 @@ def test_brute_force_from_one_ip_is_rejected_with_message(coastguard):
 
 def test_malformed_and_oversized_bodies_get_400_with_reason(coastguard):
     cg = coastguard('[server]\nmax_body_bytes = 1024\n')
-    status, reply = request_json("POST", cg.url("/?command=allow"), b"{not json")
+    status, reply = request_json("POST", cg.url("/?command=allow"), b"{not json",
+                                 cg.policy_headers())
     assert status == 400 and reply["status"] == "failure" and reply["reason"]
     status, reply = request_json("POST", cg.url("/v1/auth/check"), b"x" * 5000)
     assert status == 400 and "larger" in reply["error"]
     status, reply = request_json("POST", cg.url("/?command=allow"),
-                                 {"login": "a", "remote": "not-an-ip"})
+                                 {"login": "a", "remote": "not-an-ip"}, cg.policy_headers())
     assert status == 400 and "remote" in reply["reason"]
     # The server is still up and answering.
     assert request("GET", cg.url("/healthz"))[0] == 200
+
+
+def test_policy_endpoints_need_the_generated_key(coastguard):
+    cg = coastguard()
+    admin = {"Authorization": "Bearer " + cg.admin_token()}
+    forged = {"login": "victim@example.com", "pwhash": "0abc", "remote": "198.51.100.66",
+              "protocol": "imap", "success": True, "policy_reject": False}
+    # Without the key, or with a wrong one: 401, and the engine learns nothing.
+    for headers in ({}, {"X-API-Key": "guess"}):
+        status, reply = request_json("POST", cg.url("/?command=report"), forged, headers)
+        assert status == 401 and reply["status"] == "failure"
+        assert request("POST", cg.url("/v1/auth/report"), {"ts": 0, "kind": "auth",
+                       "protocol": "imap", "ip": "198.51.100.66", "login": "victim@example.com",
+                       "outcome": "success"}, headers)[0] == 401
+        assert request("POST", cg.url("/command/allow"), ALLOW_BODY, headers)[0] == 401
+    status, victim = request_json("GET", cg.url("/v1/entities/login/victim@example.com"),
+                                  headers=admin)
+    assert status == 200 and victim["familiarity"]["sources"] == 0
+    status, metrics = request("GET", cg.url("/metrics"))
+    assert "coastguard_reports_total 0" in metrics and "coastguard_checks_total 0" in metrics
+    # With the key, the same report is taken.
+    status, _ = request_json("POST", cg.url("/?command=report"), forged, cg.policy_headers())
+    assert status == 200
+    _, victim = request_json("GET", cg.url("/v1/entities/login/victim@example.com"), headers=admin)
+    assert victim["familiarity"]["sources"] > 0
+    # The key is the one `coastguard config dovecot` prints for Dovecot.
+    assert f"auth_policy_server_api_header = {cg.policy_key()}\n" in cg.dovecot_lines()
+    assert os.stat(os.path.join(cg.data_dir, "policy_key")).st_mode & 0o077 == 0
+
+
+def test_configured_policy_credentials_replace_the_generated_key(coastguard):
+    cg = coastguard('[dovecot]\napi_key = "operator-chosen-key"\n')
+    assert not os.path.exists(os.path.join(cg.data_dir, "policy_key"))
+    assert request("POST", cg.url("/command/allow"), ALLOW_BODY)[0] == 401
+    assert request("POST", cg.url("/command/allow"), ALLOW_BODY,
+                   {"X-API-Key": "operator-chosen-key"})[0] == 200
+    assert "auth_policy_server_api_header = operator-chosen-key\n" in cg.dovecot_lines()
 
 
 def test_admin_endpoints_need_the_token(coastguard):

@@ -73,7 +73,7 @@ def webhook():
 def stack(workdir, coastguard, webhook):
     policy_port = free_port()
     cg = coastguard(config(policy_port, webhook.port))
-    dovecot = Dovecot(workdir, cg.port).start()
+    dovecot = Dovecot(workdir, cg.dovecot_lines()).start()
     postfix = Postfix(workdir, dovecot, extra_main=policy_restrictions(policy_port)).start()
     yield cg, dovecot, postfix
     postfix.stop()
