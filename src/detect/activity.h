@@ -46,6 +46,9 @@ struct SourceActivity {
   counters::RecentSet<8> unknown_logins;        // distinct logins that do not exist
   counters::RecentSet<4> successful_logins;     // long window
   uint32_t last_seen_s = 0;
+  // A source where this many of our logins succeed in the long window is shared (an office
+  // NAT, a campus, a carrier's CGNAT): knowing it tells one of them from a stranger less well.
+  static constexpr size_t kCrowdedLogins = decltype(successful_logins)::kCapacity;
 
   // Eviction order: idle sources go first; sources with evidence of either kind stay longer.
   int64_t Retention(Timestamp now) const;

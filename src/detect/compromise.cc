@@ -22,6 +22,11 @@ uint8_t Compromise::Flags(const UnfamiliarSuccess& success, Timestamp now) const
   if (success.familiarity == Familiarity::kNone && success.under_attack) {
     flags |= LoginEvidence::kUnfamiliarDuringAttack;
   }
+  // What a stolen password cannot bring along: the owner's client, or the owner's habit of
+  // identifying it.
+  if (success.device == DeviceView::kMissing) {
+    flags |= LoginEvidence::kStrangerDevice;
+  }
   // The address itself failed on other accounts, or the address or a prefix around it is
   // blocked (or was, recently). Prefix-wide counts alone are too common on shared ISPs.
   // An address many of our users log in from (an office NAT) sees typos on many accounts:
@@ -69,6 +74,8 @@ std::string DescribeEvidence(uint8_t flags) {
     add("a stranger's login during a service-wide attack");
   if (flags & LoginEvidence::kAfterDistributedFailures)
     add("after wrong passwords from several networks");
+  if (flags & LoginEvidence::kStrangerDevice)
+    add("a client the account never used, or none where it always sends one");
   return out;
 }
 

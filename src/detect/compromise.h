@@ -48,9 +48,13 @@ struct LoginEvidence {
     kUnfamiliarDuringAttack = 2,    // a stranger's login while the service was under attack
     kAfterDistributedFailures = 4,  // wrong passwords from several networks just before
     kNewLocation = 8,               // the account had never succeeded from there
+    kStrangerDevice = 16,           // no client id where the account always sends one, or a new one
+                                    // from a place the account never used
   };
-  static constexpr uint8_t kSuspicious =
-      kFromGuessingSource | kUnfamiliarDuringAttack | kAfterDistributedFailures;
+  // What makes a success suspicious is what it shows about the account. Attack mode alone is
+  // the service being busy, not evidence: a phone moving in its carrier's pool then is no
+  // thief (the flag is kept for operators).
+  static constexpr uint8_t kSuspicious = kFromGuessingSource | kAfterDistributedFailures;
 
   uint32_t suspicious_s = 0;    // last success with a suspicious flag
   uint32_t new_location_s = 0;  // last success from a new place
@@ -75,10 +79,11 @@ struct LoginEvidence {
 // (a familiar place is neither new nor suspicious and never gets this far).
 struct UnfamiliarSuccess {
   Familiarity familiarity = Familiarity::kNone;  // kNone, kWidePrefix or kDevice
-  bool account_known = false;                    // the account has succeeded from somewhere before
-  bool under_attack = false;                     // the service is in attack mode
-  const SourceActivity* address = nullptr;       // the exact address's record, if any
-  bool address_proven = false;                   // see CompromiseSettings::proven_logins
+  DeviceView device = DeviceView::kNoInfo;
+  bool account_known = false;               // the account has succeeded from somewhere before
+  bool under_attack = false;                // the service is in attack mode
+  const SourceActivity* address = nullptr;  // the exact address's record, if any
+  bool address_proven = false;              // see CompromiseSettings::proven_logins
   bool source_blocked = false;  // the address or a prefix around it is (or recently was) blocked
   const LoginActivity* login = nullptr;  // the account's recent failures, if any
 };
@@ -110,6 +115,7 @@ void ForEachEvidenceName(uint8_t flags, Fn&& fn) {
   if (flags & LoginEvidence::kFromGuessingSource) fn("from_guessing_source");
   if (flags & LoginEvidence::kUnfamiliarDuringAttack) fn("unfamiliar_during_attack");
   if (flags & LoginEvidence::kAfterDistributedFailures) fn("after_distributed_failures");
+  if (flags & LoginEvidence::kStrangerDevice) fn("stranger_device");
 }
 
 }  // namespace coastguard::detect

@@ -11,6 +11,7 @@ namespace {
 constexpr uint64_t kPrefixTag = 0x2e;
 constexpr uint64_t kWideTag = 0x3f;
 constexpr uint64_t kDeviceTag = 0x4a;
+constexpr uint64_t kHabitTag = 0x5b;
 
 // Seconds a source is kept past its last success, per repeat visit, when a login's list is full.
 constexpr int64_t kRetentionPerHit = 86400;
@@ -37,9 +38,24 @@ uint64_t FamiliarityStore::WideSource(const core::IpAddress& ip) {
 }
 uint64_t FamiliarityStore::DeviceSource(uint64_t device) { return core::Mix64(device, kDeviceTag); }
 
+uint64_t FamiliarityStore::HabitSource(core::Protocol protocol, bool identified) {
+  // SMTP AUTH and submission are one habit: the same mail client sends through either.
+  const core::Protocol kind =
+      protocol == core::Protocol::kSubmission ? core::Protocol::kSmtp : protocol;
+  return core::Mix64(static_cast<uint64_t>(kind) * 2 + (identified ? 1 : 0), kHabitTag);
+}
+
 FamiliarityStore::SourceDigests FamiliarityStore::SourceDigests::Of(const core::IpAddress& ip,
-                                                                    uint64_t device) {
-  return {PrefixSource(ip), WideSource(ip), device != 0 ? DeviceSource(device) : 0};
+                                                                    uint64_t device,
+                                                                    core::Protocol protocol) {
+  SourceDigests d;
+  d.prefix = PrefixSource(ip);
+  d.wide = WideSource(ip);
+  d.device = device != 0 ? DeviceSource(device) : 0;
+  d.identified_habit = HabitSource(protocol, true);
+  d.anonymous_habit = HabitSource(protocol, false);
+  d.habit = device != 0 ? d.identified_habit : d.anonymous_habit;
+  return d;
 }
 
 const FamiliarityStore::Source* FamiliarityStore::FindSource(const Record& record,
@@ -102,7 +118,8 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
     }
     return result;
   };
-  // Device and wide prefix first, so that the prefix ends up at the very front.
+  // Habit, device and wide prefix first, so that the prefix ends up at the very front.
+  if (where.habit != 0) upsert(where.habit, HitRule::kHitOnRefresh);
   if (where.device != 0) upsert(where.device, HitRule::kHitOnRefresh);
   const bool new_prefix = FindSource(*record, where.prefix) == nullptr;
   // A wide prefix's hits count the distinct prefixes seen inside it: how much this login roams
@@ -111,27 +128,48 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
   upsert(where.prefix, HitRule::kHitOnRefresh);
 }
 
-Familiarity FamiliarityStore::Lookup(uint64_t login, const SourceDigests& where,
-                                     Timestamp now) const {
+Recognition FamiliarityStore::Recognize(uint64_t login, const SourceDigests& where,
+                                        Timestamp now) const {
+  Recognition out;
   const Record* record = logins_.Find(login);
-  if (record == nullptr) return Familiarity::kNone;
+  if (record == nullptr) return out;
   const uint32_t oldest_s = core::ToSeconds(std::max<Timestamp>(now - settings_.ttl, 0));
   // Digest 0 never matches: a missing device id cannot look familiar.
   const uint64_t device_digest = where.device != 0 ? where.device : 1;
-  Familiarity best = Familiarity::kNone;
+  bool identifies = false, anonymous = false, device_matched = false, wide_matched = false;
   for (const Source& s : record->sources) {
     if (s.last_success_s < oldest_s) continue;
+    out.known = true;
     Familiarity f = Familiarity::kNone;
-    if (s.digest == where.prefix)
+    if (s.digest == where.prefix) {
       f = Familiarity::kPrefix;
-    else if (s.digest == device_digest)
+    } else if (s.digest == device_digest) {
       f = Familiarity::kDevice;
-    else if (s.digest == where.wide && s.hits >= kMinWideSpread)
-      f = Familiarity::kWidePrefix;
-    best = std::max(best, f);
-    if (best == Familiarity::kPrefix) break;  // nothing is stronger
+      device_matched = true;
+    } else if (s.digest == where.wide) {
+      // Any success in the /16 or /32 counts beside the owner's own device; alone, only a
+      // login that roams there.
+      wide_matched = true;
+      if (s.hits >= kMinWideSpread) f = Familiarity::kWidePrefix;
+    } else if (s.digest == where.identified_habit && s.hits >= kHabitHits) {
+      identifies = true;
+    } else if (s.digest == where.anonymous_habit) {
+      anonymous = true;
+    }
+    out.familiarity = std::max(out.familiarity, f);
   }
-  return best;
+  // The owner's client in the owner's provider's pool: what a phone moving to a new CGNAT
+  // address looks like, and what a thief needs two things for.
+  if (device_matched && wide_matched) out.familiarity = Familiarity::kPrefix;
+  if (device_matched) {
+    out.device = DeviceView::kMatch;
+  } else if (identifies && !anonymous) {
+    out.device = where.device != 0 ? DeviceView::kNew : DeviceView::kMissing;
+  } else if (identifies && where.device != 0) {
+    // A login that uses clients with and without ids: an unseen id is still a new device.
+    out.device = DeviceView::kNew;
+  }
+  return out;
 }
 
 void FamiliarityStore::Restore(uint64_t login, const Source& source) {

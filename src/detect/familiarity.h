@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/auth_event.h"
 #include "core/ip_address.h"
 #include "core/time.h"
 #include "counters/bounded_map.h"
@@ -22,6 +23,21 @@ enum class Familiarity : uint8_t {
 
 // Familiar enough that source-wide blocks do not apply and failures are not guessing evidence.
 inline bool IsFamiliar(Familiarity f) { return f >= Familiarity::kPrefix; }
+
+// What the attempt's client id says against the login's habits on the attempt's protocol.
+enum class DeviceView : uint8_t {
+  kNoInfo,   // the login does not (always) identify on this protocol, or nothing is known yet
+  kMatch,    // a client id this login succeeded with before
+  kNew,      // an id this login never used, where it does identify
+  kMissing,  // no id, where this login has always identified (what a stolen password brings)
+};
+
+// Everything a lookup finds out, in one pass over the login's sources.
+struct Recognition {
+  Familiarity familiarity = Familiarity::kNone;
+  DeviceView device = DeviceView::kNoInfo;
+  bool known = false;  // the login has succeeded somewhere before (within the TTL)
+};
 
 struct FamiliaritySettings {
   size_t max_logins = 1'000'000;
@@ -66,11 +82,17 @@ class FamiliarityStore {
   };
 
   // The digests an attempt is looked up and learned under, computed once per attempt.
+  // A habit is a pseudo-source "succeeded on this protocol with a client id" (or without one):
+  // whether a login identifies itself on a protocol, learned and aged like any place.
   struct SourceDigests {
     uint64_t prefix = 0;
     uint64_t wide = 0;
-    uint64_t device = 0;  // 0 when the client sent no id
-    static SourceDigests Of(const core::IpAddress& ip, uint64_t device);
+    uint64_t device = 0;            // 0 when the client sent no id
+    uint64_t habit = 0;             // this attempt's: its protocol, with or without an id
+    uint64_t identified_habit = 0;  // its protocol, with an id
+    uint64_t anonymous_habit = 0;   // its protocol, without
+    static SourceDigests Of(const core::IpAddress& ip, uint64_t device,
+                            core::Protocol protocol = core::Protocol::kOther);
   };
 
   explicit FamiliarityStore(const FamiliaritySettings& settings);
@@ -80,7 +102,11 @@ class FamiliarityStore {
   // Records a success; appends to `changes` what is new or refreshed.
   void Learn(uint64_t login, const SourceDigests& where, Timestamp now,
              std::vector<Change>* changes);
-  Familiarity Lookup(uint64_t login, const SourceDigests& where, Timestamp now) const;
+  Familiarity Lookup(uint64_t login, const SourceDigests& where, Timestamp now) const {
+    return Recognize(login, where, now).familiarity;
+  }
+  // The familiarity, and what the client id says against the login's habits.
+  Recognition Recognize(uint64_t login, const SourceDigests& where, Timestamp now) const;
   // Conveniences that compute the digests.
   void Learn(uint64_t login, const core::IpAddress& ip, uint64_t device, Timestamp now,
              std::vector<Change>* changes) {
@@ -107,6 +133,10 @@ class FamiliarityStore {
   static uint64_t PrefixSource(const core::IpAddress& ip);
   static uint64_t WideSource(const core::IpAddress& ip);
   static uint64_t DeviceSource(uint64_t device);
+  static uint64_t HabitSource(core::Protocol protocol, bool identified);
+  // A login identifies on a protocol once it succeeded with a client id in this many refresh
+  // periods (and never without one).
+  static constexpr uint16_t kHabitHits = 2;
 
  private:
   static const Source* FindSource(const Record& record, uint64_t digest);

@@ -124,9 +124,29 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   out->login = std::move(*canonical);
   out->login_digest = LoginDigest(out->login);
   out->device = attempt.client_id.empty() ? 0 : core::Digest64(attempt.client_id, seed_);
-  out->where = detect::FamiliarityStore::SourceDigests::Of(attempt.ip, out->device);
-  out->fam = familiarity_.Lookup(out->login_digest, out->where, attempt.ts);
+  out->where =
+      detect::FamiliarityStore::SourceDigests::Of(attempt.ip, out->device, attempt.protocol);
   out->level_count = SourceLevels(attempt.ip, out->levels);
+  const detect::Recognition r = familiarity_.Recognize(out->login_digest, out->where, attempt.ts);
+  out->fam = r.familiarity;
+  out->device_view = r.device;
+  out->known_login = r.known;
+  // A place is evidence only as far as the device agrees: a password taken from a combo list
+  // brings neither the owner's client id nor the owner's habit of sending one. The owner's own
+  // prefix, shared with few others, still vouches (a second client at home).
+  if (r.device == detect::DeviceView::kMissing) {
+    if (out->fam != Familiarity::kPrefix || Crowded(out->levels[1], attempt.ts)) {
+      out->fam = Familiarity::kNone;
+    } else {
+      out->device_view = detect::DeviceView::kNoInfo;
+    }
+  } else if (r.device == detect::DeviceView::kNew) {
+    if (out->fam == Familiarity::kWidePrefix) {
+      out->fam = Familiarity::kNone;  // a carrier's pool, and a device the login never used
+    } else if (out->fam == Familiarity::kPrefix && Crowded(out->levels[1], attempt.ts)) {
+      out->fam = Familiarity::kWidePrefix;  // a shared prefix (CGNAT, campus, office)
+    }
+  }
   if (attempt.pwhash.empty()) {
     // Without a pwhash a stale device cannot be told from guessing: every failure is distinct.
     out->pw_tag = static_cast<uint32_t>(++anonymous_pw_tag_ * 0x9e3779b1u);
@@ -140,6 +160,12 @@ detect::Familiarity Engine::FamiliarityOf(uint64_t login, const core::IpAddress&
                                           std::string_view client_id, Timestamp now) const {
   const uint64_t device = client_id.empty() ? 0 : core::Digest64(client_id, seed_);
   return familiarity_.Lookup(login, ip, device, now);
+}
+
+bool Engine::Crowded(const SourceKey& prefix, Timestamp now) const {
+  const detect::SourceActivity* s = sources_.Find(prefix);
+  return s != nullptr && s->successful_logins.Count(now, config_.windows.long_window) >=
+                             detect::SourceActivity::kCrowdedLogins;
 }
 
 bool Engine::Proven(const core::IpAddress& ip, Timestamp now) const {
@@ -203,7 +229,10 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
   if (blocked) return Finish(attempt, p.login_digest, v);
 
   if (fam == Familiarity::kNone) service_attack_.OnUnfamiliarAttempt(now);
-  if (fam == Familiarity::kNone && service_attack_.UnderAttack(now) && !Proven(attempt.ip, now)) {
+  // A busy shared address (office NAT, carrier CGNAT) vouches for its users' new places and
+  // devices, but not for a client that contradicts the login's habit.
+  if (fam == Familiarity::kNone && service_attack_.UnderAttack(now) &&
+      (p.device_view == detect::DeviceView::kMissing || !Proven(attempt.ip, now))) {
     v.action = Action::kReject;
     v.reasons.Add(Reason::kServiceUnderAttack);
     v.reasons.Add(Reason::kUnfamiliarSource);
@@ -285,6 +314,7 @@ void Engine::RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p)
   const Timestamp now = attempt.ts;
   detect::UnfamiliarSuccess success;
   success.familiarity = p.fam;
+  success.device = p.device_view;
   success.account_known = familiarity_.Find(p.login_digest) != nullptr;
   success.under_attack = service_attack_.UnderAttack(now);
   success.address = sources_.Find(p.levels[0]);

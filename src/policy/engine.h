@@ -130,11 +130,16 @@ class Engine {
     uint64_t device = 0;
     uint32_t pw_tag = 0;
     detect::FamiliarityStore::SourceDigests where;
+    // The familiarity decisions use: the place's, weakened where the device disagrees.
     detect::Familiarity fam = detect::Familiarity::kNone;
+    detect::DeviceView device_view = detect::DeviceView::kNoInfo;
+    bool known_login = false;  // the login has succeeded somewhere before
     detect::SourceKey levels[3];
     int level_count = 0;
   };
   bool Prepare(const core::AuthAttempt& attempt, Prepared* out);
+  // Many of our logins succeed from this /24 or /64: knowing it says little about one of them.
+  bool Crowded(const detect::SourceKey& prefix, Timestamp now) const;
   core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p);
   core::Verdict BadInput(const core::AuthAttempt& attempt);
   void Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome);

@@ -68,12 +68,12 @@ TEST(Familiarity, ReportsChangesOncePerRefreshPeriod) {
   FamiliarityStore store({});
   std::vector<FamiliarityStore::Change> changes;
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow, &changes);
-  EXPECT_EQ(changes.size(), 3u);  // /24, /16, device
+  EXPECT_EQ(changes.size(), 4u);  // /24, /16, device, the habit of sending an id
   changes.clear();
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow + core::kMinute, &changes);
   EXPECT_TRUE(changes.empty());
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow + 2 * core::kHour, &changes);
-  EXPECT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes.size(), 4u);
 }
 
 TEST(Familiarity, StaysWithinItsLoginBudget) {
@@ -84,8 +84,43 @@ TEST(Familiarity, StaysWithinItsLoginBudget) {
     store.Learn(login, Ip("81.17.5.20"), 0, kNow + static_cast<Timestamp>(login), nullptr);
   }
   EXPECT_EQ(store.logins(), 1000u);
-  EXPECT_EQ(store.entries(), 2000u);
+  EXPECT_EQ(store.entries(), 3000u);  // /24, /16 and the habit of each
   EXPECT_EQ(store.evictions(), 19'000u);
+}
+
+using Digests = FamiliarityStore::SourceDigests;
+
+Digests Where(const char* ip, uint64_t device, core::Protocol protocol = core::Protocol::kImap) {
+  return Digests::Of(Ip(ip), device, protocol);
+}
+
+TEST(Familiarity, ALoginThatAlwaysIdentifiesIsContradictedByAClientWithoutAnId) {
+  FamiliarityStore store({});
+  // The phone identified itself on IMAP in two separate hours.
+  store.Learn(kLogin, Where("37.120.1.1", kPhone), kNow, nullptr);
+  EXPECT_EQ(store.Recognize(kLogin, Where("8.8.8.8", 0), kNow).device, DeviceView::kNoInfo);
+  store.Learn(kLogin, Where("37.120.2.1", kPhone), kNow + 2 * core::kHour, nullptr);
+  const Timestamp later = kNow + 3 * core::kHour;
+  EXPECT_EQ(store.Recognize(kLogin, Where("8.8.8.8", 0), later).device, DeviceView::kMissing);
+  EXPECT_EQ(store.Recognize(kLogin, Where("8.8.8.8", kPhone + 1), later).device, DeviceView::kNew);
+  EXPECT_EQ(store.Recognize(kLogin, Where("8.8.8.8", kPhone), later).device, DeviceView::kMatch);
+  // Habits are per protocol: SMTP AUTH never carries an IMAP ID.
+  EXPECT_EQ(store.Recognize(kLogin, Where("8.8.8.8", 0, core::Protocol::kSmtp), later).device,
+            DeviceView::kNoInfo);
+  // A second client that sends no id, seen succeed once, is the login's own habit too.
+  store.Learn(kLogin, Where("81.17.5.20", 0), later, nullptr);
+  EXPECT_EQ(store.Recognize(kLogin, Where("8.8.8.8", 0), later).device, DeviceView::kNoInfo);
+  EXPECT_EQ(store.Recognize(kLogin, Where("8.8.8.8", kPhone + 1), later).device, DeviceView::kNew);
+}
+
+TEST(Familiarity, TheOwnersDeviceInTheOwnersPoolIsAsGoodAsTheOwnersPrefix) {
+  FamiliarityStore store({});
+  store.Learn(kLogin, Where("37.120.1.1", kPhone), kNow, nullptr);
+  // One success in the carrier's /16 is not roaming there...
+  EXPECT_EQ(store.Lookup(kLogin, Where("37.120.99.9", 0), kNow), Familiarity::kNone);
+  EXPECT_EQ(store.Lookup(kLogin, Where("91.1.1.1", kPhone), kNow), Familiarity::kDevice);
+  // ...but the same phone at a new address in that pool is its owner.
+  EXPECT_EQ(store.Lookup(kLogin, Where("37.120.99.9", kPhone), kNow), Familiarity::kPrefix);
 }
 
 }  // namespace

@@ -124,6 +124,42 @@ TEST_F(EngineTest, UnderServiceWideAttackRefusesStrangersButNotFamiliarPlacesOrD
   EXPECT_EQ(Login(User(5), "91.91.91.92", "Thunderbird").action, Action::kAllow);
 }
 
+TEST_F(EngineTest, UnderAttackAPasswordWithoutTheOwnersClientIsAStrangerEvenAtAProvenAddress) {
+  const std::string cgnat = "37.120.5.9";  // a carrier's CGNAT address, shared by many
+  for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+  // The victim's phone always identifies itself, in the carrier's pool and elsewhere.
+  Login(User(1), cgnat, "K-9 Mail 6.8");
+  now_ += 2 * core::kHour;
+  Login(User(1), "37.120.7.1", "K-9 Mail 6.8");
+  for (int i = 10; i < 20; ++i) Login(User(i), cgnat, "iPhone Mail");
+  for (int i = 0; i < 40; ++i) {
+    Attempt(User(100 + i), "45.33." + std::to_string(i) + ".7", Outcome::kUnknownUser, "x");
+  }
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  ASSERT_TRUE(engine_.Proven(*core::IpAddress::Parse(cgnat), now_));
+  // The stolen password, from the same shared address, without the phone's client id.
+  const core::Verdict thief = Login(User(1), cgnat);
+  EXPECT_EQ(thief.action, Action::kReject);
+  EXPECT_TRUE(thief.reasons.Has(Reason::kServiceUnderAttack));
+  // The owner's phone at a new address of its pool gets in, and so does a colleague new there.
+  EXPECT_EQ(Login(User(1), "37.120.88.2", "K-9 Mail 6.8").action, Action::kAllow);
+  EXPECT_EQ(Login(User(30), cgnat, "Thunderbird").action, Action::kAllow);
+}
+
+TEST_F(EngineTest, ASecondClientWithoutAnIdAtHomeIsNoStranger) {
+  for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+  Login(User(1), "93.104.7.7", "Thunderbird");
+  now_ += 2 * core::kHour;
+  Login(User(1), "93.104.7.7", "Thunderbird");
+  for (int i = 0; i < 40; ++i) {
+    Attempt(User(100 + i), "45.33." + std::to_string(i) + ".7", Outcome::kUnknownUser, "x");
+  }
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  // A phone without IMAP ID on the home Wi-Fi: the home /24 is the owner's alone.
+  EXPECT_EQ(Login(User(1), "93.104.7.7").action, Action::kAllow);
+  EXPECT_EQ(engine_.Evidence(engine_.LoginDigest(User(1))), nullptr);
+}
+
 TEST_F(EngineTest, RepeatOffendersAreBlockedOnTheirFirstFailureAfterExpiry) {
   for (int i = 0; i < 5; ++i) Attempt(User(i), "203.0.113.9", Outcome::kBadPassword, "x");
   now_ += 2 * core::kHour;  // block expired, counters aged out

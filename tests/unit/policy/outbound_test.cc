@@ -91,6 +91,25 @@ TEST_F(OutboundTest, MailFromAnAccountThatLoggedInFromAStuffingSourceIsHeld) {
   EXPECT_EQ(Send("carol@example.com", 1, "81.17.5.30").action, Action::kAllow);
 }
 
+TEST_F(OutboundTest, ABusyServiceIsNoEvidenceAgainstAnAccount) {
+  // Users log in at a carrier's shared address; then a service-wide attack starts.
+  for (int i = 0; i < 5; ++i) {
+    Login("user" + std::to_string(i) + "@example.com", "37.120.5.9", core::Outcome::kSuccess);
+  }
+  for (int i = 0; i < 40; ++i) {
+    Login("nobody" + std::to_string(i) + "@example.com", "45.33." + std::to_string(i) + ".7",
+          core::Outcome::kUnknownUser);
+  }
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  // Dave's phone lands on that shared address for the first time, and he sends an invoice.
+  Login("dave@example.com", "37.120.5.9", core::Outcome::kSuccess);
+  const detect::LoginEvidence* e = engine_.Evidence(engine_.LoginDigest("dave@example.com"));
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->suspicious_s, 0u);
+  EXPECT_EQ(Send("dave@example.com", 1, "37.120.5.9").action, Action::kAllow);
+  EXPECT_TRUE(holds_.empty());
+}
+
 TEST_F(OutboundTest, ASpikeRightAfterALoginFromANewPlaceIsHeld) {
   Login("dave@example.com", "81.17.5.22", core::Outcome::kSuccess);
   now_ += 7 * core::kHour;

@@ -62,7 +62,7 @@ TEST_F(StateStoreTest, FamiliarityBlocksAndAllowsSurviveARestart) {
   policy::Engine engine(policy::EngineConfig{}, store.seed());
   const auto stats = store.Load(engine);
   ASSERT_TRUE(stats.ok());
-  EXPECT_EQ(stats->familiarity, 3u);
+  EXPECT_EQ(stats->familiarity, 4u);  // /24, /16, device, habit
   EXPECT_EQ(stats->blocks, 1u);
   const uint64_t alice = engine.LoginDigest("alice@example.com");
   EXPECT_EQ(engine.FamiliarityOf(alice, *core::IpAddress::Parse("81.17.5.20"), "", kNow),
