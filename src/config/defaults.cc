@@ -117,7 +117,7 @@ token_ttl = "2h"
 altcha_required = false     # a missing proof of work forces a challenge
 altcha_max_number = 50000   # the widget's search space (~0.1 s in a browser)
 altcha_ttl = "20m"
-ip_per_hour = 10            # 0 = off
+ip_per_hour = 10            # from one address to one recipient; 0 = off
 prefix_per_hour = 40        # /24 or /64
 recipient_per_day = 3       # the same address typed in again and again
 recipient_domain_per_day = 30

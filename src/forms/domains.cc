@@ -43,7 +43,7 @@ std::string PublicSuffixes::Registrable(std::string_view host) const {
   return registrable == nullptr ? "" : std::string(registrable);
 }
 
-absl::Status DisposableDomains::Load(const std::string& path) {
+absl::Status DomainList::Load(const std::string& path, const PublicSuffixes* suffixes) {
   std::ifstream in(path);
   if (!in) return core::InvalidInput(core::Cat(path, ": cannot open"));
   std::stringstream buffer;
@@ -57,10 +57,16 @@ absl::Status DisposableDomains::Load(const std::string& path) {
       return core::InvalidInput(core::Cat(path, ": not a JSON array of domains"));
     }
     for (const auto& item : list) {
-      if (!item.is_string()) {
-        return core::InvalidInput(core::Cat(path, ": every entry must be a string"));
+      const nlohmann::json* name = &item;
+      if (item.is_object()) {
+        const auto it = item.contains("rootDomain") ? item.find("rootDomain") : item.find("domain");
+        if (it != item.end()) name = &*it;
       }
-      domains.insert(AsciiLower(item.get<std::string>()));
+      if (!name->is_string()) {
+        return core::InvalidInput(
+            core::Cat(path, ": every entry must be a domain, or an object with rootDomain"));
+      }
+      domains.insert(AsciiLower(name->get<std::string>()));
     }
   } else {
     std::istringstream lines(text);
@@ -79,11 +85,19 @@ absl::Status DisposableDomains::Load(const std::string& path) {
       domains.insert(AsciiLower(domain));
     }
   }
+  if (suffixes != nullptr) {
+    absl::flat_hash_set<std::string> registrable;
+    for (const std::string& d : domains) {
+      const std::string r = suffixes->Registrable(d);
+      registrable.insert(r.empty() ? d : r);
+    }
+    domains = std::move(registrable);
+  }
   domains_ = std::move(domains);
   return absl::OkStatus();
 }
 
-bool DisposableDomains::Contains(std::string_view domain) const {
+bool DomainList::Contains(std::string_view domain) const {
   if (domains_.empty()) return false;
   std::string name = AsciiLower(domain);
   std::string_view rest = name;

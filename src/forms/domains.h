@@ -26,12 +26,15 @@ class PublicSuffixes {
   const psl_ctx_st* psl_;
 };
 
-// Throwaway-mail domains (the npm package disposable-email-domains' index.json, or one domain per
-// line with # comments). A signal, not a verdict: people use them for honest reasons too.
-class DisposableDomains {
+// A list of domains from a data file: a JSON array of names (npm disposable-email-domains'
+// index.json) or of objects with "rootDomain" or "domain", or one domain per line with #
+// comments. The throwaway-mail domains: a signal, not a verdict (people use them for honest
+// reasons too).
+class DomainList {
  public:
-  // Replaces the list; errors name the file and line.
-  absl::Status Load(const std::string& path);
+  // Replaces the list; errors name the file and line. With `suffixes`, entries are reduced to
+  // their registrable domain ("docs.google.com" -> "google.com").
+  absl::Status Load(const std::string& path, const PublicSuffixes* suffixes = nullptr);
   void Add(std::string_view domain) { domains_.insert(std::string(domain)); }
   // True for a listed domain or any subdomain of one.
   bool Contains(std::string_view domain) const;

@@ -24,7 +24,7 @@ struct FormsConfig {
   uint64_t altcha_max_number = 50'000;
   core::Duration altcha_ttl = 20 * core::kMinute;
 
-  uint32_t ip_per_hour = 10;
+  uint32_t ip_per_hour = 10;      // from one address to one recipient
   uint32_t prefix_per_hour = 40;  // /24 for IPv4, /64 for IPv6
   uint32_t recipient_per_day = 3;
   uint32_t recipient_domain_per_day = 30;  // floor; a domain's own usual volume raises it...

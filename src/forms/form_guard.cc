@@ -20,6 +20,7 @@ constexpr size_t kMaxEvents = 1000;
 constexpr size_t kMaxPendingIds = 64;
 constexpr size_t kEstablishedRecipientDomains = 3;
 constexpr uint32_t kTokenClockSkew_s = 60;
+constexpr uint32_t kDoubleSubmit_s = 600;
 // Digest "kinds" mixed into campaign keys so a link, a domain and a text never share an entry.
 constexpr uint64_t kLinkKind = 1, kDomainKind = 2, kTextKind = 3;
 
@@ -71,13 +72,21 @@ FormGuard::FormGuard(const FormsConfig& config, std::string key, uint64_t seed)
       campaigns_(config.max_keys),
       text_bands_(config.max_keys) {}
 
+absl::Status FormGuard::LoadLists() {
+  if (!config_.disposable_domains_file.empty()) {
+    if (absl::Status s = disposable_.Load(config_.disposable_domains_file); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 bool FormGuard::Own(std::string_view domain) const {
   return std::find(config_.own_domains.begin(), config_.own_domains.end(), domain) !=
          config_.own_domains.end();
 }
 
 void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
-                            std::string& longest_text, bool& text_contact_lure, Lures& links) {
+                            std::string& longest_text, bool& text_contact_lure, Lures& links,
+                            std::vector<std::string>& name_words) {
   for (const FormField& field : request.fields) {
     const std::string_view value = field.value;
     if (field.role == Role::kSecret) continue;  // never read
@@ -100,9 +109,10 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
         }
         break;
       case Role::kName: {
+        AppendWords(value.substr(0, 256), 8, &name_words);
         const std::string folded = names_.Fold(value.substr(0, 1024));
         Lures lures;
-        ScanLures(folded, suffixes_, &lures);
+        ScanDeobfuscated(folded, &lures, reasons);
         if (lures.urls > 0) reasons.Add(FormReason::kUrlInName);
         if (lures.bare_domains > 0) reasons.Add(FormReason::kDomainInName);
         if (lures.emails > 0) reasons.Add(FormReason::kEmailInName);
@@ -117,7 +127,7 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
       case Role::kSubject:
       case Role::kUrl: {
         Lures lures;
-        ScanLures(value.substr(0, 16384), suffixes_, &lures);
+        ScanDeobfuscated(names_.Fold(value.substr(0, 16384)), &lures, reasons);
         if (field.role != Role::kUrl) {
           if (config_.max_urls > 0 && lures.urls + lures.bare_domains > config_.max_urls) {
             reasons.Add(FormReason::kTooManyUrls);
@@ -144,7 +154,21 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
   }
 }
 
-void FormGuard::CheckToken(const FormRequest& request, Timestamp now, FormReasonSet& reasons) {
+void FormGuard::ScanDeobfuscated(const std::string& folded, Lures* lures,
+                                 FormReasonSet& reasons) const {
+  const std::string plain = Deobfuscate(folded);
+  ScanLures(plain, suffixes_, lures);
+  if (plain == folded) return;
+  // Spelling a domain out is hiding it: worth a reason of its own when it is what found one.
+  Lures seen;
+  ScanLures(folded, suffixes_, &seen);
+  if (lures->urls + lures->bare_domains > seen.urls + seen.bare_domains) {
+    reasons.Add(FormReason::kObfuscatedLink);
+  }
+}
+
+void FormGuard::CheckToken(const FormRequest& request, std::string_view recipient, Timestamp now,
+                           FormReasonSet& reasons) {
   if (request.token.empty()) {
     if (config_.token_required) reasons.Add(FormReason::kTokenMissing);
     return;
@@ -163,12 +187,19 @@ void FormGuard::CheckToken(const FormRequest& request, Timestamp now, FormReason
     reasons.Add(FormReason::kTokenExpired);
     return;
   }
+  const uint32_t recipient_tag = Tag(core::Digest64(recipient, seed_));
   Expiry& used = used_nonces_.FindOrInsert(core::Digest64(token.nonce, seed_), now);
   if (used.expires_s >= now_s) {
-    reasons.Add(FormReason::kTokenReused);
+    // The same page sent twice for the same person within minutes is a double click (the
+    // application sends one mail); the token sent for someone else is a replay.
+    const bool double_click =
+        used.recipient_tag == recipient_tag && now_s - used.first_use_s <= kDoubleSubmit_s;
+    if (!double_click) reasons.Add(FormReason::kTokenReused);
     return;
   }
   used.expires_s = core::ToSeconds(issued + config_.token_ttl);
+  used.recipient_tag = recipient_tag;
+  used.first_use_s = now_s;
 }
 
 bool FormGuard::CheckAltcha(const FormRequest& request, Timestamp now, FormReasonSet& reasons) {
@@ -206,7 +237,10 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
                            std::string_view recipient_domain, Timestamp now,
                            FormReasonSet& reasons) {
   const core::IpAddress& ip = request.ip;
-  const uint64_t ip_key = core::Digest64(ip.bytes().data(), ip.bytes().size(), seed_);
+  // Per address and recipient: a class or an office signs up from one address, each person
+  // with their own; one address mailing one recipient again and again is not a person.
+  uint64_t ip_key = core::Digest64(ip.bytes().data(), ip.bytes().size(), seed_);
+  if (!recipient.empty()) ip_key = core::Mix64(ip_key, core::Digest64(recipient, seed_));
   if (Count(ips_, ip_key, now, core::kHour, config_.ip_per_hour)) {
     reasons.Add(FormReason::kIpRate);
   }
@@ -285,7 +319,8 @@ bool FormGuard::Established(const Campaign& c, Timestamp now) const {
 }
 
 bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag,
-                              Threshold threshold_kind, Timestamp now) {
+                              const TextFingerprint* text, Threshold threshold_kind,
+                              Timestamp now) {
   Campaign& c = campaigns_.FindOrInsert(key, now);
   const uint32_t now_s = core::ToSeconds(now);
   if (c.first_seen_s == 0) c.first_seen_s = now_s;
@@ -293,6 +328,13 @@ bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t dom
   if (c.recent.Insert(recipient_tag, now, config_.campaign_window)) {
     c.distinct.Add(now, config_.campaign_window);
     c.week.Add(now, kWeek);
+    if (text != nullptr) {
+      if (c.texts == 0) c.first_text = *text;
+      if (c.texts < UINT16_MAX) {
+        ++c.texts;
+        c.alike += Similarity(c.first_text, *text) >= config_.text_similarity;
+      }
+    }
   }
   c.recipient_domains.Insert(domain_tag, now, kWeek);
   // Exact while the recent set holds them all; the sliding counter beyond.
@@ -302,7 +344,10 @@ bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t dom
                               : std::max<double>(static_cast<double>(exact),
                                                  c.distinct.Estimate(now, config_.campaign_window));
   double threshold = config_.campaign_recipients;
-  if (threshold_kind == Threshold::kEstablished ||
+  // Most of its recipients got a message unlike the first one: people sharing a link (an event
+  // page, an issue, a documentation page), judged as a link to an established site is.
+  const bool shared = c.texts >= config_.campaign_recipients && 2 * c.alike < c.texts;
+  if (threshold_kind == Threshold::kEstablished || shared ||
       (threshold_kind == Threshold::kByAge && Established(c, now))) {
     // An established domain: a campaign is far more recipients than it usually gets.
     const double usual = c.week.Estimate(now, kWeek) / DaysKnown(c.first_seen_s, now) *
@@ -361,7 +406,8 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   std::string text;
   bool text_contact_lure = false;
   Lures links;
-  CheckFields(request, reasons, text, text_contact_lure, links);
+  std::vector<std::string> name_words;
+  CheckFields(request, reasons, text, text_contact_lure, links, name_words);
 
   std::string recipient, recipient_domain;
   if (!request.recipient.empty()) {
@@ -381,7 +427,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   if (request.has_user_agent && BotUserAgent(request.user_agent)) {
     reasons.Add(FormReason::kBotUserAgent);
   }
-  CheckToken(request, now, reasons);
+  CheckToken(request, recipient, now, reasons);
   const bool solved = CheckAltcha(request, now, reasons);
   CountRates(request, recipient, recipient_domain, now, reasons);
 
@@ -390,12 +436,18 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   if (!recipient.empty()) {
     const uint32_t tag = Tag(core::Digest64(recipient, seed_));
     const uint32_t domain_tag = Tag(core::Digest64(recipient_domain, seed_));
+    // The message that carries the links: its cluster of near-identical texts, or (too short
+    // to compare) the text itself.
+    const TextFingerprint fp = Fingerprint(text, seed_, name_words);
+    const bool comparable = fp.words >= config_.text_min_words;
+    const uint64_t cluster = comparable ? TextCluster(fp, now) : 0;
+    const TextFingerprint* carrier = comparable ? &fp : nullptr;
     bool young_domain = false;
     for (const std::string& domain : links.domains) {
       if (Own(domain)) continue;
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
       const bool first_time = campaigns_.Find(key) == nullptr;
-      const bool campaign = TouchCampaign(key, tag, domain_tag, Threshold::kByAge, now);
+      const bool campaign = TouchCampaign(key, tag, domain_tag, carrier, Threshold::kByAge, now);
       Campaign& site = *campaigns_.Find(key);
       site.link_domain = true;
       young_domain |= !Established(site, now);
@@ -417,19 +469,18 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
           campaigns_.Find(core::Mix64(kDomainKind, core::Digest64(domain, seed_)));
       const bool established = site != nullptr && Established(*site, now);
       const uint64_t key = core::Mix64(kLinkKind, core::Digest64(link, seed_));
-      const bool campaign = TouchCampaign(
-          key, tag, domain_tag, established ? Threshold::kEstablished : Threshold::kFixed, now);
+      const bool campaign =
+          TouchCampaign(key, tag, domain_tag, carrier,
+                        established ? Threshold::kEstablished : Threshold::kFixed, now);
       touched.push_back(
           {key, campaign ? FormReason::kCampaignUrl : FormReason::kCount, campaign ? link : ""});
     }
-    const TextFingerprint fp = Fingerprint(text, seed_);
-    if (fp.words >= config_.text_min_words) {
-      const uint64_t cluster = TextCluster(fp, now);
+    if (comparable) {
       const uint64_t key = core::Mix64(kTextKind, cluster);
       // A template whose only lures are links to established domains needs as many recipients
       // as those domains do; one with a fresh domain, an address or a phone number, only a few.
       const bool campaign = TouchCampaign(
-          key, tag, domain_tag,
+          key, tag, domain_tag, nullptr,
           young_domain || text_contact_lure ? Threshold::kFixed : Threshold::kEstablished, now);
       char label[32];
       std::snprintf(label, sizeof(label), "text:%016llx", static_cast<unsigned long long>(cluster));

@@ -54,7 +54,9 @@ class FormGuard {
   }
   const std::deque<CampaignEvent>& events() const { return events_; }
 
-  DisposableDomains& disposable() { return disposable_; }
+  DomainList& disposable() { return disposable_; }
+  // Loads the files the config names (disposable_domains_file).
+  absl::Status LoadLists();
 
   // What takes days to learn again: when each link domain and recipient domain was first seen
   // (and how widely a link domain went), and when the guard started. The server saves it to
@@ -73,6 +75,8 @@ class FormGuard {
  private:
   struct Expiry {
     uint32_t expires_s = 0;
+    uint32_t recipient_tag = 0;  // render tokens: who the first use was for, and when
+    uint32_t first_use_s = 0;
     int64_t Retention(core::Timestamp) const { return expires_s; }
   };
   struct Rate {
@@ -93,6 +97,11 @@ class FormGuard {
     counters::WindowCounter distinct;          // recipients new to `recent`, in the campaign window
     counters::WindowCounter week;              // the same over a week: the key's usual volume
     counters::RecentSet<4> recipient_domains;  // over a week: has it reached several?
+    // The first message that carried a link, and of the recipients since, how many got a
+    // message like it: people sharing a link write their own, a campaign pastes one.
+    TextFingerprint first_text;
+    uint16_t texts = 0;
+    uint16_t alike = 0;
     uint32_t first_seen_s = 0;
     uint32_t last_seen_s = 0;
     uint32_t reported_s = 0;               // when its campaign event went out
@@ -121,9 +130,14 @@ class FormGuard {
 
   // Collects the signals of the fields; `longest_text` is the longest text field with a lure
   // (`text_contact_lure`: an address or phone number among them), `links` every link and domain.
+  // `name_words`: the words of the name fields, which a mail-merged template varies.
   void CheckFields(const FormRequest& request, FormReasonSet& reasons, std::string& longest_text,
-                   bool& text_contact_lure, Lures& links);
-  void CheckToken(const FormRequest& request, core::Timestamp now, FormReasonSet& reasons);
+                   bool& text_contact_lure, Lures& links, std::vector<std::string>& name_words);
+  // Lures in a folded field, with obfuscated domains undone (kObfuscatedLink when that found
+  // more).
+  void ScanDeobfuscated(const std::string& folded, Lures* lures, FormReasonSet& reasons) const;
+  void CheckToken(const FormRequest& request, std::string_view recipient, core::Timestamp now,
+                  FormReasonSet& reasons);
   bool CheckAltcha(const FormRequest& request, core::Timestamp now, FormReasonSet& reasons);
   void CountRates(const FormRequest& request, std::string_view recipient,
                   std::string_view recipient_domain, core::Timestamp now, FormReasonSet& reasons);
@@ -133,8 +147,11 @@ class FormGuard {
   // or four times the usual (kEstablished), or either by the key's own age (kByAge).
   enum class Threshold : uint8_t { kFixed, kEstablished, kByAge };
   // Adds the recipient to the campaign under `key`; true when it is now a campaign.
-  bool TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag, Threshold threshold,
-                     core::Timestamp now);
+  // `text` is the message that carried a link (null: none, or too short to compare): a link
+  // that people write into messages of their own is shared, one pasted into one message to
+  // many recipients is a campaign.
+  bool TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag,
+                     const TextFingerprint* text, Threshold threshold, core::Timestamp now);
   // The cluster of texts similar to this one (its first member's fingerprint digest).
   // Past domain_maturity and seen going to several recipient domains.
   bool Established(const Campaign& c, core::Timestamp now) const;
@@ -149,7 +166,7 @@ class FormGuard {
   Altcha altcha_;
   NameChecker names_;
   const PublicSuffixes& suffixes_;
-  DisposableDomains disposable_;
+  DomainList disposable_;
 
   counters::BoundedMap<uint64_t, Expiry> used_nonces_;
   counters::BoundedMap<uint64_t, Expiry> used_altcha_;

@@ -52,6 +52,7 @@ enum class FormReason : uint8_t {
   kDisposableRecipient,  // a throwaway-mail domain (a signal, never a verdict alone)
   kBotUserAgent,         // no user agent, or an HTTP library's
   kNewRecipientDomain,   // many recipients at a domain this site has never mailed before
+  kObfuscatedLink,       // a domain spelled out or spaced so that filters miss it
   kCount
 };
 
@@ -64,7 +65,8 @@ inline constexpr std::string_view kFormReasonNames[] = {
     "altcha_missing", "altcha_invalid",       "altcha_expired",     "altcha_reused",
     "ip_rate",        "prefix_rate",          "recipient_rate",     "recipient_domain_rate",
     "form_rate",      "form_surge",           "campaign_url",       "campaign_domain",
-    "campaign_text",  "disposable_recipient", "bot_user_agent",     "new_recipient_domain"};
+    "campaign_text",  "disposable_recipient", "bot_user_agent",     "new_recipient_domain",
+    "obfuscated_link"};
 static_assert(std::size(kFormReasonNames) == static_cast<size_t>(FormReason::kCount));
 
 // How much each reason adds to the score. A score at or above the reject threshold (5 by default)
@@ -104,8 +106,9 @@ inline constexpr double kFormReasonWeights[] = {
     0,    // campaign_domain
     0,    // campaign_text
     1,    // disposable_recipient
-    1.5,  // bot_user_agent
+    3,    // bot_user_agent: a browser form sent by an HTTP library or a headless browser
     3,    // new_recipient_domain
+    3,    // obfuscated_link
 };
 static_assert(std::size(kFormReasonWeights) == static_cast<size_t>(FormReason::kCount));
 

@@ -1,6 +1,7 @@
 #include "forms/lures.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace coastguard::forms {
 namespace {
@@ -124,6 +125,82 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
     while (i < text.size() && !IsBreak(static_cast<unsigned char>(text[i]))) ++i;
     if (i > start) ScanToken(text.substr(start, std::min<size_t>(i - start, 2048)), suffixes, out);
   }
+}
+
+namespace {
+
+// Letters spaced out: a run of at least five one-character words, one of them a dot, joined.
+std::string JoinSpacedLetters(std::string_view text) {
+  std::vector<std::string_view> words;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t space = std::min(text.find(' ', start), text.size());
+    words.push_back(text.substr(start, space - start));
+    start = space + 1;
+  }
+  std::string out;
+  out.reserve(text.size());
+  for (size_t w = 0; w < words.size();) {
+    size_t end = w;
+    bool dot = false;
+    while (end < words.size() && words[end].size() == 1) dot |= words[end++][0] == '.';
+    if (end - w >= 5 && dot) {
+      if (w > 0) out += ' ';
+      for (size_t k = w; k < end; ++k) out += words[k];
+      w = end;
+      continue;
+    }
+    if (w > 0) out += ' ';
+    out += words[w++];
+  }
+  return out;
+}
+
+// A top-level label could follow at `i`: 2 to 24 letters, then the end, a space, a slash or
+// punctuation. "example dot com" but not "polka dot dresses".
+bool LabelAt(std::string_view text, size_t i) {
+  size_t end = i;
+  while (end < text.size() && end - i <= 24 &&
+         ((text[end] >= 'a' && text[end] <= 'z') || (text[end] >= 'A' && text[end] <= 'Z'))) {
+    ++end;
+  }
+  const size_t length = end - i;
+  if (length < 2 || length > 24) return false;
+  return end == text.size() || IsBreak(static_cast<unsigned char>(text[end])) || text[end] == '/' ||
+         text[end] == '.' || text[end] == '!' || text[end] == '?' || text[end] == ':';
+}
+
+}  // namespace
+
+std::string Deobfuscate(std::string_view text) {
+  // Hand-written like the scanner: a few fixed spellings, one pass each, no backtracking.
+  const std::string spaced = JoinSpacedLetters(text);
+  static constexpr std::string_view kDots[] = {"[.]",   "(.)",   "{.}",   "[dot]", "(dot)",
+                                               "{dot}", "<dot>", " dot ", " . "};
+  std::string out;
+  out.reserve(spaced.size());
+  for (size_t i = 0; i < spaced.size();) {
+    bool replaced = false;
+    for (const std::string_view dot : kDots) {
+      if (std::string_view(spaced).substr(i, dot.size()) != dot) continue;
+      // Only between a word and what could be a domain's next label.
+      const bool word_before = !out.empty() && IsHostChar(static_cast<unsigned char>(out.back()));
+      size_t after = i + dot.size();
+      while (after < spaced.size() && spaced[after] == ' ') ++after;
+      const bool bracketed = dot.front() != ' ';
+      if (!word_before || after >= spaced.size() ||
+          !IsHostChar(static_cast<unsigned char>(spaced[after])) ||
+          (!bracketed && !LabelAt(spaced, after))) {
+        continue;
+      }
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out += '.';
+      i = after;
+      replaced = true;
+      break;
+    }
+    if (!replaced) out += spaced[i++];
+  }
+  return out;
 }
 
 bool HasHeaderBreak(std::string_view text) {

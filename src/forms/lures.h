@@ -25,6 +25,13 @@ struct Lures {
 // Scans `text` (already NFKC-folded for names). Appends to `out`.
 void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out);
 
+// Undoes what hides a domain from a filter but not from the person who reads it: spelled-out
+// or bracketed dots ("example dot com", "example[.]com", "example (dot) com", "example . com")
+// and letters spaced out one by one ("e x a m p l e . c o m"). Takes NFKC case-folded text, in
+// which full-width letters are plain and zero-width characters are gone. Returns the text
+// unchanged when there is nothing to undo.
+std::string Deobfuscate(std::string_view folded);
+
 // CR, LF or NUL: in a field that reaches a mail header, a line break starts a new header.
 bool HasHeaderBreak(std::string_view text);
 

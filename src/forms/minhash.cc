@@ -1,5 +1,6 @@
 #include "forms/minhash.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/digest.h"
@@ -21,7 +22,9 @@ uint32_t SlotHash(uint64_t feature, int slot) {
 
 }  // namespace
 
-TextFingerprint Fingerprint(std::string_view text, uint64_t seed) {
+TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
+                            const std::vector<std::string>& personal) {
+  const uint64_t placeholder = core::Digest64("\x01", seed);
   TextFingerprint out;
   out.slots.fill(UINT32_MAX);
   std::array<uint64_t, 3> window{};  // digests of the last three words
@@ -42,14 +45,30 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed) {
       if (word.size() < 64) word.push_back(c);
     }
     if (word.empty()) break;
+    const bool variable = word.find_first_of("0123456789") != std::string::npos ||
+                          std::find(personal.begin(), personal.end(), word) != personal.end();
     window[0] = window[1];
     window[1] = window[2];
-    window[2] = core::Digest64(word, seed);
+    window[2] = variable ? placeholder : core::Digest64(word, seed);
     ++out.words;
     if (out.words >= 3) add_feature(core::Mix64(core::Mix64(window[0], window[1]), window[2]));
   }
   if (out.words > 0 && out.words < 3) add_feature(core::Mix64(window[1], window[2]));
   return out;
+}
+
+void AppendWords(std::string_view text, size_t max, std::vector<std::string>* out) {
+  size_t i = 0;
+  while (i < text.size() && out->size() < max) {
+    while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
+    std::string word;
+    while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) {
+      char c = text[i++];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (word.size() < 64) word.push_back(c);
+    }
+    if (!word.empty()) out->push_back(std::move(word));
+  }
 }
 
 double Similarity(const TextFingerprint& a, const TextFingerprint& b) {

@@ -2,7 +2,9 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace coastguard::forms {
 
@@ -19,7 +21,14 @@ struct TextFingerprint {
   std::array<uint32_t, kMinHashSlots> slots{};
   uint32_t words = 0;
 };
-TextFingerprint Fingerprint(std::string_view text, uint64_t seed);
+// Words of `personal` (the submitter's name) and words with digits in them (tracking ids,
+// amounts, dates) all count as one placeholder word: a template mail-merged with names and ids
+// is one text.
+TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
+                            const std::vector<std::string>& personal = {});
+
+// The words of `text` as Fingerprint reads them (ASCII lower-cased), at most `max` of them.
+void AppendWords(std::string_view text, size_t max, std::vector<std::string>* out);
 
 // Estimated Jaccard similarity, 0..1.
 double Similarity(const TextFingerprint& a, const TextFingerprint& b);

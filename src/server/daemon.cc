@@ -95,12 +95,7 @@ absl::Status Daemon::Start() {
 absl::Status Daemon::StartForms(const std::string& admin_token) {
   forms_ = std::make_unique<forms::FormGuard>(
       config_.forms, forms::FormSigningKey(config_.forms, admin_token), store_.seed());
-  if (!config_.forms.disposable_domains_file.empty()) {
-    if (absl::Status s = forms_->disposable().Load(config_.forms.disposable_domains_file);
-        !s.ok()) {
-      return BadConfig(core::Message(s));
-    }
-  }
+  if (absl::Status s = forms_->LoadLists(); !s.ok()) return BadConfig(core::Message(s));
   if (auto learned = store_.ReadSideFile(kFormsLearned); learned.ok()) {
     if (absl::Status s = forms_->ImportLearned(*learned, io::EventLoop::Now()); !s.ok()) {
       // Learning data, not security state: start afresh rather than refuse to start.

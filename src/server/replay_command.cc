@@ -84,11 +84,9 @@ int ReplayCommand(int argc, char** argv) {
   policy::Engine engine(config.engine, replay::kSeed);
   policy::Outbound outbound(config.outbound, engine);
   forms::FormGuard forms(config.forms, replay::FormKey(config.forms), replay::kSeed);
-  if (!config.forms.disposable_domains_file.empty()) {
-    if (absl::Status s = forms.disposable().Load(config.forms.disposable_domains_file); !s.ok()) {
-      std::fprintf(stderr, "coastguard replay: %s\n", core::Message(s).c_str());
-      return 2;
-    }
+  if (absl::Status s = forms.LoadLists(); !s.ok()) {
+    std::fprintf(stderr, "coastguard replay: %s\n", core::Message(s).c_str());
+    return 2;
   }
   // Timed from here: deciding lines, not loading lists (the throwaway-domain list alone takes
   // tens of milliseconds).

@@ -71,5 +71,16 @@ TEST(AddressTest, OnePlainAddressOnly) {
   EXPECT_EQ(AddressDomain("Anna@Example.ORG"), "example.org");
 }
 
+TEST(Deobfuscate, UndoesSpelledAndBracketedDotsAndSpacedLetters) {
+  EXPECT_EQ(Deobfuscate("visit example dot com now"), "visit example.com now");
+  EXPECT_EQ(Deobfuscate("example[.]com and example(dot)net"), "example.com and example.net");
+  EXPECT_EQ(Deobfuscate("go to example . com"), "go to example.com");
+  EXPECT_EQ(Deobfuscate("e x a m p l e . c o m is it"), "example.com is it");
+  // Nothing to undo: the same text.
+  for (const char* plain : {"Dot Cotton", "A . B", "I am at home .", "a b c d", ""}) {
+    EXPECT_EQ(Deobfuscate(plain), plain) << plain;
+  }
+}
+
 }  // namespace
 }  // namespace coastguard::forms
