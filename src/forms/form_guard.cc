@@ -50,10 +50,21 @@ bool BotUserAgent(std::string_view agent) {
 
 std::string RecipientKey(std::string_view address) {
   std::string key = AsciiLower(address);
-  const size_t at = key.rfind('@');
+  size_t at = key.rfind('@');
   if (at == std::string::npos) return key;
   const size_t plus = key.find('+');
-  if (plus != std::string::npos && plus < at) key.erase(plus, at - plus);
+  if (plus != std::string::npos && plus < at) {
+    key.erase(plus, at - plus);
+    at = plus;
+  }
+  // Gmail delivers p.e.t.r.o.v.a@gmail.com to petrova@gmail.com (and googlemail.com is the
+  // same): one mailbox, however a bomber dots it.
+  const std::string_view domain = std::string_view(key).substr(at + 1);
+  if (domain == "gmail.com" || domain == "googlemail.com") {
+    std::string local = key.substr(0, at);
+    local.erase(std::remove(local.begin(), local.end(), '.'), local.end());
+    key = local + "@gmail.com";
+  }
   return key;
 }
 
@@ -183,10 +194,10 @@ void FormGuard::CheckToken(const FormRequest& request, std::string_view recipien
   }
   const Timestamp issued = static_cast<Timestamp>(token.issued_ms) * core::kMillisecond;
   if (now - issued < config_.min_fill) reasons.Add(FormReason::kTooFast);
-  if (now - issued > config_.token_ttl) {
-    reasons.Add(FormReason::kTokenExpired);
-    return;
-  }
+  // An expired token is a small signal (a tab left open), and its nonce is remembered from its
+  // first use on, so that replaying it stays a replay.
+  const bool expired = now - issued > config_.token_ttl;
+  if (expired) reasons.Add(FormReason::kTokenExpired);
   const uint32_t recipient_tag = Tag(core::Digest64(recipient, seed_));
   Expiry& used = used_nonces_.FindOrInsert(core::Digest64(token.nonce, seed_), now);
   if (used.expires_s >= now_s) {
@@ -197,7 +208,7 @@ void FormGuard::CheckToken(const FormRequest& request, std::string_view recipien
     if (!double_click) reasons.Add(FormReason::kTokenReused);
     return;
   }
-  used.expires_s = core::ToSeconds(issued + config_.token_ttl);
+  used.expires_s = core::ToSeconds((expired ? now : issued) + config_.token_ttl);
   used.recipient_tag = recipient_tag;
   used.first_use_s = now_s;
 }

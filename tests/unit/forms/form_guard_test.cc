@@ -592,3 +592,30 @@ TEST_F(FormGuardTest, AFreshLinkPeopleWriteAboutIsSharedAPastedOneIsACampaign) {
 
 }  // namespace
 }  // namespace coastguard::forms
+
+namespace coastguard::forms {
+namespace {
+
+TEST(RecipientKey, OneMailboxHoweverItIsWritten) {
+  EXPECT_EQ(RecipientKey("Anna+shop@Example.org"), "anna@example.org");
+  EXPECT_EQ(RecipientKey("p.e.t.r.o.v.a@gmail.com"), "petrova@gmail.com");
+  EXPECT_EQ(RecipientKey("Petrova+x@GoogleMail.com"), "petrova@gmail.com");
+  // Dots matter elsewhere.
+  EXPECT_EQ(RecipientKey("a.b@example.org"), "a.b@example.org");
+}
+
+TEST_F(FormGuardTest, AnExpiredTokenReplayedIsStillAReplay) {
+  Submission s;
+  s.token = guard_.IssueToken("contact", kStart);
+  // A tab left open for three hours: a small signal only.
+  FormVerdict v = Check(s, kStart + 3 * core::kHour);
+  EXPECT_TRUE(Has(v, FormReason::kTokenExpired));
+  EXPECT_EQ(v.action, FormAction::kAccept) << Describe(v);
+  s.email = "someone.else@example.org";
+  v = Check(s, kStart + 3 * core::kHour + core::kMinute);
+  EXPECT_TRUE(Has(v, FormReason::kTokenReused)) << Describe(v);
+  EXPECT_NE(v.action, FormAction::kAccept);
+}
+
+}  // namespace
+}  // namespace coastguard::forms
