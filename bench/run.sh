@@ -43,6 +43,10 @@ attack_start=$(grep -o 'campaigns from ts [0-9]*' "$out/forms-gen.txt" | grep -o
 best_of_3 "$out/forms.jsonl" | sed "s/^/form checks, one core: /"
 
 echo
+echo "=== independent families (bench/families: written without the detectors; seeds 1-5, worst case)"
+SEEDS=${FAMILY_SEEDS:-"1 2 3 4 5"} bench/families/run.sh
+
+echo
 echo "=== replay throughput (one thread, JSON parsing included; best of 3)"
 if [ ! -s "$out/scenario-auth.jsonl" ] || [ bench/scenario.py -nt "$out/scenario-auth.jsonl" ]; then
   /usr/bin/python3 bench/scenario.py --no-mail --out "$out/scenario-auth.jsonl"

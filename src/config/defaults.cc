@@ -83,6 +83,7 @@ min_unfamiliar_failures = 12.0
 min_unknown_users = 6.0
 baseline_weight = 0.05
 hold = "30m"
+warmup = "1h"               # history the baseline needs before an attack can be called
 
 [familiarity]
 ttl = "60d"

@@ -58,9 +58,10 @@ void ServiceAttack::OnUnfamiliarFailure(bool unknown_user, uint64_t source, Time
     interval_unknown_ += 1;
   }
   const bool anomalous =
-      unfamiliar_.Estimate(now, t_.interval) >
-          Limit(baseline_unfamiliar_, t_.min_unfamiliar_failures) ||
-      unknown_.Estimate(now, t_.interval) > Limit(baseline_unknown_, t_.min_unknown_users);
+      !WarmingUp() &&
+      (unfamiliar_.Estimate(now, t_.interval) >
+           Limit(baseline_unfamiliar_, t_.min_unfamiliar_failures) ||
+       unknown_.Estimate(now, t_.interval) > Limit(baseline_unknown_, t_.min_unknown_users));
   if (anomalous) {
     interval_anomalous_ = true;
     if (!UnderAttack(now)) {

@@ -20,6 +20,10 @@ struct ServiceAttackThresholds {
   double min_unknown_users = 6;
   double baseline_weight = 0.05;       // EWMA weight of each calm interval
   Duration hold = 30 * core::kMinute;  // stays on this long after the rates fall back
+  // How much history the baseline needs before a rate can be called far above it. A fresh
+  // install that meets an attack in its first minutes learns that level as its normal rather
+  // than refuse every user it has not met yet, for as long as the attack lasts.
+  Duration warmup = core::kHour;
 };
 
 template <typename V>
@@ -31,6 +35,7 @@ void DescribeSettings(V& v, ServiceAttackThresholds& t) {
   v.Number("min_unknown_users", t.min_unknown_users, 0, 1e9);
   v.Number("baseline_weight", t.baseline_weight, 0.0001, 1);
   v.Duration("hold", t.hold, 0);
+  v.Duration("warmup", t.warmup, 0);
 }
 
 // Owned by the engine; single-threaded.
@@ -66,6 +71,9 @@ class ServiceAttack {
  private:
   // Folds completed intervals into the baselines (calm ones only).
   void Advance(Timestamp now);
+  bool WarmingUp() const {
+    return static_cast<Duration>(intervals_learned_) * t_.interval < t_.warmup;
+  }
   void Extend(Timestamp now);
   double Limit(double baseline, double min_excess) const;
 

@@ -7,6 +7,14 @@ namespace {
 
 constexpr Timestamp kStart = 1'800'000'000 * core::kSecond;
 
+// Thresholds of a service whose baseline is taken as known from the start (warm-up is tested
+// on its own).
+ServiceAttackThresholds Warm() {
+  ServiceAttackThresholds t;
+  t.warmup = 0;
+  return t;
+}
+
 // Spreads `n` unfamiliar failures evenly over the five-minute interval starting at `t`.
 void Failures(ServiceAttack& s, Timestamp t, int n, bool unknown = false) {
   for (int i = 0; i < n; ++i)
@@ -15,7 +23,7 @@ void Failures(ServiceAttack& s, Timestamp t, int n, bool unknown = false) {
 }
 
 TEST(ServiceAttack, StaysCalmAtItsUsualRate) {
-  ServiceAttack s({});
+  ServiceAttack s(Warm());
   for (int interval = 0; interval < 48; ++interval) {
     Failures(s, kStart + interval * 5 * core::kMinute, 8);
   }
@@ -25,7 +33,7 @@ TEST(ServiceAttack, StaysCalmAtItsUsualRate) {
 }
 
 TEST(ServiceAttack, NoticesASpikeFarAboveTheBaseline) {
-  ServiceAttack s({});
+  ServiceAttack s(Warm());
   Timestamp t = kStart;
   for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 5);
   Failures(s, t, 60);
@@ -34,19 +42,19 @@ TEST(ServiceAttack, NoticesASpikeFarAboveTheBaseline) {
 }
 
 TEST(ServiceAttack, EstimatesHowManySourcesAreFailing) {
-  ServiceAttack s({});
+  ServiceAttack s(Warm());
   Failures(s, kStart, 300);
   EXPECT_NEAR(s.distinct_failing_sources(), 300.0, 15.0);
 }
 
 TEST(ServiceAttack, UnknownUsersAloneAreEnough) {
-  ServiceAttack s({});
+  ServiceAttack s(Warm());
   Failures(s, kStart, 10, /*unknown=*/true);
   EXPECT_TRUE(s.UnderAttack(kStart + 5 * core::kMinute));
 }
 
 TEST(ServiceAttack, HoldsWhileRefusedAttemptsKeepComingThenEnds) {
-  ServiceAttack s({});
+  ServiceAttack s(Warm());
   Failures(s, kStart, 60);
   ASSERT_TRUE(s.UnderAttack(kStart + 5 * core::kMinute));
   // Refused attempts never reach a report; their volume keeps the episode going...
@@ -61,12 +69,26 @@ TEST(ServiceAttack, HoldsWhileRefusedAttemptsKeepComingThenEnds) {
 }
 
 TEST(ServiceAttack, TheAttackDoesNotBecomeTheNewBaseline) {
-  ServiceAttack s({});
+  ServiceAttack s(Warm());
   Timestamp t = kStart;
   for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 2);
   const double before = s.unfamiliar_baseline();
   for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 100);
   EXPECT_NEAR(s.unfamiliar_baseline(), before, 0.01);
+}
+
+TEST(ServiceAttack, AFreshInstallLearnsItsNormalBeforeItCallsAnAttack) {
+  ServiceAttack s({});
+  // Attack-level failures from the very first minute: nothing to compare them with yet, and
+  // refusing every user the guard has not met would refuse them all.
+  Timestamp t = kStart;
+  for (; t < kStart + 2 * core::kHour; t += 5 * core::kMinute) Failures(s, t, 60);
+  EXPECT_FALSE(s.UnderAttack(t));
+  EXPECT_EQ(s.attacks_started(), 0u);
+  EXPECT_GT(s.unfamiliar_baseline(), 30.0);
+  // Far above what it learned, it is an attack.
+  Failures(s, t, 400);
+  EXPECT_TRUE(s.UnderAttack(t + 5 * core::kMinute));
 }
 
 }  // namespace
