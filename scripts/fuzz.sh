@@ -8,8 +8,15 @@ mode=${1:-smoke}
 seconds=${2:-300}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target fuzzers
-for target in build/fuzz/tests/fuzz/fuzz_*; do
-  [ -x "$target" ] || continue
+# Every target of tests/fuzz/targets.txt must have been built: a missing one fails the run.
+targets=$(cat tests/fuzz/targets.txt)
+[ -n "$targets" ] || { echo "tests/fuzz/targets.txt lists no target" >&2; exit 1; }
+for name in $targets; do
+  target=build/fuzz/tests/fuzz/fuzz_$name
+  if [ ! -x "$target" ]; then
+    echo "fuzz_$name: not built" >&2
+    exit 1
+  fi
   name=$(basename "$target")
   corpus="tests/fuzz/corpus/${name#fuzz_}"
   work=$(mktemp -d)

@@ -25,6 +25,10 @@ struct Submission {
   std::string user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
 };
 
+// What a secret field holds here would score if it were ever read: a NUL (header injection),
+// a link and markup.
+const std::string kSecretValue("hun\0ter2 https://prize-claim.example/x <a href=\"y\">", 51);
+
 std::string Describe(const FormVerdict& v) {
   std::string line;
   wire::AppendFormDecisionLine(v, line);
@@ -47,7 +51,7 @@ class FormGuardTest : public ::testing::Test {
                 {"email", s.email, Role::kEmail},
                 {"comment", s.comment, Role::kText},
                 {"website", s.honeypot, Role::kHoneypot},
-                {"password", "hunter2\r\n", Role::kSecret}};
+                {"password", kSecretValue, Role::kSecret}};
     return guard_.Check(r, now);
   }
   bool Has(const FormVerdict& v, FormReason r) { return v.reasons.Has(r); }
@@ -120,7 +124,9 @@ TEST_F(FormGuardTest, LinesInATextFieldAreNoInjectionButSecretsAreNeverRead) {
   Submission s;
   s.comment = "Line one\r\nLine two";
   const FormVerdict v = Check(s, kStart);
-  EXPECT_EQ(v.action, FormAction::kAccept);  // the password field's CRLF was not looked at
+  // The password field's NUL, link and markup were not looked at.
+  EXPECT_TRUE(v.reasons.empty()) << Describe(v);
+  EXPECT_EQ(v.action, FormAction::kAccept);
 }
 
 TEST_F(FormGuardTest, HoneypotRejects) {
