@@ -21,6 +21,22 @@ constexpr size_t kMaxPendingIds = 64;
 constexpr size_t kEstablishedRecipientDomains = 3;
 constexpr uint32_t kTokenClockSkew_s = 60;
 constexpr uint32_t kDoubleSubmit_s = 600;
+// Links and link domains one submission may add to the campaign tables, however many fields and
+// links it has: more than a person writes (too_many_urls says so), and few enough that a flood
+// of submissions cannot sweep out what the guard has learned.
+constexpr size_t kMaxCampaignKeys = 8;
+
+// Adds a field's domains and links to the submission's, each once, at most kMaxCampaignKeys.
+void Merge(Lures& field, Lures& all) {
+  auto add = [](std::vector<std::string>& from, std::vector<std::string>& to) {
+    for (std::string& item : from) {
+      if (to.size() >= kMaxCampaignKeys) return;
+      if (std::find(to.begin(), to.end(), item) == to.end()) to.push_back(std::move(item));
+    }
+  };
+  add(field.domains, all.domains);
+  add(field.links, all.links);
+}
 // Digest "kinds" mixed into campaign keys so a link, a domain and a text never share an entry.
 constexpr uint64_t kLinkKind = 1, kDomainKind = 2, kTextKind = 3;
 
@@ -130,8 +146,7 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
         if (lures.phone_digits >= 7) reasons.Add(FormReason::kPhoneInName);
         if (lures.markup) reasons.Add(FormReason::kMarkupInName);
         if (names_.Suspicious(value)) reasons.Add(FormReason::kConfusableName);
-        for (std::string& d : lures.domains) links.domains.push_back(std::move(d));
-        for (std::string& l : lures.links) links.links.push_back(std::move(l));
+        Merge(lures, links);
         break;
       }
       case Role::kText:
@@ -156,8 +171,7 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
             text_contact_lure = lures.emails > 0 || lures.phone_digits >= 7;
           }
         }
-        for (std::string& d : lures.domains) links.domains.push_back(std::move(d));
-        for (std::string& l : lures.links) links.links.push_back(std::move(l));
+        Merge(lures, links);
         break;
       }
       default: break;
@@ -330,9 +344,11 @@ bool FormGuard::Established(const Campaign& c, Timestamp now) const {
 }
 
 bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag,
-                              const TextFingerprint* text, Threshold threshold_kind,
+                              const TextFingerprint* text, Threshold threshold_kind, bool insert,
                               Timestamp now) {
-  Campaign& c = campaigns_.FindOrInsert(key, now);
+  Campaign* found = insert ? &campaigns_.FindOrInsert(key, now) : campaigns_.Find(key);
+  if (found == nullptr) return false;
+  Campaign& c = *found;
   const uint32_t now_s = core::ToSeconds(now);
   if (c.first_seen_s == 0) c.first_seen_s = now_s;
   c.last_seen_s = now_s;
@@ -368,7 +384,7 @@ bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t dom
   return config_.campaign_recipients > 0 && distinct >= threshold;
 }
 
-uint64_t FormGuard::TextCluster(const TextFingerprint& fingerprint, Timestamp now) {
+uint64_t FormGuard::TextCluster(const TextFingerprint& fingerprint, bool insert, Timestamp now) {
   for (int band = 0; band < kMinHashBands; ++band) {
     const Band* found = text_bands_.Find(BandKey(fingerprint, band));
     if (found != nullptr &&
@@ -378,6 +394,7 @@ uint64_t FormGuard::TextCluster(const TextFingerprint& fingerprint, Timestamp no
   }
   const uint64_t cluster =
       core::Digest64(fingerprint.slots.data(), sizeof(fingerprint.slots), seed_);
+  if (!insert) return cluster;
   for (int band = 0; band < kMinHashBands; ++band) {
     Band& b = text_bands_.FindOrInsert(BandKey(fingerprint, band), now);
     b.cluster = cluster;
@@ -442,7 +459,12 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   const bool solved = CheckAltcha(request, now, reasons);
   CountRates(request, recipient, recipient_domain, now, reasons);
 
-  // Campaigns: the same link, link domain or text going to many different recipients.
+  // Campaigns: the same link, link domain or text going to many different recipients. A
+  // submission rejected on its own counts towards campaigns already known, but adds no new
+  // entry: a flood of junk must not sweep out what the guard has learned.
+  double score_so_far = 0;
+  reasons.ForEach([&](FormReason r) { score_so_far += FormReasonWeight(r); });
+  const bool rejected = score_so_far >= config_.reject_at;
   std::vector<Touched> touched;
   if (!recipient.empty()) {
     const uint32_t tag = Tag(core::Digest64(recipient, seed_));
@@ -451,17 +473,19 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     // to compare) the text itself.
     const TextFingerprint fp = Fingerprint(text, seed_, name_words);
     const bool comparable = fp.words >= config_.text_min_words;
-    const uint64_t cluster = comparable ? TextCluster(fp, now) : 0;
+    const uint64_t cluster = comparable ? TextCluster(fp, !rejected, now) : 0;
     const TextFingerprint* carrier = comparable ? &fp : nullptr;
     bool young_domain = false;
     for (const std::string& domain : links.domains) {
       if (Own(domain)) continue;
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
       const bool first_time = campaigns_.Find(key) == nullptr;
-      const bool campaign = TouchCampaign(key, tag, domain_tag, carrier, Threshold::kByAge, now);
-      Campaign& site = *campaigns_.Find(key);
-      site.link_domain = true;
-      young_domain |= !Established(site, now);
+      const bool campaign =
+          TouchCampaign(key, tag, domain_tag, carrier, Threshold::kByAge, !rejected, now);
+      Campaign* site = campaigns_.Find(key);
+      if (site == nullptr) continue;  // a rejected submission's new domain: not recorded
+      site->link_domain = true;
+      young_domain |= !Established(*site, now);
       if (campaign) {
         touched.push_back({key, FormReason::kCampaignDomain, domain});
       } else {
@@ -482,7 +506,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       const uint64_t key = core::Mix64(kLinkKind, core::Digest64(link, seed_));
       const bool campaign =
           TouchCampaign(key, tag, domain_tag, carrier,
-                        established ? Threshold::kEstablished : Threshold::kFixed, now);
+                        established ? Threshold::kEstablished : Threshold::kFixed, !rejected, now);
       touched.push_back(
           {key, campaign ? FormReason::kCampaignUrl : FormReason::kCount, campaign ? link : ""});
     }
@@ -492,7 +516,8 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       // as those domains do; one with a fresh domain, an address or a phone number, only a few.
       const bool campaign = TouchCampaign(
           key, tag, domain_tag, nullptr,
-          young_domain || text_contact_lure ? Threshold::kFixed : Threshold::kEstablished, now);
+          young_domain || text_contact_lure ? Threshold::kFixed : Threshold::kEstablished,
+          !rejected, now);
       char label[32];
       std::snprintf(label, sizeof(label), "text:%016llx", static_cast<unsigned long long>(cluster));
       touched.push_back(

@@ -107,7 +107,11 @@ class FormGuard {
     uint32_t reported_s = 0;               // when its campaign event went out
     bool link_domain = false;              // a link domain (what ExportLearned keeps)
     std::vector<std::string> pending_ids;  // accepted before it was a campaign
-    int64_t Retention(core::Timestamp) const { return last_seen_s; }
+    // Link domains are what the guard learns over days (and saves): they outlast the keys a
+    // burst of new links leaves behind by a week.
+    int64_t Retention(core::Timestamp) const {
+      return static_cast<int64_t>(last_seen_s) + (link_domain ? 7 * 86400 : 0);
+    }
   };
   struct Band {
     uint64_t cluster = 0;
@@ -150,12 +154,15 @@ class FormGuard {
   // `text` is the message that carried a link (null: none, or too short to compare): a link
   // that people write into messages of their own is shared, one pasted into one message to
   // many recipients is a campaign.
+  // `insert`: false for a submission rejected on its own, which counts towards known
+  // campaigns but adds no entry.
   bool TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag,
-                     const TextFingerprint* text, Threshold threshold, core::Timestamp now);
+                     const TextFingerprint* text, Threshold threshold, bool insert,
+                     core::Timestamp now);
   // The cluster of texts similar to this one (its first member's fingerprint digest).
   // Past domain_maturity and seen going to several recipient domains.
   bool Established(const Campaign& c, core::Timestamp now) const;
-  uint64_t TextCluster(const TextFingerprint& fingerprint, core::Timestamp now);
+  uint64_t TextCluster(const TextFingerprint& fingerprint, bool insert, core::Timestamp now);
   void Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,
               core::Timestamp now);
   bool Own(std::string_view domain) const;

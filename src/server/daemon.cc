@@ -78,7 +78,10 @@ absl::Status Daemon::Start() {
   });
   forms_->set_on_campaign([this, webhook](const forms::CampaignEvent& e) {
     core::Log(forms::CampaignLogLine(e));
-    if (webhook) webhook_.Post(forms::CampaignEventJson(e, /*notification=*/true));
+    if (webhook) {
+      webhook_.Post(forms::CampaignEventJson(e, /*notification=*/true),
+                    http::WebhookEvent::kFormCampaign);
+    }
   });
   if (absl::Status s = StartHttp(admin_token); !s.ok()) return s;
   if (absl::Status s = StartPostfix(); !s.ok()) return s;

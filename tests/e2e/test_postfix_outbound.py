@@ -115,6 +115,9 @@ def test_mail_from_an_account_that_logged_in_from_a_stuffing_ip_is_held(stack, w
     for user in ("alice@example.com", "bob@example.com", "carol@example.com"):
         assert imap_login(dovecot.imap_port, user, "from-a-breach", stuffer) is not None
     assert send(postfix, "dave@example.com", ["target@remote.example"], stuffer) == {}
+    # Postfix files the message after it answers: wait for it to land in the hold queue.
+    wait_for(lambda: any(m["queue_name"] == "hold" for m in queue(postfix)),
+             what="the message in Postfix's hold queue")
     held = [m for m in queue(postfix) if m["queue_name"] == "hold"]
     assert len(held) == 1 and held[0]["sender"] == "dave@example.com"
     wait_for(lambda: "hold account=dave@example.com" in cg.read_log(), what="the hold event")

@@ -194,6 +194,16 @@ messages_per_hour = 5000
   EXPECT_FALSE(ParseConfig("[[outbound.bulk]]\nmessages_per_hour = 1\n", "t").ok());
 }
 
+TEST(Config, AWebhookNeedsASecret) {
+  const auto c = ParseConfig("[outbound]\nwebhook_url = \"http://127.0.0.1:9/h\"\n", "t");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(core::Message(c.status()).find("webhook_secret"), std::string::npos);
+  EXPECT_TRUE(ParseConfig("[outbound]\nwebhook_url = \"http://127.0.0.1:9/h\"\n"
+                          "webhook_secret = \"s\"\n",
+                          "t")
+                  .ok());
+}
+
 TEST(Config, PostfixActionsMustBeOneLine) {
   EXPECT_FALSE(ParseConfig("[outbound]\nspike_action = \"HOLD a\\nb\"\n", "t").ok());
   EXPECT_FALSE(ParseConfig("[outbound]\nspike_action = \"\"\n", "t").ok());

@@ -625,3 +625,42 @@ TEST_F(FormGuardTest, AnExpiredTokenReplayedIsStillAReplay) {
 
 }  // namespace
 }  // namespace coastguard::forms
+
+namespace coastguard::forms {
+namespace {
+
+TEST(FormGuardFlood, RejectedJunkCannotSweepOutWhatTheGuardLearned) {
+  FormsConfig config;
+  config.max_keys = 1000;
+  FormGuard guard(config, "secret", 1);
+  FormRequest honest;
+  honest.form = "contact";
+  honest.ip = *core::IpAddress::Parse("81.17.5.20");
+  honest.recipient = "anna@example.org";
+  const std::string note = "Thanks, the manual at https://docs.partner-shop.example/a helped";
+  honest.fields = {{"message", note, Role::kText}};
+  ASSERT_TRUE(guard.Check(honest, kStart).reasons.Has(FormReason::kNewUrlDomain));
+  // Thousands of rejected submissions, each with a hundred fields of new links.
+  std::vector<std::string> values;
+  for (int f = 0; f < 100; ++f) values.push_back("");
+  for (int i = 0; i < 3000; ++i) {
+    FormRequest junk;
+    junk.form = "contact";
+    junk.ip = *core::IpAddress::Parse(core::Cat("45.9.", i % 250, ".", i / 250));
+    const std::string victim = core::Cat("victim", i, "@example.net");
+    junk.recipient = victim;
+    junk.fields.push_back({"name", "Win at https://prize.example.com", Role::kName});
+    for (int f = 0; f < 100; ++f) {
+      values[f] = core::Cat("https://j", i, "-", f, ".example.net/x https://k", i, "-", f, ".net");
+      junk.fields.push_back({"t", values[f], Role::kText});
+    }
+    ASSERT_EQ(guard.Check(junk, kStart + core::kMinute + i * core::kSecond).action,
+              FormAction::kReject);
+  }
+  // The domain it met before is still known.
+  honest.recipient = "ben@example.org";
+  EXPECT_FALSE(guard.Check(honest, kStart + core::kHour).reasons.Has(FormReason::kNewUrlDomain));
+}
+
+}  // namespace
+}  // namespace coastguard::forms
