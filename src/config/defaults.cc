@@ -13,12 +13,17 @@ data_dir = "/var/lib/coastguard"
 admin_token = ""            # empty: generated at first start into <data_dir>/admin_token
 max_body_bytes = 65536
 max_connections = 4096
+max_connections_per_client = 1024
+idle_timeout = "60s"        # an HTTP connection silent this long is closed
 slow_request_us = 0         # requests slower than this (µs) are logged; 0 = never
 
 [postfix]
 listen = "127.0.0.1:10040"  # check_policy_service inet:127.0.0.1:10040; "" turns it off
 socket = ""                 # also listen on this UNIX socket if set
 max_connections = 1024
+max_connections_per_client = 256
+idle_timeout = "10m"        # a policy connection without a request this long is closed
+request_timeout = "30s"     # a request begun and not finished this long: closed
 
 [outbound]
 recipients_per_minute = 0   # 0 = off

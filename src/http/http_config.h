@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string>
 
+#include "core/time.h"
+
 namespace coastguard::http {
 
 // The HTTP listener and its door ([server]).
@@ -11,6 +13,10 @@ struct HttpConfig {
   std::string admin_token;  // empty: generated at first start into <data_dir>/admin_token
   size_t max_body_bytes = 64 * 1024;
   size_t max_connections = 4096;
+  // Per client address: Dovecot keeps up to 100 parallel connections per auth process, all
+  // from the same address when it runs on this host.
+  size_t max_connections_per_client = 1024;
+  core::Duration idle_timeout = core::kMinute;  // a connection silent this long is closed
   size_t slow_request_us = 0;  // requests slower than this are logged (µs); 0 = never
 };
 
@@ -21,6 +27,8 @@ void DescribeSettings(V& v, HttpConfig& c) {
   v.Text("admin_token", c.admin_token);
   v.Integer("max_body_bytes", c.max_body_bytes, 1024, 16 << 20);
   v.Integer("max_connections", c.max_connections, 16, 1 << 20);
+  v.Integer("max_connections_per_client", c.max_connections_per_client, 1, 1 << 20);
+  v.Duration("idle_timeout", c.idle_timeout, core::kSecond);
   v.Integer("slow_request_us", c.slow_request_us, 0, 60'000'000);
 }
 

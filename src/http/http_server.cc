@@ -6,17 +6,24 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include <charconv>
 #include <cstring>
+#include <limits>
 
+#include "core/metrics_text.h"
 #include "io/event_loop.h"
 
 namespace coastguard::http {
 namespace {
 
+// Bytes of a too-large body read and dropped before the connection is closed.
+constexpr size_t kMaxDrain = 1 << 20;
+
 // Per-request state between libmicrohttpd's calls for one request.
 struct RequestState {
   std::string body;
   bool too_large = false;
+  uint64_t received_bytes = 0;
   core::Timestamp received = 0;
 };
 
@@ -46,6 +53,10 @@ MHD_Result OnRequest(void* self, MHD_Connection* connection, const char* url, co
                      void** state);
 void OnCompleted(void* self, MHD_Connection* connection, void** state,
                  MHD_RequestTerminationCode reason);
+void OnConnection(void* self, MHD_Connection* connection, void** socket_context,
+                  MHD_ConnectionNotificationCode code);
+MHD_Result Answer(HttpServer* server, MHD_Connection* connection, const char* url,
+                  const char* method, const RequestState& request_state);
 
 }  // namespace
 
@@ -54,6 +65,7 @@ HttpServer::HttpServer(const HttpSettings& settings, RequestHandler handler)
 
 HttpServer::~HttpServer() {
   if (daemon_ != nullptr) MHD_stop_daemon(daemon_);
+  for (ConnectionClock* clock : clocks_) delete clock;
 }
 
 bool HttpServer::Start(io::EventLoop& loop, std::string* error) {
@@ -83,9 +95,12 @@ bool HttpServer::Start(io::EventLoop& loop, std::string* error) {
   (void)length;
   daemon_ = MHD_start_daemon(
       flags, settings_.port, nullptr, nullptr, &OnRequest, this, MHD_OPTION_SOCK_ADDR, &storage,
-      MHD_OPTION_NOTIFY_COMPLETED, &OnCompleted, this, MHD_OPTION_CONNECTION_LIMIT,
-      static_cast<unsigned>(settings_.max_connections), MHD_OPTION_CONNECTION_TIMEOUT,
-      settings_.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(64 * 1024),
+      MHD_OPTION_NOTIFY_COMPLETED, &OnCompleted, this, MHD_OPTION_NOTIFY_CONNECTION, &OnConnection,
+      this, MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(settings_.max_connections),
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      static_cast<unsigned>(settings_.max_connections_per_client), MHD_OPTION_CONNECTION_TIMEOUT,
+      static_cast<unsigned>(settings_.idle_timeout / core::kSecond),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(64 * 1024),
       MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
   if (daemon_ == nullptr) {
     *error = "cannot listen on " + settings_.address + ":" + std::to_string(settings_.port) + ": " +
@@ -101,8 +116,47 @@ bool HttpServer::Start(io::EventLoop& loop, std::string* error) {
     return false;
   }
   // Idle-connection timeouts are driven by MHD_run; a coarse timer is enough for them.
-  loop.Every(core::kSecond, [this] { Poll(); });
+  loop.Every(core::kSecond, [this] {
+    CloseOverdue();
+    Poll();
+  });
   return true;
+}
+
+HttpServer::ConnectionClock* HttpServer::Opened(int fd) {
+  auto* clock = new ConnectionClock{fd, io::EventLoop::Now() + settings_.idle_timeout};
+  clocks_.insert(clock);
+  return clock;
+}
+
+void HttpServer::Closed(ConnectionClock* clock) {
+  clocks_.erase(clock);
+  delete clock;
+}
+
+void HttpServer::Replied(ConnectionClock* clock) const {
+  clock->deadline = io::EventLoop::Now() + settings_.idle_timeout;
+}
+
+// libmicrohttpd's own timeout counts any byte as activity, so a client sending one header
+// byte a second would hold its connection forever. Shutting the socket down makes MHD see the
+// end of the stream on its next turn and close the connection the usual way.
+void HttpServer::CloseOverdue() {
+  const core::Timestamp now = io::EventLoop::Now();
+  for (ConnectionClock* clock : clocks_) {
+    if (clock->deadline > now) continue;
+    shutdown(clock->fd, SHUT_RDWR);
+    clock->deadline = std::numeric_limits<core::Timestamp>::max();
+    ++timed_out_;
+  }
+}
+
+void HttpServer::AppendMetrics(std::string& out) const {
+  core::MetricFamily(out, "coastguard_http_connections", "gauge", "Open HTTP connections.",
+                     static_cast<double>(clocks_.size()));
+  core::MetricFamily(out, "coastguard_http_timed_out_total", "counter",
+                     "HTTP connections closed for not completing a request within idle_timeout.",
+                     static_cast<double>(timed_out_));
 }
 
 void HttpServer::Poll() {
@@ -127,23 +181,43 @@ MHD_Result OnRequest(void* self, MHD_Connection* connection, const char* url, co
     request_state = new RequestState();
     request_state->received = io::EventLoop::Now();
     *state = request_state;
+    // A body announced as far too large is refused before it is sent: a client that waits
+    // for "100 Continue" gets the 400 instead.
+    const std::string_view length = Lookup(connection, MHD_HEADER_KIND, "Content-Length");
+    uint64_t announced = 0;
+    std::from_chars(length.data(), length.data() + length.size(), announced);
+    if (announced > server->settings().max_body_bytes + kMaxDrain) {
+      request_state->too_large = true;
+      return Answer(server, connection, url, method, *request_state);
+    }
     return MHD_YES;
   }
+  const size_t max_body = server->settings().max_body_bytes;
   if (*upload_data_size > 0) {
-    if (request_state->body.size() + *upload_data_size > server->settings().max_body_bytes) {
-      request_state->too_large = true;  // drain the rest without keeping it
-    } else {
-      request_state->body.append(upload_data, *upload_data_size);
+    request_state->received_bytes += *upload_data_size;
+    if (request_state->received_bytes > max_body) {
+      // Too large: drained (so that a client sending a little too much still reads its 400)
+      // but never kept, and only so far: past kMaxDrain the connection is closed, so that one
+      // client cannot keep the loop busy for as long as it likes.
+      request_state->too_large = true;
+      *upload_data_size = 0;
+      return request_state->received_bytes > max_body + kMaxDrain ? MHD_NO : MHD_YES;
     }
+    request_state->body.append(upload_data, *upload_data_size);
     *upload_data_size = 0;
     return MHD_YES;
   }
+  return Answer(server, connection, url, method, *request_state);
+}
+
+MHD_Result Answer(HttpServer* server, MHD_Connection* connection, const char* url,
+                  const char* method, const RequestState& request_state) {
   Request request;
   request.method = method;
   request.path = url;
-  request.body = request_state->body;
-  request.now = request_state->received;
-  request.body_too_large = request_state->too_large;
+  request.body = request_state.body;
+  request.now = request_state.received;
+  request.body_too_large = request_state.too_large;
   request.header = [connection](const char* key) {
     return Lookup(connection, MHD_HEADER_KIND, key);
   };
@@ -161,10 +235,29 @@ MHD_Result OnRequest(void* self, MHD_Connection* connection, const char* url, co
   return result;
 }
 
-void OnCompleted(void* /*self*/, MHD_Connection* /*connection*/, void** state,
+void OnCompleted(void* self, MHD_Connection* connection, void** state,
                  MHD_RequestTerminationCode /*reason*/) {
   delete static_cast<RequestState*>(*state);
   *state = nullptr;
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  if (info != nullptr && info->socket_context != nullptr) {
+    static_cast<HttpServer*>(self)->Replied(
+        static_cast<HttpServer::ConnectionClock*>(info->socket_context));
+  }
+}
+
+void OnConnection(void* self, MHD_Connection* connection, void** socket_context,
+                  MHD_ConnectionNotificationCode code) {
+  auto* server = static_cast<HttpServer*>(self);
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    *socket_context = info != nullptr ? server->Opened(info->connect_fd) : nullptr;
+  } else if (*socket_context != nullptr) {
+    server->Closed(static_cast<HttpServer::ConnectionClock*>(*socket_context));
+    *socket_context = nullptr;
+  }
 }
 
 }  // namespace

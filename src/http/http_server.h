@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_set.h"
+
 #include "core/time.h"
 
 struct MHD_Daemon;
@@ -43,7 +45,10 @@ struct HttpSettings {
   uint16_t port = 8084;
   size_t max_body_bytes = 64 * 1024;
   size_t max_connections = 4096;
-  unsigned idle_timeout_s = 60;
+  size_t max_connections_per_client = 1024;
+  // A connection silent this long is closed, and so is one that has not completed a request
+  // this long after it opened or after its last reply, however slowly it trickles bytes in.
+  core::Duration idle_timeout = core::kMinute;
 };
 
 // HTTP/1.1 with keep-alive, by libmicrohttpd in external-epoll mode: MHD's epoll fd is
@@ -64,15 +69,29 @@ class HttpServer {
   // Runs MHD's pending work (called on readiness and on a timer for idle timeouts).
   void Poll();
 
+  // coastguard_http_connections, coastguard_http_timed_out_total.
+  void AppendMetrics(std::string& out) const;
+
   // For the libmicrohttpd callbacks.
   const HttpSettings& settings() const { return settings_; }
   Response Dispatch(const Request& request) const { return handler_(request); }
+  struct ConnectionClock {
+    int fd = -1;
+    core::Timestamp deadline = 0;  // a request must be completed by then
+  };
+  ConnectionClock* Opened(int fd);
+  void Closed(ConnectionClock* clock);
+  void Replied(ConnectionClock* clock) const;
 
  private:
+  void CloseOverdue();
+
   HttpSettings settings_;
   RequestHandler handler_;
   MHD_Daemon* daemon_ = nullptr;
   uint16_t bound_port_ = 0;
+  absl::flat_hash_set<ConnectionClock*> clocks_;  // owned; one per open connection
+  uint64_t timed_out_ = 0;
 };
 
 }  // namespace coastguard::http

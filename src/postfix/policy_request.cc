@@ -62,12 +62,6 @@ absl::Status ParsePolicyRequest(std::string_view text, PolicyRequest* out) {
 }
 
 PolicyReader::Result PolicyReader::Next(PolicyRequest* out, std::string* error) {
-  // Drop what earlier calls returned (their views end here), so a long-lived, pipelining
-  // connection never grows the buffer.
-  if (consumed_ > 0) {
-    buffer_.erase(0, consumed_);
-    consumed_ = 0;
-  }
   const std::string_view pending = std::string_view(buffer_).substr(consumed_);
   // A request ends with an empty line: "\n\n" (or the stream starts with "\n").
   size_t end = pending.find("\n\n");

@@ -32,8 +32,16 @@ class PolicyReader {
  public:
   enum class Result { kRequest, kNeedMore, kMalformed };
 
-  // Appends received bytes.
-  void Feed(std::string_view bytes) { buffer_.append(bytes); }
+  // Appends received bytes. Views of the requests returned before end here: the consumed
+  // prefix is dropped now, once per read rather than once per request (a pipelined burst stays
+  // linear).
+  void Feed(std::string_view bytes) {
+    if (consumed_ > 0) {
+      buffer_.erase(0, consumed_);
+      consumed_ = 0;
+    }
+    buffer_.append(bytes);
+  }
   // Extracts the next complete request into `out`.
   Result Next(PolicyRequest* out, std::string* error);
   size_t buffered() const { return buffer_.size() - consumed_; }

@@ -7,8 +7,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "core/log.h"
 #include "core/metrics_text.h"
@@ -43,6 +45,7 @@ bool PolicyServer::Listen(int fd, std::string* error) {
 
 bool PolicyServer::Start(io::EventLoop& loop, std::string* error) {
   loop_ = &loop;
+  loop.Every(core::kSecond, [this] { CheckTimeouts(); });
   if (!settings_.address.empty()) {
     const bool v6 = settings_.address.find(':') != std::string::npos;
     tcp_fd_ = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -100,54 +103,103 @@ bool PolicyServer::Start(io::EventLoop& loop, std::string* error) {
 
 void PolicyServer::Accept(int listener) {
   while (true) {
-    const int fd = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    const int fd = accept4(listener, reinterpret_cast<sockaddr*>(&address), &length,
+                           SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
-    if (connections_.size() >= settings_.max_connections) {
-      close(fd);  // Postfix retries, then applies its default_action
+    auto c = std::make_unique<Connection>();
+    if (address.ss_family == AF_INET || address.ss_family == AF_INET6) {
+      std::array<uint8_t, 16> bytes{};
+      if (address.ss_family == AF_INET) {
+        bytes[10] = bytes[11] = 0xff;  // IPv4-mapped, as IpAddress keeps IPv4
+        std::memcpy(bytes.data() + 12, &reinterpret_cast<sockaddr_in*>(&address)->sin_addr, 4);
+      } else {
+        std::memcpy(bytes.data(), &reinterpret_cast<sockaddr_in6*>(&address)->sin6_addr, 16);
+      }
+      c->peer = core::IpAddress::FromBytes(bytes);
+      c->has_peer = true;
+    }
+    // Postfix retries a refused connection, then applies its default_action.
+    if (connections_.size() >= settings_.max_connections ||
+        (c->has_peer && per_client_[c->peer] >= settings_.max_connections_per_client)) {
+      ++stats_.refused;
+      close(fd);
       continue;
     }
+    if (c->has_peer) ++per_client_[c->peer];
     ++stats_.connections;
-    connections_[fd] = std::make_unique<Connection>();
-    loop_->Watch(fd, EPOLLIN, [this, fd](uint32_t events) { OnReadable(fd, events); });
+    c->last_request = io::EventLoop::Now();
+    Connection& connection = *c;
+    connections_[fd] = std::move(c);
+    Watch(fd, connection);
+  }
+}
+
+void PolicyServer::Watch(int fd, Connection& c) {
+  const uint32_t events = (c.paused ? 0u : static_cast<uint32_t>(EPOLLIN)) |
+                          (c.waiting_to_write ? static_cast<uint32_t>(EPOLLOUT) : 0u);
+  if (!loop_->Modify(fd, events)) {
+    loop_->Watch(fd, events, [this, fd](uint32_t ready) { OnEvent(fd, ready); });
   }
 }
 
 void PolicyServer::Close(int fd) {
+  const auto it = connections_.find(fd);
+  if (it != connections_.end() && it->second->has_peer) {
+    const auto count = per_client_.find(it->second->peer);
+    if (count != per_client_.end() && --count->second == 0) per_client_.erase(count);
+  }
   loop_->Unwatch(fd);
   close(fd);
   connections_.erase(fd);
 }
 
 bool PolicyServer::Flush(int fd, Connection& c) {
-  while (!c.out.empty()) {
-    const ssize_t n = write(fd, c.out.data(), c.out.size());
+  while (c.out_start < c.out.size()) {
+    const ssize_t n = write(fd, c.out.data() + c.out_start, c.out.size() - c.out_start);
     if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (!c.waiting_to_write) loop_->Modify(fd, EPOLLIN | EPOLLOUT);
-        c.waiting_to_write = true;
-        return true;
-      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       if (errno == EINTR) continue;
       return false;
     }
-    c.out.erase(0, static_cast<size_t>(n));
+    c.out_start += static_cast<size_t>(n);
   }
-  if (c.waiting_to_write) loop_->Modify(fd, EPOLLIN);
-  c.waiting_to_write = false;
+  if (c.out_start == c.out.size()) {
+    c.out.clear();
+    c.out_start = 0;
+  } else if (c.out_start > c.out.size() / 2) {
+    c.out.erase(0, c.out_start);  // keep the unsent tail only: linear in what is written
+    c.out_start = 0;
+  }
+  const size_t unsent = c.out.size() - c.out_start;
+  const bool want_write = unsent > 0;
+  // A client that does not read its replies gets no more requests served until it does.
+  const bool pause = unsent >= settings_.max_unsent;
+  if (want_write != c.waiting_to_write || pause != c.paused) {
+    c.waiting_to_write = want_write;
+    c.paused = pause;
+    Watch(fd, c);
+  }
   return true;
 }
 
-void PolicyServer::OnReadable(int fd, uint32_t events) {
+void PolicyServer::OnEvent(int fd, uint32_t events) {
   const auto it = connections_.find(fd);
   if (it == connections_.end()) return;
   Connection& c = *it->second;
+  if (events & (EPOLLERR)) return Close(fd);
   if (events & EPOLLOUT) {
     if (!Flush(fd, c)) return Close(fd);
+    if (!c.paused) Serve(fd, c);  // requests read earlier may wait on the replies
+    return;
   }
-  if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR))) return;
+  if (!(events & (EPOLLIN | EPOLLHUP)) || c.paused) return;
+  // At most read_budget bytes per event: one client's burst waits for the others' turn.
   char buffer[16384];
-  while (true) {
-    const ssize_t n = read(fd, buffer, sizeof(buffer));
+  size_t budget = settings_.read_budget;
+  while (budget > 0) {
+    const ssize_t n = read(fd, buffer, std::min(sizeof(buffer), budget));
     if (n == 0) return Close(fd);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
@@ -155,11 +207,17 @@ void PolicyServer::OnReadable(int fd, uint32_t events) {
       return Close(fd);
     }
     c.reader.Feed(std::string_view(buffer, static_cast<size_t>(n)));
+    budget -= static_cast<size_t>(n);
+    if (static_cast<size_t>(n) < sizeof(buffer)) break;
   }
+  Serve(fd, c);
+}
+
+void PolicyServer::Serve(int fd, Connection& c) {
   const int64_t now = io::EventLoop::Now();
   PolicyRequest request;
   std::string error;
-  while (true) {
+  while (c.out.size() - c.out_start < settings_.max_unsent) {
     const PolicyReader::Result result = c.reader.Next(&request, &error);
     if (result == PolicyReader::Result::kNeedMore) break;
     if (result == PolicyReader::Result::kMalformed) {
@@ -168,11 +226,32 @@ void PolicyServer::OnReadable(int fd, uint32_t events) {
       return Close(fd);
     }
     ++stats_.requests;
+    c.last_request = now;
     c.out += "action=";
     c.out += handler_(request, now);
     c.out += "\n\n";
   }
+  // A request begun but not finished starts the request timeout.
+  if (c.reader.buffered() == 0) {
+    c.partial_since = 0;
+  } else if (c.partial_since == 0) {
+    c.partial_since = now;
+  }
   if (!Flush(fd, c)) Close(fd);
+}
+
+void PolicyServer::CheckTimeouts() {
+  const core::Timestamp now = io::EventLoop::Now();
+  std::vector<int> expired;
+  for (const auto& [fd, c] : connections_) {
+    const bool idle = now - c->last_request > settings_.idle_timeout;
+    const bool stuck = c->partial_since != 0 && now - c->partial_since > settings_.request_timeout;
+    if (idle || stuck) expired.push_back(fd);
+  }
+  for (const int fd : expired) {
+    ++stats_.timed_out;
+    Close(fd);
+  }
 }
 
 void PolicyServer::AppendMetrics(std::string& out) const {
@@ -181,6 +260,13 @@ void PolicyServer::AppendMetrics(std::string& out) const {
   core::MetricFamily(out, "coastguard_postfix_malformed_total", "counter",
                      "Malformed Postfix policy requests (connection closed).",
                      static_cast<double>(stats_.malformed));
+  core::MetricFamily(out, "coastguard_postfix_refused_total", "counter",
+                     "Postfix policy connections refused: over max_connections or the "
+                     "per-client cap.",
+                     static_cast<double>(stats_.refused));
+  core::MetricFamily(out, "coastguard_postfix_timed_out_total", "counter",
+                     "Postfix policy connections closed idle or in the middle of a request.",
+                     static_cast<double>(stats_.timed_out));
   core::MetricFamily(out, "coastguard_postfix_connections", "gauge",
                      "Open Postfix policy connections.", static_cast<double>(connections_.size()));
 }

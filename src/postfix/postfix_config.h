@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string>
 
+#include "core/time.h"
+
 namespace coastguard::postfix {
 
 // What Postfix is told for each outbound verdict, in its own words (access(5) actions). The
@@ -19,6 +21,9 @@ struct PostfixConfig {
   std::string listen = "127.0.0.1:10040";  // TCP HOST:PORT; empty: off
   std::string socket;                      // also listen on this UNIX socket if set
   size_t max_connections = 1024;
+  size_t max_connections_per_client = 256;              // per TCP client address
+  core::Duration idle_timeout = 10 * core::kMinute;     // Postfix's own default max_idle is 100s
+  core::Duration request_timeout = 30 * core::kSecond;  // a request begun and not finished
   PostfixActions actions;
 };
 
@@ -32,6 +37,9 @@ void DescribeSettings(V& v, PostfixConfig& c) {
   v.Text("listen", c.listen);
   v.Text("socket", c.socket);
   v.Integer("max_connections", c.max_connections, 1, 1 << 20);
+  v.Integer("max_connections_per_client", c.max_connections_per_client, 1, 1 << 20);
+  v.Duration("idle_timeout", c.idle_timeout, core::kSecond);
+  v.Duration("request_timeout", c.request_timeout, core::kSecond);
   v.Table("outbound");
   v.Text("rate_limited_action", c.actions.rate_limited);
   v.Text("compromised_action", c.actions.compromised_login);

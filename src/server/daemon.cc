@@ -12,6 +12,7 @@ class FormDemo {};  // built without the demo: nothing to own
 #include "core/log.h"
 #include "core/text.h"
 #include "forms/campaign_event.h"
+#include "io/fd_limit.h"
 #include "io/host_port.h"
 #include "io/process_metrics.h"
 
@@ -47,6 +48,12 @@ absl::Status Daemon::Start() {
     }
     postfix_listen_ = *postfix_listen;
   }
+  // Every connection the caps allow, plus the journal, snapshots, webhooks and slack.
+  constexpr size_t kSpareFiles = 256;
+  const size_t files = config_.http.max_connections + config_.postfix.max_connections + kSpareFiles;
+  auto limit = io::EnsureOpenFiles(files);
+  if (!limit.ok()) return BadConfig(core::Message(limit.status()));
+  core::Log(core::Cat("open files limit ", *limit, " (the connection caps need ", files, ")"));
   if (absl::Status s = store_.Open(); !s.ok()) return absl::UnavailableError(core::Message(s));
   if (!config_.dovecot.HasCredentials()) {
     auto key = store_.PolicyKey();
@@ -130,6 +137,8 @@ absl::Status Daemon::StartHttp(const std::string& admin_token) {
   settings.port = http_listen_.port;
   settings.max_body_bytes = config_.http.max_body_bytes;
   settings.max_connections = config_.http.max_connections;
+  settings.max_connections_per_client = config_.http.max_connections_per_client;
+  settings.idle_timeout = config_.http.idle_timeout;
   http_ = std::make_unique<http::HttpServer>(
       settings, [this](const http::Request& r) { return api_->Handle(r); });
   std::string error;
@@ -143,12 +152,12 @@ absl::Status Daemon::StartPostfix() {
   settings.address.clear();
   settings.unix_path = c.socket;
   settings.max_connections = c.max_connections;
-  if (!c.listen.empty()) {
-    const auto listen = io::ParseHostPort(c.listen);
-    if (!listen)
-      return BadConfig(core::Cat("bad [postfix] listen '", c.listen, "' (want HOST:PORT)"));
-    settings.address = listen->host;
-    settings.port = listen->port;
+  settings.max_connections_per_client = c.max_connections_per_client;
+  settings.idle_timeout = c.idle_timeout;
+  settings.request_timeout = c.request_timeout;
+  if (postfix_listen_) {
+    settings.address = postfix_listen_->host;
+    settings.port = postfix_listen_->port;
   }
   postfix_policy_ = std::make_unique<postfix::OutboundPolicy>(*outbound_, c.actions);
   postfix_ = std::make_unique<postfix::PolicyServer>(
@@ -174,6 +183,7 @@ void Daemon::RegisterMetrics() {
                             engine_->config().memory_budget_mb << 20);
   });
   metrics_.Add([this](std::string& out, core::Timestamp) { api_->AppendMetrics(out); });
+  metrics_.Add([this](std::string& out, core::Timestamp) { http_->AppendMetrics(out); });
   metrics_.Add([this](std::string& out, core::Timestamp) { store_.AppendMetrics(out); });
   if (!config_.postfix.listen.empty() || !config_.postfix.socket.empty()) {
     metrics_.Add([this](std::string& out, core::Timestamp) {
