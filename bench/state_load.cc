@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
       engine.RestoreFamiliarity(core::Mix64(i / kPerLogin, 99),
                                 {core::Mix64(i, 7), now_s - static_cast<uint32_t>(i % 86400), 3});
     }
-    if (absl::Status s = store.Compact(engine); !s.ok()) {
+    if (absl::Status s = store.Compact({&engine, nullptr, {}}); !s.ok()) {
       std::fprintf(stderr, "%s\n", core::Message(s).c_str());
       return 1;
     }

@@ -10,11 +10,12 @@ std::string DefaultConfigToml() {
 [server]
 listen = "127.0.0.1:8084"
 data_dir = "/var/lib/coastguard"
+snapshot_interval = "5m"    # state and outbound counters saved (off the loop) this often
 admin_token = ""            # empty: generated at first start into <data_dir>/admin_token
 max_body_bytes = 65536
 max_connections = 4096
 max_connections_per_client = 1024
-idle_timeout = "60s"        # an HTTP connection silent this long is closed
+idle_timeout = "60s"        # an HTTP connection without a complete request this long: closed
 slow_request_us = 0         # requests slower than this (µs) are logged; 0 = never
 
 [postfix]

@@ -7,10 +7,15 @@
 #include <sys/socket.h>
 
 #include <charconv>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 
+#include "core/log.h"
 #include "core/metrics_text.h"
+#include "core/text.h"
 #include "io/event_loop.h"
 
 namespace coastguard::http {
@@ -18,6 +23,29 @@ namespace {
 
 // Bytes of a too-large body read and dropped before the connection is closed.
 constexpr size_t kMaxDrain = 1 << 20;
+
+// libmicrohttpd's error log, through ours, at most one line per 10 s: a flood of refused
+// connections would otherwise write one line each ("Server reached connection limit").
+void LogMhdError(void* /*self*/, const char* format, va_list args) {
+  static auto last = std::chrono::steady_clock::time_point{};
+  static uint64_t suppressed = 0;
+  const auto now = std::chrono::steady_clock::now();
+  if (last.time_since_epoch().count() != 0 && now - last < std::chrono::seconds(10)) {
+    ++suppressed;
+    return;
+  }
+  char line[512];
+  std::vsnprintf(line, sizeof(line), format, args);
+  std::string_view text(line);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (suppressed > 0) {
+    core::Log(core::Cat("http: ", text, " (and ", suppressed, " more in the last 10 s)"));
+  } else {
+    core::Log(core::Cat("http: ", text));
+  }
+  last = now;
+  suppressed = 0;
+}
 
 // Per-request state between libmicrohttpd's calls for one request.
 struct RequestState {
@@ -101,7 +129,8 @@ bool HttpServer::Start(io::EventLoop& loop, std::string* error) {
       static_cast<unsigned>(settings_.max_connections_per_client), MHD_OPTION_CONNECTION_TIMEOUT,
       static_cast<unsigned>(settings_.idle_timeout / core::kSecond),
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(64 * 1024),
-      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_EXTERNAL_LOGGER, &LogMhdError, this,
+      MHD_OPTION_END);
   if (daemon_ == nullptr) {
     *error = "cannot listen on " + settings_.address + ":" + std::to_string(settings_.port) + ": " +
              std::strerror(errno);

@@ -328,14 +328,16 @@ void Engine::RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p)
   success.login = logins_.Find(p.login_digest);
   const uint8_t flags = compromise_.Flags(success, now);
   if (flags == 0) return;
-  detect::Compromise::Record(evidence_.FindOrInsert(p.login_digest, now), flags, now, attempt.ip,
-                             p.login);
+  detect::LoginEvidence& evidence = evidence_.FindOrInsert(p.login_digest, now);
+  detect::Compromise::Record(evidence, flags, now, attempt.ip, p.login);
+  if (sink_ != nullptr) sink_->EvidenceRecorded(p.login_digest, evidence);
 }
 
 bool Engine::ClearSuspect(uint64_t login, Timestamp now) {
   detect::LoginEvidence* e = evidence_.Find(login);
   if (e == nullptr) return false;
   e->cleared_s = core::ToSeconds(now);
+  if (sink_ != nullptr) sink_->EvidenceRecorded(login, *e);
   return true;
 }
 
@@ -464,6 +466,11 @@ void Engine::RestoreFamiliarity(uint64_t login, const detect::FamiliarityStore::
 }
 
 void Engine::RestoreBlock(const BlockKey& key, const Block& block) { blocks_.Put(key, block); }
+
+void Engine::RestoreEvidence(uint64_t login, const detect::LoginEvidence& evidence) {
+  const auto at = core::FromSeconds(static_cast<uint32_t>(evidence.Retention(0)));
+  evidence_.FindOrInsert(login, at) = evidence;
+}
 
 Engine::TableSizes Engine::sizes() const {
   TableSizes t{};

@@ -75,6 +75,7 @@ class Engine {
   void RestoreAllowLogin(uint64_t login, std::string subject) {
     allows_.AddLogin(login, std::move(subject));
   }
+  void RestoreEvidence(uint64_t login, const detect::LoginEvidence& evidence);
 
   void set_sink(StateSink* sink) { sink_ = sink; }
   // Drops expired blocks; call about once a second.

@@ -62,6 +62,15 @@ class Outbound {
     });
   }
 
+  // The per-account counters, for snapshots; and their restore at startup.
+  template <typename Fn>
+  void ForEachAccount(Fn&& fn) const {
+    accounts_.ForEach(fn);
+  }
+  void RestoreAccount(uint64_t login, const detect::AccountSending& sending) {
+    accounts_.FindOrInsert(login, core::FromSeconds(sending.last_seen_s)) = sending;
+  }
+
   void set_on_hold(std::function<void(const HoldEvent&)> fn) { on_hold_ = std::move(fn); }
   const OutboundConfig& config() const { return config_; }
   size_t accounts() const { return accounts_.size(); }

@@ -27,4 +27,8 @@ void LoggingSink::AllowLogin(uint64_t login, std::string_view subject, bool adde
   next_.AllowLogin(login, subject, added);
 }
 
+void LoggingSink::EvidenceRecorded(uint64_t login, const detect::LoginEvidence& evidence) {
+  next_.EvidenceRecorded(login, evidence);
+}
+
 }  // namespace coastguard::policy

@@ -3,14 +3,16 @@
 #include <cstdint>
 #include <string_view>
 
+#include "detect/compromise.h"
 #include "detect/familiarity.h"
 #include "policy/blocks.h"
 
 namespace coastguard::policy {
 
 // Receives every change to the state that must survive a restart (familiarity, blocks, allow
-// lists), in the order the engine makes them. Implemented by the persistence journal; called on
-// the engine's thread, so implementations must not block.
+// lists, the compromise evidence that holds an account's mail), in the order the engine makes them.
+// Implemented by the persistence journal; called on the engine's thread, so implementations must
+// not block.
 class StateSink {
  public:
   virtual ~StateSink() = default;
@@ -19,6 +21,8 @@ class StateSink {
   virtual void BlockRemoved(const BlockKey& key) = 0;
   virtual void AllowNetwork(const core::Cidr& cidr, bool added) = 0;
   virtual void AllowLogin(uint64_t login, std::string_view subject, bool added) = 0;
+  // The account's evidence as it now is (recorded, or cleared by an operator).
+  virtual void EvidenceRecorded(uint64_t login, const detect::LoginEvidence& evidence) = 0;
 };
 
 // Logs each block and unblock (core::Log), then passes every change on to `next` (the store):
@@ -32,6 +36,7 @@ class LoggingSink : public StateSink {
   void BlockRemoved(const BlockKey& key) override;
   void AllowNetwork(const core::Cidr& cidr, bool added) override;
   void AllowLogin(uint64_t login, std::string_view subject, bool added) override;
+  void EvidenceRecorded(uint64_t login, const detect::LoginEvidence& evidence) override;
 
  private:
   StateSink& next_;

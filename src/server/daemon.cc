@@ -28,7 +28,8 @@ absl::Status BadConfig(const std::string& message) { return absl::InvalidArgumen
 Daemon::Daemon(config::Config config, std::string demo_dir)
     : config_(std::move(config)),
       demo_dir_(std::move(demo_dir)),
-      store_(config_.store.data_dir),
+      store_(config_.store.data_dir,
+             store::StateStore::Settings{.snapshot_interval = config_.store.snapshot_interval}),
       webhook_(config_.webhook) {}
 
 Daemon::~Daemon() = default;
@@ -67,14 +68,17 @@ absl::Status Daemon::Start() {
     admin_token = *token;
   }
   engine_ = std::make_unique<policy::Engine>(config_.engine, store_.seed());
-  auto restored = store_.Load(*engine_);
+  outbound_ = std::make_unique<policy::Outbound>(config_.outbound, *engine_);
+  auto restored = store_.Load(*engine_, outbound_.get());
   if (!restored.ok()) return absl::UnavailableError(core::Message(restored.status()));
   restored_ = *restored;
   sink_ = std::make_unique<policy::LoggingSink>(store_);
   engine_->set_sink(sink_.get());
 
   if (absl::Status s = StartForms(admin_token); !s.ok()) return s;
-  outbound_ = std::make_unique<policy::Outbound>(config_.outbound, *engine_);
+  snapshot_.engine = engine_.get();
+  snapshot_.outbound = outbound_.get();
+  snapshot_.side_files = {{kFormsLearned, [this] { return forms_->ExportLearned(); }}};
   const bool webhook = !config_.webhook.url.empty();
   if (webhook) {
     if (absl::Status s = webhook_.Start(loop_); !s.ok()) return BadConfig(core::Message(s));
@@ -94,10 +98,9 @@ absl::Status Daemon::Start() {
   if (absl::Status s = StartPostfix(); !s.ok()) return s;
   RegisterMetrics();
 
-  loop_.Every(5 * core::kMinute, [this] { SaveFormsLearned(); });
   loop_.Every(core::kSecond, [this] {
     engine_->Maintain(io::EventLoop::Now());
-    store_.MaybeCompact(*engine_, 0);
+    store_.Maintain(snapshot_, io::EventLoop::Now());
   });
   return absl::OkStatus();
 }
@@ -208,7 +211,9 @@ void Daemon::Run() {
   char seconds[32];
   std::snprintf(seconds, sizeof(seconds), "%.2f", restored_.seconds);
   core::Log(core::Cat("restored ", restored_.familiarity, " familiarity entries, ",
-                      restored_.blocks, " blocks, ", restored_.allows, " allow entries in ",
+                      restored_.blocks, " blocks, ", restored_.allows, " allow entries, ",
+                      restored_.evidence, " accounts' login evidence, ",
+                      restored_.outbound_accounts, " accounts' sending counters in ",
                       std::string_view(seconds), "s from ", config_.store.data_dir));
   const std::string& host = http_listen_.host;
   const std::string address = host.find(':') == std::string::npos

@@ -62,6 +62,7 @@ class Daemon {
   io::EventLoop loop_;
   store::StateStore store_;
   store::LoadStats restored_;
+  store::SnapshotSources snapshot_;
   std::unique_ptr<policy::Engine> engine_;
   std::unique_ptr<policy::LoggingSink> sink_;
   std::unique_ptr<forms::FormGuard> forms_;

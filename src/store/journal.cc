@@ -4,10 +4,12 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <functional>
 
+#include "core/log.h"
 #include "core/text.h"
 
 namespace coastguard::store {
@@ -25,16 +27,49 @@ uint32_t GetU32(const char* p) {
 }
 
 constexpr uint32_t kMaxRecord = 1 << 20;
+constexpr char kMagic[4] = {'C', 'G', 'J', '1'};
+constexpr size_t kHeader = 12;
+constexpr core::Duration kMaxBackoff = 30 * core::kSecond;
 
-bool WriteAll(int fd, const std::string& data) {
+uint32_t Checksum(std::string_view payload) {
+  return XXH32(payload.data(), payload.size(), static_cast<uint32_t>(payload.size()));
+}
+
+// 0 on success, else the errno of the failed write or sync.
+int WriteAndSync(int fd, const std::string& data) {
   size_t done = 0;
   while (done < data.size()) {
     const ssize_t n = write(fd, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return false;
+      return errno;
     }
     done += static_cast<size_t>(n);
+  }
+  return fdatasync(fd) == 0 ? 0 : errno;
+}
+
+// Files from before the magic: u32 length, u32 XXH32 (seed 0), payload; read up to the first
+// damage. Returns false when not even the first frame reads, i.e. the file is not of this kind.
+bool ReadLegacyFrames(std::string_view data, const std::function<void(std::string_view)>& fn,
+                      FrameScan* scan) {
+  size_t offset = 0;
+  while (data.size() - offset >= 8) {
+    const uint32_t length = GetU32(data.data() + offset);
+    const uint32_t checksum = GetU32(data.data() + offset + 4);
+    if (length > kMaxRecord || data.size() - offset - 8 < length) break;
+    const std::string_view payload = data.substr(offset + 8, length);
+    if (XXH32(payload.data(), payload.size(), 0) != checksum) break;
+    fn(payload);
+    ++scan->records;
+    offset += 8 + length;
+  }
+  if (scan->records == 0) return false;
+  if (offset != data.size()) {
+    scan->damaged_regions = 1;
+    scan->damaged_bytes = data.size() - offset;
+    scan->first_damage = offset;
+    scan->torn_tail = true;
   }
   return true;
 }
@@ -43,6 +78,7 @@ bool WriteAll(int fd, const std::string& data) {
 
 Journal::~Journal() {
   Stop();
+  for (int fd : retired_fds_) close(fd);
   if (fd_ >= 0) close(fd_);
 }
 
@@ -56,23 +92,30 @@ absl::Status Journal::Open(const std::string& path) {
 }
 
 void Journal::Frame(std::string_view payload, std::string& out) {
+  out.append(kMagic, sizeof(kMagic));
   PutU32(out, static_cast<uint32_t>(payload.size()));
-  PutU32(out, XXH32(payload.data(), payload.size(), 0));
+  PutU32(out, Checksum(payload));
   out.append(payload);
 }
 
 void Journal::Append(std::string_view payload) {
   std::lock_guard<std::mutex> lock(mutex_);
   Frame(payload, pending_);
+  ++pending_records_;
   ++records_;
+  pending_bytes_.store(pending_.size(), std::memory_order_relaxed);
 }
 
 void Journal::Start(core::Duration interval) {
   flusher_ = std::thread([this, interval] {
     std::unique_lock<std::mutex> lock(mutex_);
+    core::Duration pause = interval;
     while (!stopping_) {
-      wake_.wait_for(lock, std::chrono::microseconds(interval));
+      wake_.wait_for(lock, std::chrono::microseconds(pause));
+      if (stopping_) break;
       FlushLocked(lock);
+      // A failing disk is retried ever more slowly: each attempt costs a write and a sync.
+      pause = failing_ ? std::min(pause * 2, kMaxBackoff) : interval;
     }
   });
 }
@@ -82,18 +125,47 @@ void Journal::FlushLocked(std::unique_lock<std::mutex>& lock) {
   // Lock order is mutex_ then write_mutex_; write_mutex_ is released before mutex_ is taken
   // again, so Truncate (which takes both) cannot deadlock with a flush in progress.
   std::unique_lock<std::mutex> write_lock(write_mutex_);
+  for (int retired : retired_fds_) close(retired);  // nobody writes them: we hold write_mutex_
+  retired_fds_.clear();
   writing_.swap(pending_);
+  const uint64_t writing_records = pending_records_;
+  pending_records_ = 0;
+  pending_bytes_.store(0, std::memory_order_relaxed);
+  const int fd = fd_;
+  const uint64_t good_bytes = file_bytes_;
   lock.unlock();  // appends go on while the disk works
-  const bool ok = WriteAll(fd_, writing_) && fdatasync(fd_) == 0;
-  if (ok) {
-    file_bytes_ += writing_.size();
+  const int error = WriteAndSync(fd, writing_);
+  // Cut a partial write back off, so that the next records do not follow half a record.
+  if (error != 0 && ftruncate(fd, static_cast<off_t>(good_bytes)) != 0) {
+    // The reader skips the torn bytes and resynchronises on the next frame.
+  }
+  lock.lock();
+  if (error == 0) {
+    if (fd == fd_) file_bytes_ += writing_.size();
     ++syncs_;
+    if (failing_.exchange(false)) {
+      core::Log(core::Cat(path_, ": writing again; ", writing_records, " waiting records saved"));
+    }
   } else {
     ++errors_;
+    if (!failing_.exchange(true)) {
+      core::Log(core::Cat(path_, ": write failed: ", std::strerror(error),
+                          "; decisions go on, records wait in memory and are retried"));
+    }
+    // Back in front of what came meanwhile, in order; bounded.
+    if (writing_.size() + pending_.size() <= kMaxPendingBytes) {
+      writing_.append(pending_);
+      pending_.swap(writing_);
+      pending_records_ += writing_records;
+    } else {
+      lost_records_ += writing_records + pending_records_;
+      pending_.clear();
+      pending_records_ = 0;
+    }
+    pending_bytes_.store(pending_.size(), std::memory_order_relaxed);
   }
   writing_.clear();
   write_lock.unlock();
-  lock.lock();
 }
 
 absl::Status Journal::Flush() {
@@ -101,7 +173,7 @@ absl::Status Journal::Flush() {
   const uint64_t errors_before = errors_;
   FlushLocked(lock);
   if (errors_ != errors_before) {
-    return absl::InternalError(core::Cat(path_, ": write failed: ", std::strerror(errno)));
+    return absl::InternalError(core::Cat(path_, ": write failed"));
   }
   return absl::OkStatus();
 }
@@ -122,6 +194,8 @@ absl::Status Journal::Truncate() {
   std::lock_guard<std::mutex> lock(mutex_);
   std::lock_guard<std::mutex> write_lock(write_mutex_);
   pending_.clear();
+  pending_records_ = 0;
+  pending_bytes_.store(0, std::memory_order_relaxed);
   if (ftruncate(fd_, 0) != 0 || fdatasync(fd_) != 0) {
     return absl::InternalError(core::Cat(path_, ": truncate failed: ", std::strerror(errno)));
   }
@@ -129,18 +203,60 @@ absl::Status Journal::Truncate() {
   return absl::OkStatus();
 }
 
-size_t ReadFrames(std::string_view data, const std::function<void(std::string_view)>& fn) {
-  size_t offset = 0;
-  while (data.size() - offset >= 8) {
-    const uint32_t length = GetU32(data.data() + offset);
-    const uint32_t checksum = GetU32(data.data() + offset + 4);
-    if (length > kMaxRecord || data.size() - offset - 8 < length) break;
-    const std::string_view payload = data.substr(offset + 8, length);
-    if (XXH32(payload.data(), payload.size(), 0) != checksum) break;
-    fn(payload);
-    offset += 8 + length;
+absl::Status Journal::Rotate(const std::string& retired_path) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (rename(path_.c_str(), retired_path.c_str()) != 0) {
+    return absl::InternalError(core::Cat(path_, " -> ", retired_path, ": ", std::strerror(errno)));
   }
-  return offset;
+  const int fresh = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fresh < 0) {
+    const int error = errno;
+    rename(retired_path.c_str(), path_.c_str());  // keep journaling where we were
+    return absl::InternalError(core::Cat(path_, ": ", std::strerror(error)));
+  }
+  retired_fds_.push_back(fd_);
+  fd_ = fresh;
+  file_bytes_ = 0;
+  return absl::OkStatus();
+}
+
+FrameScan ReadFrames(std::string_view data, const std::function<void(std::string_view)>& fn) {
+  FrameScan scan;
+  const bool magic_first = data.size() >= 4 && std::memcmp(data.data(), kMagic, 4) == 0;
+  if (!magic_first && !data.empty() && ReadLegacyFrames(data, fn, &scan)) return scan;
+  size_t offset = 0;
+  bool damaged = false;
+  size_t damage_start = 0;
+  while (offset < data.size()) {
+    if (data.size() - offset >= kHeader && std::memcmp(data.data() + offset, kMagic, 4) == 0) {
+      const uint32_t length = GetU32(data.data() + offset + 4);
+      const uint32_t checksum = GetU32(data.data() + offset + 8);
+      if (length <= kMaxRecord && data.size() - offset - kHeader >= length) {
+        const std::string_view payload = data.substr(offset + kHeader, length);
+        if (Checksum(payload) == checksum) {
+          if (damaged) scan.damaged_bytes += offset - damage_start;
+          damaged = false;
+          fn(payload);
+          ++scan.records;
+          offset += kHeader + length;
+          continue;
+        }
+      }
+    }
+    if (!damaged) {
+      damaged = true;
+      damage_start = offset;
+      if (scan.damaged_regions++ == 0) scan.first_damage = offset;
+    }
+    const void* next = memmem(data.data() + offset + 1, data.size() - offset - 1, kMagic, 4);
+    offset = next != nullptr ? static_cast<size_t>(static_cast<const char*>(next) - data.data())
+                             : data.size();
+  }
+  if (damaged) {
+    scan.damaged_bytes += data.size() - damage_start;
+    scan.torn_tail = true;
+  }
+  return scan;
 }
 
 }  // namespace coastguard::store

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "core/time.h"
@@ -18,9 +19,18 @@ namespace coastguard::store {
 // buffer (a lock and a memcpy), and a flusher thread writes and fdatasyncs the buffer every
 // `interval`. A change acknowledged to a client is therefore on disk within about one interval
 // plus one fsync, even after kill -9.
-// Frame: u32 little-endian payload length, u32 XXH32 of the payload, payload.
+//
+// A write that fails (a full disk) is cut back off the file, so no half record is left in the
+// middle of it, and its records wait in memory to be written again after a growing pause (up to
+// 30 s); the daemon keeps deciding meanwhile. Past kMaxPendingBytes the waiting records are
+// dropped and lost_records() grows: the owner then needs a snapshot, which holds everything.
+//
+// Frame: u32 magic "CGJ1", u32 payload length, u32 XXH32 of the payload seeded with the length,
+// payload (integers little-endian). The magic lets a reader find the next record after damage.
 class Journal {
  public:
+  static constexpr size_t kMaxPendingBytes = 64 << 20;
+
   Journal() = default;
   ~Journal();
   Journal(const Journal&) = delete;
@@ -34,8 +44,12 @@ class Journal {
   void Start(core::Duration interval);
   // Flushes what is queued and stops the flusher.
   void Stop();
-  // Empties the file and the queue (after a snapshot has captured everything). Loop thread.
+  // Empties the file and the queue (after a snapshot has captured everything). Waits for a
+  // write in progress: for startup and tests, not the loop.
   absl::Status Truncate();
+  // Renames the file to `retired_path` and goes on in a fresh file at the same path, without
+  // waiting for the disk: what is queued goes to the fresh file. Loop thread.
+  absl::Status Rotate(const std::string& retired_path);
   // Writes and syncs what is queued now, on the calling thread.
   absl::Status Flush();
 
@@ -43,6 +57,10 @@ class Journal {
   uint64_t records() const { return records_; }
   uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
   uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
+  uint64_t lost_records() const { return lost_records_.load(std::memory_order_relaxed); }
+  uint64_t pending_bytes() const { return pending_bytes_.load(std::memory_order_relaxed); }
+  // The last write failed and has not succeeded since.
+  bool failing() const { return failing_.load(std::memory_order_relaxed); }
   const std::string& path() const { return path_; }
 
   static void Frame(std::string_view payload, std::string& out);
@@ -51,10 +69,12 @@ class Journal {
   void FlushLocked(std::unique_lock<std::mutex>& lock);
 
   std::string path_;
-  int fd_ = -1;
+  int fd_ = -1;                   // guarded by mutex_
+  std::vector<int> retired_fds_;  // guarded by mutex_; closed by the next flush
   std::mutex mutex_;
   std::condition_variable wake_;
   std::string pending_;  // guarded by mutex_
+  uint64_t pending_records_ = 0;
   std::string writing_;  // owned by whoever holds write_mutex_
   std::mutex write_mutex_;
   bool stopping_ = false;  // guarded by mutex_
@@ -63,11 +83,24 @@ class Journal {
   std::atomic<uint64_t> file_bytes_{0};
   std::atomic<uint64_t> syncs_{0};
   std::atomic<uint64_t> errors_{0};
+  std::atomic<uint64_t> lost_records_{0};
+  std::atomic<uint64_t> pending_bytes_{0};
+  std::atomic<bool> failing_{false};
 };
 
-// Reads framed records from `data`; calls fn(payload) for each intact one. Returns the offset
-// where reading stopped: data.size() when every frame was intact, otherwise the start of the
-// first torn or corrupt frame (a crash mid-write leaves one at the tail).
-size_t ReadFrames(std::string_view data, const std::function<void(std::string_view)>& fn);
+// What reading framed records found.
+struct FrameScan {
+  uint64_t records = 0;
+  uint64_t damaged_regions = 0;  // torn or corrupt stretches skipped (the reader resynchronised)
+  uint64_t damaged_bytes = 0;
+  size_t first_damage = 0;  // offset of the first damaged stretch (if any)
+  bool torn_tail = false;   // the last damaged stretch ran to the end (a crash mid-write)
+};
+
+// Reads framed records from `data`, calling fn(payload) for each intact one. Damage (a torn or
+// corrupt frame) is skipped up to the next frame that checks out, so what follows it is kept.
+// Files written before the magic was introduced (length, XXH32, payload) are read too, up to
+// their first damage.
+FrameScan ReadFrames(std::string_view data, const std::function<void(std::string_view)>& fn);
 
 }  // namespace coastguard::store

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <type_traits>
 
 #include "core/log.h"
 #include "core/metrics_text.h"
@@ -26,9 +28,15 @@ enum RecordType : uint8_t {
   kBlockRemoved = 3,
   kAllowNetwork = 4,
   kAllowLogin = 5,
+  kEvidence = 6,
+  kOutboundAccount = 7,  // snapshots only
 };
 
-constexpr uint64_t kMaxJournalBytes = 256 << 20;
+// Outbound counters are plain counters: stored as their bytes, with their size so that a
+// build with a different layout skips them instead of misreading them.
+static_assert(std::is_trivially_copyable_v<detect::AccountSending>);
+
+constexpr core::Duration kMaxSnapshotBackoff = 5 * core::kMinute;
 
 class Writer {
  public:
@@ -44,10 +52,10 @@ class Writer {
     U16(static_cast<uint16_t>(n));
     out_.append(s.data(), n);
   }
-
- private:
   // Host byte order: the files are not meant to move between architectures.
   void Raw(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
+
+ private:
   std::string& out_;
 };
 
@@ -73,14 +81,14 @@ class Reader {
     return true;
   }
   bool done() const { return pos_ == in_.size(); }
-
- private:
   bool Raw(void* p, size_t n) {
     if (in_.size() - pos_ < n) return false;
     std::memcpy(p, in_.data() + pos_, n);
     pos_ += n;
     return true;
   }
+
+ private:
   std::string_view in_;
   size_t pos_ = 0;
 };
@@ -121,8 +129,29 @@ void EncodeFamiliarity(std::string& out, uint64_t login,
   w.U16(s.hits);
 }
 
-// Applies one record to the engine; false if it does not decode.
-bool Apply(std::string_view payload, policy::Engine& engine, LoadStats* stats) {
+void EncodeEvidence(std::string& out, uint64_t login, const detect::LoginEvidence& e) {
+  Writer w(out);
+  w.U8(kEvidence);
+  w.U64(login);
+  w.U32(e.suspicious_s);
+  w.U32(e.new_location_s);
+  w.U32(e.cleared_s);
+  w.U8(e.flags);
+  w.Ip(e.ip);
+  w.Str(e.login);
+}
+
+void EncodeOutboundAccount(std::string& out, uint64_t login, const detect::AccountSending& a) {
+  Writer w(out);
+  w.U8(kOutboundAccount);
+  w.U64(login);
+  w.U16(static_cast<uint16_t>(sizeof(a)));
+  w.Raw(&a, sizeof(a));
+}
+
+// Applies one record to the engine (and outbound guard); false if it does not decode.
+bool Apply(std::string_view payload, policy::Engine& engine, policy::Outbound* outbound,
+           LoadStats* stats) {
   Reader r(payload);
   uint8_t type;
   if (!r.U8(&type)) return false;
@@ -182,6 +211,30 @@ bool Apply(std::string_view payload, policy::Engine& engine, LoadStats* stats) {
       ++stats->allows;
       return true;
     }
+    case kEvidence: {
+      uint64_t login;
+      detect::LoginEvidence e;
+      if (!r.U64(&login) || !r.U32(&e.suspicious_s) || !r.U32(&e.new_location_s) ||
+          !r.U32(&e.cleared_s) || !r.U8(&e.flags) || !r.Ip(&e.ip) || !r.Str(&e.login) ||
+          !r.done()) {
+        return false;
+      }
+      engine.RestoreEvidence(login, e);
+      ++stats->evidence;
+      return true;
+    }
+    case kOutboundAccount: {
+      uint64_t login;
+      uint16_t size;
+      detect::AccountSending a;
+      if (!r.U64(&login) || !r.U16(&size) || size != sizeof(a) || !r.Raw(&a, sizeof(a)) ||
+          !r.done()) {
+        return false;
+      }
+      if (outbound != nullptr) outbound->RestoreAccount(login, a);
+      ++stats->outbound_accounts;
+      return true;
+    }
     default: return false;
   }
 }
@@ -227,15 +280,15 @@ std::string RandomHex(size_t bytes) {
 
 }  // namespace
 
-size_t ApplyStateData(std::string_view data, policy::Engine& engine, LoadStats* stats,
-                      uint64_t* bad_records) {
+FrameScan ApplyStateData(std::string_view data, policy::Engine& engine, policy::Outbound* outbound,
+                         LoadStats* stats, uint64_t* bad_records) {
   return ReadFrames(data, [&](std::string_view payload) {
-    if (!Apply(payload, engine, stats) && bad_records != nullptr) ++*bad_records;
+    if (!Apply(payload, engine, outbound, stats) && bad_records != nullptr) ++*bad_records;
   });
 }
 
 StateStore::~StateStore() {
-  journal_.Stop();
+  Stop();
   if (lock_fd_ >= 0) close(lock_fd_);
 }
 
@@ -251,20 +304,45 @@ absl::Status StateStore::Open() {
     return absl::FailedPreconditionError(
         core::Cat(dir_, " is in use by another coastguard process"));
   }
+  return OpenSeed();
+}
+
+absl::Status StateStore::OpenSeed() {
   const std::string seed_path = dir_ + "/seed";
-  if (auto seed = ReadFile(seed_path); seed.ok() && seed->size() == 8) {
+  const std::string what_to_do = core::Cat(
+      ": it keys every digest in state.snap and state.journal. Restore it from a backup; or, to "
+      "start afresh (forgetting familiar places and blocks), remove ",
+      dir_, "/seed together with ", dir_, "/state.*");
+  if (auto seed = ReadFile(seed_path); seed.ok()) {
+    if (seed->size() != 8) {
+      return absl::FailedPreconditionError(
+          core::Cat(seed_path, " is damaged (", seed->size(), " bytes, want 8)", what_to_do));
+    }
     std::memcpy(&seed_, seed->data(), 8);
     return absl::OkStatus();
   }
+  for (const char* name : {"/state.snap", "/state.journal", "/state.journal.prev"}) {
+    struct stat st {};
+    if (stat((dir_ + name).c_str(), &st) == 0 && st.st_size > 0) {
+      return absl::FailedPreconditionError(
+          core::Cat(seed_path, " is missing but ", dir_, name, " is not", what_to_do));
+    }
+  }
   std::random_device device;
   seed_ = (static_cast<uint64_t>(device()) << 32) | device();
-  const int fd = open(seed_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::InternalError(core::Cat(seed_path, ": ", std::strerror(errno)));
-  std::string bytes(reinterpret_cast<const char*>(&seed_), 8);
-  absl::Status s = WriteWhole(fd, bytes, seed_path);
-  fsync(fd);
+  // Written whole under a temporary name, fsynced, then renamed: a crash leaves either no
+  // seed or the whole seed, never a short one.
+  const std::string temp = seed_path + ".tmp";
+  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::InternalError(core::Cat(temp, ": ", std::strerror(errno)));
+  absl::Status s = WriteWhole(fd, std::string(reinterpret_cast<const char*>(&seed_), 8), temp);
+  if (s.ok() && fsync(fd) != 0) s = absl::InternalError(core::Cat(temp, ": fsync failed"));
   close(fd);
-  return s;
+  if (s.ok() && rename(temp.c_str(), seed_path.c_str()) != 0) {
+    s = absl::InternalError(core::Cat(seed_path, ": ", std::strerror(errno)));
+  }
+  if (!s.ok()) return s;
+  return SyncDirectory(dir_);
 }
 
 absl::StatusOr<std::string> ReadOrCreateSecret(const std::string& dir, const std::string& name) {
@@ -306,49 +384,78 @@ absl::StatusOr<std::string> StateStore::PolicyKey() {
   return ReadOrCreateSecret(dir_, "policy_key");
 }
 
-absl::StatusOr<LoadStats> StateStore::Load(policy::Engine& engine) {
+absl::StatusOr<LoadStats> StateStore::Load(policy::Engine& engine, policy::Outbound* outbound) {
   const auto start = std::chrono::steady_clock::now();
   LoadStats stats;
-  for (const char* name : {"/state.snap", "/state.journal"}) {
+  // In the order they were written: the snapshot, the journal retired when the snapshot
+  // began (if the snapshot did not finish), the journal since.
+  for (const char* name : {"/state.snap", "/state.journal.prev", "/state.journal"}) {
     const std::string path = dir_ + name;
     auto data = ReadFile(path);
     if (!data.ok()) continue;  // absent: first start, or nothing journaled yet
     uint64_t bad_records = 0;
-    const size_t good = ApplyStateData(*data, engine, &stats, &bad_records);
+    const FrameScan scan = ApplyStateData(*data, engine, outbound, &stats, &bad_records);
     if (bad_records > 0) {
       core::Log(
           core::Cat(path, ": ", bad_records, " records could not be decoded and were skipped"));
     }
-    if (good != data->size()) {
-      ++stats.corrupt_tails;
-      core::Log(core::Cat(path, ": torn or corrupt record at byte offset ", good, " of ",
-                          data->size(),
-                          "; the rest is ignored (a crash during a write leaves this)"));
+    if (scan.damaged_regions > 0) {
+      ++stats.damaged_files;
+      core::Log(core::Cat(path, ": ", scan.damaged_bytes, " torn or corrupt bytes in ",
+                          scan.damaged_regions, " place(s), the first at byte offset ",
+                          scan.first_damage, " of ", data->size(), ", skipped; ", scan.records,
+                          " records read",
+                          scan.torn_tail ? " (a crash during a write leaves a torn end)" : ""));
     }
   }
+  // What the state holds now (a record replayed twice counted once).
+  const policy::Engine::TableSizes sizes = engine.sizes();
+  stats.familiarity = sizes.familiarity_entries;
+  stats.blocks = sizes.blocks;
+  stats.allows = engine.allows().networks().size() + engine.allows().logins().size();
+  stats.evidence = 0;
+  engine.ForEachEvidence([&](uint64_t, const detect::LoginEvidence&) { ++stats.evidence; });
+  stats.outbound_accounts = outbound != nullptr ? outbound->accounts() : 0;
   if (absl::Status s = journal_.Open(dir_ + "/state.journal"); !s.ok()) return s;
-  if (absl::Status s = Compact(engine); !s.ok()) return s;
+  SnapshotSources sources;
+  sources.engine = &engine;
+  sources.outbound = outbound;
+  if (absl::Status s = Compact(sources); !s.ok()) {
+    // Everything read is still in the files it came from: start, and keep journaling.
+    core::Log(core::Cat("startup snapshot failed: ", core::Message(s),
+                        "; the state files are kept as they are"));
+    snapshot_failing_ = true;
+  }
   journal_.Start(200 * core::kMillisecond);
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;
 }
 
-absl::Status StateStore::Compact(const policy::Engine& engine) {
-  const auto start = std::chrono::steady_clock::now();
-  const std::string path = dir_ + "/state.snap";
-  const std::string temp = path + ".tmp";
-  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::InternalError(core::Cat(temp, ": ", std::strerror(errno)));
+namespace {
+
+// Writes every record of `sources` to `path`, fsynced. 0, or the errno of what failed. Runs in
+// the snapshot child too: no logging, no locks.
+int WriteSnapshotFile(const std::string& path, const SnapshotSources& sources) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return errno;
   std::string buffer;
   std::string record;
-  absl::Status status;
+  int error = 0;
+  auto write_buffer = [&] {
+    size_t done = 0;
+    while (error == 0 && done < buffer.size()) {
+      const ssize_t n = write(fd, buffer.data() + done, buffer.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) error = errno;
+      if (n > 0) done += static_cast<size_t>(n);
+    }
+    buffer.clear();
+  };
   auto emit = [&] {
     Journal::Frame(record, buffer);
-    if (buffer.size() >= (4 << 20)) {
-      if (status.ok()) status = WriteWhole(fd, buffer, temp);
-      buffer.clear();
-    }
+    if (buffer.size() >= (4 << 20)) write_buffer();
   };
+  const policy::Engine& engine = *sources.engine;
   engine.familiarity().ForEach([&](uint64_t login, const detect::FamiliarityStore::Record& r) {
     for (const auto& source : r.sources) {
       EncodeFamiliarity(record, login, source);
@@ -375,20 +482,185 @@ absl::Status StateStore::Compact(const policy::Engine& engine) {
     w.Str(subject);
     emit();
   }
-  if (status.ok()) status = WriteWhole(fd, buffer, temp);
-  if (status.ok() && fsync(fd) != 0) status = absl::InternalError(temp + ": fsync failed");
+  engine.ForEachEvidence([&](uint64_t login, const detect::LoginEvidence& e) {
+    EncodeEvidence(record, login, e);
+    emit();
+  });
+  if (sources.outbound != nullptr) {
+    sources.outbound->ForEachAccount([&](uint64_t login, const detect::AccountSending& a) {
+      EncodeOutboundAccount(record, login, a);
+      emit();
+    });
+  }
+  write_buffer();
+  if (error == 0 && fsync(fd) != 0) error = errno;
   close(fd);
-  if (!status.ok()) return status;
-  if (rename(temp.c_str(), path.c_str()) != 0) {
+  return error;
+}
+
+int WriteWholeFile(const std::string& path, const std::string& data) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return errno;
+  int error = 0;
+  size_t done = 0;
+  while (error == 0 && done < data.size()) {
+    const ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) error = errno;
+    if (n > 0) done += static_cast<size_t>(n);
+  }
+  if (error == 0 && fsync(fd) != 0) error = errno;
+  close(fd);
+  return error;
+}
+
+// Everything a snapshot writes, each under its temporary name. 0 or an errno.
+int WriteSnapshotFiles(const std::string& dir, const SnapshotSources& sources) {
+  if (const int error = WriteSnapshotFile(dir + "/state.snap.tmp", sources); error != 0) {
+    return error;
+  }
+  for (const auto& [name, produce] : sources.side_files) {
+    if (const int error = WriteWholeFile(core::Cat(dir, "/", name, ".tmp"), produce());
+        error != 0) {
+      return error;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+// The temporary files are complete and synced: put them in place, then drop the journal that
+// the snapshot made redundant.
+absl::Status StateStore::CommitSnapshot(const SnapshotSources& sources) {
+  const std::string path = dir_ + "/state.snap";
+  if (rename((path + ".tmp").c_str(), path.c_str()) != 0) {
     return absl::InternalError(core::Cat(path, ": ", std::strerror(errno)));
   }
+  for (const auto& [name, produce] : sources.side_files) {
+    const std::string side = core::Cat(dir_, "/", name);
+    if (rename((side + ".tmp").c_str(), side.c_str()) != 0) {
+      return absl::InternalError(core::Cat(side, ": ", std::strerror(errno)));
+    }
+  }
   if (absl::Status s = SyncDirectory(dir_); !s.ok()) return s;
+  const std::string prev = dir_ + "/state.journal.prev";
+  if (unlink(prev.c_str()) != 0 && errno != ENOENT) {
+    return absl::InternalError(core::Cat(prev, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StateStore::Compact(const SnapshotSources& sources) {
+  const auto start = std::chrono::steady_clock::now();
+  if (const int error = WriteSnapshotFiles(dir_, sources); error != 0) {
+    return absl::InternalError(
+        core::Cat("writing the snapshot files in ", dir_, ": ", std::strerror(error)));
+  }
+  if (absl::Status s = CommitSnapshot(sources); !s.ok()) return s;
   // The snapshot holds everything the journal held: start it afresh.
   if (absl::Status s = journal_.Truncate(); !s.ok()) return s;
   ++snapshots_;
+  snapshot_failing_ = false;
+  lost_at_last_snapshot_ = journal_.lost_records();
   last_snapshot_seconds_ =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return absl::OkStatus();
+}
+
+void StateStore::Maintain(const SnapshotSources& sources, core::Timestamp now) {
+  if (child_ > 0) {
+    int status = 0;
+    const pid_t done = waitpid(child_, &status, WNOHANG);
+    if (done == 0) return;  // still writing
+    child_ = 0;
+    FinishSnapshot(sources, done < 0 ? -1 : status, now);
+    return;
+  }
+  if (last_snapshot_ == 0) last_snapshot_ = now;  // the startup snapshot
+  if (now < next_attempt_) return;
+  const bool lost = journal_.lost_records() != lost_at_last_snapshot_;
+  const bool due = now - last_snapshot_ >= settings_.snapshot_interval ||
+                   journal_.file_bytes() >= settings_.max_journal_bytes || lost ||
+                   snapshot_failing_;
+  if (due) StartSnapshot(sources, now);
+}
+
+void StateStore::StartSnapshot(const SnapshotSources& sources, core::Timestamp now) {
+  // Records journaled from here on go to a fresh journal; the one retired holds what the
+  // child's snapshot will hold. If a retired journal is still there (the last snapshot
+  // failed), it is kept and the current one goes on: replaying a record twice is harmless.
+  const std::string prev = dir_ + "/state.journal.prev";
+  struct stat st {};
+  if (stat(prev.c_str(), &st) != 0) {
+    if (absl::Status s = journal_.Rotate(prev); !s.ok()) {
+      SnapshotFailed(core::Message(s), now);
+      return;
+    }
+  }
+  lost_at_last_snapshot_ = journal_.lost_records();
+  child_started_ = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // The child: a copy of the state as of the fork, written out; nothing else is touched.
+    const int error = WriteSnapshotFiles(dir_, sources);
+    _exit(error == 0 ? 0 : 1 + (error & 0x7f));
+  }
+  if (pid < 0) {
+    SnapshotFailed(core::Cat("fork: ", std::strerror(errno)), now);
+    return;
+  }
+  child_ = pid;
+}
+
+void StateStore::FinishSnapshot(const SnapshotSources& sources, int wait_status,
+                                core::Timestamp now) {
+  if (wait_status < 0 || !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) {
+    std::string why = "the snapshot process failed";
+    if (wait_status >= 0 && WIFEXITED(wait_status)) {
+      why = core::Cat("writing the snapshot files in ", dir_, ": ",
+                      std::strerror(WEXITSTATUS(wait_status) - 1));
+    }
+    SnapshotFailed(why, now);
+    return;
+  }
+  if (absl::Status s = CommitSnapshot(sources); !s.ok()) {
+    SnapshotFailed(core::Message(s), now);
+    return;
+  }
+  ++snapshots_;
+  last_snapshot_ = now;
+  next_attempt_ = 0;
+  backoff_ = 0;
+  last_snapshot_seconds_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - child_started_).count();
+  if (snapshot_failing_) {
+    snapshot_failing_ = false;
+    core::Log(core::Cat("snapshot written again to ", dir_, "/state.snap"));
+  }
+}
+
+void StateStore::SnapshotFailed(const std::string& why, core::Timestamp now) {
+  ++snapshot_errors_;
+  backoff_ = backoff_ == 0 ? core::kSecond : std::min(backoff_ * 2, kMaxSnapshotBackoff);
+  next_attempt_ = now + backoff_;
+  // Logged when it starts failing, then at most every few minutes: a full disk is not news
+  // every second.
+  if (!snapshot_failing_ || backoff_ == kMaxSnapshotBackoff) {
+    core::Log(core::Cat("snapshot failed: ", why, "; decisions go on, retrying in ",
+                        backoff_ / core::kSecond, " s"));
+  }
+  snapshot_failing_ = true;
+}
+
+void StateStore::Stop() {
+  if (child_ > 0) {
+    int status = 0;
+    waitpid(child_, &status, 0);
+    child_ = 0;
+    // Not committed: a clean stop keeps the journal, which holds everything anyway.
+  }
+  journal_.Stop();
 }
 
 absl::StatusOr<std::string> StateStore::ReadSideFile(const std::string& name) const {
@@ -408,15 +680,6 @@ absl::Status StateStore::WriteSideFile(const std::string& name, const std::strin
     return absl::InternalError(core::Cat(path, ": ", std::strerror(errno)));
   }
   return SyncDirectory(dir_);
-}
-
-void StateStore::MaybeCompact(const policy::Engine& engine, uint64_t max_journal_bytes) {
-  if (journal_.file_bytes() < (max_journal_bytes == 0 ? kMaxJournalBytes : max_journal_bytes)) {
-    return;
-  }
-  if (absl::Status s = Compact(engine); !s.ok()) {
-    core::Log(core::Cat("snapshot failed: ", core::Message(s)));
-  }
 }
 
 void StateStore::FamiliarityLearned(uint64_t login, const detect::FamiliarityStore::Source& s) {
@@ -454,6 +717,11 @@ void StateStore::AllowLogin(uint64_t login, std::string_view subject, bool added
   journal_.Append(scratch_);
 }
 
+void StateStore::EvidenceRecorded(uint64_t login, const detect::LoginEvidence& evidence) {
+  EncodeEvidence(scratch_, login, evidence);
+  journal_.Append(scratch_);
+}
+
 void StateStore::AppendMetrics(std::string& out) const {
   const Journal& j = journal_;
   core::MetricFamily(out, "coastguard_journal_bytes", "gauge",
@@ -463,8 +731,20 @@ void StateStore::AppendMetrics(std::string& out) const {
                      "Group commits (write + fdatasync).", static_cast<double>(j.syncs()));
   core::MetricFamily(out, "coastguard_journal_errors_total", "counter", "Failed journal writes.",
                      static_cast<double>(j.errors()));
+  core::MetricFamily(out, "coastguard_journal_lost_records_total", "counter",
+                     "Journal records dropped while the disk failed (a snapshot then saves all).",
+                     static_cast<double>(j.lost_records()));
+  core::MetricFamily(out, "coastguard_journal_pending_bytes", "gauge",
+                     "Journal bytes waiting in memory to be written.",
+                     static_cast<double>(j.pending_bytes()));
   core::MetricFamily(out, "coastguard_snapshots_total", "counter", "Snapshots written.",
                      static_cast<double>(snapshots_));
+  core::MetricFamily(out, "coastguard_snapshot_errors_total", "counter",
+                     "Snapshots that failed (retried after a growing pause).",
+                     static_cast<double>(snapshot_errors_));
+  core::MetricFamily(out, "coastguard_persistence_failing", "gauge",
+                     "1 while the last journal write or snapshot failed: state is only in memory.",
+                     failing() ? 1.0 : 0.0);
 }
 
 }  // namespace coastguard::store

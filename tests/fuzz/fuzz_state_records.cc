@@ -10,6 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                            1);
   coastguard::store::LoadStats stats;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  if (coastguard::store::ApplyStateData(bytes, engine, &stats, nullptr) > size) __builtin_trap();
+  if (coastguard::store::ApplyStateData(bytes, engine, nullptr, &stats, nullptr).damaged_bytes >
+      size)
+    __builtin_trap();
   return 0;
 }

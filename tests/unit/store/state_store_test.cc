@@ -6,6 +6,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include <xxhash.h>
+
+#include <chrono>
+#include <iterator>
+#include <thread>
+
 #include "store/journal.h"
 
 namespace coastguard::store {
@@ -23,19 +29,116 @@ class StateStoreTest : public ::testing::Test {
   std::string dir_;
 };
 
-TEST(Journal, FramesReadBackAndATornTailIsCutOff) {
+std::vector<std::string> Read(std::string_view data, FrameScan* scan = nullptr) {
+  std::vector<std::string> seen;
+  const FrameScan s = ReadFrames(data, [&](std::string_view p) { seen.emplace_back(p); });
+  if (scan != nullptr) *scan = s;
+  return seen;
+}
+
+TEST(Journal, FramesReadBackAndATornTailIsSkipped) {
   std::string data;
   Journal::Frame("one", data);
   Journal::Frame("two", data);
   const size_t intact = data.size();
   Journal::Frame("three", data);
   data.resize(data.size() - 2);  // a crash mid-write
-  std::vector<std::string> seen;
-  EXPECT_EQ(ReadFrames(data, [&](std::string_view p) { seen.emplace_back(p); }), intact);
-  EXPECT_EQ(seen, (std::vector<std::string>{"one", "two"}));
-  data[10] ^= 1;  // a flipped bit inside "one"
-  seen.clear();
-  EXPECT_EQ(ReadFrames(data, [&](std::string_view p) { seen.emplace_back(p); }), 0u);
+  FrameScan scan;
+  EXPECT_EQ(Read(data, &scan), (std::vector<std::string>{"one", "two"}));
+  EXPECT_TRUE(scan.torn_tail);
+  EXPECT_EQ(scan.first_damage, intact);
+  EXPECT_EQ(scan.damaged_bytes, data.size() - intact);
+}
+
+TEST(Journal, RecordsAfterACorruptRecordMidFileAreRecovered) {
+  std::string data;
+  Journal::Frame("one", data);
+  const size_t second = data.size();
+  Journal::Frame("two", data);
+  Journal::Frame("three", data);
+  data[second + 13] ^= 0x20;  // a flipped bit inside "two"
+  FrameScan scan;
+  EXPECT_EQ(Read(data, &scan), (std::vector<std::string>{"one", "three"}));
+  EXPECT_EQ(scan.damaged_regions, 1u);
+  EXPECT_EQ(scan.first_damage, second);
+  EXPECT_FALSE(scan.torn_tail);
+}
+
+TEST(Journal, RecordsAfterATornRecordMidFileAreRecovered) {
+  // A write cut short, then later records appended after it (a crash the truncation missed).
+  std::string data;
+  Journal::Frame("one", data);
+  std::string torn;
+  Journal::Frame("a record that was never finished", torn);
+  data += torn.substr(0, 17);
+  Journal::Frame("two", data);
+  Journal::Frame("three", data);
+  FrameScan scan;
+  EXPECT_EQ(Read(data, &scan), (std::vector<std::string>{"one", "two", "three"}));
+  EXPECT_EQ(scan.damaged_regions, 1u);
+  EXPECT_EQ(scan.damaged_bytes, 17u);
+}
+
+TEST(Journal, GarbageEverywhereIsSkippedAndNothingIsInvented) {
+  std::string data = "garbage CGJ1 with a fake magic";
+  Journal::Frame("one", data);
+  data += "CGJ1\xff\xff\xff\xff";  // a magic with an absurd length
+  Journal::Frame("two", data);
+  FrameScan scan;
+  EXPECT_EQ(Read(data, &scan), (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(scan.damaged_regions, 2u);
+}
+
+TEST(Journal, FilesFromBeforeTheMagicAreStillRead) {
+  // The old frame: u32 length, u32 XXH32 (seed 0), payload.
+  auto legacy = [](std::string_view payload, std::string& out) {
+    const uint32_t length = static_cast<uint32_t>(payload.size());
+    const uint32_t checksum = XXH32(payload.data(), payload.size(), 0);
+    out.append(reinterpret_cast<const char*>(&length), 4);
+    out.append(reinterpret_cast<const char*>(&checksum), 4);
+    out.append(payload);
+  };
+  std::string data;
+  legacy("one", data);
+  legacy("two", data);
+  EXPECT_EQ(Read(data), (std::vector<std::string>{"one", "two"}));
+}
+
+TEST(Journal, AFailingDiskKeepsTheRecordsAndSaysSo) {
+  Journal journal;
+  ASSERT_TRUE(journal.Open("/dev/full").ok());  // every write fails with ENOSPC
+  journal.Append("one");
+  journal.Append("two");
+  EXPECT_FALSE(journal.Flush().ok());
+  EXPECT_TRUE(journal.failing());
+  EXPECT_EQ(journal.errors(), 1u);
+  // Nothing dropped: both records wait to be written again, in order.
+  std::string expected;
+  Journal::Frame("one", expected);
+  Journal::Frame("two", expected);
+  EXPECT_EQ(journal.pending_bytes(), expected.size());
+  EXPECT_EQ(journal.lost_records(), 0u);
+  journal.Append("three");
+  EXPECT_FALSE(journal.Flush().ok());
+  Journal::Frame("three", expected);
+  EXPECT_EQ(journal.pending_bytes(), expected.size());
+}
+
+TEST_F(StateStoreTest, AFailedWriteIsCutBackAndRetriedWhole) {
+  // A file system that fills up: a journal write that fails leaves no half record behind, and
+  // the records are written once space returns.
+  Journal journal;
+  const std::string path = dir_ + "/j";
+  ASSERT_TRUE(journal.Open(path).ok());
+  journal.Append("one");
+  ASSERT_TRUE(journal.Flush().ok());
+  journal.Append("two");
+  ASSERT_TRUE(journal.Flush().ok());
+  EXPECT_FALSE(journal.failing());
+  std::ifstream in(path, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(Read(data), (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(journal.file_bytes(), data.size());
 }
 
 TEST_F(StateStoreTest, FamiliarityBlocksAndAllowsSurviveARestart) {
@@ -83,6 +186,10 @@ TEST_F(StateStoreTest, OneDaemonPerDataDirectory) {
 
 TEST_F(StateStoreTest, AGarbageJournalTailIsSkippedNotFatal) {
   {
+    StateStore first(dir_);
+    ASSERT_TRUE(first.Open().ok());
+  }  // the seed
+  {
     std::ofstream journal(dir_ + "/state.journal", std::ios::binary);
     std::string data;
     Journal::Frame(std::string("\x07junk", 5), data);  // a frame of an unknown record type
@@ -94,7 +201,210 @@ TEST_F(StateStoreTest, AGarbageJournalTailIsSkippedNotFatal) {
   policy::Engine engine(policy::EngineConfig{}, store.seed());
   const auto stats = store.Load(engine);
   ASSERT_TRUE(stats.ok());
-  EXPECT_EQ(stats->corrupt_tails, 1u);
+  EXPECT_EQ(stats->damaged_files, 1u);
+}
+
+TEST_F(StateStoreTest, ADamagedSeedRefusesToStartAndSaysWhatToDo) {
+  {
+    StateStore store(dir_);
+    ASSERT_TRUE(store.Open().ok());
+  }
+  std::ofstream(dir_ + "/seed", std::ios::binary | std::ios::trunc) << "short";
+  StateStore store(dir_);
+  const absl::Status s = store.Open();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("seed is damaged (5 bytes, want 8)"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("Restore it from a backup"), std::string::npos) << s;
+}
+
+TEST_F(StateStoreTest, AMissingSeedBesideStateRefusesToStart) {
+  {
+    StateStore store(dir_);
+    ASSERT_TRUE(store.Open().ok());
+    policy::Engine engine(policy::EngineConfig{}, store.seed());
+    ASSERT_TRUE(store.Load(engine).ok());
+    engine.set_sink(&store);
+    engine.OperatorBlock(policy::NetworkBlockKey(*core::Cidr::Parse("198.51.100.0/24")),
+                         "198.51.100.0/24", core::kHour, kNow);
+    store.Stop();
+  }
+  std::filesystem::remove(dir_ + "/seed");
+  StateStore store(dir_);
+  const absl::Status s = store.Open();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("seed is missing"), std::string::npos) << s;
+}
+
+TEST_F(StateStoreTest, TheSeedIsWrittenWholeAndKept) {
+  uint64_t seed = 0;
+  {
+    StateStore store(dir_);
+    ASSERT_TRUE(store.Open().ok());
+    seed = store.seed();
+  }
+  EXPECT_EQ(std::filesystem::file_size(dir_ + "/seed"), 8u);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/seed.tmp"));
+  StateStore store(dir_);
+  ASSERT_TRUE(store.Open().ok());
+  EXPECT_EQ(store.seed(), seed);
+}
+
+// An account suspected of compromise, with some sending counted.
+void Suspect(policy::Engine& engine, policy::Outbound& outbound, core::Timestamp& now) {
+  for (int i = 0; i < 3; ++i) {
+    now += core::kSecond;
+    engine.CheckThenReport({now, core::Protocol::kSmtp, *core::IpAddress::Parse("45.9.9.9"),
+                            "victim" + std::to_string(i) + "@example.com", "pw", ""},
+                           core::Outcome::kBadPassword);
+  }
+  now += core::kSecond;
+  engine.CheckThenReport({now, core::Protocol::kSmtp, *core::IpAddress::Parse("45.9.9.9"),
+                          "carol@example.com", "pw", ""},
+                         core::Outcome::kSuccess);
+  now += core::kSecond;
+  std::vector<std::string_view> rcpts{"a@d.example", "b@d.example"};
+  outbound.CheckMail({now, "erin@example.com", std::nullopt, "erin@example.com", "Q1"}, rcpts);
+}
+
+TEST_F(StateStoreTest, HeldMailStaysHeldAcrossARestart) {
+  core::Timestamp now = kNow;
+  {
+    StateStore store(dir_);
+    ASSERT_TRUE(store.Open().ok());
+    policy::Engine engine(policy::EngineConfig{}, store.seed());
+    policy::Outbound outbound(policy::OutboundConfig{}, engine);
+    ASSERT_TRUE(store.Load(engine, &outbound).ok());
+    engine.set_sink(&store);
+    Suspect(engine, outbound, now);
+    ASSERT_NE(engine.Evidence(engine.LoginDigest("carol@example.com")), nullptr);
+    // The counters are in snapshots, the evidence in the journal as well.
+    ASSERT_TRUE(store.Compact({&engine, &outbound, {}}).ok());
+    store.Stop();
+  }
+  StateStore store(dir_);
+  ASSERT_TRUE(store.Open().ok());
+  policy::Engine engine(policy::EngineConfig{}, store.seed());
+  policy::Outbound outbound(policy::OutboundConfig{}, engine);
+  const auto stats = store.Load(engine, &outbound);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->evidence, 1u);
+  EXPECT_EQ(stats->outbound_accounts, 1u);
+  now += core::kSecond;
+  std::vector<std::string_view> rcpts{"x@d.example"};
+  const core::Verdict v = outbound.CheckMail(
+      {now, "carol@example.com", std::nullopt, "carol@example.com", "Q2"}, rcpts);
+  EXPECT_EQ(v.action, core::Action::kHold);
+  std::vector<std::string> suspects;
+  outbound.ForEachSuspect(now,
+                          [&](const detect::LoginEvidence& e) { suspects.push_back(e.login); });
+  EXPECT_EQ(suspects, std::vector<std::string>{"carol@example.com"});
+}
+
+TEST_F(StateStoreTest, AClearedSuspectStaysClearedAcrossARestart) {
+  core::Timestamp now = kNow;
+  {
+    StateStore store(dir_);
+    ASSERT_TRUE(store.Open().ok());
+    policy::Engine engine(policy::EngineConfig{}, store.seed());
+    policy::Outbound outbound(policy::OutboundConfig{}, engine);
+    ASSERT_TRUE(store.Load(engine, &outbound).ok());
+    engine.set_sink(&store);
+    Suspect(engine, outbound, now);
+    ASSERT_TRUE(engine.ClearSuspect(engine.LoginDigest("carol@example.com"), now));
+    store.Stop();  // journal only: no snapshot since
+  }
+  StateStore store(dir_);
+  ASSERT_TRUE(store.Open().ok());
+  policy::Engine engine(policy::EngineConfig{}, store.seed());
+  policy::Outbound outbound(policy::OutboundConfig{}, engine);
+  ASSERT_TRUE(store.Load(engine, &outbound).ok());
+  const detect::LoginEvidence* e = engine.Evidence(engine.LoginDigest("carol@example.com"));
+  ASSERT_NE(e, nullptr);
+  EXPECT_FALSE(e->SuspiciousAt(now, core::kDay));
+}
+
+// Calls Maintain until the snapshot child is done (the bound is a failure deadline).
+void AwaitSnapshot(StateStore& store, const SnapshotSources& sources, core::Timestamp now) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (store.snapshot_running()) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "snapshot child never finished";
+    store.Maintain(sources, now);
+    std::this_thread::yield();
+  }
+}
+
+TEST_F(StateStoreTest, ASnapshotInTheBackgroundLosesNothingJournaledMeanwhile) {
+  const auto block = [](const char* cidr) {
+    return policy::NetworkBlockKey(*core::Cidr::Parse(cidr));
+  };
+  {
+    StateStore store(dir_, StateStore::Settings{.snapshot_interval = core::kMinute});
+    ASSERT_TRUE(store.Open().ok());
+    policy::Engine engine(policy::EngineConfig{}, store.seed());
+    ASSERT_TRUE(store.Load(engine).ok());
+    engine.set_sink(&store);
+    const SnapshotSources sources{&engine, nullptr, {{"side", [] { return std::string("S"); }}}};
+    engine.OperatorBlock(block("198.51.100.0/24"), "198.51.100.0/24", core::kDay, kNow);
+    store.Maintain(sources, kNow);  // the clock starts
+    EXPECT_FALSE(store.snapshot_running());
+    store.Maintain(sources, kNow + core::kMinute);
+    ASSERT_TRUE(store.snapshot_running());
+    // Made while the child writes: not in its snapshot, so it must be in the fresh journal.
+    engine.OperatorBlock(block("203.0.113.0/24"), "203.0.113.0/24", core::kDay, kNow);
+    AwaitSnapshot(store, sources, kNow + core::kMinute);
+    EXPECT_EQ(store.snapshots(), 2u);  // the startup one, and this one
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/state.journal.prev"));
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/state.snap.tmp"));
+    std::ifstream side(dir_ + "/side");
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(side), {}), "S");
+    store.Stop();
+  }
+  StateStore store(dir_);
+  ASSERT_TRUE(store.Open().ok());
+  policy::Engine engine(policy::EngineConfig{}, store.seed());
+  const auto stats = store.Load(engine);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->blocks, 2u);
+  EXPECT_NE(engine.blocks().Find(block("198.51.100.0/24"), kNow), nullptr);
+  EXPECT_NE(engine.blocks().Find(block("203.0.113.0/24"), kNow), nullptr);
+}
+
+TEST_F(StateStoreTest, AFailedSnapshotBacksOffKeepsTheJournalAndRecovers) {
+  const auto block = [](const char* cidr) {
+    return policy::NetworkBlockKey(*core::Cidr::Parse(cidr));
+  };
+  StateStore store(dir_, StateStore::Settings{.snapshot_interval = core::kMinute});
+  ASSERT_TRUE(store.Open().ok());
+  policy::Engine engine(policy::EngineConfig{}, store.seed());
+  ASSERT_TRUE(store.Load(engine).ok());
+  engine.set_sink(&store);
+  engine.OperatorBlock(block("198.51.100.0/24"), "198.51.100.0/24", core::kDay, kNow);
+  // A side file that cannot be written stands for a full disk.
+  SnapshotSources broken{&engine, nullptr, {{"no-such-dir/side", [] { return std::string(); }}}};
+  store.Maintain(broken, kNow);
+  store.Maintain(broken, kNow + core::kMinute);
+  AwaitSnapshot(store, broken, kNow + core::kMinute);
+  EXPECT_EQ(store.snapshot_errors(), 1u);
+  EXPECT_TRUE(store.failing());
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/state.journal.prev"));
+  // Not retried at once, but after a pause.
+  store.Maintain(broken, kNow + core::kMinute + core::kSecond / 2);
+  EXPECT_FALSE(store.snapshot_running());
+  store.Maintain(broken, kNow + core::kMinute + core::kSecond);
+  EXPECT_TRUE(store.snapshot_running());
+  AwaitSnapshot(store, broken, kNow + core::kMinute + core::kSecond);
+  EXPECT_EQ(store.snapshot_errors(), 2u);
+  // Space returns: the next attempt succeeds and the retired journal goes.
+  const SnapshotSources fixed{&engine, nullptr, {}};
+  store.Maintain(fixed, kNow + core::kMinute + 3 * core::kSecond);
+  ASSERT_TRUE(store.snapshot_running());
+  AwaitSnapshot(store, fixed, kNow + core::kMinute + 3 * core::kSecond);
+  EXPECT_FALSE(store.failing());
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/state.journal.prev"));
+  std::string metrics;
+  store.AppendMetrics(metrics);
+  EXPECT_NE(metrics.find("coastguard_snapshot_errors_total 2"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("coastguard_persistence_failing 0"), std::string::npos) << metrics;
 }
 
 TEST_F(StateStoreTest, TheAdminTokenIsGeneratedOnceAndKept) {
