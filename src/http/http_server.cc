@@ -121,16 +121,16 @@ bool HttpServer::Start(io::EventLoop& loop, std::string* error) {
     length = sizeof(sockaddr_in);
   }
   (void)length;
+  // The logger comes first: MHD logs with its own until it sees it.
   daemon_ = MHD_start_daemon(
-      flags, settings_.port, nullptr, nullptr, &OnRequest, this, MHD_OPTION_SOCK_ADDR, &storage,
-      MHD_OPTION_NOTIFY_COMPLETED, &OnCompleted, this, MHD_OPTION_NOTIFY_CONNECTION, &OnConnection,
-      this, MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(settings_.max_connections),
-      MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      flags, settings_.port, nullptr, nullptr, &OnRequest, this, MHD_OPTION_EXTERNAL_LOGGER,
+      &LogMhdError, this, MHD_OPTION_SOCK_ADDR, &storage, MHD_OPTION_NOTIFY_COMPLETED, &OnCompleted,
+      this, MHD_OPTION_NOTIFY_CONNECTION, &OnConnection, this, MHD_OPTION_CONNECTION_LIMIT,
+      static_cast<unsigned>(settings_.max_connections), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
       static_cast<unsigned>(settings_.max_connections_per_client), MHD_OPTION_CONNECTION_TIMEOUT,
       static_cast<unsigned>(settings_.idle_timeout / core::kSecond),
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(64 * 1024),
-      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_EXTERNAL_LOGGER, &LogMhdError, this,
-      MHD_OPTION_END);
+      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
   if (daemon_ == nullptr) {
     *error = "cannot listen on " + settings_.address + ":" + std::to_string(settings_.port) + ": " +
              std::strerror(errno);
@@ -138,6 +138,7 @@ bool HttpServer::Start(io::EventLoop& loop, std::string* error) {
   }
   const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
   bound_port_ = info != nullptr ? info->port : settings_.port;
+  loop_ = &loop;
   const MHD_DaemonInfo* epoll_info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_EPOLL_FD);
   if (epoll_info == nullptr ||
       !loop.Watch(epoll_info->epoll_fd, EPOLLIN, [this](uint32_t) { Poll(); })) {
@@ -189,11 +190,20 @@ void HttpServer::AppendMetrics(std::string& out) const {
 }
 
 void HttpServer::Poll() {
-  // MHD asks to be run again at once (timeout 0) while it still has buffered work.
+  // MHD asks to be run again at once (timeout 0) while it still has buffered work, such as
+  // pipelined requests already read. Its epoll is edge-triggered, so nothing would wake us for
+  // them: after a turn's budget, the rest waits for the next turn, not for the next byte.
   for (int i = 0; i < 16; ++i) {
     MHD_run(daemon_);
     MHD_UNSIGNED_LONG_LONG timeout = 1;
-    if (MHD_get_timeout(daemon_, &timeout) != MHD_YES || timeout != 0) break;
+    if (MHD_get_timeout(daemon_, &timeout) != MHD_YES || timeout != 0) return;
+  }
+  if (!poll_pending_) {
+    poll_pending_ = true;
+    loop_->Soon([this] {
+      poll_pending_ = false;
+      Poll();
+    });
   }
 }
 

@@ -92,6 +92,8 @@ class HttpServer {
   uint16_t bound_port_ = 0;
   absl::flat_hash_set<ConnectionClock*> clocks_;  // owned; one per open connection
   uint64_t timed_out_ = 0;
+  io::EventLoop* loop_ = nullptr;
+  bool poll_pending_ = false;  // a Poll is queued for the next loop turn
 };
 
 }  // namespace coastguard::http

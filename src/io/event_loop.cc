@@ -66,8 +66,9 @@ void EventLoop::Run() {
     const core::Timestamp now = Now();
     core::Timestamp next = now + core::kSecond;
     for (const Timer& t : timers_) next = std::min(next, t.next);
-    const int timeout_ms =
-        static_cast<int>(std::max<core::Timestamp>(0, (next - now + 999) / core::kMillisecond));
+    const int timeout_ms = soon_.empty() ? static_cast<int>(std::max<core::Timestamp>(
+                                               0, (next - now + 999) / core::kMillisecond))
+                                         : 0;
     const int n = epoll_wait(epoll_fd_, events, 256, timeout_ms);
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
@@ -77,6 +78,9 @@ void EventLoop::Run() {
       Handler handler = it->second;
       handler(events[i].events);
     }
+    std::vector<std::function<void()>> soon;
+    soon.swap(soon_);
+    for (const std::function<void()>& fn : soon) fn();
     const core::Timestamp after = Now();
     for (Timer& t : timers_) {
       if (t.next <= after) {

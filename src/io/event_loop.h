@@ -29,6 +29,9 @@ class EventLoop {
   void Unwatch(int fd);
   // Runs `fn` every `period` (first run one period from now).
   void Every(core::Duration period, std::function<void()> fn);
+  // Runs `fn` once on the next turn, after the handlers of fds already ready: work that is
+  // left over (a budget spent) continues without starving the other connections.
+  void Soon(std::function<void()> fn) { soon_.push_back(std::move(fn)); }
   // Runs until Stop().
   void Run();
   void Stop();
@@ -48,6 +51,7 @@ class EventLoop {
   bool running_ = false;
   absl::flat_hash_map<int, Handler> handlers_;
   std::vector<Timer> timers_;
+  std::vector<std::function<void()>> soon_;
 };
 
 }  // namespace coastguard::io
