@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: detection quality on the scenario, replay throughput, HTTP throughput and
-# latency against a raw-epoll ceiling under the same load, memory under a key flood, and
+# latency against a raw-epoll ceiling under the same load, Dovecot latency under listener
+# floods, memory under a flood of distinct keys in every table, and
 # startup time with 10 million familiarity entries. Prints figures; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,8 +88,12 @@ echo "=== Postfix policy: 200 persistent connections, RCPT + END-OF-MESSAGE, ${s
 bench/policy_peers.sh "$seconds"
 
 echo
-echo "=== memory: 10 million distinct IPs and logins through one engine (default budget)"
-build/release/bench/bench_flood "${FLOOD_KEYS:-10000000}"
+echo "=== Dovecot allow latency while the listeners are flooded (the fault suite's (a) and (b))"
+/usr/bin/python3 bench/listener_floods.py "$bin" "${FLOOD_REQUESTS:-5000}"
+
+echo
+echo "=== memory: a flood of distinct keys in every table (auth, outbound, forms; default budget)"
+build/release/bench/bench_flood "${FLOOD_ROUNDS:-6000000}"
 
 echo
 echo "=== startup with 10 million familiarity entries"

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -46,6 +47,10 @@ class BoundedMap {
   Value& FindOrInsert(const Key& key, core::Timestamp now) {
     if (const auto it = index_.find(key); it != index_.end()) return slots_[it->second].second;
     if (slots_.size() >= capacity_) EvictOne(now);
+    // Grow by doubling, but never past the cap: the vector's spare room is budget too.
+    if (slots_.size() == slots_.capacity()) {
+      slots_.reserve(std::min(capacity_, std::max<size_t>(16, 2 * slots_.capacity())));
+    }
     index_.emplace(key, static_cast<uint32_t>(slots_.size()));
     slots_.emplace_back(key, Value{});
     return slots_.back().second;

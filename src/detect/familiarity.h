@@ -120,6 +120,7 @@ class FamiliarityStore {
   void Restore(uint64_t login, const Source& source);
 
   size_t logins() const { return logins_.size(); }
+  size_t capacity() const { return logins_.capacity(); }
   size_t entries() const { return entries_; }
   uint64_t evictions() const { return logins_.evictions(); }
   size_t MemoryBytes() const;

@@ -84,20 +84,39 @@ std::string RecipientKey(std::string_view address) {
   return key;
 }
 
-FormGuard::FormGuard(const FormsConfig& config, std::string key, uint64_t seed)
+namespace {
+
+// Entries of `table` that [forms] max_keys and the table's share of the budget allow.
+template <typename Value>
+size_t Sized(const FormsConfig& c, size_t budget_bytes, size_t share, size_t heap_bytes = 0) {
+  return std::min(
+      c.max_keys,
+      core::TableCapacity(budget_bytes, share, core::EntryBytes<uint64_t, Value>() + heap_bytes));
+}
+
+// A campaign may keep the ids of submissions accepted before it was one.
+constexpr size_t kCampaignHeapBytes = 64;
+
+}  // namespace
+
+FormGuard::FormGuard(const FormsConfig& config, std::string key, uint64_t seed,
+                     size_t memory_budget_bytes)
     : config_(config),
       seed_(seed),
+      budget_bytes_(memory_budget_bytes),
       tokens_(key),
       altcha_(key, config.altcha_max_number, config.altcha_ttl),
       suffixes_(PublicSuffixes::Get()),
-      used_nonces_(config.max_keys),
-      used_altcha_(config.max_keys),
-      ips_(config.max_keys),
-      prefixes_(config.max_keys),
-      recipients_(config.max_keys),
-      recipient_domains_(config.max_keys),
-      campaigns_(config.max_keys),
-      text_bands_(config.max_keys) {}
+      used_nonces_(Sized<Expiry>(config, memory_budget_bytes, core::BudgetShares::kFormNonces)),
+      used_altcha_(Sized<Expiry>(config, memory_budget_bytes, core::BudgetShares::kFormAltcha)),
+      ips_(Sized<Rate>(config, memory_budget_bytes, core::BudgetShares::kFormIps)),
+      prefixes_(Sized<Rate>(config, memory_budget_bytes, core::BudgetShares::kFormPrefixes)),
+      recipients_(Sized<Rate>(config, memory_budget_bytes, core::BudgetShares::kFormRecipients)),
+      recipient_domains_(Sized<DomainRate>(config, memory_budget_bytes,
+                                           core::BudgetShares::kFormRecipientDomains)),
+      campaigns_(Sized<Campaign>(config, memory_budget_bytes, core::BudgetShares::kFormCampaigns,
+                                 kCampaignHeapBytes)),
+      text_bands_(Sized<Band>(config, memory_budget_bytes, core::BudgetShares::kFormTextBands)) {}
 
 absl::Status FormGuard::LoadLists() {
   if (!config_.disposable_domains_file.empty()) {
@@ -569,6 +588,26 @@ uint64_t FormGuard::Evictions() const {
   return used_nonces_.evictions() + used_altcha_.evictions() + ips_.evictions() +
          prefixes_.evictions() + recipients_.evictions() + recipient_domains_.evictions() +
          campaigns_.evictions() + text_bands_.evictions();
+}
+
+void FormGuard::AppendTables(std::vector<core::TableUsage>& out) const {
+  auto table = [&](std::string_view name, const auto& map, size_t share) {
+    out.push_back({name,
+                   map.size(),
+                   map.capacity(),
+                   core::ShareBytes(budget_bytes_, share),
+                   map.MemoryBytes(),
+                   map.evictions(),
+                   {}});
+  };
+  table("form_nonces", used_nonces_, core::BudgetShares::kFormNonces);
+  table("form_altcha", used_altcha_, core::BudgetShares::kFormAltcha);
+  table("form_ips", ips_, core::BudgetShares::kFormIps);
+  table("form_prefixes", prefixes_, core::BudgetShares::kFormPrefixes);
+  table("form_recipients", recipients_, core::BudgetShares::kFormRecipients);
+  table("form_recipient_domains", recipient_domains_, core::BudgetShares::kFormRecipientDomains);
+  table("form_campaigns", campaigns_, core::BudgetShares::kFormCampaigns);
+  table("form_text_bands", text_bands_, core::BudgetShares::kFormTextBands);
 }
 
 void FormGuard::AppendMetrics(std::string& out) const {

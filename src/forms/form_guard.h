@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "core/memory_budget.h"
 #include "counters/bounded_map.h"
 #include "counters/recent_set.h"
 #include "counters/window_counter.h"
@@ -36,8 +37,10 @@ struct FormStats {
 // engine. One owner thread.
 class FormGuard {
  public:
-  // `key` signs render tokens and ALTCHA challenges; `seed` keys the digests of tables.
-  FormGuard(const FormsConfig& config, std::string key, uint64_t seed);
+  // `key` signs render tokens and ALTCHA challenges; `seed` keys the digests of tables. Each
+  // table holds at most [forms] max_keys entries and its share of `memory_budget_bytes`.
+  FormGuard(const FormsConfig& config, std::string key, uint64_t seed,
+            size_t memory_budget_bytes = size_t{1} << 30);
 
   FormVerdict Check(const FormRequest& request, core::Timestamp now);
 
@@ -71,6 +74,8 @@ class FormGuard {
   const FormsConfig& config() const { return config_; }
   size_t MemoryBytes() const;
   uint64_t Evictions() const;
+  // Each table's keys, capacity, share of the memory budget, bytes and evictions.
+  void AppendTables(std::vector<core::TableUsage>& out) const;
 
  private:
   struct Expiry {
@@ -169,6 +174,7 @@ class FormGuard {
 
   FormsConfig config_;
   uint64_t seed_;
+  size_t budget_bytes_;
   RenderTokens tokens_;
   Altcha altcha_;
   NameChecker names_;

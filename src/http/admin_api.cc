@@ -189,7 +189,9 @@ Response AdminApi::Blocks(const Request& request) {
   auto block = ParseBlockRequest(body, engine_, kFields, "ttl_seconds", kDefaultBlockTtl);
   if (!block.ok()) return JsonError(400, core::Message(block.status()));
   const BlockKey key = block->target.key;
-  engine_.OperatorBlock(key, std::move(block->subject), block->ttl, request.now);
+  if (!engine_.OperatorBlock(key, std::move(block->subject), block->ttl, request.now)) {
+    return JsonError(507, kBlockListFull);
+  }
   return JsonReply(
       201, {{"block", BlockJson(key, *engine_.blocks().Find(key, request.now), request.now)}});
 }

@@ -47,4 +47,9 @@ absl::StatusOr<BlockRequest> ParseBlockRequest(const nlohmann::json& body,
                                                const TargetFields& fields, const char* ttl_field,
                                                core::Duration default_ttl);
 
+// The reply when the block list is full of blocks in force (HTTP 507).
+inline constexpr const char* kBlockListFull =
+    "the block list is full of blocks in force (its share of [memory] budget_mb): remove "
+    "blocks or raise the budget";
+
 }  // namespace coastguard::http

@@ -90,7 +90,10 @@ Response Weakforced::Command(std::string_view command, const Request& request) {
   if (command == "addBLEntry") {
     auto block = ParseBlockRequest(body, engine_, kFields, "expire_secs", /*default_ttl=*/0);
     if (!block.ok()) return FailureReply(400, core::Message(block.status()));
-    engine_.OperatorBlock(block->target.key, std::move(block->subject), block->ttl, request.now);
+    if (!engine_.OperatorBlock(block->target.key, std::move(block->subject), block->ttl,
+                               request.now)) {
+      return FailureReply(507, kBlockListFull);
+    }
     return OkReply();
   }
   auto target = ParseBlockTarget(body, engine_, kFields);

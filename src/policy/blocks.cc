@@ -63,7 +63,17 @@ const Block& BlockList::Add(const BlockKey& key, std::string subject, core::Reas
   return block;
 }
 
-void BlockList::Put(const BlockKey& key, const Block& block) { blocks_[key] = block; }
+bool BlockList::Put(const BlockKey& key, const Block& block, Timestamp now) {
+  if (blocks_.size() >= settings_.max_blocks && !blocks_.contains(key)) {
+    Purge(now);
+    if (blocks_.size() >= settings_.max_blocks) {
+      ++dropped_;
+      return false;
+    }
+  }
+  blocks_[key] = block;
+  return true;
+}
 
 bool BlockList::Remove(const BlockKey& key) { return blocks_.erase(key) > 0; }
 
@@ -92,7 +102,11 @@ size_t BlockList::live(Timestamp now) const {
 }
 
 size_t BlockList::MemoryBytes() const {
-  return blocks_.capacity() * (sizeof(std::pair<BlockKey, Block>) + 1);
+  size_t heap = 0;
+  for (const auto& [key, block] : blocks_) {
+    if (block.subject.capacity() > 15) heap += block.subject.capacity() + 1;
+  }
+  return blocks_.capacity() * (sizeof(std::pair<BlockKey, Block>) + 1) + heap;
 }
 
 void AllowList::AddNetwork(const core::Cidr& cidr) {

@@ -88,8 +88,9 @@ class BlockList {
   // capped at max_ttl. Returns the block.
   const Block& Add(const BlockKey& key, std::string subject, core::Reason reason, BlockScope scope,
                    Duration ttl, Timestamp now);
-  // Sets an exact TTL with no escalation (operator API, persistence restore).
-  void Put(const BlockKey& key, const Block& block);
+  // Sets an exact TTL with no escalation (operator API, persistence restore). False (and
+  // counted in dropped()) when max_blocks blocks are already remembered at `now`.
+  bool Put(const BlockKey& key, const Block& block, Timestamp now);
   bool Remove(const BlockKey& key);
   // An attempt hit a live block: keep it up while the attacker keeps knocking.
   void Touch(const BlockKey& key, Timestamp now, Duration min_remaining);
@@ -106,6 +107,7 @@ class BlockList {
   }
   size_t MemoryBytes() const;
   uint64_t dropped() const { return dropped_; }
+  size_t max_blocks() const { return settings_.max_blocks; }
 
  private:
   BlockSettings settings_;

@@ -15,35 +15,30 @@ using detect::SourceKey;
 
 constexpr size_t kRecentDecisions = 4096;
 
-// Bytes one entry of a BoundedMap costs, counting the index at its worst load factor.
-template <typename K, typename V>
-constexpr size_t EntryBytes() {
-  return sizeof(std::pair<K, V>) + 2 * (sizeof(std::pair<K, uint32_t>) + 1);
-}
+using core::BudgetShares;
+using core::EntryBytes;
+using core::TableCapacity;
 
-// How the memory budget is shared between tables (percent). Familiarity is the most valuable
-// state and the only part that grows with legitimate users rather than with attacks.
-struct Shares {
-  size_t sources = 27, logins = 15, pairs = 15, familiarity = 35, blocks = 5, evidence = 3;
-};
+size_t BudgetBytes(const EngineConfig& c) { return c.memory_budget_mb << 20; }
 
-size_t Capacity(size_t budget_bytes, size_t percent, size_t entry_bytes) {
-  return std::max<size_t>(1024, budget_bytes / 100 * percent / entry_bytes);
-}
+// A login with a home, an office and a phone holds about 8 sources.
+constexpr size_t kFamiliarityLoginBytes = EntryBytes<uint64_t, detect::FamiliarityStore::Record>() +
+                                          8 * sizeof(detect::FamiliarityStore::Source);
+// A block's subject (an IPv6 network, a login) is often past the small-string buffer.
+constexpr size_t kBlockBytes = (sizeof(std::pair<BlockKey, Block>) + 1) * 21 / 8 + 48;
+// Evidence keeps the canonical login for operators: a string past the small-string buffer.
+constexpr size_t kEvidenceBytes = EntryBytes<uint64_t, detect::LoginEvidence>() + 32;
 
 detect::FamiliaritySettings SizedFamiliarity(const EngineConfig& c) {
   detect::FamiliaritySettings s = c.familiarity;
-  // A login with a home, an office and a phone holds about 8 sources.
-  const size_t per_login = EntryBytes<uint64_t, detect::FamiliarityStore::Record>() +
-                           8 * sizeof(detect::FamiliarityStore::Source);
-  s.max_logins = Capacity(c.memory_budget_mb << 20, Shares{}.familiarity, per_login);
+  s.max_logins = TableCapacity(BudgetBytes(c), BudgetShares::kFamiliarity, kFamiliarityLoginBytes);
   return s;
 }
 
 BlockSettings SizedBlocks(const EngineConfig& c) {
   BlockSettings s = c.blocks;
-  s.max_blocks = std::min(s.max_blocks, Capacity(c.memory_budget_mb << 20, Shares{}.blocks,
-                                                 sizeof(std::pair<BlockKey, Block>) * 2 + 32));
+  s.max_blocks =
+      std::min(s.max_blocks, TableCapacity(BudgetBytes(c), BudgetShares::kBlocks, kBlockBytes));
   return s;
 }
 
@@ -72,14 +67,13 @@ Engine::Engine(const EngineConfig& config, uint64_t hash_seed)
       service_attack_(config.service_attack),
       compromise_(config.compromise, config.windows),
       familiarity_(SizedFamiliarity(config)),
-      sources_(Capacity(config.memory_budget_mb << 20, Shares{}.sources,
-                        EntryBytes<SourceKey, detect::SourceActivity>())),
-      logins_(Capacity(config.memory_budget_mb << 20, Shares{}.logins,
-                       EntryBytes<uint64_t, detect::LoginActivity>())),
-      pairs_(Capacity(config.memory_budget_mb << 20, Shares{}.pairs,
-                      EntryBytes<uint64_t, detect::PairActivity>())),
-      evidence_(Capacity(config.memory_budget_mb << 20, Shares{}.evidence,
-                         EntryBytes<uint64_t, detect::LoginEvidence>())),
+      sources_(TableCapacity(BudgetBytes(config), BudgetShares::kSources,
+                             EntryBytes<SourceKey, detect::SourceActivity>())),
+      logins_(TableCapacity(BudgetBytes(config), BudgetShares::kLogins,
+                            EntryBytes<uint64_t, detect::LoginActivity>())),
+      pairs_(TableCapacity(BudgetBytes(config), BudgetShares::kLoginIp,
+                           EntryBytes<uint64_t, detect::PairActivity>())),
+      evidence_(TableCapacity(BudgetBytes(config), BudgetShares::kEvidence, kEvidenceBytes)),
       blocks_(SizedBlocks(config)) {
   for (const core::Cidr& cidr : config.allow_networks) allows_.AddNetwork(cidr);
   for (const std::string& login : config.allow_logins) {
@@ -405,11 +399,12 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
   }
 }
 
-void Engine::OperatorBlock(const BlockKey& key, std::string subject, core::Duration ttl,
+bool Engine::OperatorBlock(const BlockKey& key, std::string subject, core::Duration ttl,
                            Timestamp now) {
   const Block block{now, now + ttl, Reason::kManual, BlockScope::kAll, 1, std::move(subject)};
-  blocks_.Put(key, block);
+  if (!blocks_.Put(key, block, now)) return false;
   if (sink_ != nullptr) sink_->BlockSet(key, block);
+  return true;
 }
 
 bool Engine::Unblock(const BlockKey& key) {
@@ -465,7 +460,10 @@ void Engine::RestoreFamiliarity(uint64_t login, const detect::FamiliarityStore::
   familiarity_.Restore(login, source);
 }
 
-void Engine::RestoreBlock(const BlockKey& key, const Block& block) { blocks_.Put(key, block); }
+void Engine::RestoreBlock(const BlockKey& key, const Block& block) {
+  // A smaller budget than the state was saved with: the blocks past it are dropped (counted).
+  blocks_.Put(key, block, block.created);
+}
 
 void Engine::RestoreEvidence(uint64_t login, const detect::LoginEvidence& evidence) {
   const auto at = core::FromSeconds(static_cast<uint32_t>(evidence.Retention(0)));
@@ -486,8 +484,52 @@ Engine::TableSizes Engine::sizes() const {
   t.familiarity_evictions = familiarity_.evictions();
   t.blocks_dropped = blocks_.dropped();
   t.memory_bytes = sources_.MemoryBytes() + logins_.MemoryBytes() + pairs_.MemoryBytes() +
-                   familiarity_.MemoryBytes() + blocks_.MemoryBytes();
+                   familiarity_.MemoryBytes() + blocks_.MemoryBytes() + EvidenceMemoryBytes();
   return t;
+}
+
+size_t Engine::EvidenceMemoryBytes() const {
+  size_t heap = 0;
+  evidence_.ForEach([&](uint64_t, const detect::LoginEvidence& e) {
+    if (e.login.capacity() > 15) heap += e.login.capacity() + 1;
+  });
+  return evidence_.MemoryBytes() + heap;
+}
+
+void Engine::AppendTables(std::vector<core::TableUsage>& out) const {
+  const size_t budget = BudgetBytes(config_);
+  auto bounded = [&](std::string_view table, const auto& map, size_t share) {
+    out.push_back({table,
+                   map.size(),
+                   map.capacity(),
+                   core::ShareBytes(budget, share),
+                   map.MemoryBytes(),
+                   map.evictions(),
+                   {}});
+  };
+  bounded("sources", sources_, BudgetShares::kSources);
+  bounded("logins", logins_, BudgetShares::kLogins);
+  bounded("login_ip", pairs_, BudgetShares::kLoginIp);
+  out.push_back({"familiarity_logins",
+                 familiarity_.logins(),
+                 familiarity_.capacity(),
+                 core::ShareBytes(budget, BudgetShares::kFamiliarity),
+                 familiarity_.MemoryBytes(),
+                 familiarity_.evictions(),
+                 {}});
+  // Pairs inside familiarity_logins' share: a count, not a table of its own.
+  out.push_back({"familiarity_entries", familiarity_.entries(), 0, 0, 0, 0, {}});
+  // A full block list refuses new blocks rather than evicting one in force.
+  out.push_back({"blocks", blocks_.size(), blocks_.max_blocks(),
+                 core::ShareBytes(budget, BudgetShares::kBlocks), blocks_.MemoryBytes(),
+                 blocks_.dropped(), "blocks_refused"});
+  out.push_back({"evidence",
+                 evidence_.size(),
+                 evidence_.capacity(),
+                 core::ShareBytes(budget, BudgetShares::kEvidence),
+                 EvidenceMemoryBytes(),
+                 evidence_.evictions(),
+                 {}});
 }
 
 }  // namespace coastguard::policy

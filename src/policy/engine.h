@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/auth_event.h"
+#include "core/memory_budget.h"
 #include "core/verdict.h"
 #include "counters/bounded_map.h"
 #include "detect/account_guessing.h"
@@ -60,8 +61,9 @@ class Engine {
   core::Verdict CheckThenReport(const core::AuthAttempt& attempt, core::Outcome outcome);
 
   // Operator actions. Logins are canonicalised as in Check. Return false on bad input.
-  // An operator's block: applies to everyone, exact TTL, reason "manual".
-  void OperatorBlock(const BlockKey& key, std::string subject, core::Duration ttl, Timestamp now);
+  // An operator's block: applies to everyone, exact TTL, reason "manual". False when the block
+  // list is full of blocks in force (its share of the memory budget).
+  bool OperatorBlock(const BlockKey& key, std::string subject, core::Duration ttl, Timestamp now);
   bool Unblock(const BlockKey& key);
   // Clears counters and blocks for an IP and/or a login (weakforced "reset").
   void Reset(const core::IpAddress* ip, std::string_view login);
@@ -116,14 +118,17 @@ class Engine {
     size_t memory_bytes;
   };
   TableSizes sizes() const;
-  // The auth guard's /metrics families: checks, verdicts and reasons, blocks, table sizes and
-  // evictions, attack mode.
+  // Each table's keys, capacity, share of the memory budget, bytes and evictions.
+  void AppendTables(std::vector<core::TableUsage>& out) const;
+  // The auth guard's /metrics families: checks, verdicts and reasons, blocks, attack mode (its
+  // tables are in AppendTables).
   void AppendMetrics(std::string& out, Timestamp now) const;
 
   // The source levels an address is counted at: the IP itself, then its prefixes.
   static int SourceLevels(const core::IpAddress& ip, detect::SourceKey out[3]);
 
  private:
+  size_t EvidenceMemoryBytes() const;
   // What Check and Report both derive from an attempt.
   struct Prepared {
     std::string login;

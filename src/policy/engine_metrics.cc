@@ -36,31 +36,6 @@ void Engine::AppendMetrics(std::string& out, Timestamp now) const {
   MetricFamily(out, "coastguard_blocks_active", "gauge", "Blocks in force now.",
                static_cast<double>(blocks_.live(now)));
 
-  const TableSizes t = sizes();
-  MetricHeader(out, "coastguard_keys", "gauge", "Keys tracked per table.");
-  const std::pair<const char*, size_t> tables[] = {{"sources", t.sources},
-                                                   {"logins", t.logins},
-                                                   {"login_ip", t.pairs},
-                                                   {"familiarity_logins", t.familiarity_logins},
-                                                   {"familiarity_entries", t.familiarity_entries},
-                                                   {"blocks", t.blocks}};
-  for (const auto& [table, n] : tables) {
-    MetricSample(out, "coastguard_keys", core::Cat("table=\"", table, "\""),
-                 static_cast<double>(n));
-  }
-  MetricHeader(out, "coastguard_evictions_total", "counter",
-               "Keys evicted to stay within the memory budget.");
-  const std::pair<const char*, uint64_t> evictions[] = {
-      {"sources", t.source_evictions},
-      {"logins", t.login_evictions},
-      {"login_ip", t.pair_evictions},
-      {"familiarity_logins", t.familiarity_evictions},
-      {"blocks_refused", t.blocks_dropped}};
-  for (const auto& [table, n] : evictions) {
-    MetricSample(out, "coastguard_evictions_total", core::Cat("table=\"", table, "\""),
-                 static_cast<double>(n));
-  }
-
   const detect::ServiceAttack& service = service_attack_;
   MetricFamily(out, "coastguard_service_under_attack", "gauge",
                "1 while service-wide failure rates are far above baseline.",

@@ -40,10 +40,18 @@ bool SenderBelongs(std::string_view sender, std::string_view canonical_login) {
   return !domain.empty() && DomainOf(lowered) == domain;
 }
 
+size_t BudgetBytes(const Engine& auth) { return auth.config().memory_budget_mb << 20; }
+
 }  // namespace
 
 Outbound::Outbound(const OutboundConfig& config, Engine& auth)
-    : config_(config), auth_(auth), accounts_(config.max_accounts) {
+    : config_(config),
+      auth_(auth),
+      // Keyed by a sasl_username a client may make up: its share of the budget, like any table.
+      accounts_(
+          std::min(config.max_accounts,
+                   core::TableCapacity(BudgetBytes(auth), core::BudgetShares::kOutboundAccounts,
+                                       core::EntryBytes<uint64_t, detect::AccountSending>()))) {
   for (const auto& [login, limits] : config_.bulk_accounts) {
     if (auto canonical = auth_.Canonical(login); canonical.ok()) {
       bulk_[auth_.LoginDigest(*canonical)] = &limits;
@@ -171,6 +179,16 @@ Verdict Outbound::CheckMail(const OutboundMessage& m,
   else if (message.action == Action::kDefer && result.action == Action::kAllow)
     result.action = Action::kDefer;
   return result;
+}
+
+void Outbound::AppendTables(std::vector<core::TableUsage>& out) const {
+  out.push_back({"outbound_accounts",
+                 accounts_.size(),
+                 accounts_.capacity(),
+                 core::ShareBytes(BudgetBytes(auth_), core::BudgetShares::kOutboundAccounts),
+                 accounts_.MemoryBytes(),
+                 accounts_.evictions(),
+                 {}});
 }
 
 void Outbound::AppendMetrics(std::string& out) const {

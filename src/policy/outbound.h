@@ -75,6 +75,7 @@ class Outbound {
   const OutboundConfig& config() const { return config_; }
   size_t accounts() const { return accounts_.size(); }
   uint64_t evictions() const { return accounts_.evictions(); }
+  void AppendTables(std::vector<core::TableUsage>& out) const;
   // The outbound guard's /metrics families.
   void AppendMetrics(std::string& out) const;
 

@@ -106,8 +106,9 @@ absl::Status Daemon::Start() {
 }
 
 absl::Status Daemon::StartForms(const std::string& admin_token) {
-  forms_ = std::make_unique<forms::FormGuard>(
-      config_.forms, forms::FormSigningKey(config_.forms, admin_token), store_.seed());
+  forms_ = std::make_unique<forms::FormGuard>(config_.forms,
+                                              forms::FormSigningKey(config_.forms, admin_token),
+                                              store_.seed(), config_.engine.memory_budget_mb << 20);
   if (absl::Status s = forms_->LoadLists(); !s.ok()) return BadConfig(core::Message(s));
   if (auto learned = store_.ReadSideFile(kFormsLearned); learned.ok()) {
     if (absl::Status s = forms_->ImportLearned(*learned, io::EventLoop::Now()); !s.ok()) {
@@ -181,8 +182,14 @@ absl::Status Daemon::StartPostfix() {
 
 void Daemon::RegisterMetrics() {
   metrics_.Add([this](std::string& out, core::Timestamp now) { engine_->AppendMetrics(out, now); });
+  // Every table of every guard, under one budget.
   metrics_.Add([this](std::string& out, core::Timestamp) {
-    io::AppendMemoryMetrics(out, engine_->sizes().memory_bytes,
+    std::vector<core::TableUsage> tables;
+    engine_->AppendTables(tables);
+    outbound_->AppendTables(tables);
+    forms_->AppendTables(tables);
+    core::AppendTableMetrics(out, tables);
+    io::AppendMemoryMetrics(out, core::TablesMemoryBytes(tables),
                             engine_->config().memory_budget_mb << 20);
   });
   metrics_.Add([this](std::string& out, core::Timestamp) { api_->AppendMetrics(out); });

@@ -83,7 +83,8 @@ int ReplayCommand(int argc, char** argv) {
 
   policy::Engine engine(config.engine, replay::kSeed);
   policy::Outbound outbound(config.outbound, engine);
-  forms::FormGuard forms(config.forms, replay::FormKey(config.forms), replay::kSeed);
+  forms::FormGuard forms(config.forms, replay::FormKey(config.forms), replay::kSeed,
+                         config.engine.memory_budget_mb << 20);
   if (absl::Status s = forms.LoadLists(); !s.ok()) {
     std::fprintf(stderr, "coastguard replay: %s\n", core::Message(s).c_str());
     return 2;
