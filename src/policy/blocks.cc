@@ -1,6 +1,7 @@
 #include "policy/blocks.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/text.h"
 
@@ -36,14 +37,11 @@ const Block* BlockList::Find(const BlockKey& key, Timestamp now) const {
 
 const Block& BlockList::Add(const BlockKey& key, std::string subject, core::Reason reason,
                             BlockScope scope, Duration ttl, Timestamp now) {
-  if (blocks_.size() >= settings_.max_blocks && !blocks_.contains(key)) {
-    Purge(now);
-    if (blocks_.size() >= settings_.max_blocks) {
-      // Still full of live blocks: refuse this one rather than evict an arbitrary live block.
-      ++dropped_;
-      overflow_ = Block{now, now, reason, scope, 0, std::move(subject)};
-      return overflow_;
-    }
+  if (blocks_.size() >= settings_.max_blocks && !blocks_.contains(key) && !MakeRoom(now)) {
+    // Full of live blocks: refuse this one rather than evict an arbitrary live block.
+    ++dropped_;
+    overflow_ = Block{now, now, reason, scope, 0, std::move(subject)};
+    return overflow_;
   }
   auto [it, inserted] = blocks_.try_emplace(key);
   Block& block = it->second;
@@ -64,15 +62,22 @@ const Block& BlockList::Add(const BlockKey& key, std::string subject, core::Reas
 }
 
 bool BlockList::Put(const BlockKey& key, const Block& block, Timestamp now) {
-  if (blocks_.size() >= settings_.max_blocks && !blocks_.contains(key)) {
-    Purge(now);
-    if (blocks_.size() >= settings_.max_blocks) {
-      ++dropped_;
-      return false;
-    }
+  if (blocks_.size() >= settings_.max_blocks && !blocks_.contains(key) && !MakeRoom(now)) {
+    ++dropped_;
+    return false;
   }
   blocks_[key] = block;
   return true;
+}
+
+bool BlockList::MakeRoom(Timestamp now) {
+  if (now < full_until_) return false;
+  absl::erase_if(blocks_, [&](const auto& entry) { return entry.second.expires <= now; });
+  if (blocks_.size() < settings_.max_blocks) return true;
+  Timestamp first_expiry = std::numeric_limits<Timestamp>::max();
+  for (const auto& [key, block] : blocks_) first_expiry = std::min(first_expiry, block.expires);
+  full_until_ = std::max(first_expiry, now + core::kSecond);
+  return false;
 }
 
 bool BlockList::Remove(const BlockKey& key) { return blocks_.erase(key) > 0; }

@@ -110,8 +110,14 @@ class BlockList {
   size_t max_blocks() const { return settings_.max_blocks; }
 
  private:
+  // Room for one more key when the list is full: drops what is no longer in force (offence
+  // memory matters less than a block in force), at most once a second and only once a block
+  // can have expired, so a full list costs O(1) per refused block, not a scan.
+  bool MakeRoom(Timestamp now);
+
   BlockSettings settings_;
-  uint64_t dropped_ = 0;  // blocks refused because max_blocks live blocks already existed
+  uint64_t dropped_ = 0;      // blocks refused because max_blocks live blocks already existed
+  Timestamp full_until_ = 0;  // no block in force expires before this (while full)
   Block overflow_;
   // Expired blocks stay here until offense_memory passes (that is the repeat-offender memory).
   absl::flat_hash_map<BlockKey, Block> blocks_;

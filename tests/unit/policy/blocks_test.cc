@@ -72,6 +72,35 @@ TEST(BlockList, RefusesNewBlocksWhenFullOfLiveOnes) {
   EXPECT_EQ(blocks.dropped(), 4u);
 }
 
+// When full, a block in force matters more than the memory of an expired one; and a new block
+// gets in as soon as one has expired, whatever was refused before.
+TEST(BlockList, AFullListMakesRoomOnceABlockExpires) {
+  BlockSettings settings;
+  settings.max_blocks = 16;
+  BlockList blocks(settings);
+  for (int i = 0; i < 16; ++i) {
+    const std::string ip = "203.0.113." + std::to_string(i);
+    blocks.Add(IpKey(ip.c_str()), ip, core::Reason::kIpGuessing, BlockScope::kUnfamiliar,
+               i == 0 ? core::kMinute : core::kHour, kNow);
+  }
+  const BlockKey late = IpKey("198.51.100.1");
+  EXPECT_EQ(blocks
+                .Add(late, "x", core::Reason::kIpGuessing, BlockScope::kUnfamiliar, core::kHour,
+                     kNow + core::kSecond)
+                .offenses,
+            0u);  // refused
+  EXPECT_FALSE(blocks.Put(
+      late, Block{kNow, kNow + core::kHour, core::Reason::kManual, BlockScope::kAll, 1, "x"},
+      kNow + 30 * core::kSecond));
+  // The first block expired (it is still within the offence memory): it makes room.
+  EXPECT_TRUE(blocks.Put(
+      late, Block{kNow, kNow + 3 * core::kHour, core::Reason::kManual, BlockScope::kAll, 1, "x"},
+      kNow + 2 * core::kMinute));
+  EXPECT_NE(blocks.Find(late, kNow + 2 * core::kMinute), nullptr);
+  EXPECT_EQ(blocks.size(), 16u);
+  EXPECT_EQ(blocks.dropped(), 2u);
+}
+
 TEST(AllowList, MatchesNetworksAndLogins) {
   AllowList allows;
   allows.AddNetwork(*core::Cidr::Parse("10.0.0.0/8"));
