@@ -94,8 +94,13 @@ size_t Sized(const FormsConfig& c, size_t budget_bytes, size_t share, size_t hea
       core::TableCapacity(budget_bytes, share, core::EntryBytes<uint64_t, Value>() + heap_bytes));
 }
 
-// A campaign may keep the ids of submissions accepted before it was one.
-constexpr size_t kCampaignHeapBytes = 64;
+// The ids of submissions accepted before a campaign was one (named in its event) get a quarter
+// of the campaigns' share, counted as they are kept; the campaigns themselves the rest.
+constexpr size_t kPendingIdsQuarter = 4;
+
+size_t PendingIdBytes(const std::string& id) {
+  return sizeof(std::string) + (id.capacity() > 15 ? id.capacity() + 1 : 0);
+}
 
 }  // namespace
 
@@ -114,9 +119,17 @@ FormGuard::FormGuard(const FormsConfig& config, std::string key, uint64_t seed,
       recipients_(Sized<Rate>(config, memory_budget_bytes, core::BudgetShares::kFormRecipients)),
       recipient_domains_(Sized<DomainRate>(config, memory_budget_bytes,
                                            core::BudgetShares::kFormRecipientDomains)),
-      campaigns_(Sized<Campaign>(config, memory_budget_bytes, core::BudgetShares::kFormCampaigns,
-                                 kCampaignHeapBytes)),
-      text_bands_(Sized<Band>(config, memory_budget_bytes, core::BudgetShares::kFormTextBands)) {}
+      campaigns_(Sized<Campaign>(config, memory_budget_bytes / kPendingIdsQuarter * 3,
+                                 core::BudgetShares::kFormCampaigns)),
+      text_bands_(Sized<Band>(config, memory_budget_bytes, core::BudgetShares::kFormTextBands)) {
+  pending_id_budget_ = core::ShareBytes(memory_budget_bytes, core::BudgetShares::kFormCampaigns) /
+                       kPendingIdsQuarter;
+  campaigns_.set_on_evict([this](uint64_t, const Campaign& c) { ForgetPendingIds(c); });
+}
+
+void FormGuard::ForgetPendingIds(const Campaign& c) {
+  for (const std::string& id : c.pending_ids) pending_id_bytes_ -= PendingIdBytes(id);
+}
 
 absl::Status FormGuard::LoadLists() {
   if (!config_.disposable_domains_file.empty()) {
@@ -438,6 +451,7 @@ void FormGuard::Report(const FormRequest& request, uint64_t key, FormReason reas
   event.key = std::move(label);
   event.recipients =
       static_cast<uint32_t>(std::lround(c->distinct.Estimate(now, config_.campaign_window)));
+  ForgetPendingIds(*c);
   event.earlier_ids = std::move(c->pending_ids);
   c->pending_ids.clear();
   ++stats_.campaigns;
@@ -568,8 +582,9 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       Report(request, t.key, t.reason, t.label, now);
     } else if (verdict.action == FormAction::kAccept && !request.id.empty()) {
       Campaign* c = campaigns_.Find(t.key);
-      if (c != nullptr && c->pending_ids.size() < kMaxPendingIds) {
-        c->pending_ids.emplace_back(request.id);
+      if (c != nullptr && c->pending_ids.size() < kMaxPendingIds &&
+          pending_id_bytes_ < pending_id_budget_) {
+        pending_id_bytes_ += PendingIdBytes(c->pending_ids.emplace_back(request.id));
       }
     }
   }
@@ -581,7 +596,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
 size_t FormGuard::MemoryBytes() const {
   return used_nonces_.MemoryBytes() + used_altcha_.MemoryBytes() + ips_.MemoryBytes() +
          prefixes_.MemoryBytes() + recipients_.MemoryBytes() + recipient_domains_.MemoryBytes() +
-         campaigns_.MemoryBytes() + text_bands_.MemoryBytes();
+         campaigns_.MemoryBytes() + pending_id_bytes_ + text_bands_.MemoryBytes();
 }
 
 uint64_t FormGuard::Evictions() const {
@@ -606,7 +621,13 @@ void FormGuard::AppendTables(std::vector<core::TableUsage>& out) const {
   table("form_prefixes", prefixes_, core::BudgetShares::kFormPrefixes);
   table("form_recipients", recipients_, core::BudgetShares::kFormRecipients);
   table("form_recipient_domains", recipient_domains_, core::BudgetShares::kFormRecipientDomains);
-  table("form_campaigns", campaigns_, core::BudgetShares::kFormCampaigns);
+  out.push_back({"form_campaigns",
+                 campaigns_.size(),
+                 campaigns_.capacity(),
+                 core::ShareBytes(budget_bytes_, core::BudgetShares::kFormCampaigns),
+                 campaigns_.MemoryBytes() + pending_id_bytes_,
+                 campaigns_.evictions(),
+                 {}});
   table("form_text_bands", text_bands_, core::BudgetShares::kFormTextBands);
 }
 

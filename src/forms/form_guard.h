@@ -41,6 +41,8 @@ class FormGuard {
   // table holds at most [forms] max_keys entries and its share of `memory_budget_bytes`.
   FormGuard(const FormsConfig& config, std::string key, uint64_t seed,
             size_t memory_budget_bytes = size_t{1} << 30);
+  FormGuard(const FormGuard&) = delete;  // its tables call back into it
+  FormGuard& operator=(const FormGuard&) = delete;
 
   FormVerdict Check(const FormRequest& request, core::Timestamp now);
 
@@ -171,10 +173,13 @@ class FormGuard {
   void Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,
               core::Timestamp now);
   bool Own(std::string_view domain) const;
+  void ForgetPendingIds(const Campaign& c);
 
   FormsConfig config_;
   uint64_t seed_;
   size_t budget_bytes_;
+  size_t pending_id_budget_ = 0;  // bytes the campaigns' pending ids may hold together
+  size_t pending_id_bytes_ = 0;
   RenderTokens tokens_;
   Altcha altcha_;
   NameChecker names_;

@@ -29,8 +29,8 @@ class EventLoop {
   void Unwatch(int fd);
   // Runs `fn` every `period` (first run one period from now).
   void Every(core::Duration period, std::function<void()> fn);
-  // Runs `fn` once on the next turn, after the handlers of fds already ready: work that is
-  // left over (a budget spent) continues without starving the other connections.
+  // Runs `fn` once after the handlers of the fds ready in this turn (and the next turn does
+  // not sleep): work left over when a budget is spent continues without starving the others.
   void Soon(std::function<void()> fn) { soon_.push_back(std::move(fn)); }
   // Runs until Stop().
   void Run();

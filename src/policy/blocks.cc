@@ -58,6 +58,7 @@ const Block& BlockList::Add(const BlockKey& key, std::string subject, core::Reas
   block.scope = scope;
   block.offenses = offenses;
   block.subject = std::move(subject);
+  full_until_ = std::min(full_until_, block.expires);
   return block;
 }
 
@@ -67,6 +68,7 @@ bool BlockList::Put(const BlockKey& key, const Block& block, Timestamp now) {
     return false;
   }
   blocks_[key] = block;
+  full_until_ = std::min(full_until_, block.expires);
   return true;
 }
 
@@ -80,7 +82,11 @@ bool BlockList::MakeRoom(Timestamp now) {
   return false;
 }
 
-bool BlockList::Remove(const BlockKey& key) { return blocks_.erase(key) > 0; }
+bool BlockList::Remove(const BlockKey& key) {
+  if (blocks_.erase(key) == 0) return false;
+  full_until_ = 0;
+  return true;
+}
 
 void BlockList::Touch(const BlockKey& key, Timestamp now, Duration min_remaining) {
   const auto it = blocks_.find(key);
@@ -95,23 +101,21 @@ bool BlockList::RecentOffender(const BlockKey& key, Timestamp now) const {
 }
 
 size_t BlockList::Purge(Timestamp now) {
-  return absl::erase_if(blocks_, [&](const auto& entry) {
-    return entry.second.expires + settings_.offense_memory <= now;
+  live_ = 0;
+  subject_heap_ = 0;
+  const size_t purged = absl::erase_if(blocks_, [&](const auto& entry) {
+    const Block& block = entry.second;
+    if (block.expires + settings_.offense_memory <= now) return true;
+    live_ += block.expires > now;
+    if (block.subject.capacity() > 15) subject_heap_ += block.subject.capacity() + 1;
+    return false;
   });
-}
-
-size_t BlockList::live(Timestamp now) const {
-  size_t n = 0;
-  for (const auto& [key, block] : blocks_) n += block.expires > now;
-  return n;
+  if (blocks_.size() < settings_.max_blocks) full_until_ = 0;
+  return purged;
 }
 
 size_t BlockList::MemoryBytes() const {
-  size_t heap = 0;
-  for (const auto& [key, block] : blocks_) {
-    if (block.subject.capacity() > 15) heap += block.subject.capacity() + 1;
-  }
-  return blocks_.capacity() * (sizeof(std::pair<BlockKey, Block>) + 1) + heap;
+  return blocks_.capacity() * (sizeof(std::pair<BlockKey, Block>) + 1) + subject_heap_;
 }
 
 void AllowList::AddNetwork(const core::Cidr& cidr) {

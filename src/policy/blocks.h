@@ -96,10 +96,12 @@ class BlockList {
   void Touch(const BlockKey& key, Timestamp now, Duration min_remaining);
   // True if `key` was blocked recently and is not blocked now.
   bool RecentOffender(const BlockKey& key, Timestamp now) const;
-  // Drops blocks past expiry plus offense memory. Call periodically; O(n).
+  // Drops blocks past expiry plus offense memory, and measures what is left (live(),
+  // MemoryBytes()). Call about once a second; O(n).
   size_t Purge(Timestamp now);
 
-  size_t live(Timestamp now) const;
+  // Blocks in force at the last Purge: metrics must not scan the list per request.
+  size_t live() const { return live_; }
   size_t size() const { return blocks_.size(); }
   template <typename Fn>
   void ForEach(Fn&& fn) const {
@@ -118,6 +120,8 @@ class BlockList {
   BlockSettings settings_;
   uint64_t dropped_ = 0;      // blocks refused because max_blocks live blocks already existed
   Timestamp full_until_ = 0;  // no block in force expires before this (while full)
+  size_t live_ = 0;           // as of the last Purge
+  size_t subject_heap_ = 0;   // as of the last Purge
   Block overflow_;
   // Expired blocks stay here until offense_memory passes (that is the repeat-offender memory).
   absl::flat_hash_map<BlockKey, Block> blocks_;

@@ -488,13 +488,15 @@ Engine::TableSizes Engine::sizes() const {
   return t;
 }
 
-size_t Engine::EvidenceMemoryBytes() const {
-  size_t heap = 0;
+void Engine::Maintain(Timestamp now) {
+  blocks_.Purge(now);
+  evidence_heap_ = 0;
   evidence_.ForEach([&](uint64_t, const detect::LoginEvidence& e) {
-    if (e.login.capacity() > 15) heap += e.login.capacity() + 1;
+    if (e.login.capacity() > 15) evidence_heap_ += e.login.capacity() + 1;
   });
-  return evidence_.MemoryBytes() + heap;
 }
+
+size_t Engine::EvidenceMemoryBytes() const { return evidence_.MemoryBytes() + evidence_heap_; }
 
 void Engine::AppendTables(std::vector<core::TableUsage>& out) const {
   const size_t budget = BudgetBytes(config_);

@@ -80,8 +80,9 @@ class Engine {
   void RestoreEvidence(uint64_t login, const detect::LoginEvidence& evidence);
 
   void set_sink(StateSink* sink) { sink_ = sink; }
-  // Drops expired blocks; call about once a second.
-  void Maintain(Timestamp now) { blocks_.Purge(now); }
+  // Drops expired blocks and measures the heap the tables' metrics report (a scan, so once a
+  // second rather than per /metrics request). Call about once a second.
+  void Maintain(Timestamp now);
 
   // Read access for explain, metrics and tests.
   uint64_t LoginDigest(std::string_view canonical_login) const;
@@ -171,6 +172,7 @@ class Engine {
   counters::BoundedMap<detect::SourceKey, detect::SourceActivity> sources_;
   counters::BoundedMap<uint64_t, detect::LoginActivity> logins_;
   counters::BoundedMap<uint64_t, detect::PairActivity> pairs_;
+  size_t evidence_heap_ = 0;  // logins past the small-string buffer, as of Maintain
   counters::BoundedMap<uint64_t, detect::LoginEvidence> evidence_;
   BlockList blocks_;
   AllowList allows_;

@@ -34,7 +34,7 @@ void Engine::AppendMetrics(std::string& out, Timestamp now) const {
   MetricFamily(out, "coastguard_blocks_created_total", "counter", "Automatic blocks created.",
                static_cast<double>(stats.blocks_created));
   MetricFamily(out, "coastguard_blocks_active", "gauge", "Blocks in force now.",
-               static_cast<double>(blocks_.live(now)));
+               static_cast<double>(blocks_.live()));
 
   const detect::ServiceAttack& service = service_attack_;
   MetricFamily(out, "coastguard_service_under_attack", "gauge",
