@@ -46,7 +46,7 @@ class BoundedMap {
   // The value for `key`, default-constructed (after an eviction if full) when absent.
   Value& FindOrInsert(const Key& key, core::Timestamp now) {
     if (const auto it = index_.find(key); it != index_.end()) return slots_[it->second].second;
-    if (slots_.size() >= capacity_) EvictOne(now);
+    if (slots_.size() >= capacity_) EvictSampled(now);
     // Grow by doubling, but never past the cap: the vector's spare room is budget too.
     if (slots_.size() == slots_.capacity()) {
       slots_.reserve(std::min(capacity_, std::max<size_t>(16, 2 * slots_.capacity())));
@@ -54,6 +54,12 @@ class BoundedMap {
     index_.emplace(key, static_cast<uint32_t>(slots_.size()));
     slots_.emplace_back(key, Value{});
     return slots_.back().second;
+  }
+
+  // Evicts the entry that matters least among a sample (a byte bound on top of the count one).
+  void EvictOne(core::Timestamp now) {
+    if (slots_.empty()) return;
+    EvictSampled(now);
   }
 
   bool Erase(const Key& key) {
@@ -90,7 +96,7 @@ class BoundedMap {
     return z ^ (z >> 31);
   }
 
-  void EvictOne(core::Timestamp now) {
+  void EvictSampled(core::Timestamp now) {
     size_t victim = NextRandom() % slots_.size();
     int64_t lowest = slots_[victim].second.Retention(now);
     for (int i = 1; i < kSample; ++i) {

@@ -68,7 +68,16 @@ const FamiliarityStore::Source* FamiliarityStore::FindSource(const Record& recor
 
 FamiliarityStore::FamiliarityStore(const FamiliaritySettings& settings)
     : settings_(settings), logins_(settings.max_logins) {
-  logins_.set_on_evict([this](uint64_t, const Record& r) { entries_ -= r.sources.size(); });
+  logins_.set_on_evict([this](uint64_t, const Record& r) {
+    entries_ -= r.sources.size();
+    source_heap_ -= SourceHeap(r);
+  });
+}
+
+void FamiliarityStore::KeepWithinBytes(Timestamp now) {
+  while (settings_.max_bytes != 0 && logins_.size() > 1 && MemoryBytes() > settings_.max_bytes) {
+    logins_.EvictOne(now);
+  }
 }
 
 FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t digest,
@@ -108,6 +117,7 @@ FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t
 void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timestamp now,
                              std::vector<Change>* changes) {
   Record* record = &logins_.FindOrInsert(login, now);
+  const size_t heap_before = SourceHeap(*record);
   const uint32_t now_s = core::ToSeconds(now);
   record->last_success_s = std::max(record->last_success_s, now_s);
   Source changed;
@@ -126,6 +136,10 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
   // in that provider's pool.
   upsert(where.wide, new_prefix ? HitRule::kExtraHit : HitRule::kNoHit);
   upsert(where.prefix, HitRule::kHitOnRefresh);
+  source_heap_ += SourceHeap(*record) - heap_before;
+  // The record itself is the most recent use: it keeps the highest retention and is not the
+  // one a byte eviction picks (pointers into the map are not used after this).
+  KeepWithinBytes(now);
 }
 
 Recognition FamiliarityStore::Recognize(uint64_t login, const SourceDigests& where,
@@ -184,13 +198,14 @@ void FamiliarityStore::Restore(uint64_t login, const Source& source) {
     }
   }
   if (record.sources.size() < settings_.max_sources_per_login) {
+    const size_t heap_before = SourceHeap(record);
     record.sources.push_back(source);
     ++entries_;
+    source_heap_ += SourceHeap(record) - heap_before;
+    KeepWithinBytes(at);
   }
 }
 
-size_t FamiliarityStore::MemoryBytes() const {
-  return logins_.MemoryBytes() + entries_ * sizeof(Source);
-}
+size_t FamiliarityStore::MemoryBytes() const { return logins_.MemoryBytes() + source_heap_; }
 
 }  // namespace coastguard::detect

@@ -41,13 +41,14 @@ struct Recognition {
 
 struct FamiliaritySettings {
   size_t max_logins = 1'000'000;
+  size_t max_bytes = 0;  // 0: no byte bound (logins' source lists vary; the count alone is not)
   size_t max_sources_per_login = 32;
   Duration ttl = 60 * core::kDay;  // a source unused this long is forgotten
   // A source's last-success time is rewritten (and journaled) at most this often.
   Duration refresh = core::kHour;
 };
 
-// max_logins is sized from the memory budget by the engine, not configured.
+// max_logins and max_bytes are sized from the memory budget by the engine, not configured.
 template <typename V>
 void DescribeSettings(V& v, FamiliaritySettings& s) {
   v.Table("familiarity");
@@ -151,9 +152,17 @@ class FamiliarityStore {
   UpsertResult Upsert(Record& record, uint64_t digest, uint32_t now_s, HitRule rule,
                       Source* changed);
 
+  // What a login's source list holds on the heap (with the allocator's header).
+  static size_t SourceHeap(const Record& r) {
+    return r.sources.capacity() == 0 ? 0 : r.sources.capacity() * sizeof(Source) + 16;
+  }
+  // Evicts logins while the source lists exceed max_bytes.
+  void KeepWithinBytes(Timestamp now);
+
   FamiliaritySettings settings_;
   counters::BoundedMap<uint64_t, Record> logins_;
   size_t entries_ = 0;
+  size_t source_heap_ = 0;  // sum of SourceHeap over logins_
 };
 
 }  // namespace coastguard::detect

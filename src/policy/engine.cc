@@ -32,6 +32,8 @@ constexpr size_t kEvidenceBytes = EntryBytes<uint64_t, detect::LoginEvidence>() 
 detect::FamiliaritySettings SizedFamiliarity(const EngineConfig& c) {
   detect::FamiliaritySettings s = c.familiarity;
   s.max_logins = TableCapacity(BudgetBytes(c), BudgetShares::kFamiliarity, kFamiliarityLoginBytes);
+  // Logins with many places hold more than the typical 8: the byte bound keeps the share.
+  s.max_bytes = core::ShareBytes(BudgetBytes(c), BudgetShares::kFamiliarity);
   return s;
 }
 

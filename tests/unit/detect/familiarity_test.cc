@@ -22,6 +22,28 @@ TEST(Familiarity, KnowsTheAddressItsPrefixAndTheDevice) {
   EXPECT_EQ(store.Lookup(kLogin + 1, Ip("81.17.5.20"), kPhone, kNow), Familiarity::kNone);
 }
 
+// Logins that roam hold far more than the typical few places: the byte bound, not the
+// count, keeps the table within its share, evicting the logins least recently used.
+TEST(Familiarity, LoginsWithManyPlacesStayWithinTheByteBound) {
+  FamiliaritySettings settings;
+  settings.max_logins = 100'000;
+  settings.max_bytes = 256 << 10;
+  FamiliarityStore store(settings);
+  Timestamp t = kNow;
+  for (uint64_t login = 1; login <= 2000; ++login) {
+    for (int place = 0; place < 40; ++place) {
+      const std::string ip = "10." + std::to_string(login % 250) + "." + std::to_string(place) +
+                             "." + std::to_string(login / 250);
+      store.Learn(login, Ip(ip.c_str()), 0, t += core::kSecond, nullptr);
+    }
+  }
+  EXPECT_LE(store.MemoryBytes(), settings.max_bytes);
+  EXPECT_GT(store.evictions(), 0u);
+  EXPECT_LT(store.logins(), 2000u);
+  // The most recent login keeps what it learned.
+  EXPECT_EQ(store.Lookup(2000, Ip("10.0.39.8"), 0, t), Familiarity::kPrefix);
+}
+
 TEST(Familiarity, AWidePrefixCountsOnlyWhereTheLoginRoams) {
   FamiliarityStore store({});
   store.Learn(kLogin, Ip("37.120.1.1"), 0, kNow, nullptr);
