@@ -50,7 +50,7 @@ TEST(MemoryBudget, SharesCoverTheWholeBudgetAndNoMore) {
 // its capacity and (estimated) bytes, and says it evicted.
 TEST(MemoryBudget, AFloodOfDistinctKeysStaysWithinEveryTablesShare) {
   // What the heap really holds, measured by the allocator rather than by the tables' estimates.
-  const size_t heap_before = mallinfo2().uordblks;
+  [[maybe_unused]] const size_t heap_before = mallinfo2().uordblks;
   policy::EngineConfig config;
   config.memory_budget_mb = 16;
   const size_t budget = config.memory_budget_mb << 20;
