@@ -6,6 +6,8 @@ connection (what Dovecot does before every password check):
   quiet      nothing else going on;
   postfix    a client pipelining 100,000 Postfix policy requests without reading the replies,
              plus 2,000 idle connections to each port (the fault suite's flood (a));
+  read       400,000 pipelined Postfix requests from a client that reads the replies, so the
+             daemon is busy serving them while Dovecot asks;
   slowloris  2,000 HTTP connections sending their headers one byte a second (flood (b)).
 Prints p50, p99 and the worst answer of each. Asserts nothing.
 
@@ -108,6 +110,23 @@ def main():
         flood.close()
         for s in held:
             s.close()
+
+        # The same pipeline from a client that reads: the daemon serves it flat out meanwhile.
+        busy = socket.socket()
+        busy.bind(("127.0.0.5", 0))
+        busy.connect(("127.0.0.1", postfix_port))
+        done = threading.Event()
+
+        def pour_and_read():
+            threading.Thread(target=busy.sendall, args=(payload * 4,), daemon=True).start()
+            while not done.is_set():
+                if not busy.recv(1 << 20):
+                    return
+
+        threading.Thread(target=pour_and_read, daemon=True).start()
+        rows.append(("postfix pipeline, read", measure(port, key, REQUESTS)))
+        done.set()
+        busy.close()
 
         slow = idle(port, IDLE, "127.0.0.4")
         header = b"POST /?command=allow HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
