@@ -86,12 +86,11 @@ std::string RecipientKey(std::string_view address) {
 
 namespace {
 
-// Entries of `table` that [forms] max_keys and the table's share of the budget allow.
+// Entries of a table that [forms] max_keys and the table's share of the budget allow.
 template <typename Value>
-size_t Sized(const FormsConfig& c, size_t budget_bytes, size_t share, size_t heap_bytes = 0) {
-  return std::min(
-      c.max_keys,
-      core::TableCapacity(budget_bytes, share, core::EntryBytes<uint64_t, Value>() + heap_bytes));
+size_t Sized(const FormsConfig& c, size_t budget_bytes, size_t share) {
+  return std::min(c.max_keys,
+                  core::TableCapacity(budget_bytes, share, core::EntryBytes<uint64_t, Value>()));
 }
 
 // The ids of submissions accepted before a campaign was one (named in its event) get a quarter
