@@ -72,6 +72,18 @@ struct TableUsage {
   std::string_view eviction_label;  // the evictions' table label when it is not `table`
 };
 
+// A bounded map (counters::BoundedMap) as /metrics shows it, given its share of the budget.
+template <typename Map>
+TableUsage MapUsage(std::string_view table, const Map& map, size_t budget_bytes, size_t percent) {
+  return {table,
+          map.size(),
+          map.capacity(),
+          ShareBytes(budget_bytes, percent),
+          map.MemoryBytes(),
+          map.evictions(),
+          {}};
+}
+
 // coastguard_keys{table}, coastguard_table_capacity{table}, coastguard_table_budget_bytes{table},
 // coastguard_table_memory_bytes{table}, coastguard_evictions_total{table}: every table of every
 // component, each family once.

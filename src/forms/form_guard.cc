@@ -605,14 +605,8 @@ uint64_t FormGuard::Evictions() const {
 }
 
 void FormGuard::AppendTables(std::vector<core::TableUsage>& out) const {
-  auto table = [&](std::string_view name, const auto& map, size_t share) {
-    out.push_back({name,
-                   map.size(),
-                   map.capacity(),
-                   core::ShareBytes(budget_bytes_, share),
-                   map.MemoryBytes(),
-                   map.evictions(),
-                   {}});
+  auto table = [&](std::string_view t, const auto& map, size_t share) {
+    out.push_back(core::MapUsage(t, map, budget_bytes_, share));
   };
   table("form_nonces", used_nonces_, core::BudgetShares::kFormNonces);
   table("form_altcha", used_altcha_, core::BudgetShares::kFormAltcha);

@@ -502,14 +502,8 @@ size_t Engine::EvidenceMemoryBytes() const { return evidence_.MemoryBytes() + ev
 
 void Engine::AppendTables(std::vector<core::TableUsage>& out) const {
   const size_t budget = BudgetBytes(config_);
-  auto bounded = [&](std::string_view table, const auto& map, size_t share) {
-    out.push_back({table,
-                   map.size(),
-                   map.capacity(),
-                   core::ShareBytes(budget, share),
-                   map.MemoryBytes(),
-                   map.evictions(),
-                   {}});
+  auto bounded = [&](std::string_view t, const auto& map, size_t share) {
+    out.push_back(core::MapUsage(t, map, budget, share));
   };
   bounded("sources", sources_, BudgetShares::kSources);
   bounded("logins", logins_, BudgetShares::kLogins);

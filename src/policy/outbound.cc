@@ -182,13 +182,8 @@ Verdict Outbound::CheckMail(const OutboundMessage& m,
 }
 
 void Outbound::AppendTables(std::vector<core::TableUsage>& out) const {
-  out.push_back({"outbound_accounts",
-                 accounts_.size(),
-                 accounts_.capacity(),
-                 core::ShareBytes(BudgetBytes(auth_), core::BudgetShares::kOutboundAccounts),
-                 accounts_.MemoryBytes(),
-                 accounts_.evictions(),
-                 {}});
+  out.push_back(core::MapUsage("outbound_accounts", accounts_, BudgetBytes(auth_),
+                               core::BudgetShares::kOutboundAccounts));
 }
 
 void Outbound::AppendMetrics(std::string& out) const {
