@@ -7,7 +7,7 @@ import re
 import sys
 
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
-DOMAIN = {"core", "counters", "detect", "policy", "forms", "store"}
+DOMAIN = {"core", "counters", "detect", "policy", "forms", "store", "breach"}
 ADAPTERS = {"http", "postfix", "replay", "server", "wire", "demo", "config", "io"}
 # Module -> modules (or libraries) it must not include, beyond the domain rule.
 FORBIDDEN = {

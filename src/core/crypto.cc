@@ -44,6 +44,13 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   return ok ? Hex(mac, length) : "";
 }
 
+std::array<unsigned char, 20> Sha1(std::string_view data) {
+  std::array<unsigned char, 20> digest{};
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha1(), nullptr);
+  return digest;
+}
+
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

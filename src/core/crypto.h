@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -10,6 +11,8 @@ namespace coastguard::core {
 
 // Lower-case hex of HMAC-SHA256(key, data); empty if OpenSSL fails.
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
+// SHA-1(data): what breach corpora (HIBP) are keyed by; never used for anything secret.
+std::array<unsigned char, 20> Sha1(std::string_view data);
 // Lower-case hex of SHA-256(data).
 std::string Sha256Hex(std::string_view data);
 // `size` bytes from OpenSSL's CSPRNG as lower-case hex (2 * size characters).

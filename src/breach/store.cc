@@ -1,0 +1,151 @@
+#include "breach/store.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/text.h"
+
+namespace coastguard::breach {
+
+uint64_t KeyOf(const uint8_t* hash) {
+  uint64_t key = 0;
+  for (int i = 0; i < 8; ++i) key = (key << 8) | hash[i];
+  return key;
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::NotFoundError(core::Cat(path, ": ", std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(StoreHeader))) {
+    ::close(fd);
+    return absl::DataLossError(core::Cat(path, ": too short to be a breach store"));
+  }
+  void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);  // the mapping keeps the file, even after a re-import renames another over it
+  if (map == MAP_FAILED)
+    return absl::InternalError(core::Cat(path, ": mmap: ", std::strerror(errno)));
+  std::unique_ptr<Store> store(new Store());
+  store->base_ = static_cast<const uint8_t*>(map);
+  store->size_ = static_cast<size_t>(st.st_size);
+  if (absl::Status status = store->Validate(path); !status.ok()) return status;
+  // Lookups are random over the whole file: read-ahead would only evict useful pages.
+  ::madvise(map, store->size_, MADV_RANDOM);
+  return store;
+}
+
+Store::~Store() {
+  if (base_ != nullptr) ::munmap(const_cast<uint8_t*>(base_), size_);
+}
+
+absl::Status Store::Validate(const std::string& path) {
+  header_ = reinterpret_cast<const StoreHeader*>(base_);
+  const auto bad = [&](std::string_view why) {
+    return absl::DataLossError(core::Cat(path, ": ", why, "; import the corpus again"));
+  };
+  if (std::memcmp(header_->magic, kStoreMagic, sizeof(kStoreMagic)) != 0) {
+    return bad("not a breach store");
+  }
+  if (header_->version != kStoreVersion) return bad("written by another version");
+  if (header_->kind != static_cast<uint32_t>(HashKind::kSha1) &&
+      header_->kind != static_cast<uint32_t>(HashKind::kNtlm)) {
+    return bad("unknown hash kind");
+  }
+  if (header_->file_bytes != size_) return bad("cut off (its length is not the one written)");
+  const uint64_t n = header_->entries;
+  // A section [offset, offset + bytes) inside the file, without overflow.
+  const auto inside = [&](uint64_t offset, uint64_t count, uint64_t width) {
+    return offset % 8 == 0 && offset >= sizeof(StoreHeader) && offset <= size_ &&
+           (width == 0 || count <= (size_ - offset) / width);
+  };
+  if (header_->keys_offset != 0) {
+    if (!inside(header_->index_offset, kPrefixes + 1ULL, 8) ||
+        !inside(header_->keys_offset, n, 8) || !inside(header_->counts_offset, n, 4) ||
+        !inside(header_->tails_offset, n, TailBytes(kind()))) {
+      return bad("a section lies outside the file");
+    }
+    index_ = reinterpret_cast<const uint64_t*>(base_ + header_->index_offset);
+    keys_ = reinterpret_cast<const uint64_t*>(base_ + header_->keys_offset);
+    counts_ = reinterpret_cast<const uint32_t*>(base_ + header_->counts_offset);
+    tails_ = base_ + header_->tails_offset;
+    if (index_[0] != 0 || index_[kPrefixes] != n) return bad("the prefix index is damaged");
+    for (uint32_t p = 0; p < kPrefixes; ++p) {
+      if (index_[p] > index_[p + 1]) return bad("the prefix index is damaged");
+    }
+  }
+  if (header_->filter_offset != 0) {
+    if (header_->filter_shards_log2 > 20) return bad("too many filter shards");
+    const uint64_t shards = 1ULL << header_->filter_shards_log2;
+    if (!inside(header_->filter_offset, shards, sizeof(FilterShard))) {
+      return bad("the filter lies outside the file");
+    }
+    shards_ = reinterpret_cast<const FilterShard*>(base_ + header_->filter_offset);
+    for (uint64_t s = 0; s < shards; ++s) {
+      const FilterShard& shard = shards_[s];
+      const bool power_of_two =
+          shard.segment_length != 0 && (shard.segment_length & (shard.segment_length - 1)) == 0;
+      // Slots reach segment_count_length + 2 * segment_length - 1.
+      const bool slots_fit = shard.array_length == 0 ||
+                             (power_of_two && static_cast<uint64_t>(shard.segment_count_length) +
+                                                      2ULL * shard.segment_length <=
+                                                  shard.array_length);
+      if (!slots_fit || shard.fingerprints_offset > size_ ||
+          shard.array_length > size_ - shard.fingerprints_offset) {
+        return bad("a filter shard is damaged");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+uint64_t Store::filter_bytes() const {
+  if (shards_ == nullptr) return 0;
+  uint64_t bytes = sizeof(FilterShard) << header_->filter_shards_log2;
+  for (uint64_t s = 0; s < (1ULL << header_->filter_shards_log2); ++s) {
+    bytes += shards_[s].array_length;
+  }
+  return bytes;
+}
+
+std::pair<uint64_t, uint64_t> Store::PrefixRange(uint32_t prefix) const {
+  if (index_ == nullptr || prefix >= kPrefixes) return {0, 0};
+  return {index_[prefix], index_[prefix + 1]};
+}
+
+uint64_t Store::Find(uint64_t key, const uint8_t* tail) const {
+  const auto [begin, end] = PrefixRange(static_cast<uint32_t>(key >> 44));
+  const uint64_t* first = std::lower_bound(keys_ + begin, keys_ + end, key);
+  const size_t tail_bytes = TailBytes(kind());
+  // Equal 64-bit keys are rare (about n / 2^64) but possible: compare the tails too.
+  for (const uint64_t* it = first; it != keys_ + end && *it == key; ++it) {
+    const uint64_t i = static_cast<uint64_t>(it - keys_);
+    if (std::memcmp(tails_ + i * tail_bytes, tail, tail_bytes) == 0) return i;
+  }
+  return entries();
+}
+
+std::optional<uint32_t> Store::Count(const uint8_t* hash) const {
+  if (keys_ == nullptr) return std::nullopt;
+  const uint64_t i = Find(KeyOf(hash), hash + 8);
+  if (i == entries()) return std::nullopt;
+  return counts_[i];
+}
+
+bool Store::MaybeContains(const uint8_t* hash) const {
+  const uint64_t key = KeyOf(hash);
+  if (shards_ != nullptr) {
+    const uint64_t shift = header_->filter_shards_log2;
+    const FilterShard& shard = shards_[shift == 0 ? 0 : key >> (64 - shift)];
+    const FuseLayout layout{shard.seed, shard.segment_length, shard.segment_count_length,
+                            shard.array_length};
+    return FuseContains(layout, base_ + shard.fingerprints_offset, key);
+  }
+  return Count(hash).has_value();
+}
+
+}  // namespace coastguard::breach

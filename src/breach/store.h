@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "breach/fuse_filter.h"
+#include "breach/hash_line.h"
+#include "breach/store_format.h"
+
+namespace coastguard::breach {
+
+// One breach store file, mmapped read-only and validated on open (a damaged or cut-off file is
+// refused with the reason, never read out of bounds). Queries touch the index, a binary search
+// over the ~1,000 keys of one prefix, and the counts; nothing is loaded into the heap.
+class Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  HashKind kind() const { return static_cast<HashKind>(header_->kind); }
+  uint64_t entries() const { return header_->entries; }
+  uint64_t build_id() const { return header_->build_id; }
+  uint64_t base_id() const { return header_->base_id; }
+  uint64_t file_bytes() const { return size_; }
+  bool has_exact() const { return header_->keys_offset != 0; }
+  bool has_filter() const { return header_->filter_offset != 0; }
+  uint64_t filter_bytes() const;
+
+  // The count of a hash (HashBytes(kind) bytes) in the exact part; nullopt when absent.
+  std::optional<uint32_t> Count(const uint8_t* hash) const;
+  // May the hash be in the set? From the filter (false positives 0.39 %), else the exact part.
+  bool MaybeContains(const uint8_t* hash) const;
+
+  // Entries of one 20-bit prefix: [begin, end) for Key/Tail/CountAt.
+  std::pair<uint64_t, uint64_t> PrefixRange(uint32_t prefix) const;
+  uint64_t KeyAt(uint64_t i) const { return keys_[i]; }
+  const uint8_t* TailAt(uint64_t i) const { return tails_ + i * TailBytes(kind()); }
+  uint32_t CountAt(uint64_t i) const { return counts_[i]; }
+  // The index of `key` with `tail` in the exact part, or entries() when absent.
+  uint64_t Find(uint64_t key, const uint8_t* tail) const;
+
+ private:
+  Store() = default;
+  absl::Status Validate(const std::string& path);
+
+  const uint8_t* base_ = nullptr;
+  size_t size_ = 0;
+  const StoreHeader* header_ = nullptr;
+  const uint64_t* index_ = nullptr;
+  const uint64_t* keys_ = nullptr;
+  const uint32_t* counts_ = nullptr;
+  const uint8_t* tails_ = nullptr;
+  const FilterShard* shards_ = nullptr;
+};
+
+// The hash's first 64 bits, big-endian (what the store sorts and indexes by).
+uint64_t KeyOf(const uint8_t* hash);
+
+}  // namespace coastguard::breach
