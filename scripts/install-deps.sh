@@ -9,6 +9,8 @@ packages=(
   libabsl-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
   libmicrohttpd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpsl-dev publicsuffix libicu-dev
+  # data: the common-password list of the breach guard (/usr/share/john/password.lst)
+  john-data
   # end-to-end peers and clients (chromium for the form demo, driven by playwright-core)
   dovecot-imapd dovecot-pop3d postfix python3 python3-pytest chromium
   # benchmarks (wrk; the policy servers coastguard is compared with)

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "breach/breach_config.h"
 #include "core/time.h"
 #include "forms/form_config.h"
 #include "http/http_config.h"
@@ -27,6 +28,7 @@ struct Config {
   http::DovecotConfig dovecot;      // [dovecot]
   http::WebhookSettings webhook;    // [outbound] webhook_url, webhook_secret
   postfix::PostfixConfig postfix;   // [postfix], [outbound] *_action
+  breach::BreachConfig breach;      // [breach]
 };
 
 template <typename V>
@@ -39,6 +41,7 @@ void DescribeSettings(V& v, Config& c) {
   http::DescribeSettings(v, c.dovecot);
   policy::DescribeSettings(v, c.engine);
   forms::DescribeSettings(v, c.forms);
+  breach::DescribeSettings(v, c.breach);
 }
 
 // Parses TOML text. Errors name `source_name` and the line: "coastguard.toml:12: ...", the

@@ -143,6 +143,18 @@ text_similarity = 0.5
 disposable_domains_file = ""  # JSON array (npm disposable-email-domains) or one per line
 own_domains = []            # links to these are never a campaign
 max_keys = 500000
+
+[breach]
+db = ""                     # "": <data_dir>/breach, filled by `coastguard breach import`
+on_login = "notify"         # a breached password at login: "notify" (mark, webhook, mail) or "refuse"
+common_passwords_file = ""  # "": /usr/share/john/password.lst (Debian's john-data)
+min_length = 8              # NIST SP 800-63B's minimum
+service_words = []          # the service's own names: never part of a password
+notify_command = []         # e.g. ["/usr/sbin/sendmail", "-t", "-i"]; []: no mail
+notify_from = "postmaster"
+notify_template = ""        # a whole message with {{to}} {{login}} {{breach_count}}; "": built in
+notify_every = "30d"        # at most one mail per account
+max_accounts = 100000       # marked accounts remembered
 )";
 }
 

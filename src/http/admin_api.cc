@@ -254,8 +254,22 @@ Response AdminApi::Entity(const Request& request, std::string_view rest) {
     return JsonReply(200, ExplainIp(engine_, *ip, request.now));
   }
   if (StartsWith(rest, "login/")) {
-    const json explained = ExplainLogin(engine_, rest.substr(6), request.now);
+    json explained = ExplainLogin(engine_, rest.substr(6), request.now);
     if (explained.is_null()) return JsonError(400, "bad login");
+    if (breached_ != nullptr) {
+      const breach::BreachedLogin* b = breached_->Find(explained["login"].get<std::string>());
+      explained["breach"] =
+          b == nullptr
+              ? json{{"breached", false}}
+              : json{{"breached", true},
+                     {"breach_count", b->breach_count},
+                     {"first_seen", Seconds(b->first_seen)},
+                     {"last_seen", Seconds(b->last_seen)},
+                     {"logins", b->logins},
+                     {"last_ip", b->last_ip},
+                     {"last_service", b->last_service},
+                     {"notified", b->notified == 0 ? json(nullptr) : json(Seconds(b->notified))}};
+    }
     return JsonReply(200, explained);
   }
   return JsonError(404, "entities are ip/{ip} or login/{login}");

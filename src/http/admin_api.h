@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "breach/breached_logins.h"
 #include "http/http_server.h"
 #include "policy/engine.h"
 #include "policy/outbound.h"
@@ -20,6 +21,8 @@ class AdminApi {
   explicit AdminApi(policy::Engine& engine) : engine_(engine) {}
   // Without the outbound guard /v1/suspects lists nobody.
   void set_outbound(const policy::Outbound* outbound) { outbound_ = outbound; }
+  // Without the breach guard a login's entity carries no "breach" member.
+  void set_breached_logins(const breach::BreachedLogins* logins) { breached_ = logins; }
 
   // `path` is the whole path ("/v1/blocks"); 404 for paths it does not serve.
   Response Handle(const Request& request, std::string_view path);
@@ -33,6 +36,7 @@ class AdminApi {
 
   policy::Engine& engine_;
   const policy::Outbound* outbound_ = nullptr;
+  const breach::BreachedLogins* breached_ = nullptr;
 };
 
 // Read-only JSON views of engine state (exposed for tests).

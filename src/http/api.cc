@@ -100,6 +100,15 @@ Response Api::Route(const Request& request, std::string_view* endpoint) {
     *endpoint = "forms";
     return Forms(request, path.substr(10));
   }
+  if (StartsWith(path, "/range/")) {
+    *endpoint = "range";
+    if (breach_ == nullptr) return JsonError(404, "the breach guard is off");
+    return breach_->Range(request, path.substr(7));
+  }
+  if (StartsWith(path, "/v1/passwords/")) {
+    *endpoint = "passwords";
+    return Passwords(request, path.substr(14));
+  }
   for (const auto& [prefix, handler] : mounts_) {
     if (path == prefix || (StartsWith(path, prefix) && path.substr(prefix.size(), 1) == "/")) {
       return handler(request);
@@ -139,6 +148,16 @@ Response Api::Forms(const Request& request, std::string_view rest) {
     return forms_->Events(request);
   }
   return JsonError(404, "form endpoints are check, token, challenge and events");
+}
+
+Response Api::Passwords(const Request& request, std::string_view rest) {
+  if (breach_ == nullptr) return JsonError(404, "the breach guard is off");
+  if (rest != "check" && rest != "report") {
+    return JsonError(404, "password endpoints are check and report");
+  }
+  if (request.method != "POST") return JsonError(405, "use POST");
+  if (!PolicyAuthorized(request)) return JsonError(401, "bad or missing credentials");
+  return rest == "check" ? breach_->Check(request) : breach_->Report(request);
 }
 
 }  // namespace coastguard::http

@@ -9,6 +9,7 @@
 #include "core/metrics_text.h"
 #include "forms/form_guard.h"
 #include "http/admin_api.h"
+#include "http/breach_api.h"
 #include "http/dovecot_policy.h"
 #include "http/forms_api.h"
 #include "http/http_config.h"
@@ -32,7 +33,7 @@ struct ApiSettings {
 // credentials on the way. Policy endpoints (Dovecot allow/report, /v1/auth/*, /v1/forms/check)
 // take the Dovecot credentials if configured (the server binds to loopback by default); admin
 // endpoints take the admin token (Bearer, or weakforced-style Basic with it as the password);
-// /healthz, /metrics, ping and the form token and challenge are public.
+// /healthz, /metrics, ping, the form token and challenge, and the breach range API are public.
 // Runs on the server's loop thread; holds no lock.
 class Api {
  public:
@@ -49,6 +50,11 @@ class Api {
       forms_.reset();
     }
   }
+  // The breach guard (range API, password checks and reports); without it they answer 404.
+  void set_breach(BreachApi* breach) {
+    breach_ = breach;
+    admin_.set_breached_logins(breach != nullptr ? &breach->logins() : nullptr);
+  }
   void set_metrics(const core::MetricsRegistry* metrics) { metrics_ = metrics; }
   // Serves `handler` at `prefix` and below (the contact-form demo at /demo).
   void Mount(std::string prefix, RequestHandler handler) {
@@ -61,6 +67,7 @@ class Api {
   Response Route(const Request& request, std::string_view* endpoint);
   Response Command(std::string_view command, const Request& request, std::string_view* endpoint);
   Response Forms(const Request& request, std::string_view rest);
+  Response Passwords(const Request& request, std::string_view rest);
   bool PolicyAuthorized(const Request& request) const;
   bool AdminAuthorized(const Request& request) const;
 
@@ -71,6 +78,7 @@ class Api {
   NativeAuth native_;
   AdminApi admin_;
   std::optional<FormsApi> forms_;
+  BreachApi* breach_ = nullptr;
   const core::MetricsRegistry* metrics_ = nullptr;
   std::vector<std::pair<std::string, RequestHandler>> mounts_;
   RequestMetrics request_metrics_;

@@ -9,6 +9,10 @@ namespace coastguard::demo {
 class FormDemo {};  // built without the demo: nothing to own
 }  // namespace coastguard::demo
 #endif
+#include <fstream>
+#include <sstream>
+
+#include "breach/notification.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "forms/campaign_event.h"
@@ -94,6 +98,7 @@ absl::Status Daemon::Start() {
                     http::WebhookEvent::kFormCampaign);
     }
   });
+  if (absl::Status s = StartBreach(); !s.ok()) return s;
   if (absl::Status s = StartHttp(admin_token); !s.ok()) return s;
   if (absl::Status s = StartPostfix(); !s.ok()) return s;
   RegisterMetrics();
@@ -101,8 +106,81 @@ absl::Status Daemon::Start() {
   loop_.Every(core::kSecond, [this] {
     engine_->Maintain(io::EventLoop::Now());
     store_.Maintain(snapshot_, io::EventLoop::Now());
+    RefreshBreachDatabase();
   });
   return absl::OkStatus();
+}
+
+absl::Status Daemon::StartBreach() {
+  const breach::BreachConfig& c = config_.breach;
+  breach_db_ =
+      std::make_unique<breach::Database>(c.db.empty() ? config_.store.data_dir + "/breach" : c.db);
+  RefreshBreachDatabase();
+  if (!breach_db_->available(breach::HashKind::kSha1)) {
+    core::Log(core::Cat("breach: no corpus in ", breach_db_->dir(),
+                        " yet; `coastguard breach import` fills it (docs/breach.md)"));
+  }
+  const std::string common =
+      c.common_passwords_file.empty() ? breach::kDefaultCommonPasswords : c.common_passwords_file;
+  if (absl::Status s = common_passwords_.Load(common); !s.ok()) {
+    // The built-in path comes from a package that may be missing: warn. A configured one: stop.
+    if (!c.common_passwords_file.empty()) return BadConfig(core::Message(s));
+    core::Log(core::Cat("breach: ", core::Message(s),
+                        "; password checks go on without the common-password list (install "
+                        "john-data)"));
+  }
+  if (!c.notify_template.empty()) {
+    std::ifstream in(c.notify_template, std::ios::binary);
+    if (!in) return BadConfig(core::Cat(c.notify_template, ": cannot be read"));
+    std::stringstream text;
+    text << in.rdbuf();
+    notify_template_ = text.str();
+  } else {
+    notify_template_ = std::string(breach::DefaultNotificationTemplate());
+  }
+  if (!c.notify_command.empty()) {
+    notifier_ = std::make_unique<io::CommandRunner>(loop_, c.notify_command);
+  }
+  password_checker_ = std::make_unique<breach::PasswordChecker>(
+      breach_db_.get(), common_passwords_.size() > 0 ? &common_passwords_ : nullptr,
+      breach::PasswordCheckSettings{c.min_length, c.service_words});
+  breached_logins_ = std::make_unique<breach::BreachedLogins>(c.max_accounts, store_.seed());
+  breach_api_ = std::make_unique<http::BreachApi>(
+      *engine_, *breach_db_, *password_checker_, *breached_logins_,
+      http::BreachApiSettings{.refuse_on_login = c.on_login == "refuse"});
+  breach_api_->set_on_breached(
+      [this](const breach::BreachedLogin& login, bool first) { OnBreachedLogin(login, first); });
+  return absl::OkStatus();
+}
+
+void Daemon::RefreshBreachDatabase() {
+  for (const std::string& line : breach_db_->Refresh()) core::Log(line);
+}
+
+void Daemon::OnBreachedLogin(const breach::BreachedLogin& login, bool first) {
+  const core::Timestamp now = io::EventLoop::Now();
+  if (first) {
+    // Never the password, nor its hash: the login, where from and how often it was breached.
+    core::Log(core::Cat("breach: ", login.login, " logged in with a password seen ",
+                        login.breach_count, " times in breaches (from ", login.last_ip, ", ",
+                        login.last_service, ")"));
+    if (!config_.webhook.url.empty()) {
+      webhook_.Post(http::BreachedLoginJson(login));
+    }
+  }
+  const bool due = login.notified == 0 || now - login.notified >= config_.breach.notify_every;
+  if (notifier_ == nullptr || !due) return;
+  const std::string& service =
+      config_.breach.service_words.empty() ? std::string() : config_.breach.service_words.front();
+  auto message =
+      breach::RenderNotification(notify_template_, login, config_.breach.notify_from, service);
+  if (!message) {
+    ++notifications_skipped_;
+    return;
+  }
+  notifier_->Run(std::move(*message));
+  ++notifications_;
+  breached_logins_->MarkNotified(login.login, now);
 }
 
 absl::Status Daemon::StartForms(const std::string& admin_token) {
@@ -126,6 +204,7 @@ absl::Status Daemon::StartHttp(const std::string& admin_token) {
                                   config_.http.slow_request_us});
   api_->set_outbound(outbound_.get());
   api_->set_forms(forms_.get());
+  api_->set_breach(breach_api_.get());
   api_->set_metrics(&metrics_);
   if (!demo_dir_.empty()) {
 #ifdef COASTGUARD_WITH_DEMO
@@ -188,6 +267,14 @@ void Daemon::RegisterMetrics() {
     engine_->AppendTables(tables);
     outbound_->AppendTables(tables);
     forms_->AppendTables(tables);
+    // Its own cap ([breach] max_accounts), outside the budget's shares.
+    tables.push_back({"breached_logins",
+                      breached_logins_->size(),
+                      breached_logins_->capacity(),
+                      0,
+                      breached_logins_->MemoryBytes(),
+                      breached_logins_->evictions(),
+                      {}});
     core::AppendTableMetrics(out, tables);
     io::AppendMemoryMetrics(out, core::TablesMemoryBytes(tables),
                             engine_->config().memory_budget_mb << 20);
@@ -206,6 +293,12 @@ void Daemon::RegisterMetrics() {
   if (!config_.webhook.url.empty()) {
     metrics_.Add([this](std::string& out, core::Timestamp) { webhook_.AppendMetrics(out); });
   }
+  metrics_.Add([this](std::string& out, core::Timestamp) {
+    http::AppendBreachMetrics(
+        out, *breach_api_, *breach_db_,
+        http::NotificationCounts{notifications_, notifications_skipped_,
+                                 notifier_ ? notifier_->stats() : io::CommandRunnerStats{}});
+  });
 }
 
 void Daemon::SaveFormsLearned() {

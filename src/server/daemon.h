@@ -5,12 +5,17 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "breach/breached_logins.h"
+#include "breach/database.h"
+#include "breach/password_check.h"
 #include "config/config.h"
 #include "core/metrics_text.h"
 #include "forms/form_guard.h"
 #include "http/api.h"
+#include "http/breach_api.h"
 #include "http/http_server.h"
 #include "http/webhook.h"
+#include "io/command_runner.h"
 #include "io/event_loop.h"
 #include "io/host_port.h"
 #include "policy/engine.h"
@@ -30,7 +35,8 @@ namespace coastguard::server {
 // hands each its own settings and connects them. No decisions and no wire formats here.
 //
 //   store (data dir, lock, seed)  ->  engine (restored from the store)  ->  form guard
-//   -> outbound guard  ->  webhook  ->  HTTP API and server  ->  Postfix policy server
+//   -> outbound guard  ->  webhook  ->  breach guard  ->  HTTP API and server
+//   ->  Postfix policy server
 //
 // Single-threaded: everything runs on the one event loop; Stop() may be called from a signal.
 class Daemon {
@@ -50,6 +56,9 @@ class Daemon {
 
  private:
   absl::Status StartForms(const std::string& admin_token);
+  absl::Status StartBreach();
+  void OnBreachedLogin(const breach::BreachedLogin& login, bool first);
+  void RefreshBreachDatabase();
   absl::Status StartHttp(const std::string& admin_token);
   absl::Status StartPostfix();
   void RegisterMetrics();
@@ -68,6 +77,15 @@ class Daemon {
   std::unique_ptr<forms::FormGuard> forms_;
   std::unique_ptr<policy::Outbound> outbound_;
   http::Webhook webhook_;
+  std::unique_ptr<breach::Database> breach_db_;
+  breach::CommonPasswords common_passwords_;
+  std::unique_ptr<breach::PasswordChecker> password_checker_;
+  std::unique_ptr<breach::BreachedLogins> breached_logins_;
+  std::unique_ptr<http::BreachApi> breach_api_;
+  std::unique_ptr<io::CommandRunner> notifier_;
+  std::string notify_template_;
+  uint64_t notifications_ = 0;
+  uint64_t notifications_skipped_ = 0;  // marked accounts whose login is no mail address
   core::MetricsRegistry metrics_;
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<demo::FormDemo> demo_;

@@ -4,6 +4,7 @@
 #include <exception>
 #include <string>
 
+#include "server/breach_command.h"
 #include "server/config_command.h"
 #include "server/replay_command.h"
 #include "server/serve_command.h"
@@ -16,6 +17,7 @@ constexpr char kUsage[] =
     "commands:\n"
     "  serve     run the policy server (Dovecot auth policy, native API)\n"
     "  replay    decide a file of events offline, as the server would\n"
+    "  breach    import a breach corpus (Have I Been Pwned), query it\n"
     "  config    print the embedded defaults, check a config file, or print the\n"
     "            dovecot.conf lines for this coastguard\n"
     "  version   print the version\n"
@@ -33,6 +35,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "serve") return coastguard::server::ServeCommand(argc - 1, argv + 1);
     if (command == "replay") return coastguard::server::ReplayCommand(argc - 1, argv + 1);
+    if (command == "breach") return coastguard::server::BreachCommand(argc - 1, argv + 1);
     if (command == "config") return coastguard::server::ConfigCommand(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
       std::printf("coastguard %s\n", COASTGUARD_VERSION);

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+#include "counters/bounded_map.h"
+
+namespace coastguard::breach {
+
+// An account seen logging in with a password from the breach corpus.
+struct BreachedLogin {
+  std::string login;  // as Dovecot sent it, at most 256 bytes
+  uint32_t breach_count = 0;
+  core::Timestamp first_seen = 0;
+  core::Timestamp last_seen = 0;
+  core::Timestamp notified = 0;  // when the user was last mailed about it (0: never)
+  uint64_t logins = 0;           // logins reported with a breached password
+  std::string last_ip;
+  std::string last_service;
+
+  // Bounded-map eviction: the most recently seen stay.
+  int64_t Retention(core::Timestamp) const { return last_seen; }
+};
+
+struct BreachedLoginsStats {
+  uint64_t reports = 0;       // password reports received (breached or not)
+  uint64_t breached = 0;      // of them, with a password in the corpus
+  uint64_t newly_marked = 0;  // accounts marked for the first time
+  uint64_t cleared = 0;       // reports of a password not in the corpus for a marked account
+};
+
+// The accounts whose password is in the corpus, keyed by the seeded digest of the login.
+// Bounded: the least recently seen account is dropped first. A report of a clean password
+// for a marked account clears it (the user changed the password).
+class BreachedLogins {
+ public:
+  BreachedLogins(size_t capacity, uint64_t seed) : map_(capacity), seed_(seed) {}
+
+  struct Seen {
+    const BreachedLogin* entry = nullptr;  // null: the password is not in the corpus
+    bool first = false;                    // the account was not marked before
+  };
+  // A successful login's password was looked up: count `breach_count` > 0 if it was in the
+  // corpus, 0 if not.
+  Seen Report(std::string_view login, std::string_view ip, std::string_view service, bool breached,
+              uint32_t breach_count, core::Timestamp now);
+  void MarkNotified(std::string_view login, core::Timestamp now);
+  const BreachedLogin* Find(std::string_view login) const;
+  bool Clear(std::string_view login);
+
+  size_t size() const { return map_.size(); }
+  size_t capacity() const { return map_.capacity(); }
+  uint64_t evictions() const { return map_.evictions(); }
+  size_t MemoryBytes() const;
+  const BreachedLoginsStats& stats() const { return stats_; }
+
+ private:
+  uint64_t KeyOf(std::string_view login) const;
+
+  counters::BoundedMap<uint64_t, BreachedLogin> map_;
+  uint64_t seed_;
+  BreachedLoginsStats stats_;
+};
+
+}  // namespace coastguard::breach
