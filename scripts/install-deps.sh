@@ -12,7 +12,7 @@ packages=(
   # data: the common-password list of the breach guard (/usr/share/john/password.lst)
   john-data
   # end-to-end peers and clients (chromium for the form demo, driven by playwright-core)
-  dovecot-imapd dovecot-pop3d postfix python3 python3-pytest chromium
+  dovecot-imapd dovecot-pop3d dovecot-auth-lua postfix python3 python3-pytest chromium
   # benchmarks (wrk; the policy servers coastguard is compared with)
   wrk policyd-rate-limit postfwd
 )

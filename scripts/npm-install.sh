@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the npm packages pinned by the lock files: the ALTCHA widget for the contact-form
-# demo, and playwright-core and altcha-lib for the end-to-end tests. Skips what is in place.
+# demo, and playwright-core, altcha-lib and hibp (a real HIBP client) for the end-to-end tests. Skips what is in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for dir in examples/contact-form tests/browser; do

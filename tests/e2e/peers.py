@@ -22,8 +22,9 @@ class Dovecot:
     """dovecot -F with IMAP and POP3 on loopback, a passwd-file of USERS, and its auth policy
     pointed at coastguard. Its auth service also listens on a socket for Postfix SASL."""
 
-    def __init__(self, workdir, policy_lines):
-        """`policy_lines`: the auth_policy_* lines of `coastguard config dovecot`."""
+    def __init__(self, workdir, policy_lines, lua_script=None):
+        """`policy_lines`: the auth_policy_* lines of `coastguard config dovecot`.
+        `lua_script`: a Lua passdb run after the password check (examples/dovecot)."""
         self.dir = os.path.join(workdir, "dovecot")
         os.makedirs(self.dir)
         os.chmod(workdir, 0o755)
@@ -40,6 +41,17 @@ class Dovecot:
             for user, password in USERS.items():
                 f.write(f"{user}:{{PLAIN}}{password}\n")
         self.config = os.path.join(self.dir, "dovecot.conf")
+        chain = lua_passdb = ""
+        if lua_script:
+            chain = "result_success = continue-ok\n  result_failure = return-fail"
+            lua_passdb = f"""passdb {{
+  driver = lua
+  args = file={lua_script} blocking=yes
+  skip = unauthenticated
+  result_success = return-ok
+  result_failure = return-fail
+  result_internalfail = continue
+}}"""
         with open(self.config, "w") as f:
             f.write(f"""
 base_dir = {self.dir}/run
@@ -59,7 +71,9 @@ mail_location = maildir:{mail}/%u
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {self.dir}/users
+  {chain}
 }}
+{lua_passdb}
 userdb {{
   driver = static
   args = uid={nobody.pw_uid} gid={nobody.pw_gid} home={mail}/%u
