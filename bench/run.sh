@@ -98,3 +98,7 @@ build/release/bench/bench_flood "${FLOOD_ROUNDS:-6000000}"
 echo
 echo "=== startup with 10 million familiarity entries"
 build/release/bench/bench_state_load "${STATE_ENTRIES:-10000000}"
+
+echo
+echo "=== breach corpus: import, lookups, range API (BREACH_KEYS, default 100 million)"
+bench/breach.sh

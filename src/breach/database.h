@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@ struct Lookup {
 struct RangeEntry {
   std::array<uint8_t, 20> bytes{};
   uint32_t count = 0;
+  uint64_t order = 0;  // scratch for sorting padded answers
 };
 
 // The breach database directory: for each kind, a store and the delta an --update wrote

@@ -98,9 +98,12 @@ std::optional<uint32_t> ParsePrefix(std::string_view hex) {
 void AppendHexNibbles(const uint8_t* bytes, size_t from_nibble, size_t to_nibble,
                       std::string& out) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
+  const size_t at = out.size();
+  out.resize(at + (to_nibble - from_nibble));
+  char* write = out.data() + at;
   for (size_t i = from_nibble; i < to_nibble; ++i) {
     const uint8_t byte = bytes[i / 2];
-    out.push_back(kDigits[(i % 2 == 0) ? (byte >> 4) : (byte & 0xF)]);
+    *write++ = kDigits[(i % 2 == 0) ? (byte >> 4) : (byte & 0xF)];
   }
 }
 

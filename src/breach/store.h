@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,7 +32,8 @@ class Store {
   bool has_filter() const { return header_->filter_offset != 0; }
   uint64_t filter_bytes() const;
 
-  // The count of a hash (HashBytes(kind) bytes) in the exact part; nullopt when absent.
+  // The count of a hash (HashBytes(kind) bytes) in the exact part, matched on its first 64
+  // bits; nullopt when absent.
   std::optional<uint32_t> Count(const uint8_t* hash) const;
   // May the hash be in the set? From the filter (false positives 0.39 %), else the exact part.
   bool MaybeContains(const uint8_t* hash) const;
@@ -43,6 +45,8 @@ class Store {
   uint32_t CountAt(uint64_t i) const { return counts_[i]; }
   // The index of `key` with `tail` in the exact part, or entries() when absent.
   uint64_t Find(uint64_t key, const uint8_t* tail) const;
+  // The first index whose key is not below `key` (within its prefix).
+  uint64_t LowerBound(uint64_t key) const;
 
  private:
   Store() = default;
@@ -59,6 +63,10 @@ class Store {
 };
 
 // The hash's first 64 bits, big-endian (what the store sorts and indexes by).
-uint64_t KeyOf(const uint8_t* hash);
+inline uint64_t KeyOf(const uint8_t* hash) {
+  uint64_t key;
+  std::memcpy(&key, hash, 8);
+  return __builtin_bswap64(key);
+}
 
 }  // namespace coastguard::breach

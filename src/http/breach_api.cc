@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "breach/store.h"
 #include "core/crypto.h"
 #include "core/metrics_text.h"
 #include "core/text.h"
@@ -66,37 +67,45 @@ Response BreachApi::Range(const Request& request, std::string_view prefix_hex) {
                                     " corpus with its exact part is imported; see docs/breach.md"));
   }
   std::vector<breach::RangeEntry> entries;
+  entries.reserve(1000);
   database_.Range(kind, *prefix, &entries);
   const size_t nibbles = 2 * breach::HashBytes(kind);
-  std::vector<std::string> lines;
-  lines.reserve(std::max<size_t>(entries.size(), 1000));
-  for (const breach::RangeEntry& entry : entries) {
-    std::string line;
-    breach::AppendHexNibbles(entry.bytes.data(), 5, nibbles, line);
-    line += core::Cat(":", entry.count);
-    lines.push_back(std::move(line));
-  }
   if (IsTrue(request.header("Add-Padding"))) {
     // As HIBP: 800-1,000 lines, the made-up ones with count 0, so that the answer's size does
     // not tell which prefix was asked for. Sorted in with the real ones.
     const size_t target = 800 + padding_random_() % 201;
-    std::array<uint8_t, 20> fake{};
-    while (lines.size() < target) {
-      for (uint8_t& b : fake) b = static_cast<uint8_t>(padding_random_());
-      std::string line;
-      breach::AppendHexNibbles(fake.data(), 5, nibbles, line);
-      line += ":0";
-      lines.push_back(std::move(line));
+    const size_t real = entries.size();
+    while (entries.size() < target) {
+      breach::RangeEntry fake;
+      for (size_t b = 0; b < fake.bytes.size(); b += 8) {
+        const uint64_t random = padding_random_();
+        std::memcpy(fake.bytes.data() + b, &random, std::min<size_t>(8, fake.bytes.size() - b));
+      }
+      entries.push_back(fake);
     }
-    std::sort(lines.begin(), lines.end());
+    if (entries.size() > real) {
+      // Only the nibbles after the prefix are written: order by the 44 bits that follow it
+      // (the fakes' first 20 bits are random but never printed), then by the rest.
+      const size_t bytes = breach::HashBytes(kind);
+      constexpr uint64_t kLow44 = (uint64_t{1} << 44) - 1;
+      for (breach::RangeEntry& entry : entries) {
+        entry.order = breach::KeyOf(entry.bytes.data()) & kLow44;
+      }
+      std::sort(entries.begin(), entries.end(),
+                [bytes](const breach::RangeEntry& a, const breach::RangeEntry& b) {
+                  if (a.order != b.order) return a.order < b.order;
+                  return std::memcmp(a.bytes.data() + 8, b.bytes.data() + 8, bytes - 8) < 0;
+                });
+    }
   }
   std::string body;
-  body.reserve(lines.size() * (nibbles - 5 + 8));
-  for (const std::string& line : lines) {
-    body += line;
-    body += "\r\n";
+  body.reserve(entries.size() * (nibbles - 5 + 13));
+  for (const breach::RangeEntry& entry : entries) {
+    if (!body.empty()) body += "\r\n";  // HIBP ends without a final line break
+    breach::AppendHexNibbles(entry.bytes.data(), 5, nibbles, body);
+    body.push_back(':');
+    body += std::to_string(entry.count);
   }
-  if (!body.empty()) body.resize(body.size() - 2);  // HIBP ends without a final line break
   return Response{200, std::move(body), "text/plain"};
 }
 

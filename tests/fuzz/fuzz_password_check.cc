@@ -35,7 +35,7 @@ struct Setup {
     checker = std::make_unique<coastguard::breach::PasswordChecker>(
         database.get(), nullptr, coastguard::breach::PasswordCheckSettings{8, {"examplemail"}});
     breach = std::make_unique<coastguard::http::BreachApi>(engine, *database, *checker, logins,
-                                                          coastguard::http::BreachApiSettings{});
+                                                           coastguard::http::BreachApiSettings{});
     api = std::make_unique<coastguard::http::Api>(
         engine, coastguard::http::ApiSettings{
                     "token", coastguard::http::DovecotConfig{"key", "", "no"}, 65536, 0});
