@@ -85,6 +85,26 @@ double NsPerCall(const std::vector<Hash>& hashes, Fn&& fn, uint64_t* hits) {
   return ns / static_cast<double>(hashes.size());
 }
 
+// The machine's own cost of one dependent random read from memory (a pointer chase over
+// 512 MiB, far past the CPU's caches), to read the lookup figures against.
+double RandomReadNs() {
+  constexpr size_t kSlots = size_t{1} << 27;
+  std::vector<uint32_t> next(kSlots);
+  for (size_t i = 0; i < kSlots; ++i) next[i] = static_cast<uint32_t>(i);
+  std::mt19937_64 random(3);
+  for (size_t i = kSlots - 1; i > 0; --i) {  // Sattolo: one cycle through every slot
+    std::swap(next[i], next[random() % i]);
+  }
+  uint32_t at = 0;
+  constexpr int kSteps = 2'000'000;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kSteps; ++i) at = next[at];
+  const double ns =
+      std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+  if (at == kSlots) std::puts("");  // keeps the chase from being optimised away
+  return ns / kSteps;
+}
+
 int Query(const std::string& db_dir, const std::string& corpus) {
   coastguard::breach::Database db(db_dir);
   db.Refresh();
@@ -120,6 +140,8 @@ int Query(const std::string& db_dir, const std::string& corpus) {
       exact_known, exact_absent, static_cast<unsigned long long>(exact_found), known.size(),
       static_cast<unsigned long long>(exact_false), filter_known, filter_absent,
       static_cast<unsigned long long>(filter_found), known.size());
+  std::printf("this machine: one dependent random read from memory takes %.0f ns\n",
+              RandomReadNs());
   std::printf("filter false positives: %llu of %zu absent hashes = %.3f %%\n",
               static_cast<unsigned long long>(hits), absent.size(),
               100.0 * static_cast<double>(hits) / static_cast<double>(absent.size()));

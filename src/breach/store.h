@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "breach/fuse_filter.h"
@@ -60,6 +61,9 @@ class Store {
   const uint32_t* counts_ = nullptr;
   const uint8_t* tails_ = nullptr;
   const FilterShard* shards_ = nullptr;
+  // Every 16th entry of the index: the offsets of the 2^16 buckets of the keys' top 16 bits.
+  static constexpr uint64_t kBuckets = 1 << 16;
+  std::vector<uint64_t> coarse_;
 };
 
 // The hash's first 64 bits, big-endian (what the store sorts and indexes by).

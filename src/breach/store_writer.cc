@@ -205,32 +205,29 @@ absl::Status StoreWriter::Finish() {
 absl::Status StoreWriter::BuildFilter(int fd, uint64_t offset, uint64_t keys_offset,
                                       uint64_t shards_log2) {
   const uint64_t shards = 1ULL << shards_log2;
-  const uint64_t keys_bytes = entries_ * 8;
-  const void* map = nullptr;
-  if (keys_bytes > 0) {
-    // Map the whole file: mmap needs a page-aligned offset, the keys section is not.
-    map = ::mmap(nullptr, keys_offset + keys_bytes, PROT_READ, MAP_SHARED, fd, 0);
-    if (map == MAP_FAILED) return Errno("mmap", path_);
-    ::madvise(const_cast<void*>(map), keys_offset + keys_bytes, MADV_SEQUENTIAL);
-  }
-  const auto* keys =
-      map == nullptr
-          ? nullptr
-          : reinterpret_cast<const uint64_t*>(static_cast<const uint8_t*>(map) + keys_offset);
+  // Shard by shard through pread, so that the build holds one shard's keys (a few MB), never
+  // the whole keys section: at a billion hashes that would be 8 GB of resident pages.
   std::vector<FilterShard> table(shards);
   uint64_t fingerprints_at = offset + shards * sizeof(FilterShard);
   FuseBuilder builder;
   std::vector<uint8_t> fingerprints;
+  std::vector<uint64_t> keys;
   uint64_t begin = 0;
   absl::Status status;
   for (uint64_t s = 0; s < shards && status.ok(); ++s) {
-    uint64_t end = begin;
-    while (end < entries_ && (shards_log2 == 0 || (keys[end] >> (64 - shards_log2)) == s)) ++end;
+    // Shards are runs of whole 20-bit prefixes, so the prefix index gives their ends.
+    const uint64_t end = index_[(s + 1) << (20 - shards_log2)];
+    keys.resize(end - begin);
+    const size_t bytes = keys.size() * 8;
+    if (bytes > 0 && ::pread(fd, keys.data(), bytes, static_cast<off_t>(keys_offset + begin * 8)) !=
+                         static_cast<ssize_t>(bytes)) {
+      status = Errno("read back the keys of", path_);
+      break;
+    }
     // Distinct hashes can share their first 64 bits; the filter wants each key once.
-    std::vector<uint64_t> unique(keys + begin, keys + end);
-    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     FuseLayout layout;
-    if (!builder.Build(unique, 0x636f617374677264ULL ^ s, &layout, &fingerprints)) {
+    if (!builder.Build(keys, 0x636f617374677264ULL ^ s, &layout, &fingerprints)) {
       status = absl::InternalError(core::Cat("the filter of shard ", s, " did not build"));
       break;
     }
@@ -241,7 +238,6 @@ absl::Status StoreWriter::BuildFilter(int fd, uint64_t offset, uint64_t keys_off
     fingerprints_at += fingerprints.size();
     begin = end;
   }
-  if (map != nullptr) ::munmap(const_cast<void*>(map), keys_offset + keys_bytes);
   if (status.ok()) {
     status = WriteAll(fd, table.data(), table.size() * sizeof(FilterShard), offset, path_);
   }
