@@ -1,6 +1,7 @@
 #include "breach/breached_logins.h"
 
 #include "core/digest.h"
+#include "core/memory_budget.h"
 
 namespace coastguard::breach {
 namespace {
@@ -9,7 +10,19 @@ constexpr size_t kMaxText = 256;
 
 std::string Capped(std::string_view text) { return std::string(text.substr(0, kMaxText)); }
 
+// Heap bytes of a string beyond its small-string buffer.
+size_t HeapBytes(const std::string& text) { return text.capacity() > 15 ? text.capacity() + 1 : 0; }
+
 }  // namespace
+
+BreachedLogins::BreachedLogins(size_t capacity, uint64_t seed) : map_(capacity), seed_(seed) {
+  map_.set_on_evict(
+      [this](const uint64_t&, const BreachedLogin& entry) { text_bytes_ -= TextBytes(entry); });
+}
+
+size_t BreachedLogins::TextBytes(const BreachedLogin& entry) {
+  return HeapBytes(entry.login) + HeapBytes(entry.last_ip) + HeapBytes(entry.last_service);
+}
 
 uint64_t BreachedLogins::KeyOf(std::string_view login) const {
   return core::Digest64(login.substr(0, kMaxText), seed_);
@@ -21,12 +34,17 @@ BreachedLogins::Seen BreachedLogins::Report(std::string_view login, std::string_
   ++stats_.reports;
   const uint64_t key = KeyOf(login);
   if (!breached) {
-    if (map_.Erase(key)) ++stats_.cleared;
+    if (const BreachedLogin* entry = map_.Find(key)) {
+      text_bytes_ -= TextBytes(*entry);
+      map_.Erase(key);
+      ++stats_.cleared;
+    }
     return Seen{};
   }
   ++stats_.breached;
   const bool first = map_.Find(key) == nullptr;
   BreachedLogin& entry = map_.FindOrInsert(key, now);
+  text_bytes_ -= TextBytes(entry);
   if (first) {
     ++stats_.newly_marked;
     entry.login = Capped(login);
@@ -37,6 +55,7 @@ BreachedLogins::Seen BreachedLogins::Report(std::string_view login, std::string_
   ++entry.logins;
   entry.last_ip = Capped(ip);
   entry.last_service = Capped(service);
+  text_bytes_ += TextBytes(entry);
   return Seen{&entry, first};
 }
 
@@ -48,11 +67,18 @@ const BreachedLogin* BreachedLogins::Find(std::string_view login) const {
   return map_.Find(KeyOf(login));
 }
 
-bool BreachedLogins::Clear(std::string_view login) { return map_.Erase(KeyOf(login)); }
+bool BreachedLogins::Clear(std::string_view login) {
+  const uint64_t key = KeyOf(login);
+  const BreachedLogin* entry = map_.Find(key);
+  if (entry == nullptr) return false;
+  text_bytes_ -= TextBytes(*entry);
+  return map_.Erase(key);
+}
 
-size_t BreachedLogins::MemoryBytes() const {
-  // The map's own slots plus the three strings each entry may hold on the heap.
-  return map_.MemoryBytes() + map_.size() * 3 * 32;
+size_t BreachedLogins::MemoryBytes() const { return map_.MemoryBytes() + text_bytes_; }
+
+size_t BreachedLogins::ByteBound() const {
+  return map_.capacity() * (core::EntryBytes<uint64_t, BreachedLogin>() + 3 * (kMaxText + 1));
 }
 
 }  // namespace coastguard::breach

@@ -37,7 +37,7 @@ struct BreachedLoginsStats {
 // for a marked account clears it (the user changed the password).
 class BreachedLogins {
  public:
-  BreachedLogins(size_t capacity, uint64_t seed) : map_(capacity), seed_(seed) {}
+  BreachedLogins(size_t capacity, uint64_t seed);
 
   struct Seen {
     const BreachedLogin* entry = nullptr;  // null: the password is not in the corpus
@@ -54,14 +54,17 @@ class BreachedLogins {
   size_t size() const { return map_.size(); }
   size_t capacity() const { return map_.capacity(); }
   uint64_t evictions() const { return map_.evictions(); }
-  size_t MemoryBytes() const;
+  size_t MemoryBytes() const;  // the map plus the heap its strings hold, kept as they change
+  size_t ByteBound() const;    // what a full table of 256-byte strings would hold
   const BreachedLoginsStats& stats() const { return stats_; }
 
  private:
   uint64_t KeyOf(std::string_view login) const;
+  static size_t TextBytes(const BreachedLogin& entry);
 
   counters::BoundedMap<uint64_t, BreachedLogin> map_;
   uint64_t seed_;
+  size_t text_bytes_ = 0;
   BreachedLoginsStats stats_;
 };
 

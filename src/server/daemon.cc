@@ -267,11 +267,11 @@ void Daemon::RegisterMetrics() {
     engine_->AppendTables(tables);
     outbound_->AppendTables(tables);
     forms_->AppendTables(tables);
-    // Its own cap ([breach] max_accounts), outside the budget's shares.
+    // Its own cap ([breach] max_accounts) and byte bound, beside the budget's shares.
     tables.push_back({"breached_logins",
                       breached_logins_->size(),
                       breached_logins_->capacity(),
-                      0,
+                      breached_logins_->ByteBound(),
                       breached_logins_->MemoryBytes(),
                       breached_logins_->evictions(),
                       {}});

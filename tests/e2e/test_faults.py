@@ -277,6 +277,7 @@ def test_kill_9_loses_no_acknowledged_block_or_hold(coastguard):
         acknowledged_blocks = []  # (monotonic time of the 201, subject)
         acknowledged_holds = []   # (monotonic time of the HOLD, account)
         stop = threading.Event()
+        killing = threading.Event()  # set just before the kill: errors after it are the kill
         errors = []
 
         def post_blocks(base):
@@ -324,6 +325,7 @@ def test_kill_9_loses_no_acknowledged_block_or_hold(coastguard):
                  and time.monotonic() - acknowledged_holds[0][0] > 1.1,
                  timeout=60, what="a second of acknowledged blocks and holds")
         killed_at = time.monotonic()
+        killing.set()
         cg.proc.send_signal(signal.SIGKILL)
         cg.proc.wait()
         stop.set()

@@ -8,9 +8,11 @@ import hashlib
 import http.client
 import json
 import socket
+import os
+import subprocess
 import threading
 
-from conftest import free_port, wait_for
+from conftest import BIN, free_port, wait_for
 from http_util import get, http_pipeline, post
 from test_faults import rss_kib
 
@@ -30,7 +32,11 @@ recipient_per_day = 1000000000
 recipient_domain_per_day = 1000000000
 new_recipient_domain_per_day = 1000000000
 min_fill = "0s"
+[breach]
+max_accounts = 100
 """
+# The one password of the breach corpus the flood's logins all "use".
+BREACHED_SHA1 = hashlib.sha1(b"flood-password").hexdigest().upper()
 
 
 def tables(cg):
@@ -124,6 +130,14 @@ def flood(cg, postfix_port, sizes, offset):
     statuses = {status for status, _ in http_pipeline(cg.port, blocks)}
     assert 507 in statuses and statuses <= {201, 507}, statuses  # full: refused, with a reason
 
+    # Accounts logging in with a breached password: a table with its own cap.
+    breached = [post("/v1/passwords/report",
+                     {"login": f"breached{i}-".ljust(200, "x") + "@example.com",
+                      "sha1": BREACHED_SHA1, "ip": address(i), "service": "imap"}, policy)
+                for i in range(offset, offset + int(2 * sizes["breached_logins"]) + 100)]
+    replies = http_pipeline(cg.port, breached)
+    assert all(status == 200 and json.loads(body)["breached"] for status, body in replies)
+
     replies = postfix_pipeline(postfix_port, int(2 * sizes["outbound_accounts"]) + 1000, offset)
     assert all(r.startswith(b"action=") for r in replies)
 
@@ -157,11 +171,19 @@ def flood(cg, postfix_port, sizes, offset):
 def test_a_flood_of_distinct_keys_stays_within_every_tables_share(coastguard):
     postfix_port = free_port()
     cg = coastguard(CONFIG + f'[postfix]\nlisten = "127.0.0.1:{postfix_port}"\n')
+    corpus = os.path.join(cg.workdir, "pwned.txt")
+    with open(corpus, "w") as f:
+        f.write(f"{BREACHED_SHA1}:5\r\n")
+    done = subprocess.run([BIN, "breach", "import", "--db", os.path.join(cg.data_dir, "breach"),
+                           corpus], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    wait_for(lambda: cg.logged("breach: opened"), what="the daemon to open the corpus")
     before, _ = tables(cg)
     sizes = {t: v["capacity"] for t, v in before.items() if "capacity" in v}
     expected = {"sources", "logins", "login_ip", "familiarity_logins", "blocks", "evidence",
                 "outbound_accounts", "form_nonces", "form_altcha", "form_ips", "form_prefixes",
-                "form_recipients", "form_recipient_domains", "form_campaigns", "form_text_bands"}
+                "form_recipients", "form_recipient_domains", "form_campaigns", "form_text_bands",
+                "breached_logins"}  # the last has its own cap and byte bound, beside the budget
     assert set(sizes) == expected, sorted(sizes)
     rss_before = rss_kib(cg.proc.pid)
 
@@ -176,7 +198,8 @@ def test_a_flood_of_distinct_keys_stays_within_every_tables_share(coastguard):
         assert t["keys"] <= t["capacity"], (table, t)
         assert t["memory"] <= t["share"], (table, t)
         assert t["evictions"] > 0, (table, t)  # blocks: refused, never evicted while in force
-    assert memory["tables"] <= memory["budget"] == BUDGET_MB << 20, memory
+    own = after["breached_logins"]["share"]
+    assert memory["tables"] <= memory["budget"] + own and memory["budget"] == BUDGET_MB << 20, memory
 
     # A second flood of new keys costs no more memory: the tables are full and evict.
     flood(cg, postfix_port, sizes, 10_000_000)
