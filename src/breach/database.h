@@ -31,7 +31,7 @@ struct RangeEntry {
 // The breach database directory: for each kind, a store and the delta an --update wrote
 // beside it (the delta's counts win). Refresh() re-opens files an import renamed into place,
 // so a running daemon follows imports without a restart; a query never blocks on disk beyond
-// the page faults of the mapped files.
+// the page faults of the mapped files. One thread (the daemon's loop) refreshes and queries.
 class Database {
  public:
   explicit Database(std::string dir);

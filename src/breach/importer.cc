@@ -1,6 +1,7 @@
 #include "breach/importer.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -283,6 +284,19 @@ absl::StatusOr<ImportSummary> Import(const ImportOptions& options) {
   fs::create_directories(options.db_dir, error);
   if (error) return absl::InternalError(core::Cat(options.db_dir, ": ", error.message()));
 
+  // One import at a time per database: two would write the same scratch files.
+  const std::string lock_path = options.db_dir + "/.import.lock";
+  const int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock < 0 || ::flock(lock, LOCK_EX | LOCK_NB) != 0) {
+    if (lock >= 0) ::close(lock);
+    return absl::FailedPreconditionError(
+        core::Cat(options.db_dir, ": another import is running (", lock_path, ")"));
+  }
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::close(fd); }
+  } unlock{lock};
+
   ImportSummary summary;
   summary.files = inputs->size();
   // The kind is only known after the first good line; read one line's worth to learn it.
@@ -305,6 +319,7 @@ absl::StatusOr<ImportSummary> Import(const ImportOptions& options) {
           core::Cat("--update needs a store to amend: ", core::Message(opened.status())));
     }
     base = std::move(*opened);
+    base->AdviseSequential();
     if (!base->has_exact()) {
       return absl::FailedPreconditionError("--update needs a store with its exact part");
     }

@@ -31,11 +31,12 @@ constexpr std::string_view kTemplate =
     "We will never ask you for your password by mail. If you did not sign in just now,\n"
     "change your password at once and tell us.\n";
 
-// Printable ASCII or UTF-8, without CR, LF or other controls that would end a header.
+// Printable ASCII only: no CR, LF or other controls that would end a header, and no 8-bit
+// bytes, which a header may only carry encoded.
 bool SafeForHeader(std::string_view text) {
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) return false;
+    if (byte < 0x20 || byte >= 0x7F) return false;
   }
   return !text.empty();
 }

@@ -155,7 +155,10 @@ absl::Status CommonPasswords::Load(const std::string& path) {
 }
 
 bool CommonPasswords::Contains(std::string_view password) const {
-  return words_.contains(Lower(password));
+  std::string lower = Lower(password);
+  const bool found = words_.contains(lower);
+  core::Wipe(lower);
+  return found;
 }
 
 bool PasswordChecker::HasContextWord(std::string_view password,
@@ -164,10 +167,11 @@ bool PasswordChecker::HasContextWord(std::string_view password,
   if (!request.login.empty()) AddLoginWords(request.login, words);
   for (const std::string& word : settings_.service_words) words.push_back(Lower(word));
   for (const std::string_view word : request.context) words.push_back(Lower(word));
-  const std::string lower = Lower(password);
+  std::string lower = Lower(password);
   // "1" stands for "l" in some passwords and "i" in others: try both readings.
-  const std::string unleet_l = Unleet(lower, 'l');
-  const std::string unleet_i = Unleet(lower, 'i');
+  std::string unleet_l = Unleet(lower, 'l');
+  std::string unleet_i = Unleet(lower, 'i');
+  bool found = false;
   for (const std::string& word : words) {
     if (word.size() < 3) continue;
     // A short word (3 letters) only counts as the whole password; a longer one anywhere in it.
@@ -175,9 +179,13 @@ bool PasswordChecker::HasContextWord(std::string_view password,
     const bool inside = word.size() >= 4 && (lower.find(word) != std::string::npos ||
                                              unleet_l.find(word) != std::string::npos ||
                                              unleet_i.find(word) != std::string::npos);
-    if (whole || inside) return true;
+    if (whole || inside) {
+      found = true;
+      break;
+    }
   }
-  return false;
+  for (std::string* copy : {&lower, &unleet_l, &unleet_i}) core::Wipe(*copy);
+  return found;
 }
 
 PasswordCheckResult PasswordChecker::Check(const PasswordCheckRequest& request) const {

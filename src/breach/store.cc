@@ -33,6 +33,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   return store;
 }
 
+void Store::AdviseSequential() const {
+  ::madvise(const_cast<uint8_t*>(base_), size_, MADV_SEQUENTIAL);
+}
+
 Store::~Store() {
   if (base_ != nullptr) ::munmap(const_cast<uint8_t*>(base_), size_);
 }
@@ -85,11 +89,15 @@ absl::Status Store::Validate(const std::string& path) {
       const FilterShard& shard = shards_[s];
       const bool power_of_two =
           shard.segment_length != 0 && (shard.segment_length & (shard.segment_length - 1)) == 0;
-      // Slots reach segment_count_length + 2 * segment_length - 1.
+      // Slots reach segment_count_length + 2 * segment_length - 1, provided the first slot's
+      // range is whole segments.
+      const bool whole_segments = power_of_two &&
+                                  shard.segment_count_length >= shard.segment_length &&
+                                  shard.segment_count_length % shard.segment_length == 0;
       const bool slots_fit = shard.array_length == 0 ||
-                             (power_of_two && static_cast<uint64_t>(shard.segment_count_length) +
-                                                      2ULL * shard.segment_length <=
-                                                  shard.array_length);
+                             (whole_segments && static_cast<uint64_t>(shard.segment_count_length) +
+                                                        2ULL * shard.segment_length <=
+                                                    shard.array_length);
       if (!slots_fit || shard.fingerprints_offset > size_ ||
           shard.array_length > size_ - shard.fingerprints_offset) {
         return bad("a filter shard is damaged");

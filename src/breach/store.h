@@ -15,14 +15,18 @@
 namespace coastguard::breach {
 
 // One breach store file, mmapped read-only and validated on open (a damaged or cut-off file is
-// refused with the reason, never read out of bounds). Queries touch the index, a binary search
-// over the ~1,000 keys of one prefix, and the counts; nothing is loaded into the heap.
+// refused with the reason, never read out of bounds). A lookup interpolates the key's place in
+// the sorted keys from a small bucket table and reads its count; nothing of the corpus is
+// loaded into the heap. Read-only after Open: any thread may query it.
 class Store {
  public:
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
+
+  // For a reader that walks the whole store in order (--update): read ahead.
+  void AdviseSequential() const;
 
   HashKind kind() const { return static_cast<HashKind>(header_->kind); }
   uint64_t entries() const { return header_->entries; }

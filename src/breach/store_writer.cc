@@ -176,8 +176,20 @@ absl::Status StoreWriter::Finish() {
     // Move the filter down to just behind the header, and point its shards there.
     const uint64_t shift = header.filter_offset - sizeof(StoreHeader);
     std::vector<uint8_t> filter(filter_bytes_);
-    if (::pread(fd, filter.data(), filter.size(), static_cast<off_t>(header.filter_offset)) !=
-        static_cast<ssize_t>(filter.size())) {
+    // In pieces: one read returns at most about 2 GiB, and a filter of 2 B hashes is larger.
+    // The last few bytes may be the alignment padding, not yet written: they stay zero.
+    size_t got = 0;
+    bool failed = false;
+    while (got < filter.size()) {
+      const ssize_t n =
+          ::pread(fd, filter.data() + got, std::min<size_t>(filter.size() - got, 1 << 30),
+                  static_cast<off_t>(header.filter_offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      failed = n < 0;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    if (failed || filter.size() - got >= 8) {
       status = Errno("read back", tmp);
     } else {
       auto* shards = reinterpret_cast<FilterShard*>(filter.data());

@@ -1,6 +1,7 @@
 #include "core/crypto.h"
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -9,6 +10,10 @@
 #include <vector>
 
 namespace coastguard::core {
+
+void Wipe(std::string& text) {
+  if (!text.empty()) OPENSSL_cleanse(text.data(), text.size());
+}
 
 std::string Hex(const unsigned char* data, size_t size) {
   static constexpr char kHex[] = "0123456789abcdef";

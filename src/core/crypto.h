@@ -17,6 +17,9 @@ std::array<unsigned char, 20> Sha1(std::string_view data);
 std::string Sha256Hex(std::string_view data);
 // `size` bytes from OpenSSL's CSPRNG as lower-case hex (2 * size characters).
 std::string RandomHex(size_t size);
+// Overwrites a string's bytes in a way the compiler keeps (OPENSSL_cleanse): for copies of
+// passwords, before they are freed.
+void Wipe(std::string& text);
 // Lower-case hex of raw bytes.
 std::string Hex(const unsigned char* data, size_t size);
 

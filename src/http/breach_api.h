@@ -4,6 +4,8 @@
 #include <functional>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "breach/breached_logins.h"
 #include "breach/database.h"
 #include "breach/password_check.h"
@@ -42,6 +44,8 @@ class BreachApi {
   uint64_t range_requests() const { return range_requests_; }
 
  private:
+  Response CheckBody(const nlohmann::json& body);
+
   const policy::Engine& engine_;
   const breach::Database& database_;
   const breach::PasswordChecker& checker_;

@@ -18,8 +18,9 @@ extern char** environ;
 
 namespace coastguard::io {
 
-CommandRunner::CommandRunner(EventLoop& loop, std::vector<std::string> argv, size_t max_running)
-    : loop_(loop), argv_(std::move(argv)), max_running_(max_running) {
+CommandRunner::CommandRunner(EventLoop& loop, std::vector<std::string> argv, size_t max_running,
+                             core::Duration timeout)
+    : loop_(loop), argv_(std::move(argv)), max_running_(max_running), timeout_(timeout) {
   loop_.Every(core::kSecond, [this] { Reap(); });
 }
 
@@ -27,19 +28,19 @@ CommandRunner::~CommandRunner() {
   for (Child& child : children_) CloseInput(child);
 }
 
-void CommandRunner::Run(std::string input) {
+bool CommandRunner::Run(std::string input) {
   Reap();
-  if (argv_.empty()) return;
+  if (argv_.empty()) return false;
   if (children_.size() >= max_running_) {
     ++stats_.dropped;
     core::Log(core::Cat("command ", argv_[0], ": ", max_running_, " still running; one dropped"));
-    return;
+    return false;
   }
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
     ++stats_.failed;
     core::Log(core::Cat("command ", argv_[0], ": pipe: ", std::strerror(errno)));
-    return;
+    return false;
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -55,12 +56,13 @@ void CommandRunner::Run(std::string input) {
     ::close(pipe_fds[1]);
     ++stats_.failed;
     core::Log(core::Cat("command ", argv_[0], ": cannot start: ", std::strerror(error)));
-    return;
+    return false;
   }
   ++stats_.started;
   ::fcntl(pipe_fds[1], F_SETFL, ::fcntl(pipe_fds[1], F_GETFL) | O_NONBLOCK);
-  children_.push_back(Child{pid, pipe_fds[1], std::move(input), 0});
+  children_.push_back(Child{pid, EventLoop::Now(), pipe_fds[1], std::move(input), 0});
   WriteInput(children_.back());
+  return true;
 }
 
 void CommandRunner::WriteInput(Child& child) {
@@ -98,7 +100,13 @@ void CommandRunner::CloseInput(Child& child) {
 void CommandRunner::Reap() {
   for (size_t i = 0; i < children_.size();) {
     int status = 0;
-    const pid_t done = ::waitpid(children_[i].pid, &status, WNOHANG);
+    pid_t done = ::waitpid(children_[i].pid, &status, WNOHANG);
+    if (done == 0 && EventLoop::Now() - children_[i].started > timeout_) {
+      // A hung command would hold its slot for ever: end it, and count it as failed.
+      ::kill(children_[i].pid, SIGKILL);
+      done = ::waitpid(children_[i].pid, &status, 0);
+      ++stats_.killed;
+    }
     if (done == 0) {
       ++i;
       continue;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "core/time.h"
 
 namespace coastguard::io {
 
@@ -17,6 +18,7 @@ struct CommandRunnerStats {
   uint64_t succeeded = 0;  // exited 0
   uint64_t failed = 0;     // could not start, exited non-zero, or was killed
   uint64_t dropped = 0;    // refused: max_running were already running
+  uint64_t killed = 0;     // still running after the timeout (counted in failed too)
 };
 
 // Runs a command (argv, no shell) with `input` on its standard input, without waiting for it:
@@ -25,17 +27,20 @@ struct CommandRunnerStats {
 // mail through sendmail. Loop thread.
 class CommandRunner {
  public:
-  CommandRunner(EventLoop& loop, std::vector<std::string> argv, size_t max_running = 16);
+  CommandRunner(EventLoop& loop, std::vector<std::string> argv, size_t max_running = 16,
+                core::Duration timeout = core::kMinute);
   ~CommandRunner();
   CommandRunner(const CommandRunner&) = delete;
   CommandRunner& operator=(const CommandRunner&) = delete;
 
-  void Run(std::string input);
+  // False when the command could not start, or max_running are still running.
+  bool Run(std::string input);
   const CommandRunnerStats& stats() const { return stats_; }
 
  private:
   struct Child {
     pid_t pid = -1;
+    core::Timestamp started = 0;
     int fd = -1;  // its stdin, while input remains
     std::string input;
     size_t written = 0;
@@ -47,6 +52,7 @@ class CommandRunner {
   EventLoop& loop_;
   std::vector<std::string> argv_;
   size_t max_running_;
+  core::Duration timeout_;
   std::vector<Child> children_;
   CommandRunnerStats stats_;
 };

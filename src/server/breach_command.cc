@@ -120,6 +120,13 @@ int Query(Args& args, const std::string& db) {
                  std::string(breach::HashKindName(kind)).c_str(), db.c_str());
     return 1;
   }
+  if (!filter && !database.has_range(kind)) {
+    std::fprintf(stderr,
+                 "coastguard breach query: the store in %s has no exact part (imported "
+                 "with --filter-only); use --filter\n",
+                 db.c_str());
+    return 1;
+  }
   std::string line;
   std::string out;
   int status = 0;

@@ -178,7 +178,8 @@ void Daemon::OnBreachedLogin(const breach::BreachedLogin& login, bool first) {
     ++notifications_skipped_;
     return;
   }
-  notifier_->Run(std::move(*message));
+  // Not started (too many running, or the command is missing): try again at the next login.
+  if (!notifier_->Run(std::move(*message))) return;
   ++notifications_;
   breached_logins_->MarkNotified(login.login, now);
 }

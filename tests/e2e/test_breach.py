@@ -102,11 +102,16 @@ def entity(cg, login):
 
 
 def metric(cg, name):
+    """A sample of /metrics: `name` is the family, with its labels if any."""
     _, text = request("GET", cg.url("/metrics"))
     for line in text.splitlines():
         if line.startswith(name + " "):
             return float(line.split()[1])
     raise AssertionError(f"no {name} in /metrics")
+
+
+def reports(cg, result):
+    return metric(cg, f'coastguard_breach_password_reports_total{{result="{result}"}}')
 
 
 def breach_events(webhook):
@@ -131,6 +136,8 @@ def test_a_breached_password_at_login_marks_the_account_and_tells_the_user(
         assert marked["breached"] is True and marked["breach_count"] == 42
         assert marked["notified"] is not None
         assert entity(cg, UNIQUE_USER) == {"breached": False}
+        # Both logins were reported: bob's as clean (the script ran for him, and nothing showed).
+        assert reports(cg, "breached") == 1 and reports(cg, "clean") == 1
         assert metric(cg, "coastguard_breach_accounts_marked") == 1
         # The notification went through the real Postfix, to her, with the template's subject.
         wait_for(lambda: f"to=<{BREACHED_USER}>" in postfix.read_log(),
@@ -139,8 +146,10 @@ def test_a_breached_password_at_login_marks_the_account_and_tells_the_user(
         assert "Subject: Please change your mail password" in log
         assert f"to=<{UNIQUE_USER}>" not in log
         # Logging in again the same day: the Lua script does not ask again, nothing repeats.
+        # (Each auth worker keeps its own day; Dovecot reuses the one that answered.)
         assert imap_login(dovecot.imap_port, BREACHED_USER, USERS[BREACHED_USER]) is None
         assert len(breach_events(webhook)) == 1
+        assert reports(cg, "breached") == 1
         # Nothing the daemon logged holds the password or its hash.
         for secret in (USERS[BREACHED_USER], sha1_hex(USERS[BREACHED_USER]),
                        sha1_hex(USERS[BREACHED_USER]).lower()):
@@ -158,6 +167,7 @@ def test_refuse_mode_refuses_the_breached_password_only(workdir, coastguard, web
         assert imap_login(dovecot.imap_port, UNIQUE_USER, USERS[UNIQUE_USER]) is None
         assert entity(cg, BREACHED_USER)["breached"] is True
         assert entity(cg, UNIQUE_USER) == {"breached": False}
+        assert reports(cg, "clean") == 1  # bob's login was checked, and went on
     finally:
         postfix.stop()
         dovecot.stop()

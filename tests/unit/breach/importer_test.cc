@@ -1,7 +1,10 @@
 #include "breach/importer.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +12,7 @@
 #include <random>
 
 #include "breach/store.h"
+#include "breach/store_format.h"
 #include "core/crypto.h"
 
 namespace coastguard::breach {
@@ -259,6 +263,21 @@ TEST_F(ImporterTest, FilterOnlyStoreAnswersMaybeWithoutTheExactPart) {
   }
 }
 
+TEST_F(ImporterTest, AFilterOnlyStoreOfAFewHashesIsWritten) {
+  // Its filter's size is no multiple of 8: the alignment padding must not fail the import.
+  const Corpus corpus = Corpus::Make(1, 20, 14);
+  ImportOptions options;
+  options.db_dir = db_;
+  options.inputs = {WriteSorted(corpus)};
+  options.exact = false;
+  absl::StatusOr<ImportSummary> summary = Import(options);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  auto store = Store::Open(StorePath(db_, HashKind::kSha1));
+  ASSERT_TRUE(store.ok()) << store.status();
+  for (const auto& [hex, count] : corpus.counts)
+    ASSERT_TRUE((*store)->MaybeContains(Bytes(hex).data()));
+}
+
 TEST_F(ImporterTest, DamagedOrCutStoresAreRefusedWithTheReason) {
   MustImport({WriteSorted(Corpus::Make(1000, 20, 11))});
   const std::string path = StorePath(db_, HashKind::kSha1);
@@ -270,6 +289,49 @@ TEST_F(ImporterTest, DamagedOrCutStoresAreRefusedWithTheReason) {
   auto garbage = Store::Open(path);
   ASSERT_FALSE(garbage.ok());
   EXPECT_NE(garbage.status().message().find("not a breach store"), std::string::npos);
+}
+
+TEST_F(ImporterTest, AFilterShardWhoseSlotsCouldLeaveTheFileIsRefused) {
+  MustImport({WriteSorted(Corpus::Make(1000, 20, 12))});
+  const std::string path = StorePath(db_, HashKind::kSha1);
+  StoreHeader header;
+  {
+    std::ifstream in(path, std::ios::binary);
+    in.read(reinterpret_cast<char*>(&header), sizeof(header));
+  }
+  ASSERT_NE(header.filter_offset, 0u);
+  FilterShard shard;
+  {
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(header.filter_offset));
+    in.read(reinterpret_cast<char*>(&shard), sizeof(shard));
+  }
+  // Not whole segments: a slot could land up to a segment past the fingerprints.
+  shard.segment_count_length -= 1;  // still below the old bound, so only the new rule refuses it
+  {
+    std::fstream out(path, std::ios::binary | std::ios::in | std::ios::out);
+    out.seekp(static_cast<std::streamoff>(header.filter_offset));
+    out.write(reinterpret_cast<const char*>(&shard), sizeof(shard));
+  }
+  auto damaged = Store::Open(path);
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_NE(damaged.status().message().find("filter shard"), std::string::npos);
+}
+
+TEST_F(ImporterTest, TwoImportsIntoOneDatabaseDoNotRunAtOnce) {
+  const std::string input = WriteSorted(Corpus::Make(100, 20, 13));
+  fs::create_directories(db_);
+  const int held = ::open((db_ + "/.import.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);
+  ImportOptions options;
+  options.db_dir = db_;
+  options.inputs = {input};
+  const auto refused = Import(options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("another import"), std::string::npos);
+  ::close(held);
+  EXPECT_TRUE(Import(options).ok());
 }
 
 }  // namespace

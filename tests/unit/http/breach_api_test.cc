@@ -51,7 +51,9 @@ class BreachApiTest : public ::testing::Test {
     }
     database_ = std::make_unique<breach::Database>(dir_ + "/db");
     database_->Refresh();
-    checker_ = std::make_unique<breach::PasswordChecker>(database_.get(), nullptr,
+    std::ofstream(dir_ + "/common.txt") << "qwerty123\n";
+    ASSERT_TRUE(common_.Load(dir_ + "/common.txt").ok());
+    checker_ = std::make_unique<breach::PasswordChecker>(database_.get(), &common_,
                                                          breach::PasswordCheckSettings{});
     Rebuild(false);
   }
@@ -105,6 +107,7 @@ class BreachApiTest : public ::testing::Test {
   std::map<std::string, uint32_t> sha1_;
   std::map<std::string, uint32_t> ntlm_;
   std::unique_ptr<breach::Database> database_;
+  breach::CommonPasswords common_;
   std::unique_ptr<breach::PasswordChecker> checker_;
   policy::Engine engine_{policy::EngineConfig{}, 1};
   breach::BreachedLogins logins_{1000, 1};
@@ -179,6 +182,10 @@ TEST_F(BreachApiTest, CheckNamesEveryReasonWithASentence) {
                                       R"({"password":"carol1","login":"carol@example.org"})", Key())
                                      .body);
   EXPECT_EQ(mixed["reasons"], json::array({"context_word", "too_short"}));
+  EXPECT_EQ(mixed["messages"].size(), 2u);
+  const json common = json::parse(
+      Call("POST", "/v1/passwords/check", R"({"password":"QWERTY123"})", Key()).body);
+  EXPECT_EQ(common["reasons"], json::array({"common"}));
   const json by_hash =
       json::parse(Call("POST", "/v1/passwords/check",
                        R"({"sha1":"5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8"})", Key())
