@@ -85,7 +85,14 @@ uint64_t Database::entries(HashKind kind) const {
 Lookup Database::Find(HashKind kind, const uint8_t* hash) const {
   const KindPart& part = Part(kind);
   if (part.base == nullptr) return Lookup{};
-  if (part.delta != nullptr) {
+  // The filter has no false negatives and is a tenth of the exact part's size: a hash it
+  // rules out (a unique password, the usual case) never touches the exact part.
+  const bool maybe_delta = part.delta != nullptr && part.delta->MaybeContains(hash);
+  if (part.base->has_exact() && part.base->has_filter() && !maybe_delta &&
+      !part.base->MaybeContains(hash)) {
+    return Lookup{false, true, 0};
+  }
+  if (maybe_delta) {
     if (const auto count = part.delta->Count(hash)) return Lookup{true, true, *count};
   }
   if (part.base->has_exact()) {
