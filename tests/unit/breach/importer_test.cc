@@ -213,6 +213,24 @@ TEST_F(ImporterTest, FailedImportLeavesTheCurrentStore) {
   ExpectAllCounts(**store, corpus);
 }
 
+TEST_F(ImporterTest, AnInputThatFailsHalfwayLeavesTheCurrentStoreAndNoScratch) {
+  const Corpus old_corpus = Corpus::Make(1000, 20, 15);
+  MustImport({WriteSorted(old_corpus, "old.txt")});
+  // The first input is read and written out; the second cannot be read (reading offset 0 of
+  // /proc/self/mem fails with EIO).
+  ImportOptions options;
+  options.db_dir = db_;
+  options.inputs = {WriteSorted(Corpus::Make(1000, 20, 16), "new.txt"), "/proc/self/mem"};
+  const auto failed = Import(options);
+  ASSERT_FALSE(failed.ok());
+  auto store = Store::Open(StorePath(db_, HashKind::kSha1));
+  ASSERT_TRUE(store.ok());
+  ExpectAllCounts(**store, old_corpus);
+  for (const auto& entry : fs::directory_iterator(db_)) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
 TEST_F(ImporterTest, UpdateWritesOnlyWhatChangedAndDoesNotRewriteTheBase) {
   Corpus corpus = Corpus::Make(5000, 20, 9);
   MustImport({WriteSorted(corpus, "v1.txt")});
