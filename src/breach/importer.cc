@@ -246,22 +246,29 @@ absl::Status SortOnDisk(Reader& reader, const std::string& scratch_dir, ImportSu
 // A store read in order, for --update's merge.
 class StoreCursor {
  public:
-  explicit StoreCursor(const Store* store) : store_(store) {}
-  bool done() const { return store_ == nullptr || !store_->has_exact() || i_ >= store_->entries(); }
-  HashEntry Current() const {
-    HashEntry entry;
-    entry.kind = store_->kind();
-    const uint64_t key = store_->KeyAt(i_);
-    for (int b = 0; b < 8; ++b) entry.bytes[b] = static_cast<uint8_t>(key >> (56 - 8 * b));
-    std::memcpy(entry.bytes.data() + 8, store_->TailAt(i_), TailBytes(entry.kind));
-    entry.count = store_->CountAt(i_);
-    return entry;
+  explicit StoreCursor(const Store* store) : store_(store) { Load(); }
+  bool done() const { return done_; }
+  const HashEntry& Current() const { return current_; }
+  void Next() {
+    ++i_;
+    Load();
   }
-  void Next() { ++i_; }
 
  private:
+  void Load() {
+    done_ = store_ == nullptr || !store_->has_exact() || i_ >= store_->entries();
+    if (done_) return;
+    current_.kind = store_->kind();
+    const uint64_t key = store_->KeyAt(i_);
+    for (int b = 0; b < 8; ++b) current_.bytes[b] = static_cast<uint8_t>(key >> (56 - 8 * b));
+    std::memcpy(current_.bytes.data() + 8, store_->TailAt(i_), TailBytes(current_.kind));
+    current_.count = store_->CountAt(i_);
+  }
+
   const Store* store_;
   uint64_t i_ = 0;
+  bool done_ = true;
+  HashEntry current_;
 };
 
 }  // namespace

@@ -26,11 +26,8 @@ absl::Status Errno(std::string_view what, const std::string& path) {
 uint64_t AlignUp(uint64_t value) { return (value + 7) & ~uint64_t{7}; }
 
 uint64_t RandomId() {
-  const std::string hex = core::RandomHex(8);
-  uint64_t id = 0;
-  for (const char c : hex)
-    id = (id << 4) | static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
-  return id == 0 ? 1 : id;
+  const uint64_t id = core::RandomU64();
+  return id == 0 ? 1 : id;  // 0 means "no base" in a delta's header
 }
 
 absl::Status WriteAll(int fd, const void* data, size_t size, uint64_t offset,

@@ -63,14 +63,28 @@ std::string Sha256Hex(std::string_view data) {
   return Hex(digest, length);
 }
 
-std::string RandomHex(size_t size) {
-  std::vector<unsigned char> bytes(size == 0 ? 1 : size);
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+namespace {
+
+void RandomBytes(unsigned char* bytes, size_t size) {
+  if (RAND_bytes(bytes, static_cast<int>(size)) != 1) {
     // Without randomness, tokens and challenges would be guessable: better to stop.
     std::fputs("coastguard: OpenSSL RAND_bytes failed\n", stderr);
     std::abort();
   }
+}
+
+}  // namespace
+
+std::string RandomHex(size_t size) {
+  std::vector<unsigned char> bytes(size == 0 ? 1 : size);
+  RandomBytes(bytes.data(), bytes.size());
   return Hex(bytes.data(), size);
+}
+
+uint64_t RandomU64() {
+  uint64_t value = 0;
+  RandomBytes(reinterpret_cast<unsigned char*>(&value), sizeof(value));
+  return value;
 }
 
 }  // namespace coastguard::core

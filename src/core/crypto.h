@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@ std::string RandomHex(size_t size);
 // Overwrites a string's bytes in a way the compiler keeps (OPENSSL_cleanse): for copies of
 // passwords, before they are freed.
 void Wipe(std::string& text);
+// 64 bits from OpenSSL's CSPRNG (ids, seeds).
+uint64_t RandomU64();
 // Lower-case hex of raw bytes.
 std::string Hex(const unsigned char* data, size_t size);
 

@@ -32,11 +32,6 @@ std::optional<std::array<uint8_t, 20>> ParseSha1(std::string_view hex) {
   return entry.bytes;
 }
 
-uint64_t RandomSeed() {
-  const std::string hex = core::RandomHex(8);
-  return std::hash<std::string>{}(hex);
-}
-
 }  // namespace
 
 BreachApi::BreachApi(const policy::Engine& engine, const breach::Database& database,
@@ -47,7 +42,7 @@ BreachApi::BreachApi(const policy::Engine& engine, const breach::Database& datab
       checker_(checker),
       logins_(logins),
       settings_(settings),
-      padding_random_(RandomSeed()) {}
+      padding_random_(core::RandomU64()) {}
 
 Response BreachApi::Range(const Request& request, std::string_view prefix_hex) {
   if (request.method != "GET") return JsonError(405, "use GET");
