@@ -89,6 +89,18 @@ class ImporterTest : public ::testing::Test {
     EXPECT_TRUE(summary.ok()) << summary.status();
     return summary.ok() ? *summary : ImportSummary{};
   }
+  // A --filter-only import of `corpus`, opened.
+  std::unique_ptr<Store> ImportFilterOnly(const Corpus& corpus) {
+    ImportOptions options;
+    options.db_dir = db_;
+    options.inputs = {WriteSorted(corpus)};
+    options.exact = false;
+    absl::StatusOr<ImportSummary> summary = Import(options);
+    EXPECT_TRUE(summary.ok()) << summary.status();
+    auto store = Store::Open(StorePath(db_, HashKind::kSha1));
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
   static std::array<uint8_t, 20> Bytes(const std::string& hex) {
     HashEntry entry;
     EXPECT_EQ(ParseHashLine(hex, std::nullopt, std::nullopt, &entry), LineProblem::kNone);
@@ -265,35 +277,24 @@ TEST_F(ImporterTest, UpdateWritesOnlyWhatChangedAndDoesNotRewriteTheBase) {
 
 TEST_F(ImporterTest, FilterOnlyStoreAnswersMaybeWithoutTheExactPart) {
   const Corpus corpus = Corpus::Make(20000, 20, 10);
-  ImportOptions options;
-  options.db_dir = db_;
-  options.inputs = {WriteSorted(corpus)};
-  options.exact = false;
-  absl::StatusOr<ImportSummary> summary = Import(options);
-  ASSERT_TRUE(summary.ok()) << summary.status();
-  auto store = Store::Open(StorePath(db_, HashKind::kSha1));
-  ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_FALSE((*store)->has_exact());
-  EXPECT_LT((*store)->file_bytes(), corpus.counts.size() * 2);  // about 9 bits per hash
+  const std::unique_ptr<Store> store = ImportFilterOnly(corpus);
+  ASSERT_NE(store, nullptr);
+  EXPECT_FALSE(store->has_exact());
+  EXPECT_LT(store->file_bytes(), corpus.counts.size() * 2);  // about 9 bits per hash
   for (const auto& [hex, count] : corpus.counts) {
-    ASSERT_TRUE((*store)->MaybeContains(Bytes(hex).data()));
-    ASSERT_FALSE((*store)->Count(Bytes(hex).data()));
+    ASSERT_TRUE(store->MaybeContains(Bytes(hex).data()));
+    ASSERT_FALSE(store->Count(Bytes(hex).data()));
   }
 }
 
 TEST_F(ImporterTest, AFilterOnlyStoreOfAFewHashesIsWritten) {
   // Its filter's size is no multiple of 8: the alignment padding must not fail the import.
   const Corpus corpus = Corpus::Make(1, 20, 14);
-  ImportOptions options;
-  options.db_dir = db_;
-  options.inputs = {WriteSorted(corpus)};
-  options.exact = false;
-  absl::StatusOr<ImportSummary> summary = Import(options);
-  ASSERT_TRUE(summary.ok()) << summary.status();
-  auto store = Store::Open(StorePath(db_, HashKind::kSha1));
-  ASSERT_TRUE(store.ok()) << store.status();
-  for (const auto& [hex, count] : corpus.counts)
-    ASSERT_TRUE((*store)->MaybeContains(Bytes(hex).data()));
+  const std::unique_ptr<Store> store = ImportFilterOnly(corpus);
+  ASSERT_NE(store, nullptr);
+  for (const auto& [hex, count] : corpus.counts) {
+    ASSERT_TRUE(store->MaybeContains(Bytes(hex).data()));
+  }
 }
 
 TEST_F(ImporterTest, DamagedOrCutStoresAreRefusedWithTheReason) {

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api_call.h"  // tests/unit/http
+
 namespace coastguard::http {
 namespace {
 
@@ -14,20 +16,7 @@ class ApiTest : public ::testing::Test {
   Response Call(const std::string& method, const std::string& path, const std::string& body = "",
                 std::map<std::string, std::string> headers = {},
                 std::map<std::string, std::string> query = {}) {
-    Request r;
-    r.method = method;
-    r.path = path;
-    r.body = body;
-    r.now = 1'800'000'000 * core::kSecond;
-    r.header = [&headers](const char* k) {
-      const auto it = headers.find(k);
-      return it == headers.end() ? std::string_view() : std::string_view(it->second);
-    };
-    r.query = [&query](const char* k) {
-      const auto it = query.find(k);
-      return it == query.end() ? std::string_view() : std::string_view(it->second);
-    };
-    return api_.Handle(r);
+    return CallApi(api_, method, path, body, headers, query);
   }
   std::map<std::string, std::string> Admin() { return {{"Authorization", "Bearer s3cret"}}; }
 

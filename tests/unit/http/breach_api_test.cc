@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api_call.h"  // tests/unit/http
 #include "breach/importer.h"
 #include "core/crypto.h"
 #include "http/api.h"
@@ -74,20 +75,7 @@ class BreachApiTest : public ::testing::Test {
   Response Call(const std::string& method, const std::string& path, const std::string& body = "",
                 std::map<std::string, std::string> headers = {},
                 std::map<std::string, std::string> query = {}) {
-    Request r;
-    r.method = method;
-    r.path = path;
-    r.body = body;
-    r.now = 1'800'000'000 * core::kSecond;
-    r.header = [&headers](const char* k) {
-      const auto it = headers.find(k);
-      return it == headers.end() ? std::string_view() : std::string_view(it->second);
-    };
-    r.query = [&query](const char* k) {
-      const auto it = query.find(k);
-      return it == query.end() ? std::string_view() : std::string_view(it->second);
-    };
-    return api_.Handle(r);
+    return CallApi(api_, method, path, body, headers, query);
   }
   std::map<std::string, std::string> Key() { return {{"X-API-Key", "k3y"}}; }
   static std::vector<std::string> Lines(const std::string& body) {
@@ -183,8 +171,8 @@ TEST_F(BreachApiTest, CheckNamesEveryReasonWithASentence) {
                                      .body);
   EXPECT_EQ(mixed["reasons"], json::array({"context_word", "too_short"}));
   EXPECT_EQ(mixed["messages"].size(), 2u);
-  const json common = json::parse(
-      Call("POST", "/v1/passwords/check", R"({"password":"QWERTY123"})", Key()).body);
+  const json common =
+      json::parse(Call("POST", "/v1/passwords/check", R"({"password":"QWERTY123"})", Key()).body);
   EXPECT_EQ(common["reasons"], json::array({"common"}));
   const json by_hash =
       json::parse(Call("POST", "/v1/passwords/check",
