@@ -30,6 +30,7 @@ std::string_view OutcomeName(Outcome outcome) {
     case Outcome::kSuccess: return "success";
     case Outcome::kBadPassword: return "bad_password";
     case Outcome::kUnknownUser: return "unknown_user";
+    case Outcome::kFailure: return "failure";
   }
   return "bad_password";
 }
@@ -38,6 +39,7 @@ std::optional<Outcome> ParseOutcome(std::string_view name) {
   if (name == "success") return Outcome::kSuccess;
   if (name == "bad_password") return Outcome::kBadPassword;
   if (name == "unknown_user") return Outcome::kUnknownUser;
+  if (name == "failure") return Outcome::kFailure;
   return std::nullopt;
 }
 

@@ -11,8 +11,9 @@ namespace coastguard::core {
 
 enum class Protocol : uint8_t { kOther, kImap, kPop3, kSmtp, kSubmission, kSieve, kHttp };
 
-// What the password check gave (or would give, in replay).
-enum class Outcome : uint8_t { kSuccess, kBadPassword, kUnknownUser };
+// What the password check gave (or would give, in replay). kFailure: a failed login whose log
+// line does not say whether the password or the user was wrong (log guard).
+enum class Outcome : uint8_t { kSuccess, kBadPassword, kUnknownUser, kFailure };
 
 // One login attempt as the engine sees it. Views point into the caller's buffer and are only
 // valid for the duration of the call that receives them.

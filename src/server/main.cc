@@ -6,6 +6,7 @@
 
 #include "server/breach_command.h"
 #include "server/config_command.h"
+#include "server/logs_command.h"
 #include "server/replay_command.h"
 #include "server/serve_command.h"
 
@@ -18,6 +19,7 @@ constexpr char kUsage[] =
     "  serve     run the policy server (Dovecot auth policy, native API)\n"
     "  replay    decide a file of events offline, as the server would\n"
     "  breach    import a breach corpus (Have I Been Pwned), query it\n"
+    "  logs      read mail server and webmail logs as login attempts (logs parse)\n"
     "  config    print the embedded defaults, check a config file, or print the\n"
     "            dovecot.conf lines for this coastguard\n"
     "  version   print the version\n"
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return coastguard::server::ServeCommand(argc - 1, argv + 1);
     if (command == "replay") return coastguard::server::ReplayCommand(argc - 1, argv + 1);
     if (command == "breach") return coastguard::server::BreachCommand(argc - 1, argv + 1);
+    if (command == "logs") return coastguard::server::LogsCommand(argc - 1, argv + 1);
     if (command == "config") return coastguard::server::ConfigCommand(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
       std::printf("coastguard %s\n", COASTGUARD_VERSION);
