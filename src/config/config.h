@@ -6,9 +6,11 @@
 #include "absl/status/statusor.h"
 #include "breach/breach_config.h"
 #include "core/time.h"
+#include "firewall/firewall_config.h"
 #include "forms/form_config.h"
 #include "http/http_config.h"
 #include "http/webhook.h"
+#include "logs/follow_config.h"
 #include "policy/engine_config.h"
 #include "policy/outbound_config.h"
 #include "postfix/postfix_config.h"
@@ -20,15 +22,17 @@ namespace coastguard::config {
 // (core/settings.h). The daemon hands each component its own part; no module sees another's.
 // Defaults are the embedded defaults: `coastguard serve` with no file runs on exactly these.
 struct Config {
-  policy::EngineConfig engine;      // [logins] [windows] [brute_force] ... [memory] [allow]
-  policy::OutboundConfig outbound;  // [outbound], [[outbound.bulk]]
-  forms::FormsConfig forms;         // [forms]
-  store::StoreConfig store;         // [server] data_dir
-  http::HttpConfig http;            // [server]
-  http::DovecotConfig dovecot;      // [dovecot]
-  http::WebhookSettings webhook;    // [outbound] webhook_url, webhook_secret
-  postfix::PostfixConfig postfix;   // [postfix], [outbound] *_action
-  breach::BreachConfig breach;      // [breach]
+  policy::EngineConfig engine;        // [logins] [windows] [brute_force] ... [memory] [allow]
+  policy::OutboundConfig outbound;    // [outbound], [[outbound.bulk]]
+  forms::FormsConfig forms;           // [forms]
+  store::StoreConfig store;           // [server] data_dir
+  http::HttpConfig http;              // [server]
+  http::DovecotConfig dovecot;        // [dovecot]
+  http::WebhookSettings webhook;      // [outbound] webhook_url, webhook_secret
+  postfix::PostfixConfig postfix;     // [postfix], [outbound] *_action
+  breach::BreachConfig breach;        // [breach]
+  logs::LogsConfig logs;              // [[logs]]
+  firewall::FirewallConfig firewall;  // [firewall]
 };
 
 template <typename V>
@@ -42,6 +46,8 @@ void DescribeSettings(V& v, Config& c) {
   policy::DescribeSettings(v, c.engine);
   forms::DescribeSettings(v, c.forms);
   breach::DescribeSettings(v, c.breach);
+  firewall::DescribeSettings(v, c.firewall);
+  logs::DescribeSettings(v, c.logs);  // last: it names the top level ("")
 }
 
 // Parses TOML text. Errors name `source_name` and the line: "coastguard.toml:12: ...", the

@@ -155,6 +155,19 @@ notify_from = "postmaster"
 notify_template = ""        # a whole message with {{to}} {{login}} {{breach_count}}; "": built in
 notify_every = "30d"        # at most one mail per account
 max_accounts = 100000       # marked accounts remembered
+
+[firewall]
+nftables = false            # keep blocked sources in nftables sets (needs CAP_NET_ADMIN)
+table = "coastguard"        # inet table holding sets blocked4, blocked6 and the drop rule
+ports = []                  # TCP ports to drop on, e.g. [25, 143, 465, 587, 993, 995]; []: all traffic
+remove_at_stop = true       # delete the table when the daemon stops
+max_networks = 1000000      # networks held at once
+
+# Logs of servers that cannot ask (docs/logs.md): followed through rotation, their failed and
+# successful logins decided as reported attempts.
+# [[logs]]
+# path = "/var/log/mail.log"  # a glob is allowed: "/var/log/roundcube/*.log"
+# format = "auto"             # or dovecot, postfix, exim, courier, cyrus, sendmail, ...
 )";
 }
 

@@ -21,7 +21,11 @@ void TomlReader::Table(std::string_view name) {
   tables_.insert(table_name_);
   current_ = nullptr;
   if (root_ != nullptr) {
-    if (const toml::node* node = root_->get(name)) current_ = node->as_table();
+    if (name.empty()) {
+      current_ = root_;  // top-level arrays of tables ([[logs]])
+    } else if (const toml::node* node = root_->get(name)) {
+      current_ = node->as_table();
+    }
   }
 }
 
@@ -115,6 +119,7 @@ absl::Status TomlReader::Finish() {
   if (root_ != nullptr) {
     for (const auto& [name, node] : *root_) {
       const std::string table(std::string_view(name.str()));
+      if (node.is_array() && keys_.contains({"", table})) continue;  // [[logs]]
       if (!tables_.contains(table) || !node.is_table()) {
         errors_.push_back({static_cast<uint64_t>(node.source().begin.line),
                            core::Cat("unknown table [", table, "]")});

@@ -46,7 +46,8 @@ class TomlReader {
     const toml::node* node = Take(key);
     if (node == nullptr) return;
     const toml::array* array = node->as_array();
-    const std::string what = core::Cat(table_name_, ".", key);
+    const std::string what =
+        table_name_.empty() ? std::string(key) : core::Cat(table_name_, ".", key);
     if (array == nullptr) return Fail(*node, key, core::Cat("expected [[", what, "]] tables"));
     for (const toml::node& item : *array) {
       const toml::table* table = item.as_table();

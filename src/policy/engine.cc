@@ -98,6 +98,12 @@ uint64_t Engine::PairKey(uint64_t login, const core::IpAddress& ip) const {
   return core::Mix64(login, core::Digest64(ip.bytes().data(), ip.bytes().size(), seed_));
 }
 
+bool Engine::SourceHasSuccesses(const BlockKey& key, Timestamp now) const {
+  if (key.kind != BlockKind::kIp && key.kind != BlockKind::kPrefix) return false;
+  const detect::SourceActivity* s = sources_.Find(detect::SourceKey{key.network, key.bits});
+  return s != nullptr && !s->successes.Empty(now, config_.windows.long_window);
+}
+
 const detect::PairActivity* Engine::FindPair(uint64_t login, const core::IpAddress& ip) const {
   return pairs_.Find(PairKey(login, ip));
 }

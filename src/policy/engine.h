@@ -90,6 +90,10 @@ class Engine {
   const EngineConfig& config() const { return config_; }
   const EngineStats& stats() const { return stats_; }
   const BlockList& blocks() const { return blocks_; }
+  // True if anyone logged in successfully from the source `key` names (an IP or prefix block
+  // key) within the long window: a place its own users still come from (the firewall never
+  // drops such a place on an automatic block, which spares the users it knows).
+  bool SourceHasSuccesses(const BlockKey& key, Timestamp now) const;
   const AllowList& allows() const { return allows_; }
   const detect::FamiliarityStore& familiarity() const { return familiarity_; }
   const detect::ServiceAttack& service_attack() const { return service_attack_; }

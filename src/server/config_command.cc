@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "http/dovecot_policy.h"
 #include "io/host_port.h"
+#include "nft/nftables.h"
 #include "server/args.h"
 #include "server/serve_command.h"
 #include "store/state_store.h"
@@ -18,12 +19,14 @@ constexpr char kUsage[] =
     "usage: coastguard config --defaults\n"
     "       coastguard config --check FILE\n"
     "       coastguard config dovecot [--config FILE] [--data-dir DIR] [--listen HOST:PORT]\n"
+    "       coastguard config nftables [--config FILE]\n"
     "\n"
     "  --defaults    print the embedded defaults as TOML (what serve runs on with no file)\n"
     "  --check FILE  parse FILE and report the first error with its line, or 'ok'\n"
     "  dovecot       print the dovecot.conf lines that point Dovecot at this coastguard, with\n"
     "                its policy credentials ([dovecot] api_key or basic_auth, else the key in\n"
-    "                <data_dir>/policy_key, created if missing); same options as serve\n";
+    "                <data_dir>/policy_key, created if missing); same options as serve\n"
+    "  nftables      print the nft commands [firewall] runs at start (table, sets, rules)\n";
 
 int Dovecot(int argc, char** argv) {
   Args args(argc, argv);
@@ -75,6 +78,26 @@ int ConfigCommand(int argc, char** argv) {
     return 0;
   }
   if (what == "dovecot") return Dovecot(argc - 1, argv + 1);
+  if (what == "nftables") {
+    Args args(argc - 1, argv + 1);
+    const std::string config_path = args.Value("--config");
+    if (!args.error().empty() || !args.positional().empty()) {
+      std::fputs(kUsage, stderr);
+      return 2;
+    }
+    config::Config config;
+    if (!config_path.empty()) {
+      auto loaded = config::LoadConfigFile(config_path);
+      if (!loaded.ok()) {
+        std::fprintf(stderr, "%s\n", core::Message(loaded.status()).c_str());
+        return 1;
+      }
+      config = std::move(*loaded);
+    }
+    const firewall::FirewallConfig& f = config.firewall;
+    std::fputs(nft::SetupCommands({f.table, f.ports, f.remove_at_stop}).c_str(), stdout);
+    return 0;
+  }
   const bool help = what == "--help" || what == "-h";
   std::fputs(kUsage, help ? stdout : stderr);
   return help ? 0 : 2;

@@ -76,8 +76,12 @@ absl::Status Daemon::Start() {
   auto restored = store_.Load(*engine_, outbound_.get());
   if (!restored.ok()) return absl::UnavailableError(core::Message(restored.status()));
   restored_ = *restored;
-  sink_ = std::make_unique<policy::LoggingSink>(store_);
+  StartFirewall();
+  sink_ = std::make_unique<policy::LoggingSink>(firewall_ != nullptr
+                                                    ? static_cast<policy::StateSink&>(*firewall_)
+                                                    : static_cast<policy::StateSink&>(store_));
   engine_->set_sink(sink_.get());
+  if (firewall_ != nullptr) firewall_->Sync(io::EventLoop::Now());
 
   if (absl::Status s = StartForms(admin_token); !s.ok()) return s;
   snapshot_.engine = engine_.get();
@@ -101,13 +105,57 @@ absl::Status Daemon::Start() {
   if (absl::Status s = StartBreach(); !s.ok()) return s;
   if (absl::Status s = StartHttp(admin_token); !s.ok()) return s;
   if (absl::Status s = StartPostfix(); !s.ok()) return s;
+  if (absl::Status s = StartLogs(); !s.ok()) return s;
   RegisterMetrics();
 
   loop_.Every(core::kSecond, [this] {
     engine_->Maintain(io::EventLoop::Now());
     store_.Maintain(snapshot_, io::EventLoop::Now());
     RefreshBreachDatabase();
+    if (firewall_ != nullptr) firewall_->Maintain(io::EventLoop::Now());
+    if (log_follower_ != nullptr) {
+      log_follower_->Poll();
+      log_follower_->Save();
+    }
   });
+  return absl::OkStatus();
+}
+
+void Daemon::StartFirewall() {
+  const firewall::FirewallConfig& c = config_.firewall;
+  if (!c.nftables) return;
+  nftables_ =
+      std::make_unique<nft::Nftables>(nft::NftablesSettings{c.table, c.ports, c.remove_at_stop});
+  if (absl::Status s = nftables_->Start(); !s.ok()) {
+    // The firewall is an action on top of the decisions: without it they go on.
+    core::Log(core::Cat("firewall: ", core::Message(s),
+                        "; blocked sources are refused by the "
+                        "policy hooks only"));
+    nftables_.reset();
+    return;
+  }
+  firewall_ = std::make_unique<nft::FirewallSink>(
+      store_, *engine_, *nftables_, c.max_networks,
+      [this](std::function<void()> fn) { loop_.Soon(std::move(fn)); });
+  core::Log(core::Cat("firewall: blocked sources dropped through nftables table inet ", c.table));
+}
+
+absl::Status Daemon::StartLogs() {
+  const auto& sources = config_.logs.sources;
+  if (sources.empty()) return absl::OkStatus();
+  log_guard_ = std::make_unique<logs::LogGuard>(sources, *engine_, io::EventLoop::Now());
+  std::vector<std::string> patterns;
+  for (const auto& s : sources) patterns.push_back(s.path);
+  log_follower_ =
+      std::make_unique<io::LogFollower>(loop_, patterns, config_.store.data_dir + "/log_offsets",
+                                        [this](size_t source, std::string_view line) {
+                                          log_guard_->OnLine(source, line, io::EventLoop::Now());
+                                        });
+  if (absl::Status s = log_follower_->Start(); !s.ok()) {
+    return absl::UnavailableError(core::Message(s));
+  }
+  core::Log(core::Cat("logs: following ", log_follower_->stats().files, " files of ",
+                      sources.size(), " [[logs]] entries"));
   return absl::OkStatus();
 }
 
@@ -281,6 +329,40 @@ void Daemon::RegisterMetrics() {
                             engine_->config().memory_budget_mb << 20);
   });
   metrics_.Add([this](std::string& out, core::Timestamp) { api_->AppendMetrics(out); });
+  metrics_.Add([this](std::string& out, core::Timestamp) {
+    if (log_follower_ != nullptr) {
+      const io::LogFollower::Stats& f = log_follower_->stats();
+      core::MetricFamily(out, "coastguard_logs_lines_total", "counter",
+                         "Whole lines read from followed logs.", static_cast<double>(f.lines));
+      core::MetricFamily(out, "coastguard_logs_attempts_total", "counter",
+                         "Login attempts found in followed logs and decided.",
+                         static_cast<double>(log_guard_->attempts()));
+      core::MetricFamily(out, "coastguard_logs_refused_total", "counter",
+                         "Logged attempts the engine would have refused.",
+                         static_cast<double>(log_guard_->refused()));
+      core::MetricFamily(out, "coastguard_logs_rotations_total", "counter",
+                         "Followed files renamed away (read to their end first).",
+                         static_cast<double>(f.rotations));
+      core::MetricFamily(out, "coastguard_logs_truncations_total", "counter",
+                         "Followed files emptied in place (copytruncate).",
+                         static_cast<double>(f.truncations));
+      core::MetricFamily(out, "coastguard_logs_files", "gauge", "Files being followed.",
+                         static_cast<double>(f.files));
+    }
+    if (firewall_ != nullptr) {
+      core::MetricFamily(out, "coastguard_firewall_networks", "gauge",
+                         "Networks in the nftables sets.",
+                         static_cast<double>(firewall_->drops().installed()));
+      core::MetricFamily(out, "coastguard_firewall_spared_total", "counter",
+                         "Automatic blocks left out of the firewall: their source has users.",
+                         static_cast<double>(firewall_->spared()));
+      core::MetricFamily(out, "coastguard_firewall_changes_total", "counter",
+                         "Elements added to or deleted from the sets.",
+                         static_cast<double>(firewall_->applied()));
+      core::MetricFamily(out, "coastguard_firewall_errors_total", "counter",
+                         "Elements nftables refused.", static_cast<double>(nftables_->errors()));
+    }
+  });
   metrics_.Add([this](std::string& out, core::Timestamp) { http_->AppendMetrics(out); });
   metrics_.Add([this](std::string& out, core::Timestamp) { store_.AppendMetrics(out); });
   if (!config_.postfix.listen.empty() || !config_.postfix.socket.empty()) {
@@ -324,6 +406,8 @@ void Daemon::Run() {
   if (demo_) core::Log(core::Cat("contact-form demo at http://", address, "/demo/"));
   loop_.Run();
   core::Log("stopping");
+  if (log_follower_ != nullptr) log_follower_->Save();
+  if (nftables_ != nullptr) nftables_->Stop();
   SaveFormsLearned();
   store_.Stop();
 }

@@ -18,6 +18,10 @@
 #include "io/command_runner.h"
 #include "io/event_loop.h"
 #include "io/host_port.h"
+#include "io/log_follower.h"
+#include "logs/log_guard.h"
+#include "nft/firewall_sink.h"
+#include "nft/nftables.h"
 #include "policy/engine.h"
 #include "policy/outbound.h"
 #include "policy/state_sink.h"
@@ -36,7 +40,7 @@ namespace coastguard::server {
 //
 //   store (data dir, lock, seed)  ->  engine (restored from the store)  ->  form guard
 //   -> outbound guard  ->  webhook  ->  breach guard  ->  HTTP API and server
-//   ->  Postfix policy server
+//   ->  Postfix policy server  ->  log guard (followed logs; nftables beside the store)
 //
 // Single-threaded: everything runs on the one event loop; Stop() may be called from a signal.
 class Daemon {
@@ -61,6 +65,8 @@ class Daemon {
   void RefreshBreachDatabase();
   absl::Status StartHttp(const std::string& admin_token);
   absl::Status StartPostfix();
+  void StartFirewall();
+  absl::Status StartLogs();
   void RegisterMetrics();
   void SaveFormsLearned();
 
@@ -74,6 +80,10 @@ class Daemon {
   store::SnapshotSources snapshot_;
   std::unique_ptr<policy::Engine> engine_;
   std::unique_ptr<policy::LoggingSink> sink_;
+  std::unique_ptr<nft::Nftables> nftables_;
+  std::unique_ptr<nft::FirewallSink> firewall_;  // between the log line and the store
+  std::unique_ptr<logs::LogGuard> log_guard_;
+  std::unique_ptr<io::LogFollower> log_follower_;
   std::unique_ptr<forms::FormGuard> forms_;
   std::unique_ptr<policy::Outbound> outbound_;
   http::Webhook webhook_;

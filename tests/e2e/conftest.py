@@ -50,8 +50,11 @@ def port_open(port, host="127.0.0.1"):
 class Coastguard:
     """A running `coastguard serve` with its own data directory and port."""
 
-    def __init__(self, workdir, config_text=None, port=None, data_dir=None, extra_args=()):
+    def __init__(self, workdir, config_text=None, port=None, data_dir=None, extra_args=(),
+                 netns=None, host="127.0.0.1"):
         self.workdir = workdir
+        self.netns = netns  # run inside this network namespace (created by the test)
+        self.host = host
         self.extra_args = list(extra_args)
         self.port = port or free_port()
         self.data_dir = data_dir or os.path.join(workdir, "data")
@@ -64,7 +67,9 @@ class Coastguard:
         self.proc = None
 
     def start(self):
-        args = [BIN, "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.data_dir]
+        args = [BIN, "serve", "--listen", f"{self.host}:{self.port}", "--data-dir", self.data_dir]
+        if self.netns:
+            args = ["ip", "netns", "exec", self.netns] + args
         if self.config_path:
             args += ["--config", self.config_path]
         args += self.extra_args
@@ -107,7 +112,7 @@ class Coastguard:
         return done.stdout
 
     def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def stop(self, kill=False):
         if self.proc and self.proc.poll() is None:

@@ -22,9 +22,12 @@ class Dovecot:
     """dovecot -F with IMAP and POP3 on loopback, a passwd-file of USERS, and its auth policy
     pointed at coastguard. Its auth service also listens on a socket for Postfix SASL."""
 
-    def __init__(self, workdir, policy_lines, lua_script=None):
+    def __init__(self, workdir, policy_lines, lua_script=None, netns=None, listen="127.0.0.1"):
         """`policy_lines`: the auth_policy_* lines of `coastguard config dovecot`.
-        `lua_script`: a Lua passdb run after the password check (examples/dovecot)."""
+        `lua_script`: a Lua passdb run after the password check (examples/dovecot).
+        `netns`: run inside this network namespace (created by the test), listening on
+        `listen`."""
+        self.netns = netns
         self.dir = os.path.join(workdir, "dovecot")
         os.makedirs(self.dir)
         os.chmod(workdir, 0o755)
@@ -58,7 +61,7 @@ base_dir = {self.dir}/run
 state_dir = {self.dir}/state
 log_path = {self.log_path}
 protocols = imap pop3
-listen = 127.0.0.1
+listen = {listen}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
@@ -111,8 +114,15 @@ auth_policy_server_timeout_msecs = 2000
         self.proc = None
 
     def start(self):
-        self.proc = subprocess.Popen(["/usr/sbin/dovecot", "-F", "-c", self.config],
+        prefix = ["ip", "netns", "exec", self.netns] if self.netns else []
+        self.proc = subprocess.Popen(prefix + ["/usr/sbin/dovecot", "-F", "-c", self.config],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        if self.netns:
+            # Its ports are not reachable from here by 127.0.0.1: its log says when it is up.
+            wait_for(lambda: "starting up" in self.read_log() or self.proc.poll() is not None,
+                     what="dovecot to start")
+            assert self.proc.poll() is None, self.read_log()
+            return self
         wait_for(lambda: (port_open(self.imap_port) and port_open(self.pop3_port)
                           and os.path.exists(self.auth_socket)) or self.proc.poll() is not None,
                  what="dovecot to listen")

@@ -1,0 +1,240 @@
+#include "io/log_follower.h"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/log.h"
+#include "core/text.h"
+
+namespace coastguard::io {
+namespace {
+
+constexpr size_t kMaxLine = 64 << 10;
+// At most this much per file per turn: a huge backlog cannot hold the loop for long.
+constexpr size_t kReadBudget = 4 << 20;
+
+std::string Directory(const std::string& pattern) {
+  const size_t slash = pattern.rfind('/');
+  return slash == std::string::npos ? "." : (slash == 0 ? "/" : pattern.substr(0, slash));
+}
+
+}  // namespace
+
+LogFollower::LogFollower(EventLoop& loop, std::vector<std::string> patterns, std::string state_path,
+                         OnLine on_line)
+    : loop_(loop),
+      patterns_(std::move(patterns)),
+      state_path_(std::move(state_path)),
+      on_line_(std::move(on_line)) {}
+
+LogFollower::~LogFollower() {
+  for (auto& [path, file] : files_) Close(file);
+  for (auto& file : retired_) Close(file);
+  if (inotify_fd_ >= 0) {
+    loop_.Unwatch(inotify_fd_);
+    close(inotify_fd_);
+  }
+}
+
+void LogFollower::Close(File& file) {
+  if (file.fd >= 0) close(file.fd);
+  file.fd = -1;
+}
+
+void LogFollower::LoadState() {
+  std::ifstream in(state_path_);
+  std::string line;
+  // "inode offset path" per line
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    uint64_t inode = 0;
+    uint64_t offset = 0;
+    if (!(fields >> inode >> offset)) continue;
+    std::string path;
+    std::getline(fields, path);
+    if (!path.empty() && path[0] == ' ') path.erase(0, 1);
+    if (!path.empty()) saved_[path] = {inode, offset};
+  }
+}
+
+void LogFollower::Save() {
+  if (!dirty_) return;
+  std::string text;
+  for (const auto& [path, file] : files_) {
+    text += core::Cat(static_cast<uint64_t>(file.inode), " ", file.offset, " ", path, "\n");
+  }
+  const std::string temp = state_path_ + ".tmp";
+  std::FILE* out = std::fopen(temp.c_str(), "wb");
+  if (out == nullptr) {
+    core::Log(core::Cat("logs: cannot write ", temp, ": ", std::strerror(errno)));
+    return;
+  }
+  const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  const bool flushed = std::fflush(out) == 0 && fsync(fileno(out)) == 0;
+  std::fclose(out);
+  if (!written || !flushed || std::rename(temp.c_str(), state_path_.c_str()) != 0) {
+    core::Log(core::Cat("logs: cannot write ", state_path_, ": ", std::strerror(errno)));
+    return;
+  }
+  dirty_ = false;
+}
+
+absl::Status LogFollower::Start() {
+  LoadState();
+  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ < 0) {
+    return absl::UnavailableError(core::Cat("logs: inotify: ", std::strerror(errno)));
+  }
+  std::set<std::string> directories;
+  for (const auto& p : patterns_) directories.insert(Directory(p));
+  for (const auto& d : directories) {
+    if (inotify_add_watch(inotify_fd_, d.c_str(),
+                          IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_CLOSE_WRITE) <
+        0) {
+      core::Log(core::Cat("logs: cannot watch ", d, ": ", std::strerror(errno),
+                          " (checked once a second instead)"));
+    }
+  }
+  loop_.Watch(inotify_fd_, 0x001 /* EPOLLIN */, [this](uint32_t) {
+    char buffer[16 << 10];
+    while (read(inotify_fd_, buffer, sizeof buffer) > 0) {
+    }
+    Poll();
+  });
+  Discover(/*at_start=*/true);
+  for (auto& [path, file] : files_) Drain(file);
+  return absl::OkStatus();
+}
+
+bool LogFollower::Open(const std::string& path, size_t source, bool from_end, File* file) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return false;
+  }
+  file->source = source;
+  file->fd = fd;
+  file->dev = st.st_dev;
+  file->inode = st.st_ino;
+  file->offset = 0;
+  const auto saved = saved_.find(path);
+  if (saved != saved_.end() && saved->second.first == st.st_ino &&
+      saved->second.second <= static_cast<uint64_t>(st.st_size)) {
+    file->offset = saved->second.second;  // where the last run stopped
+  } else if (from_end) {
+    file->offset = static_cast<uint64_t>(st.st_size);
+  }
+  saved_.erase(path);
+  dirty_ = true;
+  return true;
+}
+
+void LogFollower::Discover(bool at_start) {
+  for (size_t i = 0; i < patterns_.size(); ++i) {
+    glob_t g{};
+    if (glob(patterns_[i].c_str(), GLOB_NOSORT, nullptr, &g) == 0) {
+      for (size_t k = 0; k < g.gl_pathc; ++k) {
+        const std::string path = g.gl_pathv[k];
+        if (files_.contains(path)) continue;
+        File file;
+        if (Open(path, i, at_start, &file)) files_.emplace(path, std::move(file));
+      }
+    }
+    globfree(&g);
+  }
+  stats_.files = files_.size();
+}
+
+void LogFollower::Drain(File& file) {
+  char buffer[64 << 10];
+  size_t budget = kReadBudget;
+  while (budget > 0) {
+    const ssize_t n = pread(file.fd, buffer, sizeof buffer,
+                            static_cast<off_t>(file.offset + file.partial.size()));
+    if (n <= 0) break;
+    budget -= std::min(budget, static_cast<size_t>(n));
+    stats_.bytes += static_cast<uint64_t>(n);
+    std::string_view chunk(buffer, static_cast<size_t>(n));
+    while (!chunk.empty()) {
+      const size_t newline = chunk.find('\n');
+      if (newline == std::string_view::npos) {
+        if (file.partial.size() + chunk.size() > kMaxLine) {
+          // A line longer than any log line: skip to its end, counted.
+          file.offset += file.partial.size() + chunk.size();
+          file.partial.clear();
+          if (!file.skipping) ++stats_.long_lines;
+          file.skipping = true;
+        } else {
+          file.partial.append(chunk);
+        }
+        break;
+      }
+      const std::string_view piece = chunk.substr(0, newline);
+      if (!file.skipping) {
+        std::string_view line = piece;
+        if (!file.partial.empty()) {
+          file.partial.append(piece);
+          line = file.partial;
+        }
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        ++stats_.lines;
+        on_line_(file.source, line);
+      }
+      file.offset += file.partial.empty() ? piece.size() + 1 : file.partial.size() + 1;
+      file.partial.clear();
+      file.skipping = false;
+      chunk.remove_prefix(newline + 1);
+    }
+    dirty_ = true;
+  }
+  if (budget == 0) loop_.Soon([this] { Poll(); });
+}
+
+void LogFollower::Poll() {
+  // Files rotated away are read to their end first: their last lines come before the new
+  // file's first.
+  for (auto& file : retired_) {
+    Drain(file);
+    Close(file);
+  }
+  retired_.clear();
+  for (auto it = files_.begin(); it != files_.end();) {
+    File& file = it->second;
+    struct stat st {};
+    const bool exists = stat(it->first.c_str(), &st) == 0;
+    if (!exists || st.st_ino != file.inode || st.st_dev != file.dev) {
+      // Renamed away (or deleted): finish it; the path is opened afresh below if it is back.
+      Drain(file);
+      Close(file);
+      ++stats_.rotations;
+      it = files_.erase(it);
+      dirty_ = true;
+      continue;
+    }
+    if (static_cast<uint64_t>(st.st_size) < file.offset) {
+      // copytruncate: the file was emptied in place.
+      file.offset = 0;
+      file.partial.clear();
+      ++stats_.truncations;
+      dirty_ = true;
+    }
+    Drain(file);
+    ++it;
+  }
+  Discover(/*at_start=*/false);
+  for (auto& [path, file] : files_) Drain(file);
+}
+
+}  // namespace coastguard::io

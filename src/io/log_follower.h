@@ -1,0 +1,79 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "io/event_loop.h"
+
+namespace coastguard::io {
+
+// Follows log files as `tail -F` does, for the log guard: inotify on their directories wakes
+// it when a file grows, appears or is renamed, and a once-a-second check catches the rest.
+// Survives rotation by rename (the old file is read to its end before the new one) and by
+// copytruncate (a file that shrank is read again from its start). Each file's inode and offset
+// are kept in `state_path`, so that a restart neither reads a line twice nor skips one; a file
+// never seen before is read from its end at startup (history is not replayed), from its start
+// when it appears later (a rotation's new file). A line is handed over only once whole.
+class LogFollower {
+ public:
+  // `source`: the index of the pattern the file matched.
+  using OnLine = std::function<void(size_t source, std::string_view line)>;
+
+  LogFollower(EventLoop& loop, std::vector<std::string> patterns, std::string state_path,
+              OnLine on_line);
+  ~LogFollower();
+  LogFollower(const LogFollower&) = delete;
+  LogFollower& operator=(const LogFollower&) = delete;
+
+  absl::Status Start();
+  // Reads what is new in every file; finds new files and rotations. Called by the loop.
+  void Poll();
+  // Writes the offsets (atomically: a temporary file renamed into place).
+  void Save();
+
+  struct Stats {
+    uint64_t lines = 0;
+    uint64_t bytes = 0;
+    uint64_t rotations = 0;
+    uint64_t truncations = 0;
+    uint64_t long_lines = 0;  // over 64 KiB, dropped whole
+    size_t files = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
+ private:
+  struct File {
+    size_t source = 0;
+    int fd = -1;
+    dev_t dev = 0;
+    ino_t inode = 0;
+    uint64_t offset = 0;  // bytes handed over (whole lines) or skipped
+    std::string partial;  // the unfinished last line
+    bool skipping = false;
+  };
+  void Discover(bool at_start);
+  bool Open(const std::string& path, size_t source, bool from_end, File* file);
+  void Drain(File& file);
+  void Close(File& file);
+  void LoadState();
+
+  EventLoop& loop_;
+  std::vector<std::string> patterns_;
+  std::string state_path_;
+  OnLine on_line_;
+  int inotify_fd_ = -1;
+  std::map<std::string, File> files_;                           // by path
+  std::map<std::string, std::pair<uint64_t, uint64_t>> saved_;  // path -> (inode, offset)
+  std::vector<File> retired_;  // rotated away: read to their end, then closed
+  Stats stats_;
+  bool dirty_ = false;
+};
+
+}  // namespace coastguard::io

@@ -1,0 +1,83 @@
+#include "nft/firewall_sink.h"
+
+#include "core/log.h"
+#include "core/text.h"
+#include "io/event_loop.h"
+
+namespace coastguard::nft {
+namespace {
+
+core::Cidr Network(const policy::BlockKey& key) { return core::Cidr{key.network, key.bits}; }
+
+bool IsNetworkBlock(const policy::BlockKey& key) {
+  return key.kind == policy::BlockKind::kIp || key.kind == policy::BlockKind::kPrefix;
+}
+
+}  // namespace
+
+FirewallSink::FirewallSink(policy::StateSink& next, policy::Engine& engine, Nftables& nftables,
+                           size_t max_networks, std::function<void(std::function<void()>)> schedule)
+    : next_(next),
+      engine_(engine),
+      nftables_(nftables),
+      drops_(max_networks),
+      schedule_(std::move(schedule)) {}
+
+bool FirewallSink::Wanted(const policy::BlockKey& key, const policy::Block& block,
+                          core::Timestamp now) const {
+  if (!IsNetworkBlock(key)) return false;
+  if (block.scope == policy::BlockScope::kAll) return true;
+  return !engine_.SourceHasSuccesses(key, now);
+}
+
+void FirewallSink::BlockSet(const policy::BlockKey& key, const policy::Block& block) {
+  next_.BlockSet(key, block);
+  if (!IsNetworkBlock(key)) return;
+  // Blocks are set while an attempt is decided: "now" is that attempt's time, which the
+  // block's creation records.
+  const core::Timestamp now = block.created;
+  if (!Wanted(key, block, now)) {
+    ++spared_;
+    return;
+  }
+  drops_.Put(Network(key), block.expires, now, &pending_);
+  Flush();
+}
+
+void FirewallSink::BlockRemoved(const policy::BlockKey& key) {
+  next_.BlockRemoved(key);
+  if (!IsNetworkBlock(key)) return;
+  drops_.Remove(Network(key), io::EventLoop::Now(), &pending_);
+  Flush();
+}
+
+void FirewallSink::Sync(core::Timestamp now) {
+  engine_.blocks().ForEach([&](const policy::BlockKey& key, const policy::Block& block) {
+    if (block.expires > now && Wanted(key, block, now)) {
+      drops_.Put(Network(key), block.expires, now, &pending_);
+    }
+  });
+  Flush();
+}
+
+void FirewallSink::Maintain(core::Timestamp now) {
+  drops_.Expire(now, &pending_);
+  Flush();
+}
+
+void FirewallSink::Flush() {
+  if (pending_.empty() || flush_scheduled_) return;
+  flush_scheduled_ = true;
+  // One batch for every block decided in this turn of the loop.
+  schedule_([this] {
+    flush_scheduled_ = false;
+    std::vector<firewall::Change> batch;
+    batch.swap(pending_);
+    if (absl::Status s = nftables_.Apply(batch); !s.ok()) {
+      core::Log(core::Cat("firewall: ", core::Message(s)));
+    }
+    applied_ += batch.size();
+  });
+}
+
+}  // namespace coastguard::nft
