@@ -31,6 +31,13 @@ bool DropSet::CoveredByWider(const core::Cidr& network, core::Timestamp now) con
 void DropSet::Install(const Key& key, core::Timestamp expires, core::Timestamp now,
                       std::vector<Change>* out) {
   const core::Cidr network = ToCidr(key);
+  // Narrower networks inside it leave first: the kernel refuses an element that overlaps one
+  // it holds. They come back if they outlive it.
+  for (auto inner = installed_.upper_bound(key);
+       inner != installed_.end() && Inside(key, inner->first);) {
+    out->push_back({Change::Kind::kDelete, ToCidr(inner->first), 0});
+    inner = installed_.erase(inner);
+  }
   auto [it, inserted] = installed_.try_emplace(key, expires);
   if (!inserted) {
     if (it->second == expires) return;
@@ -40,13 +47,6 @@ void DropSet::Install(const Key& key, core::Timestamp expires, core::Timestamp n
   }
   out->push_back({Change::Kind::kAdd, network, Timeout(expires, now)});
   expiries_.emplace(expires, key);
-  // Narrower networks inside it must leave: the kernel would refuse the overlap... they were
-  // installed before it, so they go now, and come back if they outlive it.
-  for (auto inner = installed_.upper_bound(key);
-       inner != installed_.end() && Inside(key, inner->first);) {
-    out->push_back({Change::Kind::kDelete, ToCidr(inner->first), 0});
-    inner = installed_.erase(inner);
-  }
 }
 
 void DropSet::Uncover(const Key& outer, core::Timestamp now, std::vector<Change>* out) {
