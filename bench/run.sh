@@ -2,7 +2,8 @@
 # `make bench`: detection quality on the scenario, replay throughput, HTTP throughput and
 # latency against a raw-epoll ceiling under the same load, Dovecot latency under listener
 # floods, memory under a flood of distinct keys in every table, and
-# startup time with 10 million familiarity entries. Prints figures; asserts nothing.
+# startup time with 10 million familiarity entries, the breach corpus, and the log guard's
+# parse throughput. Prints figures; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=build/release/src/coastguard
@@ -102,3 +103,7 @@ build/release/bench/bench_state_load "${STATE_ENTRIES:-10000000}"
 echo
 echo "=== breach corpus: import, lookups, range API (BREACH_KEYS, default 100 million)"
 bench/breach.sh
+
+echo
+echo "=== log guard: parse throughput on a 1 M-line Dovecot log and a mixed mail.log, beside fail2ban-regex"
+bench/logs.sh

@@ -8,13 +8,15 @@ packages=(
   cmake ninja-build g++ ccache pkg-config clang libclang-rt-14-dev
   libabsl-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
   libmicrohttpd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libpsl-dev publicsuffix libicu-dev libnftables-dev
+  libpsl-dev publicsuffix libicu-dev libnftables-dev libsystemd-dev
   # data: the common-password list of the breach guard (/usr/share/john/password.lst)
   john-data
   # end-to-end peers and clients (chromium for the form demo, driven by playwright-core)
   dovecot-imapd dovecot-pop3d dovecot-auth-lua postfix python3 python3-pytest chromium
   # the log guard's firewall test: nft in a network namespace the test creates
   nftables iproute2
+  # ...and its journal test: journal files written by systemd-journal-remote (no journald needed)
+  systemd-journal-remote
   # benchmarks (wrk; the policy servers coastguard is compared with)
   wrk policyd-rate-limit postfwd fail2ban
 )

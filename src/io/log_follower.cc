@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -20,6 +22,7 @@ namespace coastguard::io {
 namespace {
 
 constexpr size_t kMaxLine = 64 << 10;
+constexpr size_t kMaxRetired = 256;
 // At most this much per file per turn: a huge backlog cannot hold the loop for long.
 constexpr size_t kReadBudget = 4 << 20;
 
@@ -39,7 +42,6 @@ LogFollower::LogFollower(EventLoop& loop, std::vector<std::string> patterns, std
 
 LogFollower::~LogFollower() {
   for (auto& [path, file] : files_) Close(file);
-  for (auto& file : retired_) Close(file);
   if (inotify_fd_ >= 0) {
     loop_.Unwatch(inotify_fd_);
     close(inotify_fd_);
@@ -124,21 +126,81 @@ bool LogFollower::Open(const std::string& path, size_t source, bool from_end, Fi
     close(fd);
     return false;
   }
+  for (const auto& [other_path, other] : files_) {
+    if (other.inode == st.st_ino && other.dev == st.st_dev) {
+      close(fd);  // the same file under two names: followed once
+      return false;
+    }
+  }
   file->source = source;
   file->fd = fd;
   file->dev = st.st_dev;
   file->inode = st.st_ino;
   file->offset = 0;
   const auto saved = saved_.find(path);
-  if (saved != saved_.end() && saved->second.first == st.st_ino &&
-      saved->second.second <= static_cast<uint64_t>(st.st_size)) {
-    file->offset = saved->second.second;  // where the last run stopped
+  const auto retired = retired_.find({static_cast<uint64_t>(st.st_dev), st.st_ino});
+  if (retired != retired_.end()) {
+    // Read before under another name (a rotated file the glob also matches).
+    file->offset = std::min<uint64_t>(retired->second, static_cast<uint64_t>(st.st_size));
+  } else if (saved != saved_.end()) {
+    if (saved->second.first == st.st_ino &&
+        saved->second.second <= static_cast<uint64_t>(st.st_size)) {
+      file->offset = saved->second.second;  // where the last run stopped
+    } else if (saved->second.first != st.st_ino) {
+      // Rotated while the daemon was down: the old file's rest first, then this one whole.
+      CatchUp(path, saved->second.first, saved->second.second, source);
+    }
   } else if (from_end) {
     file->offset = static_cast<uint64_t>(st.st_size);
   }
   saved_.erase(path);
   dirty_ = true;
   return true;
+}
+
+void LogFollower::CatchUp(const std::string& path, uint64_t inode, uint64_t offset, size_t source) {
+  const std::string dir = Directory(path);
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  std::string found;
+  while (const dirent* e = readdir(d)) {
+    if (e->d_ino == inode) {
+      found = dir + "/" + e->d_name;
+      break;
+    }
+  }
+  closedir(d);
+  if (found.empty()) return;
+  File old;
+  const int fd = open(found.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  struct stat st {};
+  if (fd < 0 || fstat(fd, &st) != 0 || st.st_ino != inode ||
+      offset > static_cast<uint64_t>(st.st_size)) {
+    if (fd >= 0) close(fd);
+    return;
+  }
+  old.fd = fd;
+  old.source = source;
+  old.dev = st.st_dev;
+  old.inode = st.st_ino;
+  old.offset = offset;
+  Drain(old, /*to_end=*/true);
+  Retire(old);
+  Close(old);
+  ++stats_.rotations;
+}
+
+void LogFollower::Retire(const File& file) {
+  const std::pair<uint64_t, uint64_t> key{static_cast<uint64_t>(file.dev),
+                                          static_cast<uint64_t>(file.inode)};
+  if (!retired_.contains(key)) {
+    if (retired_order_.size() >= kMaxRetired) {
+      retired_.erase(retired_order_.front());
+      retired_order_.erase(retired_order_.begin());
+    }
+    retired_order_.push_back(key);
+  }
+  retired_[key] = file.offset;
 }
 
 void LogFollower::Discover(bool at_start) {
@@ -157,14 +219,14 @@ void LogFollower::Discover(bool at_start) {
   stats_.files = files_.size();
 }
 
-void LogFollower::Drain(File& file) {
+void LogFollower::Drain(File& file, bool to_end) {
   char buffer[64 << 10];
   size_t budget = kReadBudget;
-  while (budget > 0) {
+  while (budget > 0 || to_end) {
     const ssize_t n = pread(file.fd, buffer, sizeof buffer,
                             static_cast<off_t>(file.offset + file.partial.size()));
     if (n <= 0) break;
-    budget -= std::min(budget, static_cast<size_t>(n));
+    budget -= std::min(budget, static_cast<size_t>(n));  // a file leaving is read whole
     stats_.bytes += static_cast<uint64_t>(n);
     std::string_view chunk(buffer, static_cast<size_t>(n));
     while (!chunk.empty()) {
@@ -199,24 +261,19 @@ void LogFollower::Drain(File& file) {
     }
     dirty_ = true;
   }
-  if (budget == 0) loop_.Soon([this] { Poll(); });
+  if (budget == 0 && !to_end) loop_.Soon([this] { Poll(); });
 }
 
 void LogFollower::Poll() {
-  // Files rotated away are read to their end first: their last lines come before the new
-  // file's first.
-  for (auto& file : retired_) {
-    Drain(file);
-    Close(file);
-  }
-  retired_.clear();
   for (auto it = files_.begin(); it != files_.end();) {
     File& file = it->second;
     struct stat st {};
     const bool exists = stat(it->first.c_str(), &st) == 0;
     if (!exists || st.st_ino != file.inode || st.st_dev != file.dev) {
-      // Renamed away (or deleted): finish it; the path is opened afresh below if it is back.
-      Drain(file);
+      // Renamed away (or deleted): finish it first, since its last lines come before the new
+      // file's first; the path is opened afresh below if it is back.
+      Drain(file, /*to_end=*/true);
+      Retire(file);
       Close(file);
       ++stats_.rotations;
       it = files_.erase(it);

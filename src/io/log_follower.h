@@ -18,9 +18,12 @@ namespace coastguard::io {
 // it when a file grows, appears or is renamed, and a once-a-second check catches the rest.
 // Survives rotation by rename (the old file is read to its end before the new one) and by
 // copytruncate (a file that shrank is read again from its start). Each file's inode and offset
-// are kept in `state_path`, so that a restart neither reads a line twice nor skips one; a file
-// never seen before is read from its end at startup (history is not replayed), from its start
-// when it appears later (a rotation's new file). A line is handed over only once whole.
+// are kept in `state_path`, so that a restart neither reads a line twice nor skips one: a file
+// rotated while the daemon was down is found by its inode in the same directory and read to
+// its end, then the new file from its start. A path never seen before is read from its end at
+// startup (history is not replayed), from its start when it appears later (a rotation's new
+// file). A file already read under another name (a glob that also matches "mail.log.1") is
+// never read again. A line is handed over only once whole.
 class LogFollower {
  public:
   // `source`: the index of the pattern the file matched.
@@ -60,9 +63,13 @@ class LogFollower {
   };
   void Discover(bool at_start);
   bool Open(const std::string& path, size_t source, bool from_end, File* file);
-  void Drain(File& file);
+  void Drain(File& file, bool to_end = false);
   void Close(File& file);
   void LoadState();
+  // A file rotated away while the daemon was down: read from `offset` to its end.
+  void CatchUp(const std::string& path, uint64_t inode, uint64_t offset, size_t source);
+  // Remembers where a file that left its path was read to (bounded).
+  void Retire(const File& file);
 
   EventLoop& loop_;
   std::vector<std::string> patterns_;
@@ -71,7 +78,10 @@ class LogFollower {
   int inotify_fd_ = -1;
   std::map<std::string, File> files_;                           // by path
   std::map<std::string, std::pair<uint64_t, uint64_t>> saved_;  // path -> (inode, offset)
-  std::vector<File> retired_;  // rotated away: read to their end, then closed
+  // Files that left their path, by (device, inode): how far they were read, so that a glob
+  // matching their new name does not read them again. The oldest are forgotten.
+  std::map<std::pair<uint64_t, uint64_t>, uint64_t> retired_;
+  std::vector<std::pair<uint64_t, uint64_t>> retired_order_;
   Stats stats_;
   bool dirty_ = false;
 };

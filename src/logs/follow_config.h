@@ -9,9 +9,12 @@
 
 namespace coastguard::logs {
 
-// One [[logs]] entry: a log file (or glob) that `serve` follows, and its format.
+// One [[logs]] entry: a log file (or glob), or a systemd unit's journal, that `serve` follows,
+// and its format.
 struct LogSource {
   std::string path;
+  std::string journal;            // a unit: "dovecot.service"
+  std::string journal_directory;  // "": the machine's journal; else journal files there
   LogFormat format = LogFormat::kAuto;
 };
 
@@ -26,8 +29,13 @@ void DescribeSettings(V& v, LogsConfig& c) {
     LogSource source;
     std::string format = "auto";
     entry.Text("path", source.path);
+    entry.Text("journal", source.journal);
+    entry.Text("journal_directory", source.journal_directory);
     entry.Text("format", format);
-    if (source.path.empty()) return core::InvalidInput("a [[logs]] entry needs path = \"...\"");
+    if (source.path.empty() == source.journal.empty()) {
+      return core::InvalidInput(
+          "a [[logs]] entry needs either path = \"...\" or journal = \"unit.service\"");
+    }
     const auto parsed = ParseFormatName(format);
     if (!parsed) return core::InvalidInput(core::Cat("unknown log format '", format, "'"));
     source.format = *parsed;

@@ -37,12 +37,31 @@ std::optional<LogFormat> ParseFormatName(std::string_view name) {
   for (size_t i = 0; i < kNames.size(); ++i) {
     if (kNames[i] == name) return static_cast<LogFormat>(i);
   }
-  // The names fail2ban's filters use, so that a jail's filter name can be given as is.
-  if (name == "uwimap" || name == "uwimap-auth") return LogFormat::kUwImap;
-  if (name == "oracleims") return LogFormat::kOracleMessaging;
-  if (name == "solid-pop3" || name == "solidpop3d") return LogFormat::kSolidPop3d;
-  if (name == "tine" || name == "tine2.0") return LogFormat::kTine20;
-  if (name == "group-office") return LogFormat::kGroupOffice;
+  // The names of fail2ban's filters, so that a jail's filter can be given as is.
+  struct Alias {
+    std::string_view name;
+    LogFormat format;
+  };
+  static constexpr Alias kAliases[] = {
+      {"postfix-sasl", LogFormat::kPostfix},
+      {"courier-auth", LogFormat::kCourier},
+      {"courier-smtp", LogFormat::kCourier},
+      {"cyrus-imap", LogFormat::kCyrus},
+      {"sendmail-auth", LogFormat::kSendmail},
+      {"uwimap-auth", LogFormat::kUwImap},
+      {"uwimap", LogFormat::kUwImap},
+      {"domino-smtp", LogFormat::kDomino},
+      {"oracleims", LogFormat::kOracleMessaging},
+      {"roundcube-auth", LogFormat::kRoundcube},
+      {"sogo-auth", LogFormat::kSogo},
+      {"solid-pop3", LogFormat::kSolidPop3d},
+      {"solidpop3d", LogFormat::kSolidPop3d},
+      {"tine", LogFormat::kTine20},
+      {"group-office", LogFormat::kGroupOffice},
+  };
+  for (const Alias& a : kAliases) {
+    if (a.name == name) return a.format;
+  }
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@ LogGuard::LogGuard(const std::vector<LogSource>& sources, policy::Engine& engine
     : engine_(engine) {
   for (const LogSource& s : sources) {
     parsers_.push_back(std::make_unique<LogParser>(s.format, Clock(0, started)));
+    parsers_.back()->set_stamped_by_caller(true);
   }
 }
 

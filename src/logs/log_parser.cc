@@ -71,7 +71,7 @@ bool LogParser::Parse(std::string_view line, LogEvent* out) {
   }
   if (h.has_ts) {
     out->ts = h.ts;
-  } else if (out->ts == 0) {
+  } else if (out->ts == 0 && !stamped_by_caller_) {
     // An attempt without a time cannot be decided as "when it happened"; it is counted, not
     // guessed.
     ++undated_;

@@ -25,6 +25,10 @@ class LogParser {
   // line (another kind of log line, or one that cannot be read).
   bool Parse(std::string_view line, LogEvent* out);
 
+  // Live lines are stamped by the caller with the clock: a line without a timestamp of its own
+  // (a journal's message, a program writing to stderr) is then an attempt like any other.
+  void set_stamped_by_caller(bool stamped) { stamped_by_caller_ = stamped; }
+
   // Lines recognised, by format (index: LogFormat).
   const std::array<uint64_t, kFormatCount>& recognised() const { return recognised_; }
   uint64_t lines() const { return lines_; }
@@ -41,6 +45,7 @@ class LogParser {
   std::array<uint64_t, kFormatCount> recognised_{};
   uint64_t lines_ = 0;
   uint64_t undated_ = 0;
+  bool stamped_by_caller_ = false;
 };
 
 }  // namespace coastguard::logs

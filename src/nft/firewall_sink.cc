@@ -7,10 +7,21 @@
 namespace coastguard::nft {
 namespace {
 
-core::Cidr Network(const policy::BlockKey& key) { return core::Cidr{key.network, key.bits}; }
+// A pair block (one login from one address: a brute force on one account) holds the address.
+core::Cidr Network(const policy::BlockKey& key) {
+  if (key.kind == policy::BlockKind::kLoginIp) {
+    return core::Cidr{key.network, key.network.family_bits()};
+  }
+  return core::Cidr{key.network, key.bits};
+}
 
 bool IsNetworkBlock(const policy::BlockKey& key) {
   return key.kind == policy::BlockKind::kIp || key.kind == policy::BlockKind::kPrefix;
+}
+
+// What the firewall acts on: blocks on addresses and prefixes, and on a login from an address.
+bool IsAddressed(const policy::BlockKey& key) {
+  return IsNetworkBlock(key) || key.kind == policy::BlockKind::kLoginIp;
 }
 
 }  // namespace
@@ -25,14 +36,19 @@ FirewallSink::FirewallSink(policy::StateSink& next, policy::Engine& engine, Nfta
 
 bool FirewallSink::Wanted(const policy::BlockKey& key, const policy::Block& block,
                           core::Timestamp now) const {
-  if (!IsNetworkBlock(key)) return false;
+  if (!IsAddressed(key)) return false;
+  if (key.kind == policy::BlockKind::kLoginIp) {
+    // A log-only server cannot refuse the next guess; the firewall can, unless the address is
+    // one its users log in from (the office NAT, a user's own home).
+    return !engine_.SourceHasSuccesses(policy::NetworkBlockKey(Network(key)), now);
+  }
   if (block.scope == policy::BlockScope::kAll) return true;
   return !engine_.SourceHasSuccesses(key, now);
 }
 
 void FirewallSink::BlockSet(const policy::BlockKey& key, const policy::Block& block) {
   next_.BlockSet(key, block);
-  if (!IsNetworkBlock(key)) return;
+  if (!IsAddressed(key)) return;
   // Blocks are set while an attempt is decided: "now" is that attempt's time, which the
   // block's creation records.
   const core::Timestamp now = block.created;
@@ -46,6 +62,7 @@ void FirewallSink::BlockSet(const policy::BlockKey& key, const policy::Block& bl
 
 void FirewallSink::BlockRemoved(const policy::BlockKey& key) {
   next_.BlockRemoved(key);
+  // A pair block's address may be held by other pairs too: it leaves when its time is up.
   if (!IsNetworkBlock(key)) return;
   drops_.Remove(Network(key), io::EventLoop::Now(), &pending_);
   Flush();

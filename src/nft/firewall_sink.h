@@ -12,8 +12,9 @@
 namespace coastguard::nft {
 
 // Passes every state change on to `next` (the store) and keeps the blocked networks in
-// nftables: operators' blocks and the engine's blocks on addresses and prefixes. Blocks on
-// logins are not the firewall's business, and allow lists are never added. An automatic block
+// nftables: operators' blocks, the engine's blocks on addresses and prefixes, and the address
+// of a blocked (login, address) pair. Blocks on a login alone are not the firewall's business,
+// and allow lists are never added. An automatic block
 // spares the users who know the source; the firewall cannot tell them apart, so it leaves out a
 // source anyone logged in from successfully (the office NAT): the engine goes on refusing the
 // strangers there, one login at a time.
@@ -25,7 +26,7 @@ class FirewallSink : public policy::StateSink {
 
   // Puts the blocks the engine already holds (restored from the store) into the set.
   void Sync(core::Timestamp now);
-  // Once a second: expiries, and a retry of what failed.
+  // Once a second: expiries (and what they uncover).
   void Maintain(core::Timestamp now);
 
   void FamiliarityLearned(uint64_t login, const detect::FamiliarityStore::Source& s) override {

@@ -117,6 +117,10 @@ absl::Status Daemon::Start() {
       log_follower_->Poll();
       log_follower_->Save();
     }
+    for (auto& journal : journals_) {
+      journal->Poll();
+      journal->Save();
+    }
   });
   return absl::OkStatus();
 }
@@ -145,17 +149,35 @@ absl::Status Daemon::StartLogs() {
   if (sources.empty()) return absl::OkStatus();
   log_guard_ = std::make_unique<logs::LogGuard>(sources, *engine_, io::EventLoop::Now());
   std::vector<std::string> patterns;
-  for (const auto& s : sources) patterns.push_back(s.path);
-  log_follower_ =
-      std::make_unique<io::LogFollower>(loop_, patterns, config_.store.data_dir + "/log_offsets",
-                                        [this](size_t source, std::string_view line) {
-                                          log_guard_->OnLine(source, line, io::EventLoop::Now());
-                                        });
+  std::vector<size_t> pattern_source;  // follower's pattern index -> [[logs]] index
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const logs::LogSource& s = sources[i];
+    if (!s.path.empty()) {
+      patterns.push_back(s.path);
+      pattern_source.push_back(i);
+      continue;
+    }
+    auto journal = std::make_unique<io::JournalFollower>(
+        loop_, s.journal, s.journal_directory,
+        core::Cat(config_.store.data_dir, "/journal_cursor.", s.journal),
+        [this, i](std::string_view line) { log_guard_->OnLine(i, line, io::EventLoop::Now()); });
+    if (absl::Status st = journal->Start(); !st.ok()) {
+      return absl::UnavailableError(core::Message(st));
+    }
+    core::Log(core::Cat("logs: following the journal of ", s.journal));
+    journals_.push_back(std::move(journal));
+  }
+  if (patterns.empty()) return absl::OkStatus();
+  log_follower_ = std::make_unique<io::LogFollower>(
+      loop_, patterns, config_.store.data_dir + "/log_offsets",
+      [this, pattern_source](size_t pattern, std::string_view line) {
+        log_guard_->OnLine(pattern_source[pattern], line, io::EventLoop::Now());
+      });
   if (absl::Status s = log_follower_->Start(); !s.ok()) {
     return absl::UnavailableError(core::Message(s));
   }
   core::Log(core::Cat("logs: following ", log_follower_->stats().files, " files of ",
-                      sources.size(), " [[logs]] entries"));
+                      patterns.size(), " [[logs]] paths"));
   return absl::OkStatus();
 }
 
@@ -330,16 +352,22 @@ void Daemon::RegisterMetrics() {
   });
   metrics_.Add([this](std::string& out, core::Timestamp) { api_->AppendMetrics(out); });
   metrics_.Add([this](std::string& out, core::Timestamp) {
-    if (log_follower_ != nullptr) {
-      const io::LogFollower::Stats& f = log_follower_->stats();
-      core::MetricFamily(out, "coastguard_logs_lines_total", "counter",
-                         "Whole lines read from followed logs.", static_cast<double>(f.lines));
+    if (log_guard_ != nullptr) {
+      uint64_t entries = 0;
+      for (const auto& journal : journals_) entries += journal->entries();
+      core::MetricFamily(out, "coastguard_logs_journal_entries_total", "counter",
+                         "Journal entries read from followed units.", static_cast<double>(entries));
       core::MetricFamily(out, "coastguard_logs_attempts_total", "counter",
                          "Login attempts found in followed logs and decided.",
                          static_cast<double>(log_guard_->attempts()));
       core::MetricFamily(out, "coastguard_logs_refused_total", "counter",
                          "Logged attempts the engine would have refused.",
                          static_cast<double>(log_guard_->refused()));
+    }
+    if (log_follower_ != nullptr) {
+      const io::LogFollower::Stats& f = log_follower_->stats();
+      core::MetricFamily(out, "coastguard_logs_lines_total", "counter",
+                         "Whole lines read from followed logs.", static_cast<double>(f.lines));
       core::MetricFamily(out, "coastguard_logs_rotations_total", "counter",
                          "Followed files renamed away (read to their end first).",
                          static_cast<double>(f.rotations));
@@ -348,6 +376,8 @@ void Daemon::RegisterMetrics() {
                          static_cast<double>(f.truncations));
       core::MetricFamily(out, "coastguard_logs_files", "gauge", "Files being followed.",
                          static_cast<double>(f.files));
+      core::MetricFamily(out, "coastguard_logs_long_lines_total", "counter",
+                         "Lines over 64 KiB, skipped whole.", static_cast<double>(f.long_lines));
     }
     if (firewall_ != nullptr) {
       core::MetricFamily(out, "coastguard_firewall_networks", "gauge",
@@ -359,6 +389,9 @@ void Daemon::RegisterMetrics() {
       core::MetricFamily(out, "coastguard_firewall_changes_total", "counter",
                          "Elements added to or deleted from the sets.",
                          static_cast<double>(firewall_->applied()));
+      core::MetricFamily(out, "coastguard_firewall_refused_total", "counter",
+                         "Networks left out because [firewall] max_networks were held.",
+                         static_cast<double>(firewall_->drops().refused()));
       core::MetricFamily(out, "coastguard_firewall_errors_total", "counter",
                          "Elements nftables refused.", static_cast<double>(nftables_->errors()));
     }
@@ -407,6 +440,7 @@ void Daemon::Run() {
   loop_.Run();
   core::Log("stopping");
   if (log_follower_ != nullptr) log_follower_->Save();
+  for (auto& journal : journals_) journal->Save();
   if (nftables_ != nullptr) nftables_->Stop();
   SaveFormsLearned();
   store_.Stop();

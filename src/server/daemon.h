@@ -18,6 +18,7 @@
 #include "io/command_runner.h"
 #include "io/event_loop.h"
 #include "io/host_port.h"
+#include "io/journal_follower.h"
 #include "io/log_follower.h"
 #include "logs/log_guard.h"
 #include "nft/firewall_sink.h"
@@ -84,6 +85,7 @@ class Daemon {
   std::unique_ptr<nft::FirewallSink> firewall_;  // between the log line and the store
   std::unique_ptr<logs::LogGuard> log_guard_;
   std::unique_ptr<io::LogFollower> log_follower_;
+  std::vector<std::unique_ptr<io::JournalFollower>> journals_;
   std::unique_ptr<forms::FormGuard> forms_;
   std::unique_ptr<policy::Outbound> outbound_;
   http::Webhook webhook_;

@@ -713,6 +713,12 @@ TEST(LogParser, NamesFormatsAsFail2banFiltersDo) {
   EXPECT_EQ(ParseFormatName("dovecot"), LogFormat::kDovecot);
   EXPECT_EQ(ParseFormatName("uwimap-auth"), LogFormat::kUwImap);
   EXPECT_EQ(ParseFormatName("oracleims"), LogFormat::kOracleMessaging);
+  for (std::string_view jail :
+       {"postfix-sasl", "courier-auth", "courier-smtp", "cyrus-imap", "sendmail-auth",
+        "domino-smtp", "roundcube-auth", "sogo-auth", "solid-pop3d", "perdition", "horde",
+        "squirrelmail", "openwebmail", "tine20", "groupoffice", "assp", "exim"}) {
+    EXPECT_TRUE(ParseFormatName(jail)) << jail;
+  }
   EXPECT_FALSE(ParseFormatName("nginx"));
   for (int f = 0; f < kFormatCount; ++f) {
     EXPECT_EQ(ParseFormatName(FormatName(static_cast<LogFormat>(f))), static_cast<LogFormat>(f));
