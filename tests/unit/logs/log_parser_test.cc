@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "logs/event_json.h"
 #include "logs/line_header.h"
 #include "logs/log_parser.h"
 
@@ -723,6 +724,34 @@ TEST(LogParser, NamesFormatsAsFail2banFiltersDo) {
   for (int f = 0; f < kFormatCount; ++f) {
     EXPECT_EQ(ParseFormatName(FormatName(static_cast<LogFormat>(f))), static_cast<LogFormat>(f));
   }
+}
+
+}  // namespace
+}  // namespace coastguard::logs
+
+namespace coastguard::logs {
+namespace {
+
+TEST(EventJson, WritesTheReplayContractsAuthLineWithWhereItWasRead) {
+  LogEvent event;
+  event.ts = 1795771064 * core::kSecond + 88317;
+  event.protocol = Protocol::kPop3;
+  event.ip = *core::IpAddress::Parse("::ffff:203.0.113.9");
+  event.login = "al\"ice";
+  event.outcome = Outcome::kUnknownUser;
+  event.source = LogFormat::kCourier;
+  std::string out;
+  AppendEventJson(event, 12, out);
+  EXPECT_EQ(out,
+            "{\"ts\": 1795771064.088317, \"kind\": \"auth\", \"protocol\": \"pop3\", \"ip\": "
+            "\"203.0.113.9\", \"login\": \"al\\\"ice\", \"outcome\": \"unknown_user\", "
+            "\"line\": 12, \"source\": \"courier\"}");
+  out.clear();
+  event.ip = *core::IpAddress::Parse("2001:db8::1");
+  event.ts = 5;
+  AppendEventJson(event, 1, out);
+  EXPECT_NE(out.find("\"ts\": 0.000005,"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"ip\": \"2001:db8::1\""), std::string::npos) << out;
 }
 
 }  // namespace
