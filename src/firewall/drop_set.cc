@@ -7,6 +7,8 @@ namespace {
 
 // The kernel's element timeouts have millisecond granularity; a block about to end still gets a
 // second, so that it is never installed with no timeout at all.
+constexpr core::Duration kKernelSlack = 2 * core::kSecond;
+
 core::Duration Timeout(core::Timestamp expires, core::Timestamp now) {
   return std::max<core::Duration>(expires - now, core::kSecond);
 }
@@ -75,6 +77,8 @@ bool DropSet::Put(const core::Cidr& network, core::Timestamp expires, core::Time
     }
     it = wanted_.emplace(key, expires).first;
   } else {
+    // Several blocks can hold one network (an operator's and a pair's): the longest wins.
+    if (expires <= it->second) return true;
     it->second = expires;
   }
   expiries_.emplace(expires, key);
@@ -92,7 +96,10 @@ void DropSet::Remove(const core::Cidr& network, core::Timestamp now, std::vector
 }
 
 void DropSet::Expire(core::Timestamp now, std::vector<Change>* out) {
-  while (!expiries_.empty() && expiries_.top().first <= now) {
+  // The kernel's timeout started when the element was applied, a little after it was decided,
+  // and is at least a second: what it hid is installed only once it is surely gone.
+  const core::Timestamp gone = now - kKernelSlack;
+  while (!expiries_.empty() && expiries_.top().first <= gone) {
     const auto [expires, key] = expiries_.top();
     expiries_.pop();
     const auto wanted = wanted_.find(key);

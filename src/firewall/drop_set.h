@@ -28,12 +28,12 @@ class DropSet {
  public:
   explicit DropSet(size_t max_networks) : max_networks_(max_networks) {}
 
-  // Drops `network` until `expires` (replacing an earlier expiry). False if the set is full.
+  // Drops `network` until `expires` (or longer, if it already was). False if the set is full.
   bool Put(const core::Cidr& network, core::Timestamp expires, core::Timestamp now,
            std::vector<Change>* out);
   void Remove(const core::Cidr& network, core::Timestamp now, std::vector<Change>* out);
-  // Forgets what expired; installs the narrower networks a widest one was hiding. Call about
-  // once a second.
+  // Forgets what expired; installs the narrower networks a widest one was hiding, two seconds
+  // after it expired (when the kernel has surely dropped it). Call about once a second.
   void Expire(core::Timestamp now, std::vector<Change>* out);
 
   size_t size() const { return wanted_.size(); }

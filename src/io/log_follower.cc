@@ -23,6 +23,7 @@ namespace {
 
 constexpr size_t kMaxLine = 64 << 10;
 constexpr size_t kMaxRetired = 256;
+constexpr core::Duration kLeavingGrace = 5 * core::kSecond;
 // At most this much per file per turn: a huge backlog cannot hold the loop for long.
 constexpr size_t kReadBudget = 4 << 20;
 
@@ -42,6 +43,7 @@ LogFollower::LogFollower(EventLoop& loop, std::vector<std::string> patterns, std
 
 LogFollower::~LogFollower() {
   for (auto& [path, file] : files_) Close(file);
+  for (auto& file : leaving_) Close(file);
   if (inotify_fd_ >= 0) {
     loop_.Unwatch(inotify_fd_);
     close(inotify_fd_);
@@ -65,7 +67,7 @@ void LogFollower::LoadState() {
     std::string path;
     std::getline(fields, path);
     if (!path.empty() && path[0] == ' ') path.erase(0, 1);
-    if (!path.empty()) saved_[path] = {inode, offset};
+    if (!path.empty()) saved_[path] = Saved{inode, offset, false};
   }
 }
 
@@ -137,23 +139,31 @@ bool LogFollower::Open(const std::string& path, size_t source, bool from_end, Fi
   file->dev = st.st_dev;
   file->inode = st.st_ino;
   file->offset = 0;
-  const auto saved = saved_.find(path);
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
   const auto retired = retired_.find({static_cast<uint64_t>(st.st_dev), st.st_ino});
+  // The last run's record of this file, found by inode whatever its name is now (a glob that
+  // matches "mail.log.1" may meet the old "mail.log" there first).
+  auto by_inode = saved_.end();
+  for (auto it = saved_.begin(); it != saved_.end(); ++it) {
+    if (it->second.first == st.st_ino && !it->second.consumed) by_inode = it;
+  }
+  const auto by_path = saved_.find(path);
   if (retired != retired_.end()) {
     // Read before under another name (a rotated file the glob also matches).
-    file->offset = std::min<uint64_t>(retired->second, static_cast<uint64_t>(st.st_size));
-  } else if (saved != saved_.end()) {
-    if (saved->second.first == st.st_ino &&
-        saved->second.second <= static_cast<uint64_t>(st.st_size)) {
-      file->offset = saved->second.second;  // where the last run stopped
-    } else if (saved->second.first != st.st_ino) {
-      // Rotated while the daemon was down: the old file's rest first, then this one whole.
-      CatchUp(path, saved->second.first, saved->second.second, source);
+    file->offset = std::min<uint64_t>(retired->second, size);
+  } else if (by_inode != saved_.end()) {
+    file->offset = by_inode->second.offset <= size ? by_inode->second.offset : 0;
+    by_inode->second.consumed = true;  // where the last run stopped
+  } else if (by_path != saved_.end()) {
+    // The path held another file last time: rotated while the daemon was down. The old file's
+    // rest first (found by inode in the directory), then this one from its start.
+    if (!by_path->second.consumed) {
+      by_path->second.consumed = true;
+      CatchUp(path, by_path->second.first, by_path->second.offset, source);
     }
   } else if (from_end) {
-    file->offset = static_cast<uint64_t>(st.st_size);
+    file->offset = size;
   }
-  saved_.erase(path);
   dirty_ = true;
   return true;
 }
@@ -171,6 +181,9 @@ void LogFollower::CatchUp(const std::string& path, uint64_t inode, uint64_t offs
   }
   closedir(d);
   if (found.empty()) return;
+  for (const auto& [other_path, other] : files_) {
+    if (other.inode == inode) return;  // followed under its new name already, from its offset
+  }
   File old;
   const int fd = open(found.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   struct stat st {};
@@ -184,9 +197,9 @@ void LogFollower::CatchUp(const std::string& path, uint64_t inode, uint64_t offs
   old.dev = st.st_dev;
   old.inode = st.st_ino;
   old.offset = offset;
+  // Read before the loop runs (startup), whole.
   Drain(old, /*to_end=*/true);
-  Retire(old);
-  Close(old);
+  Finish(old);
   ++stats_.rotations;
 }
 
@@ -223,20 +236,32 @@ void LogFollower::Drain(File& file, bool to_end) {
   char buffer[64 << 10];
   size_t budget = kReadBudget;
   while (budget > 0 || to_end) {
+    // `offset` counts the bytes handed over or skipped; `partial` the ones read after them.
     const ssize_t n = pread(file.fd, buffer, sizeof buffer,
                             static_cast<off_t>(file.offset + file.partial.size()));
     if (n <= 0) break;
-    budget -= std::min(budget, static_cast<size_t>(n));  // a file leaving is read whole
+    budget -= std::min(budget, static_cast<size_t>(n));
     stats_.bytes += static_cast<uint64_t>(n);
+    file.last_data = EventLoop::Now();
     std::string_view chunk(buffer, static_cast<size_t>(n));
     while (!chunk.empty()) {
       const size_t newline = chunk.find('\n');
+      if (file.skipping) {
+        // Inside a line longer than any log line: its bytes are passed over, not kept.
+        if (newline == std::string_view::npos) {
+          file.offset += chunk.size();
+          break;
+        }
+        file.offset += newline + 1;
+        file.skipping = false;
+        chunk.remove_prefix(newline + 1);
+        continue;
+      }
       if (newline == std::string_view::npos) {
         if (file.partial.size() + chunk.size() > kMaxLine) {
-          // A line longer than any log line: skip to its end, counted.
           file.offset += file.partial.size() + chunk.size();
           file.partial.clear();
-          if (!file.skipping) ++stats_.long_lines;
+          ++stats_.long_lines;
           file.skipping = true;
         } else {
           file.partial.append(chunk);
@@ -244,24 +269,33 @@ void LogFollower::Drain(File& file, bool to_end) {
         break;
       }
       const std::string_view piece = chunk.substr(0, newline);
-      if (!file.skipping) {
-        std::string_view line = piece;
-        if (!file.partial.empty()) {
-          file.partial.append(piece);
-          line = file.partial;
-        }
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        ++stats_.lines;
-        on_line_(file.source, line);
+      std::string_view line = piece;
+      if (!file.partial.empty()) {
+        file.partial.append(piece);
+        line = file.partial;
       }
-      file.offset += file.partial.empty() ? piece.size() + 1 : file.partial.size() + 1;
+      file.offset += line.size() + 1;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      ++stats_.lines;
+      on_line_(file.source, line);
       file.partial.clear();
-      file.skipping = false;
       chunk.remove_prefix(newline + 1);
     }
     dirty_ = true;
   }
   if (budget == 0 && !to_end) loop_.Soon([this] { Poll(); });
+}
+
+void LogFollower::Finish(File& file) {
+  // A last line with no newline will never get one now: it is whole.
+  if (!file.partial.empty() && !file.skipping) {
+    ++stats_.lines;
+    on_line_(file.source, file.partial);
+    file.offset += file.partial.size();
+    file.partial.clear();
+  }
+  Retire(file);
+  Close(file);
 }
 
 void LogFollower::Poll() {

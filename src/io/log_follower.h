@@ -60,11 +60,14 @@ class LogFollower {
     uint64_t offset = 0;  // bytes handed over (whole lines) or skipped
     std::string partial;  // the unfinished last line
     bool skipping = false;
+    int64_t last_data = 0;  // when bytes last came (a renamed file is read until quiet)
   };
   void Discover(bool at_start);
   bool Open(const std::string& path, size_t source, bool from_end, File* file);
   void Drain(File& file, bool to_end = false);
   void Close(File& file);
+  // Hands over an unfinished last line, remembers the file as read, closes it.
+  void Finish(File& file);
   void LoadState();
   // A file rotated away while the daemon was down: read from `offset` to its end.
   void CatchUp(const std::string& path, uint64_t inode, uint64_t offset, size_t source);
@@ -76,12 +79,18 @@ class LogFollower {
   std::string state_path_;
   OnLine on_line_;
   int inotify_fd_ = -1;
-  std::map<std::string, File> files_;                           // by path
-  std::map<std::string, std::pair<uint64_t, uint64_t>> saved_;  // path -> (inode, offset)
+  std::map<std::string, File> files_;  // by path
+  struct Saved {
+    uint64_t first = 0;  // inode
+    uint64_t offset = 0;
+    bool consumed = false;  // its file was found (by inode) or caught up
+  };
+  std::map<std::string, Saved> saved_;  // the last run's files, by path
   // Files that left their path, by (device, inode): how far they were read, so that a glob
   // matching their new name does not read them again. The oldest are forgotten.
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> retired_;
   std::vector<std::pair<uint64_t, uint64_t>> retired_order_;
+  std::vector<File> leaving_;  // renamed away, still read until quiet
   Stats stats_;
   bool dirty_ = false;
 };

@@ -47,7 +47,12 @@ void AppendEventJson(const LogEvent& event, uint64_t line, std::string& out) {
   core::AppendJsonString(out, event.login);
   out += ", \"outcome\": \"";
   out += core::OutcomeName(event.outcome);
-  out += "\", \"line\": ";
+  out += "\"";
+  if (event.attempts > 1) {
+    out += ", \"attempts\": ";
+    AppendNumber(out, event.attempts);
+  }
+  out += ", \"line\": ";
   AppendNumber(out, line);
   out += ", \"source\": \"";
   out += FormatName(event.source);

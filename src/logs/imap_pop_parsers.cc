@@ -227,7 +227,7 @@ bool Courier(const LineHeader& h, State&, LogEvent* out) {
   // The user comes before the address: the address is the last ", ip=[", and the line must end
   // there or with Courier's own port and protocol fields.
   const size_t ip_at = fields.rfind("ip=[");
-  if (ip_at == kNpos || (ip_at != 0 && fields.substr(ip_at - 2, 2) != ", ")) return false;
+  if (ip_at == kNpos || ip_at < 2 || fields.substr(ip_at - 2, 2) != ", ") return false;
   const std::string_view tail = fields.substr(ip_at + 4);
   const size_t close = tail.find(']');
   if (close == kNpos) return false;

@@ -146,33 +146,38 @@ int Clock::YearFor(int month, int day) {
 
 // ctime: "Sat Dec 28 19:04:03 2026" (OpenWebMail), "Tue Mar 26 07:59:08.123456 2026" (Apache's
 // error log, inside brackets).
-bool ReadCtime(std::string_view& text, Clock& clock,
-               core::Timestamp* ts) {  // NOLINT(misc-no-recursion)
+bool ReadTimestampOnce(std::string_view& text, Clock& clock, core::Timestamp* ts,
+                       bool ctime_allowed);
+
+bool ReadCtime(std::string_view& text, Clock& clock, core::Timestamp* ts) {
   std::string_view t = text;
   static constexpr std::string_view kDays = "MonTueWedThuFriSatSun";
   if (t.size() < 24 || t[3] != ' ') return false;
   const size_t d = kDays.find(t.substr(0, 3));
   if (d == std::string_view::npos || d % 3 != 0) return false;
   std::string_view rest = t.substr(4);
-  // The "Mmm dd hh:mm:ss[.frac] yyyy" that follows reads as a syslog date with a year.
-  if (!ReadTimestamp(rest, clock, ts)) return false;
+  // The "Mmm dd hh:mm:ss[.frac] yyyy" that follows reads as a syslog date with a year (and
+  // never as a second ctime: "Mon Mon Mon ..." must not recurse).
+  if (!ReadTimestampOnce(rest, clock, ts, /*ctime_allowed=*/false)) return false;
   text = rest;
   return true;
 }
 
-bool ReadTimestamp(std::string_view& text, Clock& clock, core::Timestamp* ts) {
+bool ReadTimestampOnce(std::string_view& text, Clock& clock, core::Timestamp* ts,
+                       bool ctime_allowed) {
   std::string_view t = text;
   if (!t.empty() && t[0] >= 'A' && t[0] <= 'Z' && t.size() > 3 && t[3] == ' ' &&
       MonthNumber(t) == 0) {
-    return ReadCtime(text, clock, ts);
+    return ctime_allowed && ReadCtime(text, clock, ts);
   }
-  if (t.size() > 20 && t[0] == '[' && (IsDigit(t[1]) ? IsDigit(t[3]) : t[4] == ' ')) {
+  if (ctime_allowed && t.size() > 20 && t[0] == '[' &&
+      (IsDigit(t[1]) ? IsDigit(t[3]) : t[4] == ' ')) {
     // "[2026-01-06 10:59:38]", "[Tue Mar 26 07:59:08.123456 2026]"
     const size_t close = t.find(']');
     if (close != std::string_view::npos && close < 40) {
       std::string_view inner = t.substr(1, close - 1);
       core::Timestamp when = 0;
-      if (ReadTimestamp(inner, clock, &when) && inner.empty()) {
+      if (ReadTimestampOnce(inner, clock, &when, /*ctime_allowed=*/true) && inner.empty()) {
         *ts = when;
         t.remove_prefix(close + 1);
         SkipSpaces(t);
@@ -294,6 +299,10 @@ bool ReadTimestamp(std::string_view& text, Clock& clock, core::Timestamp* ts) {
     return true;
   }
   return false;
+}
+
+bool ReadTimestamp(std::string_view& text, Clock& clock, core::Timestamp* ts) {
+  return ReadTimestampOnce(text, clock, ts, /*ctime_allowed=*/true);
 }
 
 LineHeader SplitHeader(std::string_view line, Clock& clock) {

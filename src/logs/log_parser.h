@@ -34,8 +34,11 @@ class LogParser {
   uint64_t lines() const { return lines_; }
   // Lines with no timestamp the parsers could read, among those that looked like attempts.
   uint64_t undated() const { return undated_; }
+  // Lines a parser failed on (a bug, never expected; counted rather than fatal).
+  uint64_t failed() const { return failed_; }
 
  private:
+  bool ParseLine(std::string_view line, LogEvent* out);
   bool ParseAs(LogFormat format, const LineHeader& h, LogEvent* out);
   bool ParseAuto(const LineHeader& h, LogEvent* out);
 
@@ -45,6 +48,7 @@ class LogParser {
   std::array<uint64_t, kFormatCount> recognised_{};
   uint64_t lines_ = 0;
   uint64_t undated_ = 0;
+  uint64_t failed_ = 0;
   bool stamped_by_caller_ = false;
 };
 

@@ -75,76 +75,110 @@ bool Postfix(const LineHeader& h, State&, LogEvent* out) {
 //     I=[192.0.2.10]:587: 535 Incorrect authentication data (set_id=alice@example.com)
 // Success is a message arrival: "<= a@example.com H=(helo) [203.0.113.9]:4711 P=esmtpsa
 //   X=... A=dovecot_plain:alice@example.com S=..."
+namespace {
+
+// Exim's host field, "name (helo) [ip]:port": the name is a verified PTR, the HELO the client's,
+// written in parentheses only when it differs. Exim refuses a HELO with spaces unless told not
+// to (helo_accept_junk_hosts), so the fields are read as space-separated tokens: the address
+// is the first token that starts with '[', after at most a name and a "(helo)". A HELO that is
+// itself an address literal, "([192.0.2.1])", is the client's and never taken.
+// Returns the address and moves `t` past its token.
+std::optional<core::IpAddress> EximHost(std::string_view& t) {
+  for (int token = 0; token < 3 && !t.empty(); ++token) {
+    const size_t space = t.find(' ');
+    const std::string_view word = space == kNpos ? t : t.substr(0, space);
+    t = space == kNpos ? std::string_view() : t.substr(space + 1);
+    if (Starts(word, "[")) {
+      const size_t close = word.find(']');
+      if (close == kNpos) return std::nullopt;
+      // "]", "]:4711", "]:" (before the reply), "]:4711:"
+      std::string_view rest = word.substr(close + 1);
+      if (Starts(rest, ":")) rest.remove_prefix(1);
+      while (!rest.empty() && IsDigit(rest.front())) rest.remove_prefix(1);
+      if (!rest.empty() && rest != ":") return std::nullopt;
+      return ReadAddress(word.substr(0, close + 1));
+    }
+    if (token == 0 && Starts(word, "(")) ++token;  // no name, only the HELO
+    if (!Starts(word, "(") && word.find_first_of("[]()") != kNpos) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Exim's main log (or syslog with log_file_path = : syslog):
+//   dovecot_plain authenticator failed for host.example (helo) [203.0.113.9]:4711
+//     I=[192.0.2.10]:587: 535 Incorrect authentication data (set_id=alice@example.com)
+// Success is a message arrival: "<= a@example.com H=(helo) [203.0.113.9]:4711 P=esmtpsa
+//   X=... A=dovecot_plain:alice@example.com S=..."
 bool Exim(const LineHeader& h, State&, LogEvent* out) {
   if (!h.program.empty() && !Starts(h.program, "exim")) return false;
   std::string_view m = h.program.empty() ? h.rest : h.message;
-  // An optional "[pid] " and message id before the text.
+  // An optional "[pid] " before the text.
   if (Starts(m, "[")) {
     const size_t close = m.find("] ");
     if (close == kNpos || close > 12) return false;
     m = m.substr(close + 2);
   }
-  const auto failed = After(m, " authenticator failed for ");
-  if (failed) {
-    if (UpTo(m, " ").size() + 26 != m.size() - failed->size()) return false;  // driver name
-    // "name (helo) [ip]": the HELO is the client's and can be an address literal; the client's
-    // address is the first bracket after the optional name and the optional "(helo)".
-    std::string_view t = *failed;
-    if (!Starts(t, "(") && !Starts(t, "[")) {
-      const size_t space = t.find(' ');
-      if (space == kNpos) return false;
-      t = t.substr(space + 1);
-    }
-    if (Starts(t, "(")) {
-      // The HELO may contain ") [", so find the ") [" that is followed by an address and "]".
-      size_t at = 0;
-      while (true) {
-        at = t.find(") [", at);
-        if (at == kNpos) return false;
-        const std::string_view cand = t.substr(at + 3);
-        const size_t close = cand.find(']');
-        if (close != kNpos && ReadAddress(cand.substr(0, close))) break;
-        at += 3;
-      }
-      t = t.substr(at + 2);
-    }
-    if (!Starts(t, "[")) return false;
-    const size_t close = t.find(']');
-    if (close == kNpos) return false;
-    const auto ip = ReadAddress(t.substr(1, close - 1));
+  constexpr std::string_view kFailed = " authenticator failed for ";
+  const size_t failed = m.find(kFailed);
+  // The driver's name is one word at the start of the message.
+  if (failed != kNpos && failed > 0 && m.substr(0, failed).find(' ') == kNpos) {
+    std::string_view t = m.substr(failed + kFailed.size());
+    const auto ip = EximHost(t);
     if (!ip) return false;
-    const std::string_view after = t.substr(close + 1);
-    // 535 is a refused password; 435 (temporary) and 501 (bad base64, cancelled) are not.
-    const auto reply = After(after, ": ");
-    if (!reply || !Starts(*reply, "535 ")) return false;
+    // " I=[local]:port" and " U=ident" may follow, then ": " and the reply. 535 is a refused
+    // password; 435 (temporary) and 501 (bad base64, cancelled) are not.
+    const bool smtp_port = Starts(t, "I=[") && Contains(UpTo(t, " "), "]:25:");
+    std::string_view answer = t;
+    if (Starts(t, "I=") || Starts(t, "U=")) {
+      const size_t reply = t.find(": ");
+      answer = reply == kNpos ? std::string_view() : t.substr(reply + 2);
+    }
+    if (!Starts(answer, "535 ")) return false;
     out->ip = *ip;
     out->login = {};
-    if (auto id = AfterLast(*reply, "(set_id=")) {
+    // set_id is the last thing Exim writes (and may be followed by its ": N Time(s)").
+    if (auto id = After(answer, " (set_id=")) {
       const size_t end = id->rfind(')');
       if (end != kNpos) out->login = id->substr(0, end);
     }
-    out->protocol = Contains(after, "]:25:") ? Protocol::kSmtp : Protocol::kSubmission;
+    out->protocol = smtp_port ? Protocol::kSmtp : Protocol::kSubmission;
     out->outcome = Outcome::kFailure;
     return true;
   }
-  // Arrivals authenticated by an authenticator: " <= ... H=... [ip]... A=driver:user "
+  // Arrivals: "<id> <= sender [R=..] H=host [U=..] P=proto [X=..] [CV=..] [DN=".."] [A=..]
+  // S=..." in this order. The sender is the client's: one token, never quoted (a quoted local
+  // part may hold spaces, and such lines are skipped).
   const size_t arrow = m.find(" <= ");
-  if (arrow == kNpos || arrow > 24) return false;
-  const size_t a = m.find(" A=");
-  const size_t hfield = m.find(" H=");
-  if (a == kNpos || hfield == kNpos || hfield > a) return false;
-  const std::string_view host = m.substr(hfield + 3, a - hfield - 3);
-  // The address: the bracket before " P=", past the optional name and (helo), as above.
-  const size_t p_field = host.find(" P=");
-  std::string_view hosts = p_field == kNpos ? host : host.substr(0, p_field);
-  const size_t open = hosts.rfind(" [") == kNpos && Starts(hosts, "[") ? 0 : hosts.rfind(" [") + 1;
-  if (open >= hosts.size() || hosts[open] != '[') return false;
-  const size_t close = hosts.find(']', open);
-  if (close == kNpos) return false;
-  const auto ip = ReadAddress(hosts.substr(open + 1, close - open - 1));
-  const std::string_view auth = UpTo(m.substr(a + 3), " ");
+  if (arrow == kNpos || arrow > 24 || m.substr(0, arrow).find(' ') != kNpos) return false;
+  std::string_view t = m.substr(arrow + 4);
+  if (Starts(t, "\"")) return false;
+  t = t.substr(std::min(t.size(), UpTo(t, " ").size() + 1));
+  if (Starts(t, "R=")) t = t.substr(std::min(t.size(), UpTo(t, " ").size() + 1));
+  if (!Starts(t, "H=")) return false;
+  t.remove_prefix(2);
+  const auto ip = EximHost(t);
+  if (!ip) return false;
+  std::string_view auth;
+  while (!t.empty()) {
+    const std::string_view word = UpTo(t, " ");
+    if (Starts(word, "S=") || Starts(word, "id=") || Starts(word, "T=")) break;
+    if (Starts(word, "DN=\"")) {
+      // A certificate's name, quoted, may hold spaces.
+      const size_t close = t.find("\" ", 4);
+      if (close == kNpos) return false;
+      t = t.substr(close + 2);
+      continue;
+    }
+    if (Starts(word, "A=")) {
+      auth = word.substr(2);
+      break;
+    }
+    t = t.substr(std::min(t.size(), word.size() + 1));
+  }
   const size_t colon = auth.find(':');
-  if (!ip || colon == kNpos || colon + 1 == auth.size()) return false;
+  if (colon == kNpos || colon + 1 == auth.size()) return false;
   out->ip = *ip;
   out->login = auth.substr(colon + 1);
   out->protocol = Protocol::kSubmission;

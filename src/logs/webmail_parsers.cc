@@ -25,74 +25,48 @@ bool IsLocalNetwork(const core::IpAddress& ip) {
   return loopback || (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
 }
 
-// Roundcube's forwarded part after the address: "(X-Real-IP: a,X-Forwarded-For: b, c)" or
-// " (X-Forwarded-For: b)". Accepted only if it holds nothing but header names and address
-// characters, so that a header cannot hide a second " from ".
-bool ForwardedPart(std::string_view t) {
-  if (Starts(t, " ")) t.remove_prefix(1);
-  if (!Starts(t, "(X-") || !Ends(t, ")")) return false;
-  t = t.substr(1, t.size() - 2);
-  while (!t.empty()) {
-    if (Starts(t, "X-Real-IP: ")) {
-      t.remove_prefix(11);
-    } else if (Starts(t, "X-Forwarded-For: ")) {
-      t.remove_prefix(17);
-    } else if (Starts(t, ",X-Forwarded-For: ")) {
-      t.remove_prefix(18);
-    } else {
-      return false;
-    }
-    while (!t.empty() && (IsDigit(t[0]) || HexValue(t[0]) >= 0 || t[0] == '.' || t[0] == ':' ||
-                          (t[0] == ',' && !Starts(t, ",X-")) || t[0] == ' ')) {
-      t.remove_prefix(1);
-    }
-  }
-  return true;
-}
-
-// The last " from <address>" in `t` that ends it (or is followed by a forwarded part), or with
-// `text_follows` the last one followed by ". " and the IMAP server's reply (whose own words may
-// echo the user's " from ..." at the end, which is only taken if nothing else matches).
+// The client's address in Roundcube's "... from <address>[ (X-Forwarded-For: ...)]<rest>":
+// the user's text comes before it and the forwarded headers (the client's too) after it. The
+// address is the first " from <address>" whose continuation is what Roundcube writes there:
+// for the userlogins log the end of the text, optionally after one parenthesised forwarded
+// part; for the errors log (`text_follows`) ". " and the IMAP server's reply. A fake in the
+// user's text is followed by the real " from ...", so it does not qualify; a fake in a header
+// comes after the real one.
 std::optional<size_t> RoundcubeFrom(std::string_view t, core::IpAddress* ip, bool text_follows) {
-  if (text_follows) {
-    size_t at = t.size();
-    while (at > 0) {
-      at = t.rfind(" from ", at - 1);
-      if (at == kNpos) break;
-      const std::string_view after = t.substr(at + 6);
-      std::string_view address = UpTo(after, " (");
-      if (!Ends(address, ".") || address.size() == after.size()) continue;
-      address.remove_suffix(1);
-      if (auto parsed = core::IpAddress::Parse(address)) {
-        *ip = *parsed;
-        return at;
-      }
-    }
-  }
-  size_t at = t.size();
-  while (at > 0) {
-    at = t.rfind(" from ", at - 1);
-    if (at == kNpos) return std::nullopt;
-    const std::string_view after = t.substr(at + 6);
+  size_t at = 0;
+  while ((at = t.find(" from ", at)) != kNpos) {
+    const size_t begin = at;
+    at += 6;
+    const std::string_view after = t.substr(at);
     const size_t end = after.find_first_of(" (");
     std::string_view address = end == kNpos ? after : after.substr(0, end);
+    std::string_view rest = end == kNpos ? std::string_view() : after.substr(end);
     const bool dot = Ends(address, ".");
     if (dot) address.remove_suffix(1);
     const auto parsed = core::IpAddress::Parse(address);
     if (!parsed) continue;
-    std::string_view rest = end == kNpos ? std::string_view() : after.substr(end);
-    if (dot) {
-      // "from 203.0.113.9. AUTHENTICATE PLAIN: ..." (or the line's end)
-      if (!rest.empty() && !Starts(rest, " ")) continue;
-    } else if (!rest.empty()) {
-      // "from 203.0.113.9 (X-Forwarded-For: ...)." / "...(X-...) in session ..."
-      const size_t close = rest.find(')');
-      if (close == kNpos || !ForwardedPart(rest.substr(0, close + 1))) {
-        if (!Starts(rest, " in ")) continue;
+    bool ok;
+    if (text_follows) {
+      // "from 203.0.113.9. AUTHENTICATE ...", "from 203.0.113.9 (X-...). AUTHENTICATE ...",
+      // or the oldest form with nothing after the address.
+      if (dot) {
+        ok = rest.empty() || Starts(rest, " ");
+      } else if (rest.empty()) {
+        ok = true;
+      } else {
+        std::string_view fwd = Starts(rest, " ") ? rest.substr(1) : rest;
+        const size_t close = fwd.find(").");
+        ok = Starts(fwd, "(X-") && close != kNpos &&
+             (close + 2 == fwd.size() || fwd[close + 2] == ' ');
       }
+    } else {
+      std::string_view fwd = Starts(rest, " ") ? rest.substr(1) : rest;
+      ok = !dot && (rest.empty() || (Starts(fwd, "(X-") && Ends(fwd, ")")));
     }
-    *ip = *parsed;
-    return at;
+    if (ok) {
+      *ip = *parsed;
+      return begin;
+    }
   }
   return std::nullopt;
 }
@@ -192,21 +166,25 @@ bool Horde(const LineHeader& h, State&, LogEvent* out) {
   }
   if (to == kNpos) return false;
   t = t.substr(0, to);
-  if (Ends(t, "])")) {
-    const size_t fwd = t.rfind(" (forwarded for [");
-    if (fwd != kNpos) t = t.substr(0, fwd);
-  }
-  size_t open;
+  // "user [ip] (forwarded for [header])" or "user (ip)": the forwarded part is the client's
+  // header, the user the client's text. The address is the first "[ip]" or "(ip)" that ends the
+  // text or is followed by one forwarded part that does.
+  size_t open = kNpos;
   std::string_view address;
-  if (Ends(t, "]")) {
-    open = t.rfind(" [");
-  } else if (Ends(t, ")")) {
-    open = t.rfind(" (");
-  } else {
-    return false;
+  for (size_t at = 0; (at = t.find_first_of("[(", at)) != kNpos; ++at) {
+    if (at == 0 || t[at - 1] != ' ') continue;
+    const char closer = t[at] == '[' ? ']' : ')';
+    const size_t close = t.find(closer, at);
+    if (close == kNpos) break;
+    const std::string_view rest = t.substr(close + 1);
+    if (!rest.empty() && !(Starts(rest, " (forwarded for [") && Ends(rest, "])"))) continue;
+    if (!core::IpAddress::Parse(t.substr(at + 1, close - at - 1))) continue;
+    open = at - 1;
+    address = t.substr(at + 1, close - at - 1);
+    t = t.substr(0, close + 1);
+    break;
   }
   if (open == kNpos) return false;
-  address = t.substr(open + 2, t.size() - open - 3);
   const auto ip = core::IpAddress::Parse(address);
   if (!ip) return false;
   std::string_view user = t.substr(0, open);
@@ -297,7 +275,8 @@ bool Sogo(const LineHeader& h, State&, LogEvent* out) {
     return false;
   }
   const size_t quote = rest.find("' for user '");
-  if (quote == kNpos) return false;
+  // A second one: a header or a user name imitating the fields. Nobody's login has it.
+  if (quote == kNpos || rest.find("' for user '", quote + 1) != kNpos) return false;
   const std::string_view list = rest.substr(0, quote);
   const std::string_view user_part = rest.substr(quote + 12);
   const size_t user_end = outcome == Outcome::kFailure ? user_part.rfind("' might not have worked")
@@ -413,7 +392,8 @@ bool GroupOffice(const LineHeader& h, State&, LogEvent* out) {
     const size_t marker = t.find(kMarker);
     if (marker == kNpos) return false;
     std::string_view tail = t.substr(marker + kMarker.size());
-    if (const size_t referer = tail.rfind(", referer: "); referer != kNpos) {
+    // The Referer is the client's and comes last: cut at the first.
+    if (const size_t referer = tail.find(", referer: "); referer != kNpos) {
       tail = tail.substr(0, referer);
     }
     if (!Ends(tail, "'")) return false;

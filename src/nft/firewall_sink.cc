@@ -62,9 +62,20 @@ void FirewallSink::BlockSet(const policy::BlockKey& key, const policy::Block& bl
 
 void FirewallSink::BlockRemoved(const policy::BlockKey& key) {
   next_.BlockRemoved(key);
-  // A pair block's address may be held by other pairs too: it leaves when its time is up.
-  if (!IsNetworkBlock(key)) return;
-  drops_.Remove(Network(key), io::EventLoop::Now(), &pending_);
+  if (!IsAddressed(key)) return;
+  const core::Cidr network = Network(key);
+  const core::Timestamp now = io::EventLoop::Now();
+  // Another block may hold the same address (an operator's, another login's pair): then it
+  // stays, with the longest of their times. Unblocks are operators' actions: a scan is fine.
+  core::Timestamp held_until = 0;
+  engine_.blocks().ForEach([&](const policy::BlockKey& other, const policy::Block& block) {
+    if (!(other == key) && IsAddressed(other) && Network(other) == network && block.expires > now &&
+        Wanted(other, block, now)) {
+      held_until = std::max(held_until, block.expires);
+    }
+  });
+  drops_.Remove(network, now, &pending_);
+  if (held_until > now) drops_.Put(network, held_until, now, &pending_);
   Flush();
 }
 

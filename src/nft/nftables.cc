@@ -81,10 +81,26 @@ absl::Status Nftables::Apply(const std::vector<firewall::Change>& changes) {
   for (const auto& c : changes) batch += command(c);
   ++batches_;
   if (Run(batch).ok()) return absl::OkStatus();
+  // Most likely a delete of an element the kernel already let go (its timeout ran out): the
+  // deletes one by one, failures ignored, then the adds in one transaction; one by one only if
+  // that fails too, and at most kMaxSingles of them (the rest are counted as errors).
+  constexpr size_t kMaxSingles = 256;
+  std::string adds;
+  size_t singles = 0;
+  for (const auto& c : changes) {
+    if (c.kind == firewall::Change::Kind::kDelete) {
+      if (singles++ < kMaxSingles) (void)Run(command(c));
+    } else {
+      adds += command(c);
+    }
+  }
+  if (adds.empty() || Run(adds).ok()) return absl::OkStatus();
   absl::Status first = absl::OkStatus();
   for (const auto& c : changes) {
-    absl::Status s = Run(command(c));
-    if (!s.ok() && c.kind == firewall::Change::Kind::kAdd) {
+    if (c.kind != firewall::Change::Kind::kAdd) continue;
+    absl::Status s = singles++ < kMaxSingles ? Run(command(c))
+                                             : absl::ResourceExhaustedError("too many failures");
+    if (!s.ok()) {
       ++errors_;
       if (first.ok()) first = s;
     }

@@ -75,6 +75,8 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
       verdict = outbound_->CheckMail(message, event.mail.recipients);
     }
   } else {
+    for (uint32_t i = 1; i < event.attempts; ++i)
+      engine_.CheckThenReport(event.attempt, event.outcome);
     verdict = engine_.CheckThenReport(event.attempt, event.outcome);
     if (outbound_ != nullptr && (event.attempt.protocol == core::Protocol::kSmtp ||
                                  event.attempt.protocol == core::Protocol::kSubmission)) {

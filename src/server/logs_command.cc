@@ -21,7 +21,8 @@ constexpr char kUsage[] =
     "usage: coastguard logs parse [--format NAME|auto] [--year YYYY] FILE...\n"
     "\n"
     "Reads mail server and webmail logs and writes one JSON event line (docs/replay.md) per\n"
-    "login attempt found, with \"line\" (1-based, within its file) and \"source\" (the format):\n"
+    "recognised line, with \"line\" (1-based, within its file), \"source\" (the format) and,\n"
+    "for a line that sums up several attempts, \"attempts\":\n"
     "  coastguard logs parse /var/log/mail.log | coastguard replay - --decisions out.jsonl\n"
     "Other lines produce nothing; a summary goes to standard error. Use - for standard input.\n"
     "Syslog dates have no year: --year gives it, else each file's modification time does.\n"
@@ -90,11 +91,9 @@ int LogsCommand(int argc, char** argv) {
         return;
       }
       if (!parser.Parse(line, &event)) return;
-      for (uint32_t n = 0; n < event.attempts; ++n) {
-        logs::AppendEventJson(event, line_no, out);
-        out.push_back('\n');
-        ++attempts;
-      }
+      logs::AppendEventJson(event, line_no, out);
+      out.push_back('\n');
+      attempts += event.attempts;
       if (out.size() > (1 << 20)) {
         std::fwrite(out.data(), 1, out.size(), stdout);
         out.clear();

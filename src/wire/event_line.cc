@@ -29,6 +29,7 @@ enum class Field {
   kSender,
   kRecipients,
   kSize,
+  kAttempts,
   kOther
 };
 
@@ -59,6 +60,7 @@ Field Classify(std::string_view key) {
       break;
     case 8:
       if (key == "protocol") return Field::kProtocol;
+      if (key == "attempts") return Field::kAttempts;
       break;
     case 9:
       if (key == "client_id") return Field::kClientId;
@@ -80,6 +82,7 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
   out->outcome = core::Outcome::kBadPassword;
   out->has_outcome = false;
   out->label = {};
+  out->attempts = 1;
   out->mail.sasl_user = out->mail.sender = {};
   out->mail.recipients.clear();  // keeps its capacity across lines
   out->mail.size = 0;
@@ -147,7 +150,7 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
           return Bad("outcome is not a string");
         }
         const auto outcome = core::ParseOutcome(text);
-        if (!outcome) return Bad("outcome must be success, bad_password or unknown_user");
+        if (!outcome) return Bad("outcome must be success, bad_password, unknown_user or failure");
         out->outcome = *outcome;
         out->has_outcome = true;
         break;
@@ -162,6 +165,15 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
       case Field::kSender:
         if (!ReadOptionalString(value, &out->mail.sender)) return Bad("sender is not a string");
         break;
+      case Field::kAttempts: {
+        uint64_t attempts;
+        if (value.get_uint64().get(attempts) != simdjson::SUCCESS || attempts < 1 ||
+            attempts > 1000) {
+          return Bad("attempts is not a number from 1 to 1000");
+        }
+        out->attempts = static_cast<uint32_t>(attempts);
+        break;
+      }
       case Field::kSize: {
         uint64_t size;
         if (value.get_uint64().get(size) != simdjson::SUCCESS) return Bad("size is not a number");

@@ -35,6 +35,9 @@ struct Event {
   core::Outcome outcome = core::Outcome::kBadPassword;
   bool has_outcome = false;
   std::string_view label;
+  // Auth lines from `coastguard logs parse`: how many attempts the log line stood for (a
+  // Dovecot summary of a connection's tries); replay decides them one after the other.
+  uint32_t attempts = 1;
   MailFields mail;  // kind == kMail; attempt.ts and attempt.ip hold its time and client
 };
 

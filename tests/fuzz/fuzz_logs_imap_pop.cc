@@ -31,6 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       start = end + 1;
     }
+    if (parser.failed() != 0) std::abort();  // a parser threw (caught in production)
   }
   return 0;
 }

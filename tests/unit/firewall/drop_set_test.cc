@@ -48,11 +48,15 @@ TEST(DropSet, InstallsOnlyTheWidestOfNestedNetworksAndTheNarrowerWhenItGoes) {
   // The /24 expires in the kernel by itself; the addresses that outlive it go in.
   kernel.erase(K("203.0.113.0/24"));
   changes.clear();
+  // Not while the kernel may still hold it (its timeout started when it was applied)...
   drops.Expire(kNow + core::kMinute, &changes);
+  EXPECT_TRUE(changes.empty());
+  // ...but once it surely does not.
+  drops.Expire(kNow + core::kMinute + 2 * core::kSecond, &changes);
   Apply(changes, kernel);
   EXPECT_EQ(kernel.size(), 2u);
   EXPECT_EQ(kernel.count(K("203.0.113.7")), 1u);
-  EXPECT_EQ(kernel[K("203.0.113.7")], core::kHour - core::kMinute);
+  EXPECT_EQ(kernel[K("203.0.113.7")], core::kHour - core::kMinute - 2 * core::kSecond);
   EXPECT_EQ(drops.installed(), 2u);
 }
 
@@ -73,6 +77,15 @@ TEST(DropSet, RemovingAWideNetworkUncoversTheNarrowerOnesStillBlocked) {
   EXPECT_EQ(kernel.size(), 2u);
   EXPECT_EQ(kernel.count(K("2001:db8:0:1::/64")), 1u);
   EXPECT_EQ(kernel.count(K("2001:db8::5")), 1u);
+}
+
+TEST(DropSet, TheLongestOfTheBlocksHoldingANetworkWins) {
+  DropSet drops(100);
+  std::vector<Change> changes;
+  drops.Put(Net("198.51.100.7"), kNow + core::kDay, kNow, &changes);
+  changes.clear();
+  drops.Put(Net("198.51.100.7"), kNow + core::kMinute, kNow, &changes);
+  EXPECT_TRUE(changes.empty());
 }
 
 TEST(DropSet, ALongerBlockReplacesTheElementAndAWiderOneEvictsTheNarrower) {
@@ -97,7 +110,8 @@ TEST(DropSet, RefusesNewNetworksWhenFullAndMakesRoomFromWhatExpired) {
   EXPECT_TRUE(drops.Put(Net("192.0.2.2"), kNow + core::kHour, kNow, &changes));
   EXPECT_FALSE(drops.Put(Net("192.0.2.3"), kNow + core::kHour, kNow, &changes));
   EXPECT_EQ(drops.refused(), 1u);
-  EXPECT_TRUE(drops.Put(Net("192.0.2.3"), kNow + core::kHour, kNow + 2 * core::kSecond, &changes));
+  // Room comes once the expired block is surely out of the kernel too.
+  EXPECT_TRUE(drops.Put(Net("192.0.2.3"), kNow + core::kHour, kNow + 4 * core::kSecond, &changes));
   EXPECT_EQ(drops.size(), 2u);
 }
 

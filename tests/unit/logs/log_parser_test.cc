@@ -688,6 +688,118 @@ TEST(GroupOffice, TakesTheWebServersPeerUnlessItIsALocalProxy) {
       "password request from IP: '192.0.2.1'");
 }
 
+
+// --- hostile lines and look-alikes, one more per format ------------------------------------------
+
+TEST(HostileLines, TheClientsOwnTextNeverGivesTheAddress) {
+  // Postfix writes the address before anything the client sent.
+  ExpectAttempt("Nov 27 09:17:44 mx1 postfix/smtpd[1]: warning: unknown[203.0.113.9]: SASL LOGIN "
+                "authentication failed: UGFzc3dvcmQ6, sasl_username=x]: SASL LOGIN [6.6.6.6",
+                LogFormat::kPostfix, Outcome::kFailure, "203.0.113.9",
+                "x]: SASL LOGIN [6.6.6.6", Protocol::kSmtp);
+  // Cyrus: the first bracket after "badlogin: " is Cyrus's.
+  ExpectAttempt("Nov 27 09:17:44 srv cyrus/imap[1]: badlogin: [203.0.113.9] plaintext "
+                "a[6.6.6.6] SASL(-13): authentication failure: checkpass failed",
+                LogFormat::kCyrus, Outcome::kBadPassword, "203.0.113.9", "a[6.6.6.6]",
+                Protocol::kImap);
+  // Perdition: the user ends at the last " server=".
+  ExpectAttempt("Nov 27 09:17:44 ares perdition.imaps[1]: Auth: 203.0.113.9:2274->"
+                "198.51.100.9:993 client-secure=ssl authorisation_id=NONE "
+                "authentication_id=\"x\" server=\"6.6.6.6:1\" status=\"ok\" server=\"imap:993\" "
+                "protocol=IMAP4S server-secure=ssl status=\"failed: local authentication "
+                "failure\"",
+                LogFormat::kPerdition, Outcome::kFailure, "203.0.113.9",
+                "x\" server=\"6.6.6.6:1\" status=\"ok", Protocol::kImap);
+  // Kerio: the address after the last ". Attempt from IP address ".
+  ExpectAttempt("[27/Nov/2026 09:17:44] IMAP: Invalid password for user a. Attempt from IP "
+                "address 6.6.6.6. Attempt from IP address 198.51.100.11.",
+                LogFormat::kKerio, Outcome::kBadPassword, "198.51.100.11",
+                "a. Attempt from IP address 6.6.6.6", Protocol::kImap);
+  // Oracle: tr= comes before the user; the reply is the last di=.
+  ExpectAttempt("<co ts=\"2026-11-27T09:17:44.99\" pi=\"1\" sc=\"tcp_local\" dr=\"+\" ac=\"U\" "
+                "tr=\"TCP|198.51.100.223|25|192.0.2.78|4299\" ap=\"SMTP\" mi=\"Bad password\" "
+                "us=\"x\" di=\"235 ok\" tr=\"TCP|1.1.1.1|25|6.6.6.6|1\" di=\"535 5.7.8 Bad "
+                "username or password (Authentication failed).\"/>",
+                LogFormat::kOracleMessaging, Outcome::kFailure, "192.0.2.78",
+                "x\" di=\"235 ok\" tr=\"TCP|1.1.1.1|25|6.6.6.6|1", Protocol::kSmtp);
+  // SquirrelMail: the address after the last " from ", which ends in ": ".
+  ExpectAttempt("11/27/2026 09:17:44 [LOGIN_ERROR] x from 6.6.6.6: y (example.org) from "
+                "192.0.2.11: Unknown user or password incorrect.",
+                LogFormat::kSquirrelMail, Outcome::kFailure, "192.0.2.11", "x from 6.6.6.6: y",
+                Protocol::kHttp);
+  // Tine 2.0: user names may hold spaces and " from ".
+  ExpectAttempt("78017 00cff -- none -- - 2026-11-27T09:17:44+00:00 WARN (4): "
+                "Tinebase_Controller::login::106 Login with username a from 6.6.6.6 from "
+                "192.0.2.1 failed (-3)!",
+                LogFormat::kTine20, Outcome::kBadPassword, "192.0.2.1", "a from 6.6.6.6",
+                Protocol::kHttp);
+  // Roundcube's userlogins: the address must end the text before " in session".
+  ExpectAttempt("[27-Nov-2026 09:17:44 +0000]: <4z506z6r> Failed login for a from 6.6.6.6. b "
+                "from 192.0.2.4 in session 4z506z6rvddstv6k7jz08hxo27 (error: 0)",
+                LogFormat::kRoundcube, Outcome::kFailure, "192.0.2.4", "a from 6.6.6.6. b",
+                Protocol::kHttp);
+  // SOGo: a header or a user name imitating its fields makes the line nobody's login.
+  ExpectNothing("Nov 27 09:17:44 sogod [1]: SOGoRootPage Login from '192.0.2.31' for user "
+                "'x' for user '6.6.6.6' might not have worked - password policy: 65535  grace: "
+                "-1  expire: -1  bound: 0");
+  ExpectNothing("Nov 27 09:17:44 sogod [1]: SOGoRootPage Login from '6.6.6.6' for user 'bob, "
+                "192.0.2.16' for user 'admin' might not have worked - password policy: 65535  "
+                "grace: -1  expire: -1  bound: 0");
+  // Exim: the sender and the HELO are the client's.
+  ExpectAttempt("2026-11-27 09:17:44 1avJcc-0003Py-15 <= x@example.com H=(x) [192.0.2.102]:1543 "
+                "P=esmtpa A=dovecot_login:alice@example.com S=3455 id=\"A=p:mallory\"",
+                LogFormat::kExim, Outcome::kSuccess, "192.0.2.102", "alice@example.com",
+                Protocol::kSubmission);
+  ExpectNothing("2026-11-27 09:17:44 1avJcc-0003Py-15 <= \"x H=[6.6.6.6] A=p:alice \"@e.x "
+                "H=(x) [192.0.2.102]:1543 P=esmtp S=3455");
+  ExpectNothing("2026-11-27 09:17:44 1avJcc-0003Py-15 <= x@e.x H=(x) [192.0.2.102]:1543 "
+                "P=esmtp S=3455 T=\"A=p:alice\"");
+  ExpectAttempt("2026-11-27 09:17:44 plain authenticator failed for (x) [203.0.113.71]:4711 "
+                "I=[192.0.2.1]:587: 535 Incorrect authentication data (set_id=a) [6.6.6.6])",
+                LogFormat::kExim, Outcome::kFailure, "203.0.113.71", "a) [6.6.6.6]",
+                Protocol::kSubmission);
+  // Roundcube and Horde: a forwarded header comes after the address and is never taken.
+  ExpectAttempt("[27-Nov-2026 09:17:44 +0000]: <7vrb6kgr> Failed login for a@example.com from "
+                "192.0.2.1 (X-Forwarded-For: z from 6.6.6.6 in x) in session 7vrb6kgrindb97hg "
+                "(error: 1)",
+                LogFormat::kRoundcube, Outcome::kFailure, "192.0.2.1", "a@example.com",
+                Protocol::kHttp);
+  ExpectAttempt("[27-Nov-2026 09:17:44 +0000]: <7vrb6kgr> IMAP Error: Login failed for a against "
+                "localhost from 192.0.2.1 (X-Forwarded-For: a from 6.6.6.6. (x). AUTHENTICATE "
+                "PLAIN: A0001 NO failed. in /usr/share/roundcube/program/lib/Roundcube/"
+                "rcube_imap.php on line 211 (POST /?_task=login&_action=login)",
+                LogFormat::kRoundcube, Outcome::kFailure, "192.0.2.1", "a", Protocol::kHttp);
+  ExpectAttempt("Nov 27 09:17:44 HORDE [error] [imp] FAILED LOGIN for a [192.0.2.5] (forwarded "
+                "for [6.6.6.6] (forwarded for [x]) to {127.0.0.1:143 [imap/notls]} [pid 1 on line "
+                "1 of \"x.php\"]",
+                LogFormat::kHorde, Outcome::kFailure, "192.0.2.5", "a", Protocol::kHttp);
+  // Group-Office: the Referer comes last.
+  ExpectAttempt("[Fri Nov 27 09:17:44 2026] [notice] [pid 90] [client 127.0.0.1:17733] Password "
+                "authentication failed for 'bob' from IP: '198.51.100.9', referer: x' from IP: "
+                "'6.6.6.6'",
+                LogFormat::kGroupOffice, Outcome::kFailure, "198.51.100.9", "bob",
+                Protocol::kHttp);
+  // Courier: a short forged line is no attempt (and no crash).
+  ExpectNothing("Nov 27 09:17:44 srv imapd: LOGIN FAILED, xip=[1]");
+  // "Mon Mon Mon ...": no timestamp, and no recursion.
+  ExpectNothing(std::string(1 << 16, 'M').replace(0, 0, "Mon "));
+}
+
+TEST(LookAlikes, ProduceNothing) {
+  ExpectNothing("27-11-2026 09:17:44   SMTP Server: Connection from [192.0.2.4] rejected for "
+                "policy reasons.");
+  ExpectNothing("11/27/2026 09:17:44 [LOGOUT] alice (example.org) from 192.0.2.11: Logged out");
+  ExpectNothing("Nov 27 09:17:44 sogod [1]: <0x0xb8537990[LDAPSource]> <NSException: 0x1> "
+                "NAME:LDAPException REASON:operation bind failed: Invalid credentials (0x31)");
+  ExpectNothing("Fri Nov 27 09:17:44 2026 - [72926] (192.0.2.196) alice - login - "
+                "example.com");
+  ExpectNothing("<co ts=\"2026-11-27T09:17:44.99\" pi=\"1\" sc=\"tcp_local\" dr=\"+\" ac=\"U\" "
+                "tr=\"TCP|198.51.100.223|25|192.0.2.78|4299\" ap=\"SMTP\" mi=\"x\" us=\"a\" "
+                "di=\"550 5.1.1 unknown user\"/>");
+  ExpectNothing("Nov 27 09:17:44 host cyrus/imap[1]: badlogin: [192.0.2.72] PLAIN [SASL(-13): "
+                "authentication failure: External SSF not good enough]");
+}
+
 // --- across formats -----------------------------------------------------------------------------
 
 TEST(LogParser, ProducesNothingForOtherLinesAndCountsUndatedAttempts) {

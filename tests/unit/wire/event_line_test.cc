@@ -42,6 +42,30 @@ TEST(EventParser, AcceptsTheContractAndIgnoresUnknownFields) {
   EXPECT_EQ(e.outcome, core::Outcome::kUnknownUser);
 }
 
+TEST(EventParser, ReadsTheAttemptsOfALogLineAndTheFailureOutcome) {
+  EventParser parser;
+  Event e;
+  ASSERT_TRUE(parser
+                  .Parse(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "192.0.2.1",
+                             "login": "a", "outcome": "failure", "attempts": 3, "line": 7,
+                             "source": "dovecot"})",
+                         false, true, &e)
+                  .ok());
+  EXPECT_EQ(e.attempts, 3u);
+  EXPECT_EQ(e.outcome, core::Outcome::kFailure);
+  ASSERT_TRUE(parser
+                  .Parse(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "192.0.2.1",
+                             "login": "a", "outcome": "failure"})",
+                         false, true, &e)
+                  .ok());
+  EXPECT_EQ(e.attempts, 1u);
+  EXPECT_FALSE(parser
+                   .Parse(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "192.0.2.1",
+                              "login": "a", "outcome": "failure", "attempts": 0})",
+                          false, true, &e)
+                   .ok());
+}
+
 TEST(EventParser, NamesWhatIsWrong) {
   EventParser parser;
   Event e;
@@ -54,7 +78,7 @@ TEST(EventParser, NamesWhatIsWrong) {
             "ip is not an IP address");
   EXPECT_EQ(error(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4",
                       "login": "a", "outcome": "maybe"})"),
-            "outcome must be success, bad_password or unknown_user");
+            "outcome must be success, bad_password, unknown_user or failure");
   EXPECT_EQ(error(R"([1, 2])"), "not a JSON object");
 }
 
