@@ -1,6 +1,7 @@
 #include "io/log_follower.h"
 
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -48,6 +49,16 @@ LogFollower::~LogFollower() {
     loop_.Unwatch(inotify_fd_);
     close(inotify_fd_);
   }
+}
+
+bool LogFollower::Matches(const char* name) const {
+  for (const auto& pattern : patterns_) {
+    const size_t slash = pattern.rfind('/');
+    const std::string base = slash == std::string::npos ? pattern : pattern.substr(slash + 1);
+    if (fnmatch(base.c_str(), name, 0) == 0) return true;
+  }
+  // A renamed file keeps being read under its new name, whatever that is.
+  return !leaving_.empty();
 }
 
 void LogFollower::Close(File& file) {
@@ -110,10 +121,19 @@ absl::Status LogFollower::Start() {
     }
   }
   loop_.Watch(inotify_fd_, 0x001 /* EPOLLIN */, [this](uint32_t) {
-    char buffer[16 << 10];
-    while (read(inotify_fd_, buffer, sizeof buffer) > 0) {
+    // A directory such as /var/log changes all the time: only events on names the patterns
+    // match wake the follower (the once-a-second check catches anything else).
+    alignas(inotify_event) char buffer[16 << 10];
+    bool relevant = false;
+    ssize_t n;
+    while ((n = read(inotify_fd_, buffer, sizeof buffer)) > 0) {
+      for (char* p = buffer; p < buffer + n;) {
+        const auto* e = reinterpret_cast<const inotify_event*>(p);  // NOLINT: the kernel's layout
+        if (e->len == 0 || Matches(e->name)) relevant = true;
+        p += sizeof(inotify_event) + e->len;
+      }
     }
-    Poll();
+    if (relevant) Poll();
   });
   Discover(/*at_start=*/true);
   for (auto& [path, file] : files_) Drain(file);
@@ -299,17 +319,31 @@ void LogFollower::Finish(File& file) {
 }
 
 void LogFollower::Poll() {
+  // Files renamed away are read for a while more: the writer appends to them until it reopens
+  // its log (logrotate's postrotate, `doveadm log reopen`).
+  const core::Timestamp now = EventLoop::Now();
+  for (auto it = leaving_.begin(); it != leaving_.end();) {
+    Drain(*it);
+    if (now - it->last_data > kLeavingGrace) {
+      Finish(*it);
+      it = leaving_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   for (auto it = files_.begin(); it != files_.end();) {
     File& file = it->second;
     struct stat st {};
     const bool exists = stat(it->first.c_str(), &st) == 0;
     if (!exists || st.st_ino != file.inode || st.st_dev != file.dev) {
-      // Renamed away (or deleted): finish it first, since its last lines come before the new
-      // file's first; the path is opened afresh below if it is back.
-      Drain(file, /*to_end=*/true);
-      Retire(file);
-      Close(file);
+      // Renamed away (or deleted): its last lines come before the new file's first, so it is
+      // read now, and again until it has been quiet for a while; the path is opened afresh
+      // below if it is back.
+      Drain(file);
       ++stats_.rotations;
+      file.last_data = now;
+      Retire(file);  // a glob matching its new name must not read it again
+      leaving_.push_back(std::move(file));
       it = files_.erase(it);
       dirty_ = true;
       continue;

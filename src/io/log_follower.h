@@ -66,6 +66,8 @@ class LogFollower {
   bool Open(const std::string& path, size_t source, bool from_end, File* file);
   void Drain(File& file, bool to_end = false);
   void Close(File& file);
+  // True if an inotify event on `name` may concern a followed file.
+  bool Matches(const char* name) const;
   // Hands over an unfinished last line, remembers the file as read, closes it.
   void Finish(File& file);
   void LoadState();

@@ -106,6 +106,9 @@ ports = ["{dovecot.imap_port}"]
 
         # Rotation by rename mid-run: Dovecot reopens its log; no line is lost or read twice.
         os.rename(dovecot.log_path, dovecot.log_path + ".1")
+        # Written to the renamed file: Dovecot has not reopened its log yet.
+        assert imap_login(port, USER, carol, USERS[carol])
+        expected += 1
         run("doveadm", "-c", dovecot.config, "log", "reopen")
         wait_for(lambda: os.path.exists(dovecot.log_path), what="dovecot to reopen its log")
         for _ in range(2):
