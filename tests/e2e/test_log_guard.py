@@ -152,6 +152,38 @@ ports = ["{dovecot.imap_port}"]
         dovecot.stop()
 
 
+def test_an_address_its_users_log_in_from_is_never_dropped(netns, workdir, coastguard):
+    """The office NAT: one address, a user who logs in from it, and someone behind it guessing
+    another account. The guesses are blocked as the pair, but the address stays off the
+    firewall, and the user keeps working."""
+    dovecot = Dovecot(workdir, policy_lines="", netns=netns, listen=SERVER).start()
+    try:
+        cg = coastguard(f"""
+[[logs]]
+path = "{dovecot.log_path}"
+format = "dovecot"
+
+[firewall]
+nftables = true
+table = "{TABLE}"
+""", netns=netns, host=SERVER)
+        port = dovecot.imap_port
+        carol = "carol@example.com"
+        assert imap_login(port, ATTACKER, carol, USERS[carol])
+        wait_for(lambda: metric(cg, "coastguard_logs_attempts_total") >= 1,
+                 what="the user's login to be read")
+        for n in range(12):
+            assert not imap_login(port, ATTACKER, "alice@example.com", f"stale-{n}")
+        wait_for(lambda: metric(cg, "coastguard_logs_attempts_total") >= 13,
+                 what="the guesses to be read")
+        wait_for(lambda: metric(cg, "coastguard_firewall_spared_total") >= 1,
+                 what="the pair block to be spared at the firewall")
+        assert not in_set(ATTACKER)
+        assert imap_login(port, ATTACKER, carol, USERS[carol])
+    finally:
+        dovecot.stop()
+
+
 def test_a_restart_neither_rereads_nor_skips_even_across_a_rotation(netns, workdir, coastguard):
     dovecot = Dovecot(workdir, policy_lines="", netns=netns, listen=SERVER).start()
     try:
