@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ ccache pkg-config clang libclang-rt-14-dev
   libabsl-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
   libmicrohttpd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libpsl-dev publicsuffix libicu-dev libnftables-dev libsystemd-dev
+  libpsl-dev publicsuffix libicu-dev libnftables-dev libsystemd-dev libcurl4-openssl-dev
   # data: the common-password list of the breach guard (/usr/share/john/password.lst)
   john-data
   # end-to-end peers and clients (chromium for the form demo, driven by playwright-core)

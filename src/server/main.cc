@@ -6,6 +6,7 @@
 
 #include "server/breach_command.h"
 #include "server/config_command.h"
+#include "server/ctl_command.h"
 #include "server/logs_command.h"
 #include "server/replay_command.h"
 #include "server/serve_command.h"
@@ -20,6 +21,7 @@ constexpr char kUsage[] =
     "  replay    decide a file of events offline, as the server would\n"
     "  breach    import a breach corpus (Have I Been Pwned), query it\n"
     "  logs      read mail server and webmail logs as login attempts (logs parse)\n"
+    "  ctl       the admin API from the command line: status, explain, block, release, ...\n"
     "  config    print the embedded defaults, check a config file, or print the\n"
     "            dovecot.conf lines for this coastguard\n"
     "  version   print the version\n"
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return coastguard::server::ServeCommand(argc - 1, argv + 1);
     if (command == "replay") return coastguard::server::ReplayCommand(argc - 1, argv + 1);
     if (command == "breach") return coastguard::server::BreachCommand(argc - 1, argv + 1);
+    if (command == "ctl") return coastguard::server::CtlCommand(argc - 1, argv + 1);
     if (command == "logs") return coastguard::server::LogsCommand(argc - 1, argv + 1);
     if (command == "config") return coastguard::server::ConfigCommand(argc - 1, argv + 1);
     if (command == "version" || command == "--version") {
