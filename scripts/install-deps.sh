@@ -17,6 +17,8 @@ packages=(
   nftables iproute2
   # ...and its journal test: journal files written by systemd-journal-remote (no journald needed)
   systemd-journal-remote
+  # contrib/'s alert rules are checked and unit-tested with promtool
+  prometheus
   # benchmarks (wrk; the policy servers coastguard is compared with)
   wrk policyd-rate-limit postfwd fail2ban
 )
