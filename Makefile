@@ -1,6 +1,6 @@
 # The two commands: `make run` and `make test`. Each installs what is missing (Debian packages),
 # builds, then runs. See README.md.
-.PHONY: all deps build run demo test bench fuzz format clean
+.PHONY: all deps build run demo test bench fuzz format deb clean
 
 DATA_DIR ?= /var/lib/coastguard
 
@@ -10,6 +10,7 @@ deps:
 	@scripts/install-deps.sh
 
 build: deps
+	@scripts/npm-install.sh
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 
@@ -28,6 +29,16 @@ test: deps
 
 bench: build
 	@bench/run.sh
+
+# The Debian package, with Debian's own helpers: build/deb/coastguard_<version>_amd64.deb
+# (dpkg-buildpackage writes into the parent directory; the files are moved here).
+deb: deps
+	@scripts/npm-install.sh
+	dpkg-buildpackage -b -us -uc
+	@mkdir -p build/deb
+	@mv ../coastguard_*_amd64.deb ../coastguard_*_amd64.buildinfo ../coastguard_*_amd64.changes \
+	  build/deb/
+	@ls build/deb/*.deb
 
 format:
 	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

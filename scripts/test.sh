@@ -9,6 +9,9 @@ stage() { printf '\n=== %s\n' "$*"; }
 stage "layering (dependencies point from the edges to the core)"
 /usr/bin/python3 scripts/check-layering.py
 
+stage "npm packages (uPlot for the console, ALTCHA widget, playwright-core, altcha-lib, hibp)"
+scripts/npm-install.sh
+
 stage "build (release)"
 cmake --preset release >/dev/null
 cmake --build --preset release
@@ -26,9 +29,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 stage "fuzz targets (smoke)"
 scripts/fuzz.sh smoke
-
-stage "npm packages (ALTCHA widget, playwright-core, altcha-lib)"
-scripts/npm-install.sh
 
 stage "end-to-end tests (real Dovecot, Postfix, Chromium)"
 COASTGUARD_BIN="$PWD/build/release/src/coastguard" /usr/bin/python3 -m pytest tests/e2e -q -p no:cacheprovider

@@ -17,6 +17,7 @@ max_connections = 4096
 max_connections_per_client = 1024
 idle_timeout = "60s"        # an HTTP connection without a complete request this long: closed
 slow_request_us = 0         # requests slower than this (µs) are logged; 0 = never
+console = true              # the operator's console at /console/ (log in with the admin token)
 
 [postfix]
 listen = "127.0.0.1:10040"  # check_policy_service inet:127.0.0.1:10040; "" turns it off

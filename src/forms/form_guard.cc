@@ -589,6 +589,12 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   }
   ++stats_.verdicts[static_cast<size_t>(verdict.action)];
   reasons.ForEach([&](FormReason r) { ++stats_.reasons[static_cast<size_t>(r)]; });
+  if (timeline_ != nullptr) {
+    static constexpr history::Series kSeries[] = {
+        history::Series::kFormAccept, history::Series::kFormChallenge, history::Series::kFormHold,
+        history::Series::kFormReject};
+    timeline_->Count(now, kSeries[static_cast<size_t>(verdict.action)]);
+  }
   return verdict;
 }
 

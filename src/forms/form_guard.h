@@ -24,6 +24,7 @@
 #include "forms/minhash.h"
 #include "forms/names.h"
 #include "forms/render_token.h"
+#include "history/timeline.h"
 
 namespace coastguard::forms {
 
@@ -54,6 +55,8 @@ class FormGuard {
   const Altcha& altcha() const { return altcha_; }
 
   // Called on the owner thread for each new campaign (also kept in events()).
+  // The console's history: form verdicts per minute (none by default).
+  void set_timeline(history::Timeline* timeline) { timeline_ = timeline; }
   void set_on_campaign(std::function<void(const CampaignEvent&)> fn) {
     on_campaign_ = std::move(fn);
   }
@@ -80,6 +83,7 @@ class FormGuard {
   void AppendTables(std::vector<core::TableUsage>& out) const;
 
  private:
+  history::Timeline* timeline_ = nullptr;
   struct Expiry {
     uint32_t expires_s = 0;
     uint32_t recipient_tag = 0;  // render tokens: who the first use was for, and when

@@ -1,5 +1,7 @@
 #include "http/admin_api.h"
 
+#include <charconv>
+
 #include "core/text.h"
 #include "detect/compromise.h"
 #include "http/block_request.h"
@@ -61,18 +63,36 @@ json VerdictJson(const core::Verdict& verdict) {
           {"reasons", reasons}};
 }
 
+// A recent decision: its verdict, when, how the client came (protocol, device) and, once
+// reported, how the password check went.
+json RecentJson(const RecentDecision& d) {
+  json entry = VerdictJson(d.verdict);
+  entry["ts"] = Seconds(d.ts);
+  entry["protocol"] = core::ProtocolName(d.protocol);
+  entry["device"] = std::string(d.device_id());
+  if (d.has_outcome) entry["outcome"] = core::OutcomeName(d.outcome);
+  return entry;
+}
+
 }  // namespace
 
 json BlockJson(const BlockKey& key, const Block& block, Timestamp now) {
-  return {{"kind", policy::BlockKindName(key.kind)},
-          {"subject", block.subject},
-          {"reason", core::ReasonName(block.reason)},
-          {"scope", policy::BlockScopeName(block.scope)},
-          {"offenses", block.offenses},
-          {"created", Seconds(block.created)},
-          {"expires", Seconds(block.expires)},
-          {"active", block.expires > now},
-          {"remaining_seconds", block.expires > now ? Seconds(block.expires - now) : 0.0}};
+  json out = {{"kind", policy::BlockKindName(key.kind)},
+              {"subject", block.subject},
+              {"reason", core::ReasonName(block.reason)},
+              {"scope", policy::BlockScopeName(block.scope)},
+              {"offenses", block.offenses},
+              {"created", Seconds(block.created)},
+              {"expires", Seconds(block.expires)},
+              {"active", block.expires > now},
+              {"remaining_seconds", block.expires > now ? Seconds(block.expires - now) : 0.0}};
+  // The address part as DELETE /v1/blocks takes it back (logins are in the subject).
+  if (key.kind != policy::BlockKind::kLogin) {
+    out["address"] = key.bits == key.network.family_bits()
+                         ? key.network.ToString()
+                         : core::Cidr{key.network, key.bits}.ToString();
+  }
+  return out;
 }
 
 json ExplainIp(const Engine& engine, const core::IpAddress& ip, Timestamp now) {
@@ -93,8 +113,8 @@ json ExplainIp(const Engine& engine, const core::IpAddress& ip, Timestamp now) {
   json recent = json::array();
   for (const RecentDecision& d : engine.recent()) {
     if (d.ip == ip) {
-      json entry = VerdictJson(d.verdict);
-      entry["ts"] = Seconds(d.ts);
+      json entry = RecentJson(d);
+      entry["login"] = std::string(d.login_name());
       recent.push_back(entry);
     }
   }
@@ -131,10 +151,9 @@ json ExplainLogin(const Engine& engine, std::string_view login, Timestamp now) {
   json recent = json::array();
   for (const RecentDecision& d : engine.recent()) {
     if (d.login == digest) {
-      json entry = VerdictJson(d.verdict);
-      entry["ts"] = Seconds(d.ts);
+      json entry = RecentJson(d);
       entry["ip"] = d.ip.ToString();
-      entry["familiarity"] = FamiliarityName(engine.familiarity().Lookup(digest, d.ip, 0, now));
+      entry["familiarity"] = FamiliarityName(d.familiarity);  // as it was then
       recent.push_back(entry);
     }
   }
@@ -164,6 +183,8 @@ Response AdminApi::Handle(const Request& request, std::string_view path) {
   if (StartsWith(path, "/v1/entities/")) return Entity(request, path.substr(13));
   if (path == "/v1/suspects") return Suspects(request);
   if (path == "/v1/suspects/clear") return ClearSuspect(request);
+  if (path == "/v1/history") return History(request);
+  if (path == "/v1/system") return System(request);
   return JsonError(404, "no such endpoint; see docs/api.md");
 }
 
@@ -273,6 +294,93 @@ Response AdminApi::Entity(const Request& request, std::string_view rest) {
     return JsonReply(200, explained);
   }
   return JsonError(404, "entities are ip/{ip} or login/{login}");
+}
+
+}  // namespace coastguard::http
+
+namespace coastguard::http {
+
+Response AdminApi::History(const Request& request) {
+  if (request.method != "GET") return JsonError(405, "use GET");
+  size_t minutes = 180;
+  if (const std::string_view q = request.query("minutes"); !q.empty()) {
+    uint64_t parsed = 0;
+    const auto [end, ec] = std::from_chars(q.data(), q.data() + q.size(), parsed);
+    if (ec != std::errc() || end != q.data() + q.size() || parsed == 0) {
+      return JsonError(400, "minutes must be a positive number");
+    }
+    minutes = static_cast<size_t>(std::min<uint64_t>(parsed, 1u << 20));
+  }
+  json out = json::object();
+  json series = json::object();
+  for (std::string_view name : history::kSeriesNames) series[std::string(name)] = json::array();
+  json starts = json::array();
+  if (timeline_ != nullptr) {
+    minutes = std::min(minutes, timeline_->minutes());
+    timeline_->ForEachMinute(request.now, minutes, [&](int64_t minute, const auto& counts) {
+      starts.push_back(minute * 60);
+      for (size_t i = 0; i < counts.size(); ++i) {
+        series[std::string(history::kSeriesNames[i])].push_back(counts[i]);
+      }
+    });
+  }
+  out["minute_starts"] = starts;
+  out["series"] = series;
+  json episodes = json::array();
+  json top_sources = json::array(), top_prefixes = json::array(), top_logins = json::array();
+  if (timeline_ != nullptr) {
+    const Timestamp from = request.now - static_cast<Timestamp>(minutes) * core::kMinute;
+    for (const history::AttackEpisode& e : timeline_->episodes()) {
+      if (e.end >= from) episodes.push_back({{"start", Seconds(e.start)}, {"end", Seconds(e.end)}});
+    }
+    const auto list = [](const std::vector<history::TopEntry>& entries) {
+      json a = json::array();
+      for (const auto& e : entries) a.push_back({{"subject", e.subject}, {"count", e.count}});
+      return a;
+    };
+    top_sources = list(timeline_->TopRefusedSources(10));
+    top_prefixes = list(timeline_->TopRefusedPrefixes(10));
+    top_logins = list(timeline_->TopTargetedLogins(10));
+  }
+  out["attack_episodes"] = episodes;
+  out["top_refused_sources"] = top_sources;
+  out["top_refused_prefixes"] = top_prefixes;
+  out["top_targeted_logins"] = top_logins;
+  out["service"] = ServiceJson(engine_, request.now);
+  return JsonReply(200, out);
+}
+
+Response AdminApi::System(const Request& request) {
+  if (request.method != "GET") return JsonError(405, "use GET");
+  json breach = {{"enabled", system_.breach != nullptr}};
+  if (const breach::Database* db = system_.breach) {
+    breach["directory"] = db->dir();
+    for (const auto& [name, kind] :
+         {std::pair{"sha1", breach::HashKind::kSha1}, std::pair{"ntlm", breach::HashKind::kNtlm}}) {
+      breach[name] = {{"available", db->available(kind)},
+                      {"hashes", db->available(kind) ? db->entries(kind) : 0},
+                      {"range_api", db->has_range(kind)}};
+    }
+  }
+  json files = json::array();
+  if (system_.files != nullptr) {
+    for (const io::LogFollower::FileState& f : system_.files->Files()) {
+      files.push_back({{"path", f.path},
+                       {"offset", f.offset},
+                       {"size", f.size},
+                       {"lag_bytes", f.size > f.offset ? f.size - f.offset : 0}});
+    }
+  }
+  json journals = json::array();
+  for (const io::JournalFollower* j : system_.journals) {
+    journals.push_back({{"unit", j->unit()}, {"entries", j->entries()}});
+  }
+  json logs = {{"files", files}, {"journals", journals}};
+  if (system_.log_guard != nullptr) {
+    logs["attempts"] = system_.log_guard->attempts();
+    logs["refused"] = system_.log_guard->refused();
+  }
+  return JsonReply(200, {{"breach", breach}, {"logs", logs}});
 }
 
 }  // namespace coastguard::http

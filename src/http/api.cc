@@ -45,10 +45,19 @@ bool Api::PolicyAuthorized(const Request& request) const {
          core::ConstantTimeEquals(request.header("Authorization"), basic_expected_);
 }
 
-bool Api::AdminAuthorized(const Request& request) const {
+bool Api::AdminAuthorized(const Request& request) {
   const std::string_view authorization = request.header("Authorization");
   if (StartsWith(authorization, "Bearer ")) {
     return core::ConstantTimeEquals(authorization.substr(7), settings_.admin_token);
+  }
+  if (console_ && authorization.empty()) {
+    const std::string_view cookie = CookieValue(request.header("Cookie"), kSessionCookie);
+    if (!cookie.empty()) {
+      const std::string* csrf = sessions_.Find(cookie, request.now);
+      if (csrf == nullptr) return false;
+      return request.method == "GET" || request.method == "HEAD" ||
+             core::ConstantTimeEquals(request.header("X-CSRF-Token"), *csrf);
+    }
   }
   // weakforced clients send Basic auth with any user and the password as the secret.
   const std::string password = BasicPassword(authorization);
@@ -108,6 +117,11 @@ Response Api::Route(const Request& request, std::string_view* endpoint) {
   if (StartsWith(path, "/v1/passwords/")) {
     *endpoint = "passwords";
     return Passwords(request, path.substr(14));
+  }
+  if (path == "/console" || StartsWith(path, "/console/")) {
+    *endpoint = "console";
+    if (!console_) return JsonError(404, "the console is off");
+    return console_->Handle(request);
   }
   for (const auto& [prefix, handler] : mounts_) {
     if (path == prefix || (StartsWith(path, prefix) && path.substr(prefix.size(), 1) == "/")) {

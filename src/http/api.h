@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,6 +11,8 @@
 #include "forms/form_guard.h"
 #include "http/admin_api.h"
 #include "http/breach_api.h"
+#include "http/console.h"
+#include "http/console_sessions.h"
 #include "http/dovecot_policy.h"
 #include "http/forms_api.h"
 #include "http/http_config.h"
@@ -33,7 +36,8 @@ struct ApiSettings {
 // credentials on the way. Policy endpoints (Dovecot allow/report, /v1/auth/*, /v1/forms/check)
 // take the Dovecot credentials if configured (the server binds to loopback by default); admin
 // endpoints take the admin token (Bearer, or weakforced-style Basic with it as the password);
-// /healthz, /metrics, ping, the form token and challenge, and the breach range API are public.
+// /healthz, /metrics, ping, the form token and challenge, and the breach range API are public;
+// the console (/console/) logs in with the admin token.
 // Runs on the server's loop thread; holds no lock.
 class Api {
  public:
@@ -56,6 +60,13 @@ class Api {
     admin_.set_breached_logins(breach != nullptr ? &breach->logins() : nullptr);
   }
   void set_metrics(const core::MetricsRegistry* metrics) { metrics_ = metrics; }
+  void set_timeline(const history::Timeline* timeline) { admin_.set_timeline(timeline); }
+  void set_system(SystemView view) { admin_.set_system(std::move(view)); }
+  // Serves the operator's console at /console/ from `assets`; its sessions then open the admin
+  // endpoints too.
+  void EnableConsole(std::span<const ConsoleAsset> assets) {
+    console_.emplace(sessions_, settings_.admin_token, assets);
+  }
   // Serves `handler` at `prefix` and below (the contact-form demo at /demo).
   void Mount(std::string prefix, RequestHandler handler) {
     mounts_.emplace_back(std::move(prefix), std::move(handler));
@@ -69,7 +80,9 @@ class Api {
   Response Forms(const Request& request, std::string_view rest);
   Response Passwords(const Request& request, std::string_view rest);
   bool PolicyAuthorized(const Request& request) const;
-  bool AdminAuthorized(const Request& request) const;
+  // The admin token (Bearer, or Basic with it as the password), or a console session; a
+  // session's writes must carry its CSRF token.
+  bool AdminAuthorized(const Request& request);
 
   ApiSettings settings_;
   std::string basic_expected_;  // "Basic <base64(user:password)>" for the policy endpoints
@@ -77,6 +90,8 @@ class Api {
   Weakforced weakforced_;
   NativeAuth native_;
   AdminApi admin_;
+  ConsoleSessions sessions_;
+  std::optional<Console> console_;
   std::optional<FormsApi> forms_;
   BreachApi* breach_ = nullptr;
   const core::MetricsRegistry* metrics_ = nullptr;

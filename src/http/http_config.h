@@ -18,6 +18,7 @@ struct HttpConfig {
   size_t max_connections_per_client = 1024;
   core::Duration idle_timeout = core::kMinute;  // a connection silent this long is closed
   size_t slow_request_us = 0;  // requests slower than this are logged (µs); 0 = never
+  bool console = true;         // the operator's console at /console/ (admin token to log in)
 };
 
 template <typename V>
@@ -30,6 +31,7 @@ void DescribeSettings(V& v, HttpConfig& c) {
   v.Integer("max_connections_per_client", c.max_connections_per_client, 1, 1 << 20);
   v.Duration("idle_timeout", c.idle_timeout, core::kSecond);
   v.Integer("slow_request_us", c.slow_request_us, 0, 60'000'000);
+  v.Boolean("console", c.console);
 }
 
 // Dovecot's auth policy ([dovecot]). The credentials also guard the other policy endpoints

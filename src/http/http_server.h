@@ -4,6 +4,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 
@@ -36,6 +38,8 @@ struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
+  // Further headers (Set-Cookie, Location, Cache-Control...), in order.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 using RequestHandler = std::function<Response(const Request&)>;

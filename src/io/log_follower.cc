@@ -82,6 +82,16 @@ void LogFollower::LoadState() {
   }
 }
 
+std::vector<LogFollower::FileState> LogFollower::Files() const {
+  std::vector<FileState> out;
+  for (const auto& [path, file] : files_) {
+    struct stat st {};
+    const uint64_t size = fstat(file.fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+    out.push_back({path, file.source, file.offset, size});
+  }
+  return out;
+}
+
 void LogFollower::Save() {
   if (!dirty_) return;
   std::string text;

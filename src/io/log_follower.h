@@ -51,6 +51,15 @@ class LogFollower {
   };
   const Stats& stats() const { return stats_; }
 
+  // Each followed file: how far it is read and how big it is now (one fstat per file).
+  struct FileState {
+    std::string path;
+    size_t source = 0;
+    uint64_t offset = 0;
+    uint64_t size = 0;
+  };
+  std::vector<FileState> Files() const;
+
  private:
   struct File {
     size_t source = 0;

@@ -255,17 +255,51 @@ Verdict Engine::Finish(const core::AuthAttempt& attempt, uint64_t login, Verdict
   ++stats_.actions[static_cast<size_t>(v.action)];
   v.reasons.ForEach([&](Reason r) { ++stats_.reasons[static_cast<size_t>(r)]; });
   Remember(attempt, login, v);
+  if (timeline_ != nullptr) {
+    const history::Series series = v.action == Action::kReject  ? history::Series::kLoginReject
+                                   : v.action == Action::kDelay ? history::Series::kLoginDelay
+                                                                : history::Series::kLoginAllow;
+    timeline_->Login(attempt.ts, series, attempt.ip,
+                     login == 0 ? std::string_view() : std::string_view(scratch_.login),
+                     service_attack_.UnderAttack(attempt.ts));
+  }
   return v;
 }
 
 void Engine::Remember(const core::AuthAttempt& attempt, uint64_t login, const Verdict& v) {
   RecentDecision d{attempt.ts, attempt.ip, login, v};
+  d.protocol = attempt.protocol;
+  d.device_length = static_cast<uint8_t>(
+      std::min<size_t>(attempt.client_id.size(), RecentDecision::kDeviceBytes));
+  std::copy_n(attempt.client_id.data(), d.device_length, d.device);
+  if (login != 0) {
+    d.familiarity = scratch_.fam;
+    d.login_length =
+        static_cast<uint8_t>(std::min<size_t>(scratch_.login.size(), RecentDecision::kLoginBytes));
+    std::copy_n(scratch_.login.data(), d.login_length, d.login_text);
+  }
   if (recent_.size() < kRecentDecisions) {
     recent_.push_back(d);
   } else {
     recent_[recent_next_] = d;
   }
   recent_next_ = (recent_next_ + 1) % kRecentDecisions;
+}
+
+void Engine::RememberOutcome(const core::AuthAttempt& attempt, uint64_t login,
+                             core::Outcome outcome) {
+  // The check was one of the last few decisions (the report follows it at once, give or take
+  // other connections' checks in between); looking further back costs more than it finds.
+  constexpr size_t kLookBack = 16;
+  const size_t n = recent_.size();
+  for (size_t back = 1; back <= std::min(kLookBack, n); ++back) {
+    RecentDecision& d = recent_[(recent_next_ + kRecentDecisions - back) % kRecentDecisions % n];
+    if (d.login == login && d.ip == attempt.ip && !d.has_outcome) {
+      d.has_outcome = true;
+      d.outcome = outcome;
+      return;
+    }
+  }
 }
 
 void Engine::AddBlock(const BlockKey& key, std::string subject, Reason reason, BlockScope scope,
@@ -286,6 +320,10 @@ void Engine::Report(const core::AuthAttempt& attempt, core::Outcome outcome) {
 
 void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome) {
   const Timestamp now = attempt.ts;
+  RememberOutcome(attempt, p.login_digest, outcome);
+  if (timeline_ != nullptr && outcome != core::Outcome::kSuccess) {
+    timeline_->LoginFailed(now, p.login);
+  }
   if (outcome != core::Outcome::kSuccess) {
     OnFailure(attempt, p, outcome == core::Outcome::kUnknownUser);
     return;

@@ -16,6 +16,7 @@
 #include "detect/familiarity.h"
 #include "detect/service_attack.h"
 #include "detect/source_guessing.h"
+#include "history/timeline.h"
 #include "policy/blocks.h"
 #include "policy/engine_config.h"
 #include "policy/state_sink.h"
@@ -33,12 +34,25 @@ struct EngineStats {
   uint64_t blocks_created = 0;
 };
 
-// One decided attempt, kept in a ring for the explain API.
+// One decided attempt, kept in a ring for the explain API and the console.
 struct RecentDecision {
+  static constexpr size_t kDeviceBytes = 31;
+  static constexpr size_t kLoginBytes = 63;
   Timestamp ts = 0;
   core::IpAddress ip;
   uint64_t login = 0;
   core::Verdict verdict;
+  core::Protocol protocol = core::Protocol::kOther;
+  // How familiar the place and device were when it was decided (a success makes them familiar).
+  detect::Familiarity familiarity = detect::Familiarity::kNone;
+  bool has_outcome = false;  // set when the password check's result was reported
+  core::Outcome outcome = core::Outcome::kSuccess;
+  uint8_t device_length = 0;
+  char device[kDeviceBytes] = {};  // the client id as sent, cut to kDeviceBytes
+  uint8_t login_length = 0;
+  char login_text[kLoginBytes] = {};  // the canonical login, cut to kLoginBytes
+  std::string_view device_id() const { return {device, device_length}; }
+  std::string_view login_name() const { return {login_text, login_length}; }
 };
 
 // The decision engine: owns every counter, the familiarity store, blocks and allow lists, and
@@ -80,6 +94,8 @@ class Engine {
   void RestoreEvidence(uint64_t login, const detect::LoginEvidence& evidence);
 
   void set_sink(StateSink* sink) { sink_ = sink; }
+  // The console's history, fed with every verdict and reported failure (none by default).
+  void set_timeline(history::Timeline* timeline) { timeline_ = timeline; }
   // Drops expired blocks and measures the heap the tables' metrics report (a scan, so once a
   // second rather than per /metrics request). Call about once a second.
   void Maintain(Timestamp now);
@@ -162,6 +178,8 @@ class Engine {
                 core::Duration ttl, Timestamp now);
   void OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool unknown_user);
   void Remember(const core::AuthAttempt& attempt, uint64_t login, const core::Verdict& v);
+  // Notes a reported outcome on the attempt's recent decision (the latest one for the pair).
+  void RememberOutcome(const core::AuthAttempt& attempt, uint64_t login, core::Outcome outcome);
   core::Verdict Finish(const core::AuthAttempt& attempt, uint64_t login, core::Verdict v);
 
   EngineConfig config_;
@@ -181,6 +199,7 @@ class Engine {
   BlockList blocks_;
   AllowList allows_;
   StateSink* sink_ = nullptr;
+  history::Timeline* timeline_ = nullptr;
   EngineStats stats_;
   std::vector<RecentDecision> recent_;
   size_t recent_next_ = 0;

@@ -151,11 +151,23 @@ Verdict Outbound::Judge(const OutboundMessage& m, bool message_stage, std::strin
 }
 
 Verdict Outbound::CheckRecipient(const OutboundMessage& m, std::string_view recipient) {
-  return Judge(m, /*message_stage=*/false, recipient);
+  const Verdict v = Judge(m, /*message_stage=*/false, recipient);
+  if (timeline_ != nullptr && !m.sasl_username.empty()) {
+    // A message is counted once, at its end; a recipient only when it is deferred or held.
+    if (v.action == Action::kHold) timeline_->Count(m.ts, history::Series::kMailHold);
+    if (v.action == Action::kDefer) timeline_->Count(m.ts, history::Series::kMailDefer);
+  }
+  return v;
 }
 
 Verdict Outbound::CheckMessage(const OutboundMessage& m) {
-  return Judge(m, /*message_stage=*/true, "");
+  const Verdict v = Judge(m, /*message_stage=*/true, "");
+  if (timeline_ != nullptr && !m.sasl_username.empty()) {
+    timeline_->Count(m.ts, v.action == Action::kHold    ? history::Series::kMailHold
+                           : v.action == Action::kDefer ? history::Series::kMailDefer
+                                                        : history::Series::kMailAllow);
+  }
+  return v;
 }
 
 Verdict Outbound::CheckMail(const OutboundMessage& m,

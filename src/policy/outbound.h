@@ -12,6 +12,7 @@
 #include "core/verdict.h"
 #include "counters/bounded_map.h"
 #include "detect/sending.h"
+#include "history/timeline.h"
 #include "policy/engine.h"
 #include "policy/outbound_config.h"
 
@@ -72,6 +73,8 @@ class Outbound {
   }
 
   void set_on_hold(std::function<void(const HoldEvent&)> fn) { on_hold_ = std::move(fn); }
+  // The console's history: mail verdicts per minute (none by default).
+  void set_timeline(history::Timeline* timeline) { timeline_ = timeline; }
   const OutboundConfig& config() const { return config_; }
   size_t accounts() const { return accounts_.size(); }
   uint64_t evictions() const { return accounts_.evictions(); }
@@ -80,6 +83,7 @@ class Outbound {
   void AppendMetrics(std::string& out) const;
 
  private:
+  history::Timeline* timeline_ = nullptr;
   core::Verdict Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient);
   bool Suspect(uint64_t login, Timestamp now, std::string* evidence) const;
   bool RecentlyNew(uint64_t login, Timestamp now) const;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #ifdef COASTGUARD_WITH_DEMO
+#include "console/assets.h"
 #include "demo/form_demo.h"
 #else
 namespace coastguard::demo {
@@ -73,6 +74,8 @@ absl::Status Daemon::Start() {
   }
   engine_ = std::make_unique<policy::Engine>(config_.engine, store_.seed());
   outbound_ = std::make_unique<policy::Outbound>(config_.outbound, *engine_);
+  engine_->set_timeline(&timeline_);
+  outbound_->set_timeline(&timeline_);
   auto restored = store_.Load(*engine_, outbound_.get());
   if (!restored.ok()) return absl::UnavailableError(core::Message(restored.status()));
   restored_ = *restored;
@@ -106,6 +109,9 @@ absl::Status Daemon::Start() {
   if (absl::Status s = StartHttp(admin_token); !s.ok()) return s;
   if (absl::Status s = StartPostfix(); !s.ok()) return s;
   if (absl::Status s = StartLogs(); !s.ok()) return s;
+  http::SystemView system{breach_db_.get(), log_follower_.get(), {}, log_guard_.get()};
+  for (const auto& journal : journals_) system.journals.push_back(journal.get());
+  api_->set_system(std::move(system));
   RegisterMetrics();
 
   loop_.Every(core::kSecond, [this] {
@@ -259,6 +265,7 @@ absl::Status Daemon::StartForms(const std::string& admin_token) {
                                               forms::FormSigningKey(config_.forms, admin_token),
                                               store_.seed(), config_.engine.memory_budget_mb << 20);
   if (absl::Status s = forms_->LoadLists(); !s.ok()) return BadConfig(core::Message(s));
+  forms_->set_timeline(&timeline_);
   if (auto learned = store_.ReadSideFile(kFormsLearned); learned.ok()) {
     if (absl::Status s = forms_->ImportLearned(*learned, io::EventLoop::Now()); !s.ok()) {
       // Learning data, not security state: start afresh rather than refuse to start.
@@ -277,6 +284,8 @@ absl::Status Daemon::StartHttp(const std::string& admin_token) {
   api_->set_forms(forms_.get());
   api_->set_breach(breach_api_.get());
   api_->set_metrics(&metrics_);
+  api_->set_timeline(&timeline_);
+  if (config_.http.console) api_->EnableConsole(console::Assets());
   if (!demo_dir_.empty()) {
 #ifdef COASTGUARD_WITH_DEMO
     demo_ = std::make_unique<demo::FormDemo>(*forms_);

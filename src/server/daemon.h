@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "core/metrics_text.h"
 #include "forms/form_guard.h"
+#include "history/timeline.h"
 #include "http/api.h"
 #include "http/breach_api.h"
 #include "http/http_server.h"
@@ -98,6 +99,7 @@ class Daemon {
   std::string notify_template_;
   uint64_t notifications_ = 0;
   uint64_t notifications_skipped_ = 0;  // marked accounts whose login is no mail address
+  history::Timeline timeline_;          // the console's recent past: verdicts per minute, top lists
   core::MetricsRegistry metrics_;
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<demo::FormDemo> demo_;

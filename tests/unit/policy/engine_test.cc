@@ -223,3 +223,46 @@ TEST(EngineMemory, StaysWithinItsBudgetUnderAFloodOfDistinctKeys) {
 
 }  // namespace
 }  // namespace coastguard::policy
+
+namespace coastguard::policy {
+namespace {
+
+TEST_F(EngineTest, RecentDecisionsKeepTheDeviceTheOutcomeAndThePlaceAsItWasThen) {
+  Login("Alice@Example.com", "81.17.5.20", "Thunderbird/115 with a very long version string");
+  Attempt("alice@example.com", "81.17.5.20", Outcome::kBadPassword, "typo");
+  ASSERT_EQ(engine_.recent().size(), 2u);
+  const RecentDecision& first = engine_.recent()[0];
+  EXPECT_EQ(first.login_name(), "alice@example.com");
+  EXPECT_EQ(first.device_id(), std::string("Thunderbird/115 with a very long version string")
+                                   .substr(0, RecentDecision::kDeviceBytes));
+  EXPECT_EQ(first.protocol, core::Protocol::kImap);
+  ASSERT_TRUE(first.has_outcome);
+  EXPECT_EQ(first.outcome, Outcome::kSuccess);
+  // The first login came from a new place; the success made it familiar only afterwards.
+  EXPECT_EQ(first.familiarity, detect::Familiarity::kNone);
+  const RecentDecision& second = engine_.recent()[1];
+  EXPECT_EQ(second.outcome, Outcome::kBadPassword);
+  EXPECT_TRUE(detect::IsFamiliar(second.familiarity));
+}
+
+TEST_F(EngineTest, FeedsTheTimelineWithVerdictsFailuresAndAttackMode) {
+  history::Timeline timeline(60);
+  engine_.set_timeline(&timeline);
+  Login("alice@example.com", "81.17.5.20");
+  for (int i = 0; i < 30; ++i) Attempt(User(i), "203.0.113.9", Outcome::kBadPassword, "123456");
+  std::array<uint32_t, static_cast<size_t>(history::Series::kCount)> total{};
+  timeline.ForEachMinute(now_, 60, [&](int64_t, const auto& counts) {
+    for (size_t i = 0; i < counts.size(); ++i) total[i] += counts[i];
+  });
+  const auto at = [&](history::Series s) { return total[static_cast<size_t>(s)]; };
+  EXPECT_EQ(at(history::Series::kLoginAllow) + at(history::Series::kLoginDelay) +
+                at(history::Series::kLoginReject),
+            31u);
+  EXPECT_GT(at(history::Series::kLoginReject), 0u);
+  EXPECT_GT(at(history::Series::kLoginFailure), 0u);
+  ASSERT_FALSE(timeline.TopRefusedSources(1).empty());
+  EXPECT_EQ(timeline.TopRefusedSources(1)[0].subject, "203.0.113.9");
+}
+
+}  // namespace
+}  // namespace coastguard::policy
