@@ -267,6 +267,7 @@ Verdict Engine::Finish(const core::AuthAttempt& attempt, uint64_t login, Verdict
 }
 
 void Engine::Remember(const core::AuthAttempt& attempt, uint64_t login, const Verdict& v) {
+  if (!keep_recent_) return;
   RecentDecision d{attempt.ts, attempt.ip, login, v};
   d.protocol = attempt.protocol;
   d.device_length = static_cast<uint8_t>(

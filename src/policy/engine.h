@@ -94,6 +94,9 @@ class Engine {
   void RestoreEvidence(uint64_t login, const detect::LoginEvidence& evidence);
 
   void set_sink(StateSink* sink) { sink_ = sink; }
+  // Whether to keep the ring of recent decisions (explain API, console; on by default). Replay
+  // has nobody to show it to and turns it off: decisions never read it.
+  void set_keep_recent(bool keep) { keep_recent_ = keep; }
   // The console's history, fed with every verdict and reported failure (none by default).
   void set_timeline(history::Timeline* timeline) { timeline_ = timeline; }
   // Drops expired blocks and measures the heap the tables' metrics report (a scan, so once a
@@ -200,6 +203,7 @@ class Engine {
   AllowList allows_;
   StateSink* sink_ = nullptr;
   history::Timeline* timeline_ = nullptr;
+  bool keep_recent_ = true;
   EngineStats stats_;
   std::vector<RecentDecision> recent_;
   size_t recent_next_ = 0;

@@ -82,6 +82,7 @@ int ReplayCommand(int argc, char** argv) {
   }
 
   policy::Engine engine(config.engine, replay::kSeed);
+  engine.set_keep_recent(false);  // no explain API to show the ring to
   policy::Outbound outbound(config.outbound, engine);
   forms::FormGuard forms(config.forms, replay::FormKey(config.forms), replay::kSeed,
                          config.engine.memory_budget_mb << 20);
