@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#ifdef COASTGUARD_WITH_DEMO
 #include "console/assets.h"
+#ifdef COASTGUARD_WITH_DEMO
 #include "demo/form_demo.h"
 #else
 namespace coastguard::demo {
