@@ -34,7 +34,8 @@ bench: build
 # (dpkg-buildpackage writes into the parent directory; the files are moved here).
 deb: deps
 	@scripts/npm-install.sh
-	dpkg-buildpackage -b -us -uc
+	# debhelper points HOME at a temporary directory: keep ccache's own cache
+	CCACHE_DIR=$${CCACHE_DIR:-$$HOME/.ccache} dpkg-buildpackage -b -us -uc
 	@mkdir -p build/deb
 	@mv ../coastguard_*_amd64.deb ../coastguard_*_amd64.buildinfo ../coastguard_*_amd64.changes \
 	  build/deb/
