@@ -35,10 +35,10 @@ bench: build
 deb: deps
 	@scripts/npm-install.sh
 	# debhelper points HOME at a temporary directory: keep ccache's own cache
-	CCACHE_DIR=$${CCACHE_DIR:-$$HOME/.ccache} dpkg-buildpackage -b -us -uc
+	CCACHE_DIR=$${CCACHE_DIR:-$$HOME/.ccache} dpkg-buildpackage -b -us -uc -jauto
 	@mkdir -p build/deb
-	@mv ../coastguard_*_amd64.deb ../coastguard_*_amd64.buildinfo ../coastguard_*_amd64.changes \
-	  build/deb/
+	@mv ../coastguard_*_amd64.deb ../coastguard-dbgsym_*_amd64.deb ../coastguard_*_amd64.buildinfo \
+	  ../coastguard_*_amd64.changes build/deb/
 	@ls build/deb/*.deb
 
 format:

@@ -19,6 +19,8 @@ packages=(
   systemd-journal-remote
   # contrib/'s alert rules are checked and unit-tested with promtool
   prometheus
+  # the Debian package (make deb) and its check
+  debhelper dpkg-dev fakeroot lintian
   # benchmarks (wrk; the policy servers coastguard is compared with)
   wrk policyd-rate-limit postfwd fail2ban
 )
