@@ -7,7 +7,7 @@ DATA_DIR ?= /var/lib/coastguard
 all: build
 
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh build
 
 build: deps
 	@scripts/npm-install.sh
@@ -23,23 +23,20 @@ demo: build
 	@scripts/npm-install.sh
 	./build/release/src/coastguard serve --data-dir $(DATA_DIR) --demo examples/contact-form
 
-# Unit tests (release and ASan+UBSan), fuzz smoke runs, end-to-end tests with real peers.
-test: deps
+# The Debian package, unit tests (ASan+UBSan), fuzz smoke runs, end-to-end tests with real
+# peers on the packaged binary.
+test:
+	@scripts/install-deps.sh test
 	@scripts/test.sh
 
 bench: build
+	@scripts/install-deps.sh bench
 	@bench/run.sh
 
 # The Debian package, with Debian's own helpers: build/deb/coastguard_<version>_amd64.deb
-# (dpkg-buildpackage writes into the parent directory; the files are moved here).
-deb: deps
-	@scripts/npm-install.sh
-	# debhelper points HOME at a temporary directory: keep ccache's own cache
-	CCACHE_DIR=$${CCACHE_DIR:-$$HOME/.ccache} dpkg-buildpackage -b -us -uc -jauto
-	@mkdir -p build/deb
-	@mv ../coastguard_*_amd64.deb ../coastguard-dbgsym_*_amd64.deb ../coastguard_*_amd64.buildinfo \
-	  ../coastguard_*_amd64.changes build/deb/
-	@ls build/deb/*.deb
+deb:
+	@scripts/install-deps.sh deb
+	@scripts/deb.sh
 
 format:
 	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

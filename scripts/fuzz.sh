@@ -19,20 +19,38 @@ if [ $# -gt 0 ]; then
   targets="$*"
 fi
 [ -n "$targets" ] || { echo "tests/fuzz/targets.txt lists no target" >&2; exit 1; }
-for name in $targets; do
-  target=build/fuzz/tests/fuzz/fuzz_$name
-  if [ ! -x "$target" ]; then
-    echo "fuzz_$name: not built" >&2
-    exit 1
-  fi
-  name=$(basename "$target")
-  corpus="tests/fuzz/corpus/${name#fuzz_}"
+# One target: its corpus plus mutations, in a directory of its own; prints its last line.
+run_one() {
+  local target=build/fuzz/tests/fuzz/fuzz_$1 corpus=tests/fuzz/corpus/$1 work status=0
+  [ -x "$target" ] || { echo "fuzz_$1: not built" >&2; return 1; }
   work=$(mktemp -d)
   if [ "$mode" = smoke ]; then
-    "$target" -max_total_time=10 -print_final_stats=0 "$work" "$corpus" 2>&1 | tail -n 1
+    "$target" -max_total_time=5 -print_final_stats=0 "$work" "$corpus" >"$work.log" 2>&1 || status=$?
+    tail -n 1 "$work.log"
   else
-    "$target" -runs="$runs" -print_final_stats=1 "$work" "$corpus" 2>&1 | tail -n 12
+    "$target" -runs="$runs" -print_final_stats=1 "$work" "$corpus" >"$work.log" 2>&1 || status=$?
+    tail -n 12 "$work.log"
   fi
-  rm -rf "$work"
-  echo "$name: ok"
+  [ $status -eq 0 ] || tail -n 60 "$work.log"
+  rm -rf "$work" "$work.log"
+  [ $status -eq 0 ] && echo "fuzz_$1: ok" || { echo "fuzz_$1: FAILED ($status)"; return 1; }
+}
+
+# Smoke runs go one per core (their output is held until each ends); long runs one at a time.
+parallel=1
+[ "$mode" = smoke ] && parallel=$(nproc)
+failed=0
+running=0
+for name in $targets; do
+  if [ $running -ge $parallel ]; then
+    wait -n || failed=1
+    running=$((running - 1))
+  fi
+  run_one "$name" &
+  running=$((running + 1))
 done
+while [ $running -gt 0 ]; do
+  wait -n || failed=1
+  running=$((running - 1))
+done
+exit $failed

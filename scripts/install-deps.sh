@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build, the tests and the benchmarks need, only if missing.
-# Non-interactive, so `make run` and `make test` work unattended on a fresh Debian 12 machine.
+# Installs the Debian packages a target needs, only if missing, non-interactively, so that
+# `make run` and `make test` work unattended on a fresh Debian 12 machine.
+#   scripts/install-deps.sh [build|deb|test|bench]   (default: build; each includes the one before)
 set -euo pipefail
+profile=${1:-build}
 
-packages=(
-  # build
-  cmake ninja-build g++ ccache pkg-config clang libclang-rt-14-dev
+build=(
+  cmake ninja-build g++ ccache pkg-config
   libabsl-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
   libmicrohttpd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpsl-dev publicsuffix libicu-dev libnftables-dev libsystemd-dev libcurl4-openssl-dev
   # data: the common-password list of the breach guard (/usr/share/john/password.lst)
   john-data
-  # end-to-end peers and clients (chromium for the form demo, driven by playwright-core)
+)
+deb=(
+  # the Debian package (make deb) and its check
+  debhelper dpkg-dev fakeroot lintian
+)
+test=(
+  # the sanitizer runtime for the fuzz targets (clang's libFuzzer)
+  clang libclang-rt-14-dev
+  # end-to-end peers and clients (chromium for the console and the form demo, driven by
+  # playwright-core)
   dovecot-imapd dovecot-pop3d dovecot-auth-lua postfix python3 python3-pytest chromium
   # the log guard's firewall test: nft in a network namespace the test creates
   nftables iproute2
@@ -19,11 +29,18 @@ packages=(
   systemd-journal-remote
   # contrib/'s alert rules are checked and unit-tested with promtool
   prometheus
-  # the Debian package (make deb) and its check
-  debhelper dpkg-dev fakeroot lintian
-  # benchmarks (wrk; the policy servers coastguard is compared with)
+)
+bench=(
+  # wrk, and the policy servers coastguard is compared with
   wrk policyd-rate-limit postfwd fail2ban
 )
+case "$profile" in
+  build) packages=("${build[@]}") ;;
+  deb) packages=("${build[@]}" "${deb[@]}") ;;
+  test) packages=("${build[@]}" "${deb[@]}" "${test[@]}") ;;
+  bench) packages=("${build[@]}" "${deb[@]}" "${test[@]}" "${bench[@]}") ;;
+  *) echo "install-deps.sh: unknown profile '$profile' (build, deb, test or bench)" >&2; exit 2 ;;
+esac
 
 # Node.js and npm fetch the browser-side packages (the ALTCHA widget, playwright-core). Many
 # machines carry their own Node.js; Debian's is installed only when there is none.
