@@ -299,6 +299,8 @@
     );
   }
 
+  const BLOCKS_SHOWN = 500;
+
   // What DELETE /v1/blocks needs to name the block again.
   function target(b) {
     const login = b.subject.split(' from ')[0].replace(/ \(.*\)$/, '');
@@ -344,7 +346,8 @@
   }
 
   async function blocks(view) {
-    const [b, allow] = await Promise.all([api('GET', '/v1/blocks'), api('GET', '/v1/allow')]);
+    // A page of the newest: after hours of attack the list can hold a million blocks.
+    const [b, allow] = await Promise.all([api('GET', `/v1/blocks?limit=${BLOCKS_SHOWN}`), api('GET', '/v1/allow')]);
     const refresh = () => show();
     const kind = h('select', { 'aria-label': 'what to block' },
       h('option', { value: 'ip' }, 'address'), h('option', { value: 'network' }, 'network'), h('option', { value: 'login' }, 'account'));
@@ -364,6 +367,9 @@
           refresh();
         },
       }, 'Block ', kind, subject, ' for ', ttl, h('button', { type: 'submit', class: 'danger' }, 'Block')),
+      h('p', { class: 'muted', id: 'blocks-count' }, b.total > b.blocks.length
+        ? `${b.total} blocks in force; the ${b.blocks.length} newest are shown. An address's or an account's own page shows its blocks.`
+        : `${b.total} block${b.total === 1 ? '' : 's'} in force.`),
       blocksTable(b.blocks, refresh),
       h('h2', {}, 'Allow lists'),
       h('p', { class: 'muted' }, 'Never refused, never counted against: the office, the monitoring, a partner\'s relay.'),

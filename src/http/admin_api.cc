@@ -1,6 +1,9 @@
 #include "http/admin_api.h"
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
+#include <vector>
 
 #include "core/text.h"
 #include "detect/compromise.h"
@@ -72,6 +75,18 @@ json RecentJson(const RecentDecision& d) {
   entry["device"] = std::string(d.device_id());
   if (d.has_outcome) entry["outcome"] = core::OutcomeName(d.outcome);
   return entry;
+}
+
+// A positive integer query parameter into `out`; absent leaves `out` as it is. False when it is
+// there but not a positive integer.
+bool PositiveQuery(const Request& request, const char* name, uint64_t& out) {
+  const std::string_view q = request.query(name);
+  if (q.empty()) return true;
+  uint64_t parsed = 0;
+  const auto [end, ec] = std::from_chars(q.data(), q.data() + q.size(), parsed);
+  if (ec != std::errc() || end != q.data() + q.size() || parsed == 0) return false;
+  out = parsed;
+  return true;
 }
 
 }  // namespace
@@ -191,11 +206,34 @@ Response AdminApi::Handle(const Request& request, std::string_view path) {
 Response AdminApi::Blocks(const Request& request) {
   if (request.method == "GET") {
     const bool all = request.query("all") == "1";
-    json blocks = json::array();
+    uint64_t limit = std::numeric_limits<uint64_t>::max();
+    if (!PositiveQuery(request, "limit", limit)) {
+      return JsonError(400, "limit must be a positive number");
+    }
+    // The `limit` newest, kept in a heap of that size: a full list (a million blocks) is never
+    // copied, and its JSON is never built, to show a page of it.
+    using Entry = std::pair<const BlockKey*, const Block*>;
+    const auto newer = [](const Entry& a, const Entry& b) {
+      return a.second->created > b.second->created;
+    };
+    std::vector<Entry> newest;
+    uint64_t total = 0;
     engine_.blocks().ForEach([&](const BlockKey& key, const Block& block) {
-      if (all || block.expires > request.now) blocks.push_back(BlockJson(key, block, request.now));
+      if (!all && block.expires <= request.now) return;
+      ++total;
+      if (newest.size() < limit) {
+        newest.emplace_back(&key, &block);
+        std::push_heap(newest.begin(), newest.end(), newer);
+      } else if (block.created > newest.front().second->created) {
+        std::pop_heap(newest.begin(), newest.end(), newer);
+        newest.back() = {&key, &block};
+        std::push_heap(newest.begin(), newest.end(), newer);
+      }
     });
-    return JsonReply(200, {{"blocks", blocks}});
+    std::sort_heap(newest.begin(), newest.end(), newer);
+    json blocks = json::array();
+    for (const auto& [key, block] : newest) blocks.push_back(BlockJson(*key, *block, request.now));
+    return JsonReply(200, {{"blocks", blocks}, {"total", total}});
   }
   if (request.method != "POST" && request.method != "DELETE") {
     return JsonError(405, "use GET, POST or DELETE");
@@ -302,15 +340,11 @@ namespace coastguard::http {
 
 Response AdminApi::History(const Request& request) {
   if (request.method != "GET") return JsonError(405, "use GET");
-  size_t minutes = 180;
-  if (const std::string_view q = request.query("minutes"); !q.empty()) {
-    uint64_t parsed = 0;
-    const auto [end, ec] = std::from_chars(q.data(), q.data() + q.size(), parsed);
-    if (ec != std::errc() || end != q.data() + q.size() || parsed == 0) {
-      return JsonError(400, "minutes must be a positive number");
-    }
-    minutes = static_cast<size_t>(std::min<uint64_t>(parsed, 1u << 20));
+  uint64_t asked = 180;
+  if (!PositiveQuery(request, "minutes", asked)) {
+    return JsonError(400, "minutes must be a positive number");
   }
+  size_t minutes = static_cast<size_t>(std::min<uint64_t>(asked, 1u << 20));
   json out = json::object();
   json series = json::object();
   for (std::string_view name : history::kSeriesNames) series[std::string(name)] = json::array();

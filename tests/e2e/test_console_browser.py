@@ -6,6 +6,7 @@ page showed; the assertions are here. Screenshots go to build/console-screenshot
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import time
@@ -136,6 +137,8 @@ def test_console_login_overview_account_story_release_and_unblock(coastguard):
     assert r["blocked_verdict_after"] == "allow"
 
     assert "192.0.2.250" in r["blocks_text"]
+    # The page says how many blocks are in force (it lists only the newest of a long list).
+    assert re.search(r"\b\d+ blocks? in force\.", r["blocks_text"]), r["blocks_text"]
     assert "Breach corpus" in r["system_text"]
     assert r["write_without_csrf"] == 401
     for name in ("login", "overview", "account", "held", "source", "blocks", "system"):

@@ -64,6 +64,29 @@ TEST_F(ApiTest, BlocksCanBeAddedListedAndRemoved) {
   EXPECT_EQ(r.body, R"({"removed":true})");
 }
 
+TEST_F(ApiTest, BlockListingPagesTheNewestAndCountsThemAll) {
+  const core::Timestamp now = 1'800'000'000 * core::kSecond;
+  for (int i = 1; i <= 5; ++i) {
+    const std::string ip = "192.0.2." + std::to_string(i);
+    ASSERT_TRUE(engine_.OperatorBlock(policy::NetworkBlockKey(*core::Cidr::Parse(ip)), ip,
+                                      core::kHour, now - (6 - i) * core::kMinute));
+  }
+  auto page = nlohmann::json::parse(Call("GET", "/v1/blocks", "", Admin(), {{"limit", "2"}}).body);
+  EXPECT_EQ(page["total"], 5);
+  ASSERT_EQ(page["blocks"].size(), 2u);
+  EXPECT_EQ(page["blocks"][0]["subject"], "192.0.2.5");
+  EXPECT_EQ(page["blocks"][1]["subject"], "192.0.2.4");
+  auto all = nlohmann::json::parse(Call("GET", "/v1/blocks", "", Admin()).body);
+  EXPECT_EQ(all["total"], 5);
+  ASSERT_EQ(all["blocks"].size(), 5u);
+  EXPECT_EQ(all["blocks"][4]["subject"], "192.0.2.1");
+  for (const char* bad : {"0", "-1", "ten", "2x"}) {
+    const Response r = Call("GET", "/v1/blocks", "", Admin(), {{"limit", bad}});
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(nlohmann::json::parse(r.body)["error"], "limit must be a positive number") << bad;
+  }
+}
+
 TEST_F(ApiTest, WeakforcedBlockListCommandsKeepTheirShapes) {
   EXPECT_EQ(Call("POST", "/command/addBLEntry",
                  R"({"login":"Bob@Example.com","expire_secs":3600,"reason":"test"})", Admin())
