@@ -233,7 +233,10 @@ Response AdminApi::Blocks(const Request& request) {
     std::sort_heap(newest.begin(), newest.end(), newer);
     json blocks = json::array();
     for (const auto& [key, block] : newest) blocks.push_back(BlockJson(*key, *block, request.now));
-    return JsonReply(200, {{"blocks", blocks}, {"total", total}});
+    // Without a limit the reply keeps the shape it always had.
+    if (!request.query("limit").empty())
+      return JsonReply(200, {{"blocks", blocks}, {"total", total}});
+    return JsonReply(200, {{"blocks", blocks}});
   }
   if (request.method != "POST" && request.method != "DELETE") {
     return JsonError(405, "use GET, POST or DELETE");

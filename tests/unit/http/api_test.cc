@@ -77,7 +77,7 @@ TEST_F(ApiTest, BlockListingPagesTheNewestAndCountsThemAll) {
   EXPECT_EQ(page["blocks"][0]["subject"], "192.0.2.5");
   EXPECT_EQ(page["blocks"][1]["subject"], "192.0.2.4");
   auto all = nlohmann::json::parse(Call("GET", "/v1/blocks", "", Admin()).body);
-  EXPECT_EQ(all["total"], 5);
+  EXPECT_FALSE(all.contains("total"));  // the shape it had before `limit`
   ASSERT_EQ(all["blocks"].size(), 5u);
   EXPECT_EQ(all["blocks"][4]["subject"], "192.0.2.1");
   for (const char* bad : {"0", "-1", "ten", "2x"}) {
