@@ -26,11 +26,23 @@ stage "unit tests (ASan + UBSan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
 
-stage "fuzz targets (smoke)"
-scripts/fuzz.sh smoke
+# The end-to-end tests leave most of the CPU idle (they wait on daemons and peers): the fuzz
+# targets are built and run beside them, at the lowest priority so that they take only what
+# the tests leave. Their output is shown when both are done.
+stage "fuzz targets (smoke), in the background at nice 19"
+fuzz_log=$(mktemp)
+setsid nice -n 19 scripts/fuzz.sh smoke >"$fuzz_log" 2>&1 &
+fuzz_pid=$!
+trap 'kill -- -$fuzz_pid 2>/dev/null || true; rm -f "$fuzz_log"' EXIT
 
 stage "end-to-end tests (real Dovecot, Postfix, nftables, Chromium; the packaged binary)"
 COASTGUARD_BIN="$PWD/build/package/usr/bin/coastguard" \
   /usr/bin/python3 -m pytest tests/e2e -q -p no:cacheprovider
+
+stage "fuzz targets (smoke): results"
+fuzz_status=0
+wait "$fuzz_pid" || fuzz_status=$?
+grep -v '^\[' "$fuzz_log" || true  # the build's progress lines are left out
+[ "$fuzz_status" -eq 0 ] || { echo "fuzz smoke failed ($fuzz_status)"; tail -n 80 "$fuzz_log"; exit 1; }
 
 stage "done"
