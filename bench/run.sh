@@ -101,6 +101,10 @@ echo "=== startup with 10 million familiarity entries"
 build/release/bench/bench_state_load "${STATE_ENTRIES:-10000000}"
 
 echo
+echo "=== the console's reads on a daemon fed the whole login scenario (bench/console_load.py)"
+/usr/bin/python3 bench/console_load.py
+
+echo
 echo "=== breach corpus: import, lookups, range API (BREACH_KEYS, default 100 million)"
 bench/breach.sh
 
