@@ -89,8 +89,6 @@ bool PositiveQuery(const Request& request, const char* name, uint64_t& out) {
   return true;
 }
 
-constexpr uint64_t kMaxBlocksListed = 10'000;
-
 }  // namespace
 
 json BlockJson(const BlockKey& key, const Block& block, Timestamp now) {
@@ -208,14 +206,10 @@ Response AdminApi::Handle(const Request& request, std::string_view path) {
 Response AdminApi::Blocks(const Request& request) {
   if (request.method == "GET") {
     const bool all = request.query("all") == "1";
-    // Without a limit, at most kMaxBlocksListed: a full list (a million blocks) would be a
-    // reply of hundreds of megabytes, built while the event loop waits.
-    uint64_t limit = kMaxBlocksListed;
-    const bool limited = !request.query("limit").empty();
+    uint64_t limit = std::numeric_limits<uint64_t>::max();
     if (!PositiveQuery(request, "limit", limit)) {
       return JsonError(400, "limit must be a positive number");
     }
-    limit = std::min(limit, kMaxBlocksListed);
     // The `limit` newest, kept in a heap of that size: a full list (a million blocks) is never
     // copied, and its JSON is never built, to show a page of it.
     using Entry = std::pair<const BlockKey*, const Block*>;
@@ -239,12 +233,9 @@ Response AdminApi::Blocks(const Request& request) {
     std::sort_heap(newest.begin(), newest.end(), newer);
     json blocks = json::array();
     for (const auto& [key, block] : newest) blocks.push_back(BlockJson(*key, *block, request.now));
-    // Without a limit, and all listed, the reply keeps the shape it always had.
-    if (limited || total > newest.size()) {
-      json reply = {{"blocks", blocks}, {"total", total}};
-      if (total > newest.size()) reply["truncated"] = true;
-      return JsonReply(200, reply);
-    }
+    // Without a limit the reply keeps the shape it always had.
+    if (!request.query("limit").empty())
+      return JsonReply(200, {{"blocks", blocks}, {"total", total}});
     return JsonReply(200, {{"blocks", blocks}});
   }
   if (request.method != "POST" && request.method != "DELETE") {

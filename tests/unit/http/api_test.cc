@@ -87,28 +87,6 @@ TEST_F(ApiTest, BlockListingPagesTheNewestAndCountsThemAll) {
   }
 }
 
-TEST_F(ApiTest, AnUnlimitedBlockListingStopsAtTenThousandAndSaysSo) {
-  const core::Timestamp now = 1'800'000'000 * core::kSecond;
-  for (uint32_t i = 0; i < 10'001; ++i) {
-    const core::IpAddress ip =
-        *core::IpAddress::Parse("10." + std::to_string(i >> 16) + "." +
-                                std::to_string((i >> 8) & 255) + "." + std::to_string(i & 255));
-    ASSERT_TRUE(
-        engine_.OperatorBlock(policy::NetworkBlockKey({ip, 32}), ip.ToString(), core::kHour,
-                              now - static_cast<int64_t>(10'001 - i) * (core::kSecond / 4)));
-  }
-  auto listed = nlohmann::json::parse(Call("GET", "/v1/blocks", "", Admin()).body);
-  EXPECT_EQ(listed["total"], 10'001);
-  EXPECT_EQ(listed["truncated"], true);
-  ASSERT_EQ(listed["blocks"].size(), 10'000u);
-  EXPECT_EQ(listed["blocks"][0]["subject"], "10.0.39.16");    // the newest, block 10,000
-  EXPECT_EQ(listed["blocks"][9'999]["subject"], "10.0.0.1");  // the oldest, 10.0.0.0, is left out
-  auto page =
-      nlohmann::json::parse(Call("GET", "/v1/blocks", "", Admin(), {{"limit", "20000"}}).body);
-  EXPECT_EQ(page["blocks"].size(), 10'000u);
-  EXPECT_EQ(page["total"], 10'001);
-}
-
 TEST_F(ApiTest, WeakforcedBlockListCommandsKeepTheirShapes) {
   EXPECT_EQ(Call("POST", "/command/addBLEntry",
                  R"({"login":"Bob@Example.com","expire_secs":3600,"reason":"test"})", Admin())
