@@ -23,14 +23,11 @@ fi
 run_one() {
   local target=build/fuzz/tests/fuzz/fuzz_$1 corpus=tests/fuzz/corpus/$1 work status=0
   [ -x "$target" ] || { echo "fuzz_$1: not built" >&2; return 1; }
+  local options=(-max_total_time=5 -print_final_stats=0) shown=1
+  [ "$mode" = smoke ] || { options=(-runs="$runs" -print_final_stats=1); shown=12; }
   work=$(mktemp -d)
-  if [ "$mode" = smoke ]; then
-    "$target" -max_total_time=5 -print_final_stats=0 "$work" "$corpus" >"$work.log" 2>&1 || status=$?
-    tail -n 1 "$work.log"
-  else
-    "$target" -runs="$runs" -print_final_stats=1 "$work" "$corpus" >"$work.log" 2>&1 || status=$?
-    tail -n 12 "$work.log"
-  fi
+  "$target" "${options[@]}" "$work" "$corpus" >"$work.log" 2>&1 || status=$?
+  tail -n "$shown" "$work.log"
   [ $status -eq 0 ] || tail -n 60 "$work.log"
   rm -rf "$work" "$work.log"
   [ $status -eq 0 ] && echo "fuzz_$1: ok" || { echo "fuzz_$1: FAILED ($status)"; return 1; }

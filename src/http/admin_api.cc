@@ -206,6 +206,7 @@ Response AdminApi::Handle(const Request& request, std::string_view path) {
 Response AdminApi::Blocks(const Request& request) {
   if (request.method == "GET") {
     const bool all = request.query("all") == "1";
+    const bool limited = !request.query("limit").empty();
     uint64_t limit = std::numeric_limits<uint64_t>::max();
     if (!PositiveQuery(request, "limit", limit)) {
       return JsonError(400, "limit must be a positive number");
@@ -234,8 +235,7 @@ Response AdminApi::Blocks(const Request& request) {
     json blocks = json::array();
     for (const auto& [key, block] : newest) blocks.push_back(BlockJson(*key, *block, request.now));
     // Without a limit the reply keeps the shape it always had.
-    if (!request.query("limit").empty())
-      return JsonReply(200, {{"blocks", blocks}, {"total", total}});
+    if (limited) return JsonReply(200, {{"blocks", blocks}, {"total", total}});
     return JsonReply(200, {{"blocks", blocks}});
   }
   if (request.method != "POST" && request.method != "DELETE") {
