@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,12 @@ class Database {
   Lookup Find(HashKind kind, const uint8_t* hash) const;
   // The filter's answer alone (the exact part's where a store has no filter).
   bool MaybeContains(HashKind kind, const uint8_t* hash) const;
+  // Find and MaybeContains for many hashes, `out` as long as `hashes`. The memory reads of
+  // many lookups are in flight together, so that a bulk check (breach query) costs the
+  // machine's memory throughput per hash rather than its latency.
+  void FindMany(HashKind kind, std::span<const HashEntry> hashes, std::span<Lookup> out) const;
+  void MaybeContainsMany(HashKind kind, std::span<const HashEntry> hashes,
+                         std::span<Lookup> out) const;
   // The entries of a 20-bit prefix in hash order (delta merged in), appended to `out`.
   void Range(HashKind kind, uint32_t prefix, std::vector<RangeEntry>* out) const;
 

@@ -74,6 +74,12 @@ bool FuseContains(const FuseLayout& layout, const uint8_t* fingerprints, uint64_
           fingerprints[slots.at[2]]) == 0;
 }
 
+void FusePrefetch(const FuseLayout& layout, const uint8_t* fingerprints, uint64_t key) {
+  if (layout.array_length == 0) return;
+  const Slots slots = SlotsOf(layout, MixSplit(key, layout.seed));
+  for (const uint32_t slot : slots.at) __builtin_prefetch(fingerprints + slot);
+}
+
 bool FuseBuilder::Build(std::span<const uint64_t> keys, uint64_t seed_base, FuseLayout* layout,
                         std::vector<uint8_t>* fingerprints) {
   *layout = LayoutFor(keys.size());

@@ -17,6 +17,9 @@ struct FuseLayout {
 
 // May `key` be in the set the fingerprints were built from? False means certainly not.
 bool FuseContains(const FuseLayout& layout, const uint8_t* fingerprints, uint64_t key);
+// Starts the three reads FuseContains will make for `key`, so that a batch of lookups waits
+// for memory once rather than once per key.
+void FusePrefetch(const FuseLayout& layout, const uint8_t* fingerprints, uint64_t key);
 
 // Builds filters one after another, reusing its scratch memory (about 24 bytes per key).
 class FuseBuilder {

@@ -130,9 +130,13 @@ uint64_t Store::LowerBound(uint64_t key) const {
   const uint64_t begin = coarse_[bucket];
   const uint64_t end = coarse_[bucket + 1];
   if (begin == end) return begin;
-  uint64_t i = begin + static_cast<uint64_t>(
-                           (static_cast<unsigned __int128>(key << 16) * (end - begin)) >> 64);
+  const uint64_t i = Interpolate(key, 16, begin, end);
   __builtin_prefetch(counts_ + i);
+  return Walk(key, begin, end, i);
+}
+
+uint64_t Store::Walk(uint64_t key, uint64_t begin, uint64_t end, uint64_t start) const {
+  uint64_t i = start;
   constexpr int kMaxSteps = 256;  // beyond this the input is not uniform: search instead
   int steps = 0;
   if (keys_[i] < key) {
@@ -145,6 +149,81 @@ uint64_t Store::LowerBound(uint64_t key) const {
     }
   }
   return i;
+}
+
+uint64_t Store::Interpolate(uint64_t key, int bits, uint64_t begin, uint64_t end) {
+  return begin +
+         static_cast<uint64_t>((static_cast<unsigned __int128>(key << bits) * (end - begin)) >> 64);
+}
+
+void Store::PrefetchPrefix(uint64_t key) const {
+  if (index_ != nullptr) __builtin_prefetch(index_ + (key >> (64 - kPrefixBits)));
+}
+
+Store::Near Store::PrefetchNear(uint64_t key) const {
+  if (keys_ == nullptr) return Near{};
+  const uint64_t prefix = key >> (64 - kPrefixBits);
+  const uint64_t begin = index_[prefix];
+  const uint64_t end = index_[prefix + 1];
+  if (begin == end) return Near{begin, true};
+  const uint64_t i = Interpolate(key, kPrefixBits, begin, end);
+  __builtin_prefetch(keys_ + i);
+  return Near{i, false};
+}
+
+Store::Near Store::Settle(uint64_t key, Near near) const {
+  if (keys_ == nullptr || near.settled) return near;
+  const uint64_t prefix = key >> (64 - kPrefixBits);
+  const uint64_t begin = index_[prefix];
+  const uint64_t end = index_[prefix + 1];
+  // The keys of the cache line the estimate fell in (within the prefix) have arrived.
+  constexpr uint64_t kKeysPerLine = 64 / sizeof(uint64_t);
+  const uint64_t line_start =
+      near.at - (reinterpret_cast<uintptr_t>(keys_ + near.at) % 64) / sizeof(uint64_t);
+  const uint64_t low = std::max(begin, line_start);
+  const uint64_t high = std::min(end, line_start + kKeysPerLine);
+  if (keys_[low] > key && low > begin) {
+    __builtin_prefetch(keys_ + low - 1);  // the key, if present, is in an earlier line
+    return Near{low - 1, false};
+  }
+  if (keys_[high - 1] < key && high < end) {
+    __builtin_prefetch(keys_ + high);  // or in a later one
+    return Near{high, false};
+  }
+  const uint64_t at = std::lower_bound(keys_ + low, keys_ + high, key) - keys_;
+  // Only a key that is there has a count to read: an absent one costs the keys' line alone.
+  if (at < high && keys_[at] == key) __builtin_prefetch(counts_ + at);
+  return Near{at, true};
+}
+
+std::optional<uint32_t> Store::CountNear(const uint8_t* hash, Near near) const {
+  if (keys_ == nullptr) return std::nullopt;
+  const uint64_t key = KeyOf(hash);
+  if (near.settled) return CountAtLowerBound(key, near.at);
+  const uint64_t prefix = key >> (64 - kPrefixBits);
+  const uint64_t begin = index_[prefix];
+  const uint64_t end = index_[prefix + 1];
+  return CountAtLowerBound(key, Walk(key, begin, end, near.at));
+}
+
+std::optional<uint32_t> Store::CountAtLowerBound(uint64_t key, uint64_t i) const {
+  if (i >= entries() || keys_[i] != key) return std::nullopt;
+  return counts_[i];
+}
+
+FuseLayout Store::ShardLayout(uint64_t key, const uint8_t** fingerprints) const {
+  const uint64_t shift = header_->filter_shards_log2;
+  const FilterShard& shard = shards_[shift == 0 ? 0 : key >> (64 - shift)];
+  *fingerprints = base_ + shard.fingerprints_offset;
+  return FuseLayout{shard.seed, shard.segment_length, shard.segment_count_length,
+                    shard.array_length};
+}
+
+void Store::PrefetchFilter(uint64_t key) const {
+  if (shards_ == nullptr) return;
+  const uint8_t* fingerprints = nullptr;
+  const FuseLayout layout = ShardLayout(key, &fingerprints);
+  FusePrefetch(layout, fingerprints, key);
 }
 
 uint64_t Store::Find(uint64_t key, const uint8_t* tail) const {
@@ -162,19 +241,15 @@ std::optional<uint32_t> Store::Count(const uint8_t* hash) const {
   // The first 64 bits decide, as in a store of truncated hashes: two corpus hashes share them
   // with probability n / 2^64 (5e-11 at a billion), and the tails stay cold on disk.
   const uint64_t key = KeyOf(hash);
-  const uint64_t i = LowerBound(key);
-  if (i >= entries() || keys_[i] != key) return std::nullopt;
-  return counts_[i];
+  return CountAtLowerBound(key, LowerBound(key));
 }
 
 bool Store::MaybeContains(const uint8_t* hash) const {
   const uint64_t key = KeyOf(hash);
   if (shards_ != nullptr) {
-    const uint64_t shift = header_->filter_shards_log2;
-    const FilterShard& shard = shards_[shift == 0 ? 0 : key >> (64 - shift)];
-    const FuseLayout layout{shard.seed, shard.segment_length, shard.segment_count_length,
-                            shard.array_length};
-    return FuseContains(layout, base_ + shard.fingerprints_offset, key);
+    const uint8_t* fingerprints = nullptr;
+    const FuseLayout layout = ShardLayout(key, &fingerprints);
+    return FuseContains(layout, fingerprints, key);
   }
   return Count(hash).has_value();
 }

@@ -43,6 +43,22 @@ class Store {
   // May the hash be in the set? From the filter (false positives 0.39 %), else the exact part.
   bool MaybeContains(const uint8_t* hash) const;
 
+  // A count in stages, for batches: the reads of many lookups then overlap instead of
+  // waiting one after another, each stage running once the previous one's reads arrived.
+  // PrefetchPrefix starts reading the key's 20-bit prefix range; PrefetchNear interpolates
+  // the key's place within it and starts reading that cache line of keys; Settle reads it
+  // and either places the key there (starting to read its count) or starts reading the
+  // neighbouring line it must be in; CountNear answers.
+  struct Near {
+    uint64_t at = 0;
+    bool settled = false;  // `at` is the key's lower bound, not an estimate
+  };
+  void PrefetchFilter(uint64_t key) const;
+  void PrefetchPrefix(uint64_t key) const;
+  Near PrefetchNear(uint64_t key) const;
+  Near Settle(uint64_t key, Near near) const;
+  std::optional<uint32_t> CountNear(const uint8_t* hash, Near near) const;
+
   // Entries of one 20-bit prefix: [begin, end) for Key/Tail/CountAt.
   std::pair<uint64_t, uint64_t> PrefixRange(uint32_t prefix) const;
   uint64_t KeyAt(uint64_t i) const { return keys_[i]; }
@@ -56,6 +72,13 @@ class Store {
  private:
   Store() = default;
   absl::Status Validate(const std::string& path);
+  FuseLayout ShardLayout(uint64_t key, const uint8_t** fingerprints) const;
+  // Where a key would be in [begin, end) from its value, `bits` being the key's top bits all
+  // entries of the range share: a start for Walk.
+  static uint64_t Interpolate(uint64_t key, int bits, uint64_t begin, uint64_t end);
+  // The first index in [begin, end) whose key is not below `key`, stepping from `start`.
+  uint64_t Walk(uint64_t key, uint64_t begin, uint64_t end, uint64_t start) const;
+  std::optional<uint32_t> CountAtLowerBound(uint64_t key, uint64_t i) const;
 
   const uint8_t* base_ = nullptr;
   size_t size_ = 0;

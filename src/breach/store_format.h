@@ -19,7 +19,8 @@ namespace coastguard::breach {
 // counts or tails (their offsets are 0); one without a filter has filter_offset 0.
 inline constexpr char kStoreMagic[8] = {'C', 'G', 'B', 'R', 'E', 'A', 'C', 'H'};
 inline constexpr uint32_t kStoreVersion = 1;
-inline constexpr uint32_t kPrefixes = 1u << 20;
+inline constexpr int kPrefixBits = 20;
+inline constexpr uint32_t kPrefixes = 1u << kPrefixBits;
 
 struct StoreHeader {
   char magic[8];

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "breach/database.h"
 #include "breach/importer.h"
@@ -127,32 +128,51 @@ int Query(Args& args, const std::string& db) {
                  db.c_str());
     return 1;
   }
-  std::string line;
+  // Its own buffer for std::cin, so that in_avail() says how much input is already waiting.
+  std::ios::sync_with_stdio(false);
+  // Hashes are looked up a block at a time, so that the reads of many lookups overlap.
+  constexpr size_t kBlock = 4096;
+  std::vector<breach::HashEntry> block;
+  std::vector<breach::Lookup> found;
   std::string out;
+  const auto answer = [&] {
+    found.resize(block.size());
+    if (filter) {
+      // The filter alone, as a filter-only deployment would answer.
+      database.MaybeContainsMany(kind, block, found);
+    } else {
+      database.FindMany(kind, block, found);
+    }
+    out.clear();
+    for (size_t i = 0; i < block.size(); ++i) {
+      breach::AppendHexNibbles(block[i].bytes.data(), 0, 2 * breach::HashBytes(kind), out);
+      out += filter ? (found[i].found ? ":1\n" : ":0\n") : core::Cat(":", found[i].count, "\n");
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+    block.clear();
+  };
+  std::string line;
   int status = 0;
   uint64_t number = 0;
   while (std::getline(std::cin, line)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
     breach::HashEntry entry;
     const std::string hex = line.substr(0, line.find(':'));
-    if (breach::ParseHashLine(hex, std::nullopt, kind, &entry) != breach::LineProblem::kNone) {
+    if (!line.empty() &&
+        breach::ParseHashLine(hex, std::nullopt, kind, &entry) == breach::LineProblem::kNone) {
+      block.push_back(entry);
+    } else if (!line.empty()) {
       std::fprintf(stderr, "stdin:%llu: not a %s hash\n", static_cast<unsigned long long>(number),
                    std::string(breach::HashKindName(kind)).c_str());
       status = 1;
-      continue;
     }
-    out.clear();
-    breach::AppendHexNibbles(entry.bytes.data(), 0, 2 * breach::HashBytes(kind), out);
-    if (filter) {
-      // The filter alone, as a filter-only deployment would answer.
-      out += database.MaybeContains(kind, entry.bytes.data()) ? ":1\n" : ":0\n";
-    } else {
-      out += core::Cat(":", database.Find(kind, entry.bytes.data()).count, "\n");
-    }
-    std::fputs(out.c_str(), stdout);
+    // A script that writes one hash and waits for its answer must get it: answer what has
+    // been read whenever no more input is waiting.
+    if (block.size() == kBlock || std::cin.rdbuf()->in_avail() <= 0) answer();
   }
+  answer();
   return status;
 }
 

@@ -9,6 +9,7 @@ import json
 import os
 import random
 import subprocess
+import threading
 
 import pytest
 
@@ -199,3 +200,35 @@ console.log(JSON.stringify(out));
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"password": 10434004, "padded": 17, "unique": 0, "ntlm": 9}
+
+
+def test_breach_query_answers_each_line_as_it_comes_and_names_bad_ones(workdir):
+    rng = random.Random(11)
+    known = {sha1_hex("hunter2"): 321}
+    corpus = os.path.join(workdir, "pwned.txt")
+    write_corpus(corpus, rng, known)
+    db = os.path.join(workdir, "db")
+    import_corpus(db, corpus)
+    absent = sha1_hex("a password no one has ever used 7f3a")
+    for args, present_answer in ((["--db", db], "321"), (["--db", db, "--filter"], "1")):
+        query = subprocess.Popen([BIN, "breach", "query", *args], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Should an answer never come, the reads below end (and fail) instead of hanging.
+        watchdog = threading.Timer(30, query.kill)
+        watchdog.start()
+        try:
+            # One line in, its answer out, while stdin stays open: a script can ask and wait.
+            query.stdin.write(sha1_hex("hunter2").lower() + "\n")
+            query.stdin.flush()
+            assert query.stdout.readline() == f"{sha1_hex('hunter2')}:{present_answer}\n"
+            query.stdin.write("not a hash\n" + absent + "\r\n")
+            query.stdin.flush()
+            assert query.stdout.readline() == f"{absent}:0\n"
+            query.stdin.close()
+            assert query.wait(timeout=30) == 1  # a bad line makes the exit status 1
+            assert query.stdout.read() == ""
+            assert "stdin:2: not a sha1 hash" in query.stderr.read()
+        finally:
+            watchdog.cancel()
+            query.kill()
+            query.wait()

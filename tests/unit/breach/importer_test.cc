@@ -6,11 +6,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
 
+#include "breach/database.h"
 #include "breach/store.h"
 #include "breach/store_format.h"
 #include "core/crypto.h"
@@ -273,6 +275,81 @@ TEST_F(ImporterTest, UpdateWritesOnlyWhatChangedAndDoesNotRewriteTheBase) {
   ASSERT_TRUE(delta2.ok());
   EXPECT_EQ((*delta2)->Count(Bytes("FFFFF00000000000000000000000000000000001").data()), 6u);
   EXPECT_EQ((*delta2)->Count(Bytes("00000000000000000000000000000000000000AA").data()), 9u);
+}
+
+// What Database::FindMany and MaybeContainsMany answer for each hash of a batch.
+struct BatchAnswers {
+  std::vector<Lookup> found;
+  std::vector<Lookup> maybe;
+};
+BatchAnswers AskInBatch(const Database& db, std::span<const HashEntry> hashes) {
+  BatchAnswers answers{std::vector<Lookup>(hashes.size()), std::vector<Lookup>(hashes.size())};
+  db.FindMany(HashKind::kSha1, hashes, answers.found);
+  db.MaybeContainsMany(HashKind::kSha1, hashes, answers.maybe);
+  return answers;
+}
+
+TEST_F(ImporterTest, BatchedLookupsAnswerAsOneAtATime) {
+  Corpus corpus = Corpus::Make(20000, 20, 21);
+  // And 20,000 under one 16-bit prefix: about 1,250 per 20-bit prefix, as in a corpus of
+  // 1.3 billion, so that a key's place strays from its estimate by more than a cache line.
+  const Corpus dense = Corpus::Make(20000, 20, 24);
+  for (const auto& [hex, count] : dense.counts) corpus.counts["ABCD" + hex.substr(4)] = count;
+  MustImport({WriteSorted(corpus, "v1.txt")});
+  // An update, so that the delta's answers take part: a count went up, a hash is new.
+  corpus.counts.begin()->second += 7;
+  corpus.counts["ABCDE00000000000000000000000000000000042"] = 3;
+  MustImport({WriteSorted(corpus, "v2.txt")}, true);
+  Database db(db_);
+  db.Refresh();
+  std::vector<HashEntry> hashes;
+  std::mt19937_64 random(22);
+  for (const auto& [hex, count] : corpus.counts) {
+    HashEntry entry;
+    entry.bytes = Bytes(hex);
+    hashes.push_back(entry);
+    // Absent, one bit away in the first 64: the walk must tell them apart from their neighbour.
+    entry.bytes[7] ^= 1;
+    hashes.push_back(entry);
+    for (uint8_t& b : entry.bytes) b = static_cast<uint8_t>(random());
+    hashes.push_back(entry);
+  }
+  std::shuffle(hashes.begin(), hashes.end(), random);
+  // Batches shorter than the pipeline's depth and of every odd length too.
+  for (const size_t size : {size_t{0}, size_t{1}, size_t{17}, size_t{100}, hashes.size()}) {
+    const std::span<const HashEntry> batch(hashes.data(), size);
+    const BatchAnswers answers = AskInBatch(db, batch);
+    for (size_t i = 0; i < size; ++i) {
+      const Lookup one = db.Find(HashKind::kSha1, batch[i].bytes.data());
+      ASSERT_EQ(answers.found[i].found, one.found) << i;
+      ASSERT_EQ(answers.found[i].count, one.count) << i;
+      ASSERT_TRUE(answers.found[i].exact);
+      ASSERT_EQ(answers.maybe[i].found, db.MaybeContains(HashKind::kSha1, batch[i].bytes.data()));
+    }
+  }
+  const BatchAnswers answers = AskInBatch(db, hashes);
+  size_t found = 0;
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    if (!answers.found[i].found) continue;
+    ++found;
+    ASSERT_EQ(answers.found[i].count, corpus.counts.at(UpperHex(hashes[i].bytes.data(), 20)));
+  }
+  EXPECT_EQ(found, corpus.counts.size());
+}
+
+TEST_F(ImporterTest, BatchedLookupsOfAFilterOnlyStoreAreTheFiltersAnswers) {
+  const Corpus corpus = Corpus::Make(5000, 20, 23);
+  ASSERT_NE(ImportFilterOnly(corpus), nullptr);
+  Database db(db_);
+  db.Refresh();
+  std::vector<HashEntry> hashes;
+  for (const auto& [hex, count] : corpus.counts)
+    hashes.push_back(HashEntry{Bytes(hex), 0, HashKind::kSha1});
+  const BatchAnswers answers = AskInBatch(db, hashes);
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    ASSERT_TRUE(answers.found[i].found && answers.maybe[i].found);
+    ASSERT_FALSE(answers.found[i].exact);
+  }
 }
 
 TEST_F(ImporterTest, FilterOnlyStoreAnswersMaybeWithoutTheExactPart) {
