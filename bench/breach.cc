@@ -1,7 +1,8 @@
 // The breach guard's figures for `make bench`:
-//   bench_breach corpus N FILE   writes N random SHA-1 hashes, sorted, as HIBP's HASH:COUNT
-//                                lines (CRLF), and FILE.known with 1 M of them for lookups
-//   bench_breach query DB FILE   ns per lookup (exact store and filter) of the known hashes
+//   bench_breach corpus N FILE|- KNOWN  writes N random SHA-1 hashes, sorted, as HIBP's
+//                                HASH:COUNT lines (CRLF) to FILE or stdout, and 1 M of them
+//                                to KNOWN for lookups
+//   bench_breach query DB KNOWN  ns per lookup (exact store and filter) of the known hashes
 //                                and of as many absent ones, both in random order (out of
 //                                cache), one at a time and batched as `breach query`
 //                                looks them up, and the filter's false-positive rate
@@ -25,37 +26,51 @@ struct Hash {
   uint8_t bytes[20];
 };
 
-int Corpus(uint64_t n, const std::string& path) {
+// Writes n random SHA-1 hashes in hash order to `path` (- for stdout), one 16-bit bucket at a
+// time so that memory stays small at a billion, and every (n / 1 M)th hash to `known_path`.
+int Corpus(uint64_t n, const std::string& path, const std::string& known_path) {
   std::mt19937_64 random(20261202);
-  std::vector<uint64_t> keys(n);
-  for (uint64_t& key : keys) key = random();
-  std::sort(keys.begin(), keys.end());
-  std::FILE* out = std::fopen(path.c_str(), "w");
-  std::FILE* known = std::fopen((path + ".known").c_str(), "w");
+  std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "w");
+  std::FILE* known = std::fopen(known_path.c_str(), "w");
   if (out == nullptr || known == nullptr) return 1;
   const uint64_t every = std::max<uint64_t>(1, n / 1'000'000);
   char line[64];
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::vector<char> buffer(1 << 22);
   std::setvbuf(out, buffer.data(), _IOFBF, buffer.size());
-  for (uint64_t i = 0; i < n; ++i) {
-    if (i > 0 && keys[i] == keys[i - 1]) continue;
-    uint8_t hash[20];
-    for (int b = 0; b < 8; ++b) hash[b] = static_cast<uint8_t>(keys[i] >> (56 - 8 * b));
-    const uint64_t tail_a = random();
-    const uint64_t tail_b = random();
-    std::memcpy(hash + 8, &tail_a, 8);
-    std::memcpy(hash + 16, &tail_b, 4);
-    for (int b = 0; b < 20; ++b) {
-      line[2 * b] = kHex[hash[b] >> 4];
-      line[2 * b + 1] = kHex[hash[b] & 15];
+  constexpr uint64_t kBuckets = 1 << 16;
+  std::vector<uint64_t> keys;
+  uint64_t written = 0;
+  uint64_t text_bytes = 0;
+  for (uint64_t bucket = 0; bucket < kBuckets; ++bucket) {
+    keys.resize(n / kBuckets + (bucket < n % kBuckets ? 1 : 0));
+    for (uint64_t& key : keys) key = bucket << 48 | random() >> 16;
+    std::sort(keys.begin(), keys.end());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0 && keys[i] == keys[i - 1]) continue;
+      uint8_t hash[20];
+      for (int b = 0; b < 8; ++b) hash[b] = static_cast<uint8_t>(keys[i] >> (56 - 8 * b));
+      const uint64_t tail_a = random();
+      const uint64_t tail_b = random();
+      std::memcpy(hash + 8, &tail_a, 8);
+      std::memcpy(hash + 16, &tail_b, 4);
+      for (int b = 0; b < 20; ++b) {
+        line[2 * b] = kHex[hash[b] >> 4];
+        line[2 * b + 1] = kHex[hash[b] & 15];
+      }
+      const int length = 40 + std::snprintf(line + 40, sizeof(line) - 40, ":%u\r\n",
+                                            static_cast<unsigned>(random() % 10000 + 1));
+      if (std::fwrite(line, 1, static_cast<size_t>(length), out) != static_cast<size_t>(length)) {
+        return 1;  // the reader went away
+      }
+      text_bytes += static_cast<uint64_t>(length);
+      if (written++ % every == 0) std::fwrite(line, 1, 40, known), std::fputc('\n', known);
     }
-    const int length = 40 + std::snprintf(line + 40, sizeof(line) - 40, ":%u\r\n",
-                                          static_cast<unsigned>(random() % 10000 + 1));
-    std::fwrite(line, 1, static_cast<size_t>(length), out);
-    if (i % every == 0) std::fwrite(line, 1, 40, known), std::fputc('\n', known);
   }
   std::fclose(known);
+  std::fprintf(stderr, "corpus: %llu hashes, %llu MB of text\n",
+               static_cast<unsigned long long>(written),
+               static_cast<unsigned long long>(text_bytes / 1'000'000));
   return std::fclose(out) == 0 ? 0 : 1;
 }
 
@@ -131,11 +146,11 @@ double RandomReadNs() {
   return ns / kSteps;
 }
 
-int Query(const std::string& db_dir, const std::string& corpus) {
+int Query(const std::string& db_dir, const std::string& known_path) {
   coastguard::breach::Database db(db_dir);
   db.Refresh();
   if (!db.available(HashKind::kSha1)) return 1;
-  std::vector<Hash> known = ReadKnown(corpus + ".known");
+  std::vector<Hash> known = ReadKnown(known_path);
   std::mt19937_64 random(7);
   std::shuffle(known.begin(), known.end(), random);
   std::vector<Hash> absent(known.size() * 4);
@@ -195,10 +210,10 @@ int Query(const std::string& db_dir, const std::string& corpus) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 4 && std::strcmp(argv[1], "corpus") == 0) {
-    return Corpus(std::strtoull(argv[2], nullptr, 10), argv[3]);
+  if (argc == 5 && std::strcmp(argv[1], "corpus") == 0) {
+    return Corpus(std::strtoull(argv[2], nullptr, 10), argv[3], argv[4]);
   }
   if (argc == 4 && std::strcmp(argv[1], "query") == 0) return Query(argv[2], argv[3]);
-  std::fputs("usage: bench_breach corpus N FILE | query DB FILE\n", stderr);
+  std::fputs("usage: bench_breach corpus N FILE|- KNOWN | query DB KNOWN\n", stderr);
   return 2;
 }

@@ -23,12 +23,23 @@ namespace fs = std::filesystem;
 struct Input {
   std::string path;
   std::optional<uint32_t> prefix;  // a downloader file named after its 5-hex prefix
-  uint64_t bytes = 0;
+  uint64_t bytes = 0;              // 0 for standard input, whose length is unknown
+  bool standard_input = false;
 };
+
+constexpr std::string_view kStandardInput = "-";
 
 absl::StatusOr<std::vector<Input>> ListInputs(const std::vector<std::string>& paths) {
   std::vector<Input> inputs;
   for (const std::string& path : paths) {
+    if (path == kStandardInput) {
+      // A stream (a download piped in) can be read only once: one, and it must be in order.
+      for (const Input& input : inputs) {
+        if (input.standard_input) return absl::InvalidArgumentError("- (stdin) given twice");
+      }
+      inputs.push_back(Input{"stdin", std::nullopt, 0, true});
+      continue;
+    }
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
     if (error) return absl::NotFoundError(core::Cat(path, ": ", error.message()));
@@ -70,6 +81,13 @@ class Reader {
     for (const Input& input : inputs) total_ += input.bytes;
   }
 
+  // Can Read run more than twice (a probe and a pass)? Not when standard input is one of the
+  // inputs: its start is kept for the pass after the probe, the rest is read once.
+  bool rereadable() const {
+    return std::none_of(inputs_.begin(), inputs_.end(),
+                        [](const Input& input) { return input.standard_input; });
+  }
+
   // Calls `each` with every good entry, in file order.
   absl::Status Read(const std::function<absl::Status(const HashEntry&)>& each) {
     summary_->lines = summary_->bad_lines = 0;
@@ -77,10 +95,27 @@ class Reader {
     uint64_t read = 0;
     uint64_t next_progress = 0;
     std::vector<char> buffer(1 << 20);
+    // The first Read (the probe for the hash kind) keeps what it reads of standard input, and
+    // the next one reads that again before going on with the stream.
+    const bool probing = reads_++ == 0;
     for (const Input& input : inputs_) {
-      const int fd = ::open(input.path.c_str(), O_RDONLY | O_CLOEXEC);
+      const int fd =
+          input.standard_input ? STDIN_FILENO : ::open(input.path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) return absl::NotFoundError(core::Cat(input.path, ": ", std::strerror(errno)));
       ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+      size_t replayed = 0;
+      const auto next_chunk = [&]() -> ssize_t {
+        if (!input.standard_input) return ::read(fd, buffer.data(), buffer.size());
+        if (!probing && replayed < stdin_start_.size()) {
+          const size_t n = std::min(buffer.size(), stdin_start_.size() - replayed);
+          std::memcpy(buffer.data(), stdin_start_.data() + replayed, n);
+          replayed += n;
+          return static_cast<ssize_t>(n);
+        }
+        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (probing && n > 0) stdin_start_.append(buffer.data(), static_cast<size_t>(n));
+        return n;
+      };
       std::string carry;
       uint64_t line_number = 0;
       absl::Status status;
@@ -101,7 +136,12 @@ class Reader {
         return each(entry);
       };
       for (;;) {
-        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (probing && stdin_start_.size() > kMaxStdinStart) {
+          status = absl::InvalidArgumentError(
+              core::Cat("no hash line in the first ", kMaxStdinStart >> 20, " MiB of stdin"));
+          break;
+        }
+        const ssize_t n = next_chunk();
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
           status = absl::DataLossError(core::Cat(input.path, ": ", std::strerror(errno)));
@@ -134,7 +174,7 @@ class Reader {
         }
       }
       if (status.ok() && !carry.empty()) status = line(carry);
-      ::close(fd);
+      if (!input.standard_input) ::close(fd);
       if (!status.ok()) return status;
     }
     if (options_.progress) options_.progress(read, total_, summary_->hashes);
@@ -149,6 +189,9 @@ class Reader {
   ImportSummary* summary_;
   uint64_t total_ = 0;
   std::optional<HashKind> kind_;
+  int reads_ = 0;
+  std::string stdin_start_;  // what the probe read of standard input
+  static constexpr size_t kMaxStdinStart = 64 << 20;
 };
 
 // Turns a stream in hash order into one entry per hash (the larger count wins).
@@ -307,10 +350,10 @@ absl::StatusOr<ImportSummary> Import(const ImportOptions& options) {
   ImportSummary summary;
   summary.files = inputs->size();
   // The kind is only known after the first good line; read one line's worth to learn it.
-  Reader probe(*inputs, options, &summary);
+  Reader reader(*inputs, options, &summary);
   HashKind kind = HashKind::kSha1;
   {
-    const absl::Status found = probe.Read([&](const HashEntry& entry) {
+    const absl::Status found = reader.Read([&](const HashEntry& entry) {
       kind = entry.kind;
       return absl::CancelledError("found");
     });
@@ -366,10 +409,14 @@ absl::StatusOr<ImportSummary> Import(const ImportOptions& options) {
     return unchanged ? absl::OkStatus() : write(entry);
   });
 
-  Reader reader(*inputs, options, &summary);
   Deduplicator dedup(&summary);
   absl::Status status = reader.Read([&](const HashEntry& entry) { return dedup.Add(entry, sink); });
   if (status.ok()) status = dedup.Flush(sink);
+  if (absl::IsFailedPrecondition(status) && !reader.rereadable()) {
+    return absl::InvalidArgumentError(
+        "stdin is not in hash order: save it to a file and import that (it is sorted on disk "
+        "then)");
+  }
   if (absl::IsFailedPrecondition(status)) {
     // Out of order: start again, sorting on disk. Nothing was renamed into place yet.
     summary.sorted = false;

@@ -19,11 +19,12 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: coastguard breach import [--db DIR] [--update] [--filter-only | --no-filter]\n"
-    "                                [--config FILE] [--data-dir DIR] FILE|DIR...\n"
+    "                                [--config FILE] [--data-dir DIR] FILE|DIR|-...\n"
     "       coastguard breach query [--db DIR] [--filter] [--ntlm] < hashes\n"
     "\n"
     "import  reads Have I Been Pwned's Pwned Passwords (HASH:COUNT lines, SHA-1 or NTLM;\n"
-    "        one sorted file, or the downloader's one-file-per-prefix directory) and\n"
+    "        one sorted file, or the downloader's one-file-per-prefix directory; - reads\n"
+    "        a sorted stream on stdin, e.g. straight from a decompressor) and\n"
     "        writes the exact store and the fuse filter into DIR, replacing what was\n"
     "        there atomically; a running `coastguard serve` picks it up within a second.\n"
     "        --update writes only what changed against the current store (a newer\n"
@@ -44,8 +45,19 @@ std::string DatabaseDir(const std::string& db, const std::string& config_path,
 }
 
 void PrintProgress(uint64_t read, uint64_t total, uint64_t hashes, bool tty) {
+  if (total == 0) {
+    // Standard input, of unknown length: what was read so far, every 100 MB (1 GB in a log).
+    static uint64_t last_step = 0;
+    const uint64_t step = read / (tty ? 100'000'000 : 1'000'000'000);
+    if (step == last_step) return;
+    last_step = step;
+    std::fprintf(stderr, "%simport: %.1f MB read from stdin, %.1f M hashes%s", tty ? "\r" : "",
+                 read / 1e6, hashes / 1e6, tty ? "" : "\n");
+    std::fflush(stderr);
+    return;
+  }
   static int last_percent = -1;
-  const int percent = total == 0 ? 100 : static_cast<int>(100.0 * read / total);
+  const int percent = static_cast<int>(100.0 * read / total);
   if (percent == last_percent) return;
   if (!tty && percent % 10 != 0) return;
   last_percent = percent;

@@ -352,6 +352,67 @@ TEST_F(ImporterTest, BatchedLookupsOfAFilterOnlyStoreAreTheFiltersAnswers) {
   }
 }
 
+// Standard input reads from `path` while it lives.
+class StdinFrom {
+ public:
+  explicit StdinFrom(const std::string& path) : saved_(::dup(STDIN_FILENO)) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    ::dup2(fd, STDIN_FILENO);
+    ::close(fd);
+  }
+  ~StdinFrom() {
+    ::dup2(saved_, STDIN_FILENO);
+    ::close(saved_);
+  }
+
+ private:
+  int saved_;
+};
+
+TEST_F(ImporterTest, ASortedStreamOnStdinGivesTheSameStore) {
+  const Corpus corpus = Corpus::Make(20000, 20, 25);
+  std::string text = "not a hash\r\n";
+  for (const auto& [hex, count] : corpus.counts) text += hex + ":" + std::to_string(count) + "\n";
+  const std::string path = WriteFile("stream.txt", text);
+  ImportSummary summary;
+  {
+    StdinFrom stdin_from(path);
+    summary = MustImport({"-"});
+  }
+  EXPECT_EQ(summary.hashes, corpus.counts.size());
+  ASSERT_EQ(summary.named.size(), 1u);
+  EXPECT_EQ(summary.named[0].file, "stdin");
+  EXPECT_EQ(summary.named[0].line, 1u);
+  auto store = Store::Open(StorePath(db_, HashKind::kSha1));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ExpectAllCounts(**store, corpus);
+}
+
+TEST_F(ImporterTest, AnUnsortedStreamOnStdinIsRefusedAndTheStoreKept) {
+  const Corpus corpus = Corpus::Make(100, 20, 26);
+  MustImport({WriteSorted(corpus)});
+  std::string text;
+  for (auto it = corpus.counts.rbegin(); it != corpus.counts.rend(); ++it) {
+    text += it->first + ":1\n";
+  }
+  const std::string path = WriteFile("reversed.txt", text);
+  ImportOptions options;
+  options.db_dir = db_;
+  options.inputs = {"-"};
+  absl::StatusOr<ImportSummary> summary;
+  {
+    StdinFrom stdin_from(path);
+    summary = Import(options);
+  }
+  ASSERT_FALSE(summary.ok());
+  EXPECT_NE(summary.status().message().find("save it to a file"), std::string::npos);
+  auto store = Store::Open(StorePath(db_, HashKind::kSha1));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ExpectAllCounts(**store, corpus);
+  options.inputs = {"-", "-"};
+  EXPECT_FALSE(Import(options).ok());
+}
+
 TEST_F(ImporterTest, FilterOnlyStoreAnswersMaybeWithoutTheExactPart) {
   const Corpus corpus = Corpus::Make(20000, 20, 10);
   const std::unique_ptr<Store> store = ImportFilterOnly(corpus);
