@@ -95,6 +95,7 @@
     compromised_login: "the account's latest login looked like someone else's",
     sending_spike: 'far more mail than usual right after a login from a new place',
     sender_mismatch: 'sent as an address that is not the account\'s own',
+    returning_device: 'refused as a stranger before, back with the same password: let through to the password check',
   };
   const EVIDENCE = {
     from_guessing_source: 'it came from an address that was failing on other accounts',

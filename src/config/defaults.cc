@@ -103,6 +103,13 @@ guessing_source_unknown_logins = 1  # ...or tried this many accounts that do not
 distributed_networks = 3    # wrong passwords from this many networks just before a stranger got in
 proven_logins = 2           # accounts logging in from one address that make it a shared, proven one
 
+[returning_device]          # a refused stranger back with the same password earns a password check
+enabled = true
+after = "10m"               # the same password from the same address again, no sooner than this
+within = "24h"              # ...and no later
+per_login = 2               # such checks per login per windows.short
+max_failing_logins = 1      # the address failed on at most this many other logins in windows.short
+
 [blocks]
 max_ttl = "24h"
 offense_memory = "24h"

@@ -51,6 +51,14 @@ class RecentSet {
     return false;
   }
 
+  // Forgets `tag` (a login that turned out to be the owner's typo, not a guess).
+  void Erase(uint32_t tag) {
+    tag = Normalise(tag);
+    for (size_t i = 0; i < N; ++i) {
+      if (tags_[i] == tag) tags_[i] = 0;
+    }
+  }
+
   // Distinct tags seen in (now - window, now], at most N.
   size_t Count(Timestamp now, Duration window) const {
     size_t count = 0;

@@ -56,9 +56,10 @@ struct SourceActivity {
 
 // What happened to one login lately, from everywhere.
 struct LoginActivity {
-  counters::WindowCounter failures;        // short window
-  counters::RecentSet<16> wrong_pwhashes;  // distinct wrong passwords, unfamiliar sources
-  counters::RecentSet<8> failing_sources;  // distinct /24 or /64 they came from
+  counters::WindowCounter failures;              // short window
+  counters::RecentSet<16> wrong_pwhashes;        // distinct wrong passwords, unfamiliar sources
+  counters::RecentSet<8> failing_sources;        // distinct /24 or /64 they came from
+  counters::WindowCounter returning_admissions;  // short window (ReturningDevice)
   uint32_t last_seen_s = 0;
   int64_t Retention(Timestamp now) const;
 };
@@ -68,6 +69,11 @@ struct PairActivity {
   counters::RecentSet<8> wrong_pwhashes;  // a stale device repeats one hash: it counts once
   counters::WindowCounter failures;
   uint32_t last_seen_s = 0;
+  // ReturningDevice: the password tag of the first refusal of a stranger here, and since when;
+  // the tag that earned a password check (0: none).
+  uint32_t refused_pw = 0;
+  uint32_t refused_since_s = 0;
+  uint32_t admitted_pw = 0;
   int64_t Retention(Timestamp now) const;
 };
 

@@ -19,7 +19,7 @@ uint8_t Compromise::Flags(const UnfamiliarSuccess& success, Timestamp now) const
   if (success.familiarity != Familiarity::kDevice && success.account_known) {
     flags |= LoginEvidence::kNewLocation;
   }
-  if (success.familiarity == Familiarity::kNone && success.under_attack) {
+  if (success.familiarity == Familiarity::kNone && success.under_attack && !success.vouched) {
     flags |= LoginEvidence::kUnfamiliarDuringAttack;
   }
   // What a stolen password cannot bring along: the owner's client, or the owner's habit of
@@ -40,7 +40,7 @@ uint8_t Compromise::Flags(const UnfamiliarSuccess& success, Timestamp now) const
       !success.address_proven) {
     flags |= LoginEvidence::kFromGuessingSource;
   }
-  if (success.source_blocked) flags |= LoginEvidence::kFromGuessingSource;
+  if (success.source_blocked && !success.vouched) flags |= LoginEvidence::kFromGuessingSource;
   // The success that ends a distributed guessing run comes from a stranger's address; the
   // owner's phone roaming in its usual carrier pool (wide-prefix familiar) is not suspect.
   if (success.familiarity == Familiarity::kNone && success.login != nullptr &&

@@ -68,6 +68,7 @@ Engine::Engine(const EngineConfig& config, uint64_t hash_seed)
       source_guessing_(config.source_guessing, config.windows),
       service_attack_(config.service_attack),
       compromise_(config.compromise, config.windows),
+      returning_(config.returning_device, config.windows),
       familiarity_(SizedFamiliarity(config)),
       sources_(TableCapacity(BudgetBytes(config), BudgetShares::kSources,
                              EntryBytes<SourceKey, detect::SourceActivity>())),
@@ -149,6 +150,12 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
       out->fam = Familiarity::kWidePrefix;  // a shared prefix (CGNAT, campus, office)
     }
   }
+  // A network failing on many accounts (a carrier's /24 with a combo list's exits in it) is
+  // closed to strangers, but not to the account's own device roaming where it roams: the
+  // combination is what a stolen password does not bring.
+  out->own_device_roaming =
+      (out->fam == Familiarity::kWidePrefix || out->fam == Familiarity::kDevice) &&
+      out->device_view == detect::DeviceView::kMatch;
   if (attempt.pwhash.empty()) {
     // Without a pwhash a stale device cannot be told from guessing: every failure is distinct.
     out->pw_tag = static_cast<uint32_t>(++anonymous_pw_tag_ * 0x9e3779b1u);
@@ -176,10 +183,11 @@ bool Engine::Proven(const core::IpAddress& ip, Timestamp now) const {
 }
 
 bool Engine::CheckBlocks(const BlockKey& key, Familiarity fam, Reason block_reason, Timestamp now,
-                         Verdict* verdict) {
+                         Verdict* verdict, bool* everyone) {
   const Block* block = blocks_.Find(key, now);
   if (block == nullptr) return false;
   if (block->scope == BlockScope::kUnfamiliar && detect::IsFamiliar(fam)) return false;
+  if (block->scope != BlockScope::kUnfamiliar) *everyone = true;
   verdict->action = Action::kReject;
   verdict->reasons.Add(block_reason);
   verdict->reasons.Add(block->reason);
@@ -221,23 +229,34 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
     return Finish(attempt, p.login_digest, v);
   }
   const Familiarity fam = p.fam;
+  bool everyone = false;  // a block that applies to familiar logins too
   bool blocked = CheckBlocks(LoginIpBlockKey(p.login_digest, attempt.ip), fam,
-                             Reason::kBlockedLoginIp, now, &v);
-  blocked |= CheckBlocks(LoginBlockKey(p.login_digest), fam, Reason::kBlockedLogin, now, &v);
+                             Reason::kBlockedLoginIp, now, &v, &everyone);
+  blocked |=
+      CheckBlocks(LoginBlockKey(p.login_digest), fam, Reason::kBlockedLogin, now, &v, &everyone);
   for (int i = 0; i < p.level_count; ++i) {
-    blocked |= CheckBlocks(SourceBlockKey(p.levels[i]), fam,
-                           i == 0 ? Reason::kBlockedIp : Reason::kBlockedPrefix, now, &v);
+    blocked |= CheckBlocks(
+        SourceBlockKey(p.levels[i]), i > 0 && p.own_device_roaming ? Familiarity::kPrefix : fam,
+        i == 0 ? Reason::kBlockedIp : Reason::kBlockedPrefix, now, &v, &everyone);
   }
-  if (blocked) return Finish(attempt, p.login_digest, v);
-
-  if (fam == Familiarity::kNone) service_attack_.OnUnfamiliarAttempt(now);
+  if (!blocked && fam == Familiarity::kNone) service_attack_.OnUnfamiliarAttempt(now);
   // A busy shared address (office NAT, carrier CGNAT) vouches for its users' new places and
   // devices, but not for a client that contradicts the login's habit.
-  if (fam == Familiarity::kNone && service_attack_.UnderAttack(now) &&
-      (p.device_view == detect::DeviceView::kMissing || !Proven(attempt.ip, now))) {
-    v.action = Action::kReject;
-    v.reasons.Add(Reason::kServiceUnderAttack);
-    v.reasons.Add(Reason::kUnfamiliarSource);
+  const bool stranger_refused =
+      !blocked && fam == Familiarity::kNone && service_attack_.UnderAttack(now) &&
+      (p.device_view == detect::DeviceView::kMissing || !Proven(attempt.ip, now));
+  if (blocked || stranger_refused) {
+    // What refuses strangers would keep a user refused before any success a stranger forever.
+    if (!everyone && AdmitReturning(attempt, p)) {
+      v = Verdict{};
+      v.reasons.Add(Reason::kReturningDevice);
+      return Finish(attempt, p.login_digest, v);
+    }
+    if (stranger_refused) {
+      v.action = Action::kReject;
+      v.reasons.Add(Reason::kServiceUnderAttack);
+      v.reasons.Add(Reason::kUnfamiliarSource);
+    }
     return Finish(attempt, p.login_digest, v);
   }
 
@@ -249,6 +268,22 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
     }
   }
   return Finish(attempt, p.login_digest, v);
+}
+
+bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p) {
+  if (!returning_.enabled()) return false;
+  // An account with places of its own is refused elsewhere for a reason, unless the device is
+  // one it uses: a password that works, used again and again, is what a thief has too.
+  if (p.known_login && p.device_view != detect::DeviceView::kMatch) return false;
+  const Timestamp now = attempt.ts;
+  detect::PairActivity& pair = pairs_.FindOrInsert(PairKey(p.login_digest, attempt.ip), now);
+  if (returning_.Earned(&pair, logins_.Find(p.login_digest), sources_.Find(p.levels[0]), p.pw_tag,
+                        static_cast<uint32_t>(p.login_digest), now)) {
+    returning_.NoteAdmission(pair, logins_.FindOrInsert(p.login_digest, now), p.pw_tag, now);
+    return true;
+  }
+  returning_.NoteRefusal(pair, p.pw_tag, now);
+  return false;
 }
 
 Verdict Engine::Finish(const core::AuthAttempt& attempt, uint64_t login, Verdict v) {
@@ -342,6 +377,8 @@ void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Ou
   for (int i = 0; i < p.level_count; ++i) {
     detect::SourceActivity& s = sources_.FindOrInsert(p.levels[i], now);
     s.last_seen_s = core::ToSeconds(now);
+    // The login's failures from here were its owner's typos, not a guess on another account.
+    s.failed_logins.Erase(login_tag);
     s.successes.Add(now, config_.windows.long_window);
     s.successful_logins.Insert(login_tag, now, config_.windows.long_window);
   }
@@ -367,6 +404,9 @@ void Engine::RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p)
     }
   }
   success.login = logins_.Find(p.login_digest);
+  success.vouched =
+      p.own_device_roaming ||
+      detect::ReturningDevice::Admitted(pairs_.Find(PairKey(p.login_digest, attempt.ip)), p.pw_tag);
   const uint8_t flags = compromise_.Flags(success, now);
   if (flags == 0) return;
   detect::LoginEvidence& evidence = evidence_.FindOrInsert(p.login_digest, now);

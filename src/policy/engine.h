@@ -14,6 +14,7 @@
 #include "detect/brute_force.h"
 #include "detect/compromise.h"
 #include "detect/familiarity.h"
+#include "detect/returning_device.h"
 #include "detect/service_attack.h"
 #include "detect/source_guessing.h"
 #include "history/timeline.h"
@@ -164,6 +165,9 @@ class Engine {
     detect::Familiarity fam = detect::Familiarity::kNone;
     detect::DeviceView device_view = detect::DeviceView::kNoInfo;
     bool known_login = false;  // the login has succeeded somewhere before
+    // The login's own client id, in a wide prefix it roams in or elsewhere: prefix blocks and
+    // attack mode do not refuse it.
+    bool own_device_roaming = false;
     detect::SourceKey levels[3];
     int level_count = 0;
   };
@@ -176,7 +180,10 @@ class Engine {
   void RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p);
   uint64_t PairKey(uint64_t login, const core::IpAddress& ip) const;
   bool CheckBlocks(const BlockKey& key, detect::Familiarity fam, core::Reason block_reason,
-                   Timestamp now, core::Verdict* verdict);
+                   Timestamp now, core::Verdict* verdict, bool* everyone);
+  // Whether a refused stranger earned a password check (detect::ReturningDevice); notes the
+  // refusal when not.
+  bool AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p);
   void AddBlock(const BlockKey& key, std::string subject, core::Reason reason, BlockScope scope,
                 core::Duration ttl, Timestamp now);
   void OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool unknown_user);
@@ -193,6 +200,7 @@ class Engine {
   detect::SourceGuessing source_guessing_;
   detect::ServiceAttack service_attack_;
   detect::Compromise compromise_;
+  detect::ReturningDevice returning_;
   detect::FamiliarityStore familiarity_;
   counters::BoundedMap<detect::SourceKey, detect::SourceActivity> sources_;
   counters::BoundedMap<uint64_t, detect::LoginActivity> logins_;

@@ -13,6 +13,7 @@
 #include "detect/brute_force.h"
 #include "detect/compromise.h"
 #include "detect/familiarity.h"
+#include "detect/returning_device.h"
 #include "detect/service_attack.h"
 #include "detect/source_guessing.h"
 #include "policy/blocks.h"
@@ -30,6 +31,7 @@ struct EngineConfig {
   detect::ServiceAttackThresholds service_attack;
   detect::FamiliaritySettings familiarity;
   detect::CompromiseSettings compromise;
+  detect::ReturningDeviceSettings returning_device;
   BlockSettings blocks;
   size_t memory_budget_mb = 1024;
   std::vector<core::Cidr> allow_networks;
@@ -47,6 +49,7 @@ void DescribeSettings(V& v, EngineConfig& c) {
   detect::DescribeSettings(v, c.service_attack);
   detect::DescribeSettings(v, c.familiarity);
   detect::DescribeSettings(v, c.compromise);
+  detect::DescribeSettings(v, c.returning_device);
   DescribeSettings(v, c.blocks);
   v.Table("memory");
   v.Integer("budget_mb", c.memory_budget_mb, 16, 1 << 20);

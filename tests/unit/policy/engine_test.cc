@@ -148,6 +148,89 @@ TEST_F(EngineTest, UnderAttackAPasswordWithoutTheOwnersClientIsAStrangerEvenAtAP
   EXPECT_EQ(Login(User(30), cgnat, "Thunderbird").action, Action::kAllow);
 }
 
+TEST_F(EngineTest, UnderAttackANewcomerBackWithTheSamePasswordGetsItsCheckAndStaysUnflagged) {
+  for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+  now_ += 2 * core::kHour;  // a quiet morning: the baseline has history to compare with
+  auto siege = [&] {
+    for (int i = 0; i < 40; ++i) {
+      Attempt(User(100 + i), "45.33." + std::to_string(i) + ".7", Outcome::kUnknownUser, "x");
+    }
+  };
+  siege();
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  // A first login ever (a new user's phone), and a known account from a stranger's place.
+  const std::string newcomer = User(300);
+  EXPECT_EQ(Attempt(newcomer, "62.1.2.3", Outcome::kSuccess, "saved", "iPhone Mail").action,
+            Action::kReject);
+  EXPECT_EQ(Attempt(User(3), "62.9.9.9", Outcome::kSuccess, "good", "Outlook").action,
+            Action::kReject);
+  now_ += 5 * core::kMinute;  // a tool's retry comes too soon
+  EXPECT_EQ(Attempt(newcomer, "62.1.2.3", Outcome::kSuccess, "saved", "iPhone Mail").action,
+            Action::kReject);
+  now_ += 6 * core::kMinute;  // the phone's next poll
+  siege();
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  const core::Verdict back =
+      Attempt(newcomer, "62.1.2.3", Outcome::kSuccess, "saved", "iPhone Mail");
+  EXPECT_EQ(back.action, Action::kAllow);
+  EXPECT_TRUE(back.reasons.Has(Reason::kReturningDevice));
+  // Its success was not a stranger's during an attack: nothing to hold its mail for.
+  const detect::LoginEvidence* e = engine_.Evidence(engine_.LoginDigest(newcomer));
+  EXPECT_TRUE(e == nullptr || (e->flags & detect::LoginEvidence::kSuspicious) == 0);
+  EXPECT_TRUE(
+      Attempt(newcomer, "62.1.2.3", Outcome::kSuccess, "saved", "iPhone Mail").reasons.empty());
+  // An account with places of its own stays closed to the stranger, however often he comes.
+  EXPECT_EQ(Attempt(User(3), "62.9.9.9", Outcome::kSuccess, "good", "Outlook").action,
+            Action::kReject);
+}
+
+TEST_F(EngineTest, AReturningDeviceWithAWrongPasswordGetsOneCheckOnly) {
+  for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+  now_ += 2 * core::kHour;
+  for (int i = 0; i < 40; ++i) {
+    Attempt(User(100 + i), "45.33." + std::to_string(i) + ".7", Outcome::kUnknownUser, "x");
+  }
+  const std::string newcomer = User(300);
+  EXPECT_EQ(Attempt(newcomer, "62.1.2.3", Outcome::kBadPassword, "old").action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  EXPECT_EQ(Attempt(newcomer, "62.1.2.3", Outcome::kBadPassword, "old").action, Action::kAllow);
+  now_ += 11 * core::kMinute;
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  EXPECT_EQ(Attempt(newcomer, "62.1.2.3", Outcome::kBadPassword, "old").action, Action::kReject);
+}
+
+TEST_F(EngineTest, TheOwnersTyposAtASharedAddressAreNotGuessing) {
+  // A fresh install: nobody is familiar yet, and people mistype before they get in.
+  const std::string office = "81.17.5.1";
+  for (int i = 0; i < 12; ++i) {
+    Attempt(User(i), office, Outcome::kBadPassword, "typo");
+    EXPECT_EQ(Login(User(i), office).action, Action::kAllow) << i;
+  }
+  // A guesser there still stands out.
+  for (int i = 0; i < 5; ++i) Attempt(User(100 + i), office, Outcome::kBadPassword, "guess");
+  EXPECT_EQ(Login(User(200), office).action, Action::kReject);
+}
+
+TEST_F(EngineTest, TheAccountsOwnPhoneOnAnotherNetworkPassesABlockedPrefix) {
+  // The phone always identifies, and roams in its carrier's /16.
+  for (int n = 0; n < 3; ++n) {
+    Login(User(1), "37.120." + std::to_string(n) + ".9", "K-9 Mail 6.8");
+    now_ += 2 * core::kHour;
+  }
+  // Abroad, on another carrier, whose /24 a combo list's exits got blocked.
+  for (int i = 0; i < 12; ++i) {
+    Attempt(User(100 + i), "91.64.88." + std::to_string(i), Outcome::kBadPassword, "x");
+  }
+  const core::Verdict stranger = Login(User(2), "91.64.88.50", "K-9 Mail 6.8");
+  EXPECT_EQ(stranger.action, Action::kReject);
+  EXPECT_TRUE(stranger.reasons.Has(Reason::kBlockedPrefix));
+  EXPECT_EQ(Login(User(1), "91.64.88.51").action, Action::kReject);  // the password, no phone
+  EXPECT_EQ(Login(User(1), "91.64.88.52", "K-9 Mail 6.8").action, Action::kAllow);
+  const detect::LoginEvidence* e = engine_.Evidence(engine_.LoginDigest(User(1)));
+  EXPECT_TRUE(e == nullptr || (e->flags & detect::LoginEvidence::kSuspicious) == 0);
+}
+
 TEST_F(EngineTest, ASecondClientWithoutAnIdAtHomeIsNoStranger) {
   for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
   Login(User(1), "93.104.7.7", "Thunderbird");

@@ -1,0 +1,46 @@
+#include "detect/returning_device.h"
+
+namespace coastguard::detect {
+
+bool ReturningDevice::Earned(const PairActivity* pair, const LoginActivity* login,
+                             const SourceActivity* address, uint32_t pw_tag, uint32_t login_tag,
+                             Timestamp now) const {
+  if (!s_.enabled || pair == nullptr || pair->refused_pw == 0 || pair->refused_pw != pw_tag) {
+    return false;
+  }
+  const Timestamp since = core::FromSeconds(pair->refused_since_s);
+  if (now - since < s_.after || now - since > s_.within) return false;
+  // A password already checked and wrong: a stale device, which a check would not help.
+  if (pair->wrong_pwhashes.Contains(pw_tag, now, w_.short_window)) return false;
+  if (login != nullptr) {
+    if (login->wrong_pwhashes.Contains(pw_tag, now, w_.short_window)) return false;
+    if (login->returning_admissions.Estimate(now, w_.short_window) >= s_.per_login) return false;
+  }
+  if (address != nullptr) {
+    const size_t failing = address->failed_logins.Count(now, w_.short_window);
+    const size_t own = address->failed_logins.Contains(login_tag, now, w_.short_window) ? 1 : 0;
+    if (failing - own > static_cast<size_t>(s_.max_failing_logins)) return false;
+  }
+  return true;
+}
+
+void ReturningDevice::NoteRefusal(PairActivity& pair, uint32_t pw_tag, Timestamp now) const {
+  const auto now_s = core::ToSeconds(now);
+  // Another password (or the first refusal forgotten) starts the wait again.
+  if (pair.refused_pw != pw_tag || now - core::FromSeconds(pair.refused_since_s) > s_.within) {
+    pair.refused_pw = pw_tag;
+    pair.refused_since_s = now_s;
+  }
+  pair.last_seen_s = now_s;
+}
+
+void ReturningDevice::NoteAdmission(PairActivity& pair, LoginActivity& login, uint32_t pw_tag,
+                                    Timestamp now) const {
+  pair.admitted_pw = pw_tag;
+  pair.refused_pw = 0;
+  pair.last_seen_s = core::ToSeconds(now);
+  login.returning_admissions.Add(now, w_.short_window);
+  login.last_seen_s = core::ToSeconds(now);
+}
+
+}  // namespace coastguard::detect

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+
+#include "detect/activity.h"
+
+namespace coastguard::detect {
+
+// A refused stranger that comes back, from the same address, with the same password after a
+// while: a device with the password saved in it (a phone after its owner's first login on a
+// fresh install, a desk PC first seen during an attack), not a combo list, which tries each
+// pair once and moves on. Without this, refusing strangers feeds itself: a user refused before
+// any success never becomes familiar. Such a device earns one password check; if the password
+// is wrong it never earns another. Admissions per login are capped, so that an attacker who
+// repeats each guess cannot turn a login block into a guessing channel.
+struct ReturningDeviceSettings {
+  bool enabled = true;
+  // The same password from the same address again no sooner than this after the first refusal:
+  // a mail client's next poll, not a tool's immediate retry.
+  Duration after = 10 * core::kMinute;
+  // ... and no later than this (the first refusal is forgotten).
+  Duration within = core::kDay;
+  int per_login = 2;  // admissions per login per short window
+  // The address failed on at most this many other logins in the short window (not a combo
+  // list's exit).
+  int max_failing_logins = 1;
+};
+
+template <typename V>
+void DescribeSettings(V& v, ReturningDeviceSettings& s) {
+  v.Table("returning_device");
+  v.Boolean("enabled", s.enabled);
+  v.Duration("after", s.after, core::kSecond);
+  v.Duration("within", s.within, core::kMinute);
+  v.Integer("per_login", s.per_login, 1, 16);
+  v.Integer("max_failing_logins", s.max_failing_logins, 0, 16);
+  v.Require(s.after < s.within,
+            "returning_device.after must be shorter than returning_device.within");
+}
+
+class ReturningDevice {
+ public:
+  ReturningDevice(const ReturningDeviceSettings& s, const Windows& w) : s_(s), w_(w) {}
+
+  bool enabled() const { return s_.enabled; }
+  // Whether the refused attempt (login `pair`, password tag `pw_tag`) has earned a password
+  // check. `login` and `address` (the exact IP's activity) may be null.
+  bool Earned(const PairActivity* pair, const LoginActivity* login, const SourceActivity* address,
+              uint32_t pw_tag, uint32_t login_tag, Timestamp now) const;
+  // A refusal that did not earn a check: remembered for the next time.
+  void NoteRefusal(PairActivity& pair, uint32_t pw_tag, Timestamp now) const;
+  // An admission: counted against the login's cap, and marked on the pair.
+  void NoteAdmission(PairActivity& pair, LoginActivity& login, uint32_t pw_tag,
+                     Timestamp now) const;
+  // Whether the pair's success is that of an admitted returning device.
+  static bool Admitted(const PairActivity* pair, uint32_t pw_tag) {
+    return pair != nullptr && pair->admitted_pw != 0 && pair->admitted_pw == pw_tag;
+  }
+
+ private:
+  ReturningDeviceSettings s_;
+  Windows w_;
+};
+
+}  // namespace coastguard::detect

@@ -1,0 +1,83 @@
+#include "detect/returning_device.h"
+
+#include <gtest/gtest.h>
+
+namespace coastguard::detect {
+namespace {
+
+constexpr Timestamp kStart = 1'800'000'000 * core::kSecond;
+constexpr uint32_t kSaved = 0x5a5a;  // the tag of the password saved in the device
+constexpr uint32_t kLogin = 77;
+
+class ReturningDeviceTest : public ::testing::Test {
+ protected:
+  bool Earned(Timestamp now, uint32_t pw = kSaved) const {
+    return returning_.Earned(&pair_, &login_, &address_, pw, kLogin, now);
+  }
+  ReturningDeviceSettings settings_;
+  Windows windows_;
+  ReturningDevice returning_{settings_, windows_};
+  PairActivity pair_;
+  LoginActivity login_;
+  SourceActivity address_;
+};
+
+TEST_F(ReturningDeviceTest, TheSamePasswordBackAfterAWhileEarnsACheck) {
+  returning_.NoteRefusal(pair_, kSaved, kStart);
+  EXPECT_FALSE(Earned(kStart + core::kMinute));  // a tool's immediate retry
+  returning_.NoteRefusal(pair_, kSaved, kStart + core::kMinute);
+  EXPECT_TRUE(Earned(kStart + settings_.after));  // the next poll, counted from the first try
+  EXPECT_FALSE(Earned(kStart + settings_.after, kSaved + 1));
+  EXPECT_FALSE(Earned(kStart + settings_.within + core::kSecond));  // forgotten
+}
+
+TEST_F(ReturningDeviceTest, AnotherPasswordStartsTheWaitAgain) {
+  returning_.NoteRefusal(pair_, kSaved, kStart);
+  returning_.NoteRefusal(pair_, kSaved + 1, kStart + 5 * core::kMinute);
+  EXPECT_FALSE(Earned(kStart + settings_.after, kSaved + 1));
+  EXPECT_TRUE(Earned(kStart + 5 * core::kMinute + settings_.after, kSaved + 1));
+}
+
+TEST_F(ReturningDeviceTest, APasswordKnownToBeWrongEarnsNothing) {
+  returning_.NoteRefusal(pair_, kSaved, kStart);
+  const Timestamp later = kStart + settings_.after;
+  login_.wrong_pwhashes.Insert(kSaved, later - core::kSecond, windows_.short_window);
+  EXPECT_FALSE(Earned(later));
+}
+
+TEST_F(ReturningDeviceTest, AnAddressFailingOnOtherLoginsEarnsNothing) {
+  returning_.NoteRefusal(pair_, kSaved, kStart);
+  const Timestamp later = kStart + settings_.after;
+  // Its own typo does not count against it; one other login's failure is allowed.
+  address_.failed_logins.Insert(kLogin, later, windows_.short_window);
+  address_.failed_logins.Insert(1, later, windows_.short_window);
+  EXPECT_TRUE(Earned(later));
+  address_.failed_logins.Insert(2, later, windows_.short_window);
+  EXPECT_FALSE(Earned(later));
+}
+
+TEST_F(ReturningDeviceTest, AdmissionsPerLoginAreCapped) {
+  Timestamp t = kStart;
+  for (int i = 0; i < settings_.per_login; ++i) {
+    PairActivity pair;
+    returning_.NoteRefusal(pair, kSaved + i, t);
+    t += settings_.after;
+    ASSERT_TRUE(returning_.Earned(&pair, &login_, nullptr, kSaved + i, kLogin, t));
+    returning_.NoteAdmission(pair, login_, kSaved + i, t);
+    EXPECT_TRUE(ReturningDevice::Admitted(&pair, kSaved + i));
+  }
+  PairActivity pair;
+  returning_.NoteRefusal(pair, kSaved + 100, t);
+  EXPECT_FALSE(
+      returning_.Earned(&pair, &login_, nullptr, kSaved + 100, kLogin, t + settings_.after));
+}
+
+TEST_F(ReturningDeviceTest, OffEarnsNothing) {
+  settings_.enabled = false;
+  const ReturningDevice off(settings_, windows_);
+  returning_.NoteRefusal(pair_, kSaved, kStart);
+  EXPECT_FALSE(off.Earned(&pair_, &login_, &address_, kSaved, kLogin, kStart + settings_.after));
+}
+
+}  // namespace
+}  // namespace coastguard::detect
