@@ -33,6 +33,7 @@ enum class Reason : uint8_t {
   kSendingSpike,        // far above the account's usual volume right after a login from a new place
   kSenderMismatch,      // envelope sender is not the account's own address or domain
   kReturningDevice,     // a refused stranger back with the same password: let through to the check
+  kStrangerDevice,      // no client id where the account always sends one, from a new place
   kCount
 };
 
@@ -41,7 +42,7 @@ inline constexpr std::string_view kReasonNames[] = {
     "blocked_login_ip", "brute_force",     "account_under_attack", "ip_guessing",
     "prefix_guessing",  "unknown_users",   "service_under_attack", "unfamiliar_source",
     "bad_input",        "manual",          "rate_limited",         "compromised_login",
-    "sending_spike",    "sender_mismatch", "returning_device"};
+    "sending_spike",    "sender_mismatch", "returning_device",     "stranger_device"};
 static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kCount));
 
 inline std::string_view ReasonName(Reason r) { return kReasonNames[static_cast<size_t>(r)]; }

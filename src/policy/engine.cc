@@ -245,9 +245,13 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
   const bool stranger_refused =
       !blocked && fam == Familiarity::kNone && service_attack_.UnderAttack(now) &&
       (p.device_view == detect::DeviceView::kMissing || !Proven(attempt.ip, now));
-  if (blocked || stranger_refused) {
+  // Without an id where the account always sends one, from a place it does not know: what a
+  // password from a combo list brings, attack or not.
+  const bool stranger_device =
+      !blocked && fam == Familiarity::kNone && p.device_view == detect::DeviceView::kMissing;
+  if (blocked || stranger_refused || stranger_device) {
     // What refuses strangers would keep a user refused before any success a stranger forever.
-    if (!everyone && AdmitReturning(attempt, p)) {
+    if (!everyone && AdmitReturning(attempt, p, !blocked && !stranger_refused)) {
       v = Verdict{};
       v.reasons.Add(Reason::kReturningDevice);
       return Finish(attempt, p.login_digest, v);
@@ -255,6 +259,10 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
     if (stranger_refused) {
       v.action = Action::kReject;
       v.reasons.Add(Reason::kServiceUnderAttack);
+      v.reasons.Add(Reason::kUnfamiliarSource);
+    } else if (stranger_device) {
+      v.action = Action::kReject;
+      v.reasons.Add(Reason::kStrangerDevice);
       v.reasons.Add(Reason::kUnfamiliarSource);
     }
     return Finish(attempt, p.login_digest, v);
@@ -270,11 +278,11 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
   return Finish(attempt, p.login_digest, v);
 }
 
-bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p) {
+bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p, bool only_device) {
   if (!returning_.enabled()) return false;
   // An account with places of its own is refused elsewhere for a reason, unless the device is
   // one it uses: a password that works, used again and again, is what a thief has too.
-  if (p.known_login && p.device_view != detect::DeviceView::kMatch) return false;
+  if (p.known_login && p.device_view != detect::DeviceView::kMatch && !only_device) return false;
   const Timestamp now = attempt.ts;
   detect::PairActivity& pair = pairs_.FindOrInsert(PairKey(p.login_digest, attempt.ip), now);
   if (returning_.Earned(&pair, logins_.Find(p.login_digest), sources_.Find(p.levels[0]), p.pw_tag,

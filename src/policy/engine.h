@@ -183,7 +183,7 @@ class Engine {
                    Timestamp now, core::Verdict* verdict, bool* everyone);
   // Whether a refused stranger earned a password check (detect::ReturningDevice); notes the
   // refusal when not.
-  bool AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p);
+  bool AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p, bool only_device);
   void AddBlock(const BlockKey& key, std::string subject, core::Reason reason, BlockScope scope,
                 core::Duration ttl, Timestamp now);
   void OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool unknown_user);

@@ -231,6 +231,25 @@ TEST_F(EngineTest, TheAccountsOwnPhoneOnAnotherNetworkPassesABlockedPrefix) {
   EXPECT_TRUE(e == nullptr || (e->flags & detect::LoginEvidence::kSuspicious) == 0);
 }
 
+TEST_F(EngineTest, APasswordWithoutTheOwnersClientFromANewPlaceIsRefusedAttackOrNot) {
+  // The owner's phone always identifies on IMAP, at home and on the road.
+  Login(User(1), "93.104.7.7", "K-9 Mail 6.8");
+  now_ += 2 * core::kHour;
+  Login(User(1), "37.120.7.1", "K-9 Mail 6.8");
+  ASSERT_FALSE(engine_.service_attack().UnderAttack(now_));
+  const core::Verdict thief = Login(User(1), "45.9.9.9");
+  EXPECT_EQ(thief.action, Action::kReject);
+  EXPECT_TRUE(thief.reasons.Has(Reason::kStrangerDevice));
+  EXPECT_FALSE(thief.reasons.Has(Reason::kServiceUnderAttack));
+  EXPECT_EQ(Login(User(1), "45.10.9.10", "K-9 Mail 6.8").action, Action::kAllow);
+  // A new desktop client at a new office comes back with its saved password and gets in.
+  now_ += 11 * core::kMinute;
+  const core::Verdict desktop = Login(User(1), "45.9.9.9");
+  EXPECT_EQ(desktop.action, Action::kAllow);
+  EXPECT_TRUE(desktop.reasons.Has(Reason::kReturningDevice));
+  EXPECT_EQ(Login(User(1), "93.104.7.7").action, Action::kAllow);  // a second client at home
+}
+
 TEST_F(EngineTest, ASecondClientWithoutAnIdAtHomeIsNoStranger) {
   for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
   Login(User(1), "93.104.7.7", "Thunderbird");
