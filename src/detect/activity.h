@@ -45,6 +45,7 @@ struct SourceActivity {
   counters::RecentSet<16> failed_logins;        // distinct unfamiliar logins that failed
   counters::RecentSet<8> unknown_logins;        // distinct logins that do not exist
   counters::RecentSet<4> successful_logins;     // long window
+  counters::WindowCounter failed_returning;     // short window: returning devices' failed checks
   uint32_t last_seen_s = 0;
   // A source where this many of our logins succeed in the long window is shared (an office
   // NAT, a campus, a carrier's CGNAT): knowing it tells one of them from a stranger less well.

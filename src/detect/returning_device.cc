@@ -3,8 +3,8 @@
 namespace coastguard::detect {
 
 bool ReturningDevice::Earned(const PairActivity* pair, const LoginActivity* login,
-                             const SourceActivity* address, uint32_t pw_tag, uint32_t login_tag,
-                             Timestamp now) const {
+                             const SourceActivity* address, bool shared, uint32_t pw_tag,
+                             uint32_t login_tag, Timestamp now) const {
   if (!s_.enabled || pair == nullptr || pair->refused_pw == 0 || pair->refused_pw != pw_tag) {
     return false;
   }
@@ -16,7 +16,11 @@ bool ReturningDevice::Earned(const PairActivity* pair, const LoginActivity* logi
     if (login->wrong_pwhashes.Contains(pw_tag, now, w_.short_window)) return false;
     if (login->returning_admissions.Estimate(now, w_.short_window) >= s_.per_login) return false;
   }
-  if (address != nullptr) {
+  if (address != nullptr &&
+      address->failed_returning.Estimate(now, w_.short_window) >= s_.max_failed_per_address) {
+    return false;
+  }
+  if (address != nullptr && !shared) {
     const size_t failing = address->failed_logins.Count(now, w_.short_window);
     const size_t own = address->failed_logins.Contains(login_tag, now, w_.short_window) ? 1 : 0;
     if (failing - own > static_cast<size_t>(s_.max_failing_logins)) return false;

@@ -24,6 +24,9 @@ struct ReturningDeviceSettings {
   // The address failed on at most this many other logins in the short window (not a combo
   // list's exit).
   int max_failing_logins = 1;
+  // Returning devices whose check failed at one address within the short window, after which
+  // that address earns no more: what a machine retrying a combo list there would show.
+  int max_failed_per_address = 2;
 };
 
 template <typename V>
@@ -34,6 +37,7 @@ void DescribeSettings(V& v, ReturningDeviceSettings& s) {
   v.Duration("within", s.within, core::kMinute);
   v.Integer("per_login", s.per_login, 1, 16);
   v.Integer("max_failing_logins", s.max_failing_logins, 0, 16);
+  v.Integer("max_failed_per_address", s.max_failed_per_address, 0, 1000);
   v.Require(s.after < s.within,
             "returning_device.after must be shorter than returning_device.within");
 }
@@ -44,9 +48,14 @@ class ReturningDevice {
 
   bool enabled() const { return s_.enabled; }
   // Whether the refused attempt (login `pair`, password tag `pw_tag`) has earned a password
-  // check. `login` and `address` (the exact IP's activity) may be null.
+  // check. `login` and `address` (the exact IP's activity) may be null. At a `shared` address
+  // (many of our logins succeed there) failures on other logins are someone else's.
   bool Earned(const PairActivity* pair, const LoginActivity* login, const SourceActivity* address,
-              uint32_t pw_tag, uint32_t login_tag, Timestamp now) const;
+              bool shared, uint32_t pw_tag, uint32_t login_tag, Timestamp now) const;
+  // A check it earned failed at `address`.
+  void NoteFailedCheck(SourceActivity& address, Timestamp now) const {
+    address.failed_returning.Add(now, w_.short_window);
+  }
   // A refusal that did not earn a check: remembered for the next time.
   void NoteRefusal(PairActivity& pair, uint32_t pw_tag, Timestamp now) const;
   // An admission: counted against the login's cap, and marked on the pair.

@@ -230,10 +230,11 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
   }
   const Familiarity fam = p.fam;
   bool everyone = false;  // a block that applies to familiar logins too
-  bool blocked = CheckBlocks(LoginIpBlockKey(p.login_digest, attempt.ip), fam,
-                             Reason::kBlockedLoginIp, now, &v, &everyone);
-  blocked |=
+  bool login_blocked = CheckBlocks(LoginIpBlockKey(p.login_digest, attempt.ip), fam,
+                                   Reason::kBlockedLoginIp, now, &v, &everyone);
+  login_blocked |=
       CheckBlocks(LoginBlockKey(p.login_digest), fam, Reason::kBlockedLogin, now, &v, &everyone);
+  bool blocked = login_blocked;
   for (int i = 0; i < p.level_count; ++i) {
     blocked |= CheckBlocks(
         SourceBlockKey(p.levels[i]), i > 0 && p.own_device_roaming ? Familiarity::kPrefix : fam,
@@ -251,7 +252,10 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
       !blocked && fam == Familiarity::kNone && p.device_view == detect::DeviceView::kMissing;
   if (blocked || stranger_refused || stranger_device) {
     // What refuses strangers would keep a user refused before any success a stranger forever.
-    if (!everyone && AdmitReturning(attempt, p, !blocked && !stranger_refused)) {
+    const Refusal refusal = !blocked && !stranger_refused ? Refusal::kDeviceOnly
+                            : blocked && !login_blocked   ? Refusal::kSourceBlocks
+                                                          : Refusal::kOther;
+    if (!everyone && AdmitReturning(attempt, p, refusal)) {
       v = Verdict{};
       v.reasons.Add(Reason::kReturningDevice);
       return Finish(attempt, p.login_digest, v);
@@ -278,14 +282,24 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
   return Finish(attempt, p.login_digest, v);
 }
 
-bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p, bool only_device) {
+bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p, Refusal refusal) {
   if (!returning_.enabled()) return false;
-  // An account with places of its own is refused elsewhere for a reason, unless the device is
-  // one it uses: a password that works, used again and again, is what a thief has too.
-  if (p.known_login && p.device_view != detect::DeviceView::kMatch && !only_device) return false;
   const Timestamp now = attempt.ts;
+  const detect::SourceActivity* address = sources_.Find(p.levels[0]);
+  // Many of our logins succeed from this very address (an office NAT, a campus): its failures
+  // on other accounts are a machine behind it, not the device coming back.
+  const bool shared = refusal == Refusal::kSourceBlocks && address != nullptr &&
+                      address->successful_logins.Count(now, config_.windows.long_window) >=
+                          detect::SourceActivity::kCrowdedLogins;
+  // An account with places of its own is refused elsewhere for a reason, unless the device is
+  // one it uses: a password that works, used again and again, is what a thief has too. At a
+  // shared address closed for what others did there, it is a colleague's desk.
+  if (p.known_login && p.device_view != detect::DeviceView::kMatch &&
+      refusal != Refusal::kDeviceOnly && !shared) {
+    return false;
+  }
   detect::PairActivity& pair = pairs_.FindOrInsert(PairKey(p.login_digest, attempt.ip), now);
-  if (returning_.Earned(&pair, logins_.Find(p.login_digest), sources_.Find(p.levels[0]), p.pw_tag,
+  if (returning_.Earned(&pair, logins_.Find(p.login_digest), address, shared, p.pw_tag,
                         static_cast<uint32_t>(p.login_digest), now)) {
     returning_.NoteAdmission(pair, logins_.FindOrInsert(p.login_digest, now), p.pw_tag, now);
     return true;
@@ -471,6 +485,9 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
   detect::PairActivity& pair = pairs_.FindOrInsert(PairKey(p.login_digest, attempt.ip), now);
   pair.last_seen_s = core::ToSeconds(now);
   pair.failures.Add(now, short_window);
+  if (detect::ReturningDevice::Admitted(&pair, p.pw_tag)) {
+    returning_.NoteFailedCheck(sources_.FindOrInsert(levels[0], now), now);
+  }
   const bool new_password = pair.wrong_pwhashes.Insert(p.pw_tag, now, short_window);
   const BlockKey pair_key = LoginIpBlockKey(p.login_digest, attempt.ip);
   if (blocks_.Find(pair_key, now) == nullptr &&

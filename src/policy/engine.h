@@ -183,7 +183,12 @@ class Engine {
                    Timestamp now, core::Verdict* verdict, bool* everyone);
   // Whether a refused stranger earned a password check (detect::ReturningDevice); notes the
   // refusal when not.
-  bool AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p, bool only_device);
+  enum class Refusal {
+    kDeviceOnly,    // only a missing client id (stranger_device)
+    kSourceBlocks,  // only blocks of the address or its prefixes, for strangers
+    kOther,         // attack mode, or a block of the login
+  };
+  bool AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p, Refusal refusal);
   void AddBlock(const BlockKey& key, std::string subject, core::Reason reason, BlockScope scope,
                 core::Duration ttl, Timestamp now);
   void OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool unknown_user);

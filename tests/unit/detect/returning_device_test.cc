@@ -12,7 +12,7 @@ constexpr uint32_t kLogin = 77;
 class ReturningDeviceTest : public ::testing::Test {
  protected:
   bool Earned(Timestamp now, uint32_t pw = kSaved) const {
-    return returning_.Earned(&pair_, &login_, &address_, pw, kLogin, now);
+    return returning_.Earned(&pair_, &login_, &address_, false, pw, kLogin, now);
   }
   ReturningDeviceSettings settings_;
   Windows windows_;
@@ -54,6 +54,18 @@ TEST_F(ReturningDeviceTest, AnAddressFailingOnOtherLoginsEarnsNothing) {
   EXPECT_TRUE(Earned(later));
   address_.failed_logins.Insert(2, later, windows_.short_window);
   EXPECT_FALSE(Earned(later));
+  // Unless many of our logins succeed there: those failures are a machine behind its NAT.
+  EXPECT_TRUE(returning_.Earned(&pair_, &login_, &address_, true, kSaved, kLogin, later));
+}
+
+TEST_F(ReturningDeviceTest, AnAddressWhoseReturningDevicesFailEarnsNoMore) {
+  returning_.NoteRefusal(pair_, kSaved, kStart);
+  const Timestamp later = kStart + settings_.after;
+  for (int i = 0; i < settings_.max_failed_per_address; ++i) {
+    EXPECT_TRUE(returning_.Earned(&pair_, &login_, &address_, true, kSaved, kLogin, later));
+    returning_.NoteFailedCheck(address_, later);
+  }
+  EXPECT_FALSE(returning_.Earned(&pair_, &login_, &address_, true, kSaved, kLogin, later));
 }
 
 TEST_F(ReturningDeviceTest, AdmissionsPerLoginAreCapped) {
@@ -62,21 +74,22 @@ TEST_F(ReturningDeviceTest, AdmissionsPerLoginAreCapped) {
     PairActivity pair;
     returning_.NoteRefusal(pair, kSaved + i, t);
     t += settings_.after;
-    ASSERT_TRUE(returning_.Earned(&pair, &login_, nullptr, kSaved + i, kLogin, t));
+    ASSERT_TRUE(returning_.Earned(&pair, &login_, nullptr, false, kSaved + i, kLogin, t));
     returning_.NoteAdmission(pair, login_, kSaved + i, t);
     EXPECT_TRUE(ReturningDevice::Admitted(&pair, kSaved + i));
   }
   PairActivity pair;
   returning_.NoteRefusal(pair, kSaved + 100, t);
   EXPECT_FALSE(
-      returning_.Earned(&pair, &login_, nullptr, kSaved + 100, kLogin, t + settings_.after));
+      returning_.Earned(&pair, &login_, nullptr, false, kSaved + 100, kLogin, t + settings_.after));
 }
 
 TEST_F(ReturningDeviceTest, OffEarnsNothing) {
   settings_.enabled = false;
   const ReturningDevice off(settings_, windows_);
   returning_.NoteRefusal(pair_, kSaved, kStart);
-  EXPECT_FALSE(off.Earned(&pair_, &login_, &address_, kSaved, kLogin, kStart + settings_.after));
+  EXPECT_FALSE(
+      off.Earned(&pair_, &login_, &address_, false, kSaved, kLogin, kStart + settings_.after));
 }
 
 }  // namespace

@@ -250,6 +250,33 @@ TEST_F(EngineTest, APasswordWithoutTheOwnersClientFromANewPlaceIsRefusedAttackOr
   EXPECT_EQ(Login(User(1), "93.104.7.7").action, Action::kAllow);  // a second client at home
 }
 
+TEST_F(EngineTest, AnOfficeNatClosedForAnInfectedMachineStillLetsAColleaguesDeskIn) {
+  const std::string office = "81.17.5.1";
+  for (int i = 0; i < 6; ++i) Login(User(i), office, "Thunderbird");
+  Login(User(20), "93.104.7.7", "K-9 Mail 6.8");  // known from home, never at the office
+  // The machine behind the NAT runs a combo list.
+  for (int i = 0; i < 8; ++i) Attempt(User(100 + i), office, Outcome::kBadPassword, "x");
+  const core::Verdict first = Login(User(20), office, "Outlook");
+  ASSERT_EQ(first.action, Action::kReject);
+  ASSERT_TRUE(first.reasons.Has(Reason::kBlockedIp));
+  EXPECT_EQ(Login(User(0), office, "Thunderbird").action, Action::kAllow);  // familiar there
+  now_ += 11 * core::kMinute;
+  const core::Verdict desk = Login(User(20), office, "Outlook");
+  EXPECT_EQ(desk.action, Action::kAllow);
+  EXPECT_TRUE(desk.reasons.Has(Reason::kReturningDevice));
+  // The machine retrying its combos gets two wrong checks there, then no more.
+  for (int i = 0; i < 3; ++i) {
+    Attempt(User(200 + i), office, Outcome::kBadPassword, "combo");
+  }
+  now_ += 11 * core::kMinute;
+  int checked = 0;
+  for (int i = 0; i < 3; ++i) {
+    checked +=
+        Attempt(User(200 + i), office, Outcome::kBadPassword, "combo").action != Action::kReject;
+  }
+  EXPECT_EQ(checked, 2);
+}
+
 TEST_F(EngineTest, ASecondClientWithoutAnIdAtHomeIsNoStranger) {
   for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
   Login(User(1), "93.104.7.7", "Thunderbird");
