@@ -71,10 +71,12 @@ struct PairActivity {
   counters::WindowCounter failures;
   uint32_t last_seen_s = 0;
   // ReturningDevice: the password tag of the first refusal of a stranger here, and since when;
-  // the tag that earned a password check (0: none).
+  // the tag that earned a password check, and when (0: none); the tag whose check failed.
   uint32_t refused_pw = 0;
   uint32_t refused_since_s = 0;
   uint32_t admitted_pw = 0;
+  uint32_t admitted_s = 0;
+  uint32_t failed_pw = 0;
   int64_t Retention(Timestamp now) const;
 };
 

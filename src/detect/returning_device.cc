@@ -2,6 +2,18 @@
 
 namespace coastguard::detect {
 
+bool ReturningDevice::AddressQualifies(const SourceActivity* address, bool shared,
+                                       uint32_t login_tag, Timestamp now) const {
+  if (address == nullptr) return true;
+  if (address->failed_returning.Estimate(now, w_.short_window) >= s_.max_failed_per_address) {
+    return false;
+  }
+  if (shared) return true;
+  const size_t failing = address->failed_logins.Count(now, w_.short_window);
+  const size_t own = address->failed_logins.Contains(login_tag, now, w_.short_window) ? 1 : 0;
+  return failing - own <= static_cast<size_t>(s_.max_failing_logins);
+}
+
 bool ReturningDevice::Earned(const PairActivity* pair, const LoginActivity* login,
                              const SourceActivity* address, bool shared, uint32_t pw_tag,
                              uint32_t login_tag, Timestamp now) const {
@@ -11,21 +23,14 @@ bool ReturningDevice::Earned(const PairActivity* pair, const LoginActivity* logi
   const Timestamp since = core::FromSeconds(pair->refused_since_s);
   if (now - since < s_.after || now - since > s_.within) return false;
   // A password already checked and wrong: a stale device, which a check would not help.
-  if (pair->wrong_pwhashes.Contains(pw_tag, now, w_.short_window)) return false;
+  if (pair->failed_pw == pw_tag || pair->wrong_pwhashes.Contains(pw_tag, now, w_.short_window)) {
+    return false;
+  }
   if (login != nullptr) {
     if (login->wrong_pwhashes.Contains(pw_tag, now, w_.short_window)) return false;
     if (login->returning_admissions.Estimate(now, w_.short_window) >= s_.per_login) return false;
   }
-  if (address != nullptr &&
-      address->failed_returning.Estimate(now, w_.short_window) >= s_.max_failed_per_address) {
-    return false;
-  }
-  if (address != nullptr && !shared) {
-    const size_t failing = address->failed_logins.Count(now, w_.short_window);
-    const size_t own = address->failed_logins.Contains(login_tag, now, w_.short_window) ? 1 : 0;
-    if (failing - own > static_cast<size_t>(s_.max_failing_logins)) return false;
-  }
-  return true;
+  return AddressQualifies(address, shared, login_tag, now);
 }
 
 void ReturningDevice::NoteRefusal(PairActivity& pair, uint32_t pw_tag, Timestamp now) const {
@@ -41,6 +46,7 @@ void ReturningDevice::NoteRefusal(PairActivity& pair, uint32_t pw_tag, Timestamp
 void ReturningDevice::NoteAdmission(PairActivity& pair, LoginActivity& login, uint32_t pw_tag,
                                     Timestamp now) const {
   pair.admitted_pw = pw_tag;
+  pair.admitted_s = core::ToSeconds(now);
   pair.refused_pw = 0;
   pair.last_seen_s = core::ToSeconds(now);
   login.returning_admissions.Add(now, w_.short_window);

@@ -27,6 +27,9 @@ struct ReturningDeviceSettings {
   // Returning devices whose check failed at one address within the short window, after which
   // that address earns no more: what a machine retrying a combo list there would show.
   int max_failed_per_address = 2;
+  // An admission answers again for this long: Dovecot asks once before the password check and,
+  // with auth_policy_check_after_auth, once after it, before the report.
+  Duration recheck = 5 * core::kMinute;
 };
 
 template <typename V>
@@ -37,7 +40,8 @@ void DescribeSettings(V& v, ReturningDeviceSettings& s) {
   v.Duration("within", s.within, core::kMinute);
   v.Integer("per_login", s.per_login, 1, 16);
   v.Integer("max_failing_logins", s.max_failing_logins, 0, 16);
-  v.Integer("max_failed_per_address", s.max_failed_per_address, 0, 1000);
+  v.Integer("max_failed_per_address", s.max_failed_per_address, 1, 1000);
+  v.Duration("recheck", s.recheck, core::kSecond);
   v.Require(s.after < s.within,
             "returning_device.after must be shorter than returning_device.within");
 }
@@ -47,14 +51,24 @@ class ReturningDevice {
   ReturningDevice(const ReturningDeviceSettings& s, const Windows& w) : s_(s), w_(w) {}
 
   bool enabled() const { return s_.enabled; }
+  // Whether the address (the exact IP's activity, may be null) may earn checks at all. At a
+  // `shared` address (many of our logins succeed there) failures on other logins are someone
+  // else's.
+  bool AddressQualifies(const SourceActivity* address, bool shared, uint32_t login_tag,
+                        Timestamp now) const;
   // Whether the refused attempt (login `pair`, password tag `pw_tag`) has earned a password
-  // check. `login` and `address` (the exact IP's activity) may be null. At a `shared` address
-  // (many of our logins succeed there) failures on other logins are someone else's.
+  // check. `login` and `address` may be null.
   bool Earned(const PairActivity* pair, const LoginActivity* login, const SourceActivity* address,
               bool shared, uint32_t pw_tag, uint32_t login_tag, Timestamp now) const;
-  // A check it earned failed at `address`.
-  void NoteFailedCheck(SourceActivity& address, Timestamp now) const {
+  // The same attempt asked about again (Dovecot's check after the password check).
+  bool AlreadyAdmitted(const PairActivity* pair, uint32_t pw_tag, Timestamp now) const {
+    return Admitted(pair, pw_tag) && now - core::FromSeconds(pair->admitted_s) <= s_.recheck;
+  }
+  // A check it earned failed at `address`: that password never earns another here.
+  void NoteFailedCheck(SourceActivity& address, PairActivity& pair, Timestamp now) const {
     address.failed_returning.Add(now, w_.short_window);
+    pair.failed_pw = pair.admitted_pw;
+    pair.admitted_pw = 0;
   }
   // A refusal that did not earn a check: remembered for the next time.
   void NoteRefusal(PairActivity& pair, uint32_t pw_tag, Timestamp now) const;

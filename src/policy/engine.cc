@@ -248,8 +248,9 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
       (p.device_view == detect::DeviceView::kMissing || !Proven(attempt.ip, now));
   // Without an id where the account always sends one, from a place it does not know: what a
   // password from a combo list brings, attack or not.
-  const bool stranger_device =
-      !blocked && fam == Familiarity::kNone && p.device_view == detect::DeviceView::kMissing;
+  // Only with returning devices on: a new client at a new office must have a way in.
+  const bool stranger_device = returning_.enabled() && !blocked && fam == Familiarity::kNone &&
+                               p.device_view == detect::DeviceView::kMissing;
   if (blocked || stranger_refused || stranger_device) {
     // What refuses strangers would keep a user refused before any success a stranger forever.
     const Refusal refusal = !blocked && !stranger_refused ? Refusal::kDeviceOnly
@@ -298,7 +299,13 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
       refusal != Refusal::kDeviceOnly && !shared) {
     return false;
   }
-  detect::PairActivity& pair = pairs_.FindOrInsert(PairKey(p.login_digest, attempt.ip), now);
+  const uint64_t pair_key = PairKey(p.login_digest, attempt.ip);
+  if (returning_.AlreadyAdmitted(pairs_.Find(pair_key), p.pw_tag, now)) return true;
+  // Nothing to wait for from here: no record for it (refused attempts come in floods).
+  if (!returning_.AddressQualifies(address, shared, static_cast<uint32_t>(p.login_digest), now)) {
+    return false;
+  }
+  detect::PairActivity& pair = pairs_.FindOrInsert(pair_key, now);
   if (returning_.Earned(&pair, logins_.Find(p.login_digest), address, shared, p.pw_tag,
                         static_cast<uint32_t>(p.login_digest), now)) {
     returning_.NoteAdmission(pair, logins_.FindOrInsert(p.login_digest, now), p.pw_tag, now);
@@ -451,6 +458,10 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
   const core::Duration short_window = config_.windows.short_window;
 
   const SourceKey* levels = p.levels;
+  if (detect::PairActivity* admitted = pairs_.Find(PairKey(p.login_digest, attempt.ip));
+      admitted != nullptr && detect::ReturningDevice::Admitted(admitted, p.pw_tag)) {
+    returning_.NoteFailedCheck(sources_.FindOrInsert(levels[0], now), *admitted, now);
+  }
   uint32_t prefix_tag = 0;
   for (int i = 0; i < p.level_count; ++i) {
     detect::SourceActivity& s = sources_.FindOrInsert(levels[i], now);
@@ -485,9 +496,7 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
   detect::PairActivity& pair = pairs_.FindOrInsert(PairKey(p.login_digest, attempt.ip), now);
   pair.last_seen_s = core::ToSeconds(now);
   pair.failures.Add(now, short_window);
-  if (detect::ReturningDevice::Admitted(&pair, p.pw_tag)) {
-    returning_.NoteFailedCheck(sources_.FindOrInsert(levels[0], now), now);
-  }
+
   const bool new_password = pair.wrong_pwhashes.Insert(p.pw_tag, now, short_window);
   const BlockKey pair_key = LoginIpBlockKey(p.login_digest, attempt.ip);
   if (blocks_.Find(pair_key, now) == nullptr &&

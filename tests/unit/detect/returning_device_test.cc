@@ -63,7 +63,11 @@ TEST_F(ReturningDeviceTest, AnAddressWhoseReturningDevicesFailEarnsNoMore) {
   const Timestamp later = kStart + settings_.after;
   for (int i = 0; i < settings_.max_failed_per_address; ++i) {
     EXPECT_TRUE(returning_.Earned(&pair_, &login_, &address_, true, kSaved, kLogin, later));
-    returning_.NoteFailedCheck(address_, later);
+    PairActivity admitted;
+    admitted.admitted_pw = kSaved;
+    returning_.NoteFailedCheck(address_, admitted, later);
+    EXPECT_FALSE(ReturningDevice::Admitted(&admitted, kSaved));
+    EXPECT_EQ(admitted.failed_pw, kSaved);
   }
   EXPECT_FALSE(returning_.Earned(&pair_, &login_, &address_, true, kSaved, kLogin, later));
 }

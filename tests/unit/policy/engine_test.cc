@@ -29,6 +29,26 @@ class EngineTest : public ::testing::Test {
                       const std::string& client_id = "") {
     return Attempt(login, ip, Outcome::kSuccess, "good", client_id);
   }
+  // As Dovecot with auth_policy_check_after_auth: allow, the password check, allow again, then
+  // the report. Returns the second answer, the one that decides.
+  core::Verdict DovecotAttempt(const std::string& login, const std::string& ip, Outcome outcome,
+                               const std::string& pwhash, const std::string& client_id = "") {
+    now_ += core::kSecond;
+    core::AuthAttempt a{now_,     core::Protocol::kImap, *core::IpAddress::Parse(ip), login, pwhash,
+                        client_id};
+    if (engine_.Check(a).action == Action::kReject) return engine_.Check(a);
+    a.ts += core::kSecond / 5;
+    const core::Verdict after = engine_.Check(a);
+    if (after.action != Action::kReject) engine_.Report(a, outcome);
+    return after;
+  }
+  // Unknown users from fresh addresses: keeps the service in attack mode.
+  void Siege(int round) {
+    for (int i = 0; i < 40; ++i) {
+      Attempt(User(1000 + i), "45." + std::to_string(33 + round) + "." + std::to_string(i) + ".7",
+              Outcome::kUnknownUser, "x");
+    }
+  }
   static std::string User(int i) { return "user" + std::to_string(i) + "@example.com"; }
 
   EngineConfig config_;
@@ -198,6 +218,45 @@ TEST_F(EngineTest, AReturningDeviceWithAWrongPasswordGetsOneCheckOnly) {
   now_ += 11 * core::kMinute;
   ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
   EXPECT_EQ(Attempt(newcomer, "62.1.2.3", Outcome::kBadPassword, "old").action, Action::kReject);
+}
+
+TEST_F(EngineTest, AReturningDeviceGetsInThroughDovecotsCheckBeforeAndAfterThePassword) {
+  for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+  now_ += 2 * core::kHour;
+  Siege(0);
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  const std::string newcomer = User(300);
+  EXPECT_EQ(DovecotAttempt(newcomer, "62.1.2.3", Outcome::kSuccess, "saved").action,
+            Action::kReject);
+  now_ += 11 * core::kMinute;
+  Siege(1);
+  const core::Verdict back = DovecotAttempt(newcomer, "62.1.2.3", Outcome::kSuccess, "saved");
+  EXPECT_EQ(back.action, Action::kAllow);
+  EXPECT_TRUE(back.reasons.Has(Reason::kReturningDevice));
+  // Learned: the place is its own now.
+  EXPECT_TRUE(DovecotAttempt(newcomer, "62.1.2.3", Outcome::kSuccess, "saved").reasons.empty());
+}
+
+TEST_F(EngineTest, AReturningDevicesWrongPasswordIsNeverCheckedThereAgain) {
+  for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+  now_ += 2 * core::kHour;
+  Siege(0);
+  const std::string newcomer = User(300);
+  EXPECT_EQ(DovecotAttempt(newcomer, "62.1.2.3", Outcome::kBadPassword, "old").action,
+            Action::kReject);
+  now_ += 11 * core::kMinute;
+  Siege(1);
+  EXPECT_EQ(DovecotAttempt(newcomer, "62.1.2.3", Outcome::kBadPassword, "old").action,
+            Action::kAllow);
+  // Past the hour the login's own record of wrong passwords forgets; the address's does not.
+  for (int round = 2; round < 6; ++round) {
+    now_ += 25 * core::kMinute;
+    Siege(round);
+    ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+    EXPECT_EQ(DovecotAttempt(newcomer, "62.1.2.3", Outcome::kBadPassword, "old").action,
+              Action::kReject)
+        << round;
+  }
 }
 
 TEST_F(EngineTest, TheOwnersTyposAtASharedAddressAreNotGuessing) {
