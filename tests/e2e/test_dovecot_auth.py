@@ -1,5 +1,7 @@
 """A real Dovecot (IMAP, POP3) and a real Postfix submission service (Dovecot SASL) asking
 coastguard before every password check, driven with imaplib, poplib and smtplib."""
+import time
+
 import pytest
 
 from http_util import request, request_json
@@ -100,4 +102,41 @@ def test_logins_succeed_with_coastguard_stopped(workdir, coastguard):
         assert "Policy server HTTP error" in dovecot.read_log()
     finally:
         postfix.stop()
+        dovecot.stop()
+
+
+RETURNING_CONFIG = CONFIG + """
+[returning_device]
+after = "2s"
+"""
+
+
+def test_a_new_user_behind_an_office_nat_blocked_for_a_machine_there_gets_in_on_return(
+        workdir, coastguard):
+    """The office NAT is blocked for strangers because a machine behind it tries a combo list;
+    a colleague who never logged in before is refused, then let through when the client comes
+    back with the same password (Dovecot asks before and after the password check)."""
+    cg = coastguard(RETURNING_CONFIG)
+    dovecot = Dovecot(workdir, cg.dovecot_lines()).start()
+    try:
+        port, office = dovecot.imap_port, "127.0.0.20"
+        for user in ("alice@example.com", "bob@example.com", "carol@example.com",
+                     "dave@example.com"):
+            assert imap_login(port, user, USERS[user], office) is None
+        for i in range(6):
+            assert imap_login(port, f"combo{i}@example.com", f"leaked-{i}", office) is not None
+        erin = "erin@example.com"
+        first = imap_login(port, erin, USERS[erin], office)
+        assert first is not None and "Blocked by coastguard test" in first
+        assert imap_login(port, "alice@example.com", USERS["alice@example.com"], office) is None
+        # A tool's immediate retry is still refused.
+        assert imap_login(port, erin, USERS[erin], office) is not None
+        # The client's next poll, past `after` (2 s here; live decisions use the clock).
+        time.sleep(2.5)
+        before = checks(cg)
+        assert imap_login(port, erin, USERS[erin], office) is None
+        assert checks(cg) >= before + 2  # asked before and after the password check
+        # Now a place of its own: in at once.
+        assert imap_login(port, erin, USERS[erin], office) is None
+    finally:
         dovecot.stop()
