@@ -130,6 +130,7 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   out->where =
       detect::FamiliarityStore::SourceDigests::Of(attempt.ip, out->device, attempt.protocol);
   out->level_count = SourceLevels(attempt.ip, out->levels);
+  out->pair_key = PairKey(out->login_digest, attempt.ip);
   const detect::Recognition r = familiarity_.Recognize(out->login_digest, out->where, attempt.ts);
   out->fam = r.familiarity;
   out->device_view = r.device;
@@ -247,8 +248,8 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
       !blocked && fam == Familiarity::kNone && service_attack_.UnderAttack(now) &&
       (p.device_view == detect::DeviceView::kMissing || !Proven(attempt.ip, now));
   // Without an id where the account always sends one, from a place it does not know: what a
-  // password from a combo list brings, attack or not.
-  // Only with returning devices on: a new client at a new office must have a way in.
+  // password from a combo list brings, attack or not. Only with returning devices on, so that a
+  // new client at a new office has a way in.
   const bool stranger_device = returning_.enabled() && !blocked && fam == Familiarity::kNone &&
                                p.device_view == detect::DeviceView::kMissing;
   if (blocked || stranger_refused || stranger_device) {
@@ -273,7 +274,7 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
     return Finish(attempt, p.login_digest, v);
   }
 
-  if (const detect::PairActivity* pair = pairs_.Find(PairKey(p.login_digest, attempt.ip))) {
+  if (const detect::PairActivity* pair = pairs_.Find(p.pair_key)) {
     if (const uint32_t delay = brute_force_.DelayMs(*pair, now); delay > 0) {
       v.action = Action::kDelay;
       v.delay_ms = delay;
@@ -289,9 +290,7 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
   const detect::SourceActivity* address = sources_.Find(p.levels[0]);
   // Many of our logins succeed from this very address (an office NAT, a campus): its failures
   // on other accounts are a machine behind it, not the device coming back.
-  const bool shared = refusal == Refusal::kSourceBlocks && address != nullptr &&
-                      address->successful_logins.Count(now, config_.windows.long_window) >=
-                          detect::SourceActivity::kCrowdedLogins;
+  const bool shared = refusal == Refusal::kSourceBlocks && Crowded(p.levels[0], now);
   // An account with places of its own is refused elsewhere for a reason, unless the device is
   // one it uses: a password that works, used again and again, is what a thief has too. At a
   // shared address closed for what others did there, it is a colleague's desk.
@@ -299,13 +298,12 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
       refusal != Refusal::kDeviceOnly && !shared) {
     return false;
   }
-  const uint64_t pair_key = PairKey(p.login_digest, attempt.ip);
-  if (returning_.AlreadyAdmitted(pairs_.Find(pair_key), p.pw_tag, now)) return true;
+  if (returning_.AlreadyAdmitted(pairs_.Find(p.pair_key), p.pw_tag, now)) return true;
   // Nothing to wait for from here: no record for it (refused attempts come in floods).
   if (!returning_.AddressQualifies(address, shared, static_cast<uint32_t>(p.login_digest), now)) {
     return false;
   }
-  detect::PairActivity& pair = pairs_.FindOrInsert(pair_key, now);
+  detect::PairActivity& pair = pairs_.FindOrInsert(p.pair_key, now);
   if (returning_.Earned(&pair, logins_.Find(p.login_digest), address, shared, p.pw_tag,
                         static_cast<uint32_t>(p.login_digest), now)) {
     returning_.NoteAdmission(pair, logins_.FindOrInsert(p.login_digest, now), p.pw_tag, now);
@@ -412,7 +410,7 @@ void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Ou
     s.successful_logins.Insert(login_tag, now, config_.windows.long_window);
   }
   // The owner got in from here: forgive the typos that preceded it (OWASP: reset on success).
-  pairs_.Erase(PairKey(p.login_digest, attempt.ip));
+  pairs_.Erase(p.pair_key);
 }
 
 void Engine::RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p) {
@@ -434,8 +432,7 @@ void Engine::RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p)
   }
   success.login = logins_.Find(p.login_digest);
   success.vouched =
-      p.own_device_roaming ||
-      detect::ReturningDevice::Admitted(pairs_.Find(PairKey(p.login_digest, attempt.ip)), p.pw_tag);
+      p.own_device_roaming || detect::ReturningDevice::Admitted(pairs_.Find(p.pair_key), p.pw_tag);
   const uint8_t flags = compromise_.Flags(success, now);
   if (flags == 0) return;
   detect::LoginEvidence& evidence = evidence_.FindOrInsert(p.login_digest, now);
@@ -458,7 +455,7 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
   const core::Duration short_window = config_.windows.short_window;
 
   const SourceKey* levels = p.levels;
-  if (detect::PairActivity* admitted = pairs_.Find(PairKey(p.login_digest, attempt.ip));
+  if (detect::PairActivity* admitted = pairs_.Find(p.pair_key);
       admitted != nullptr && detect::ReturningDevice::Admitted(admitted, p.pw_tag)) {
     returning_.NoteFailedCheck(sources_.FindOrInsert(levels[0], now), *admitted, now);
   }
@@ -493,10 +490,9 @@ void Engine::OnFailure(const core::AuthAttempt& attempt, const Prepared& p, bool
     return;  // nothing to protect: the account does not exist
   }
 
-  detect::PairActivity& pair = pairs_.FindOrInsert(PairKey(p.login_digest, attempt.ip), now);
+  detect::PairActivity& pair = pairs_.FindOrInsert(p.pair_key, now);
   pair.last_seen_s = core::ToSeconds(now);
   pair.failures.Add(now, short_window);
-
   const bool new_password = pair.wrong_pwhashes.Insert(p.pw_tag, now, short_window);
   const BlockKey pair_key = LoginIpBlockKey(p.login_digest, attempt.ip);
   if (blocks_.Find(pair_key, now) == nullptr &&

@@ -158,6 +158,7 @@ class Engine {
   struct Prepared {
     std::string login;
     uint64_t login_digest = 0;
+    uint64_t pair_key = 0;  // the login from this exact IP (pairs_)
     uint64_t device = 0;
     uint32_t pw_tag = 0;
     detect::FamiliarityStore::SourceDigests where;
@@ -172,7 +173,8 @@ class Engine {
     int level_count = 0;
   };
   bool Prepare(const core::AuthAttempt& attempt, Prepared* out);
-  // Many of our logins succeed from this /24 or /64: knowing it says little about one of them.
+  // Many of our logins succeed from this source (an address, a /24 or /64): knowing it says
+  // little about one of them.
   bool Crowded(const detect::SourceKey& prefix, Timestamp now) const;
   core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p);
   core::Verdict BadInput(const core::AuthAttempt& attempt);
