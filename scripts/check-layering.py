@@ -8,7 +8,7 @@ import sys
 
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 DOMAIN = {"core", "counters", "detect", "policy", "forms", "store", "breach", "firewall", "history"}
-ADAPTERS = {"http", "postfix", "replay", "server", "wire", "demo", "config", "io", "logs", "nft", "ctl", "console"}
+ADAPTERS = {"http", "postfix", "replay", "server", "wire", "demo", "config", "io", "logs", "nft", "ctl", "console", "redis"}
 # Module -> modules (or libraries) it must not include, beyond the domain rule.
 FORBIDDEN = {
     "policy": {"forms"},

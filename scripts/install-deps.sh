@@ -10,6 +10,7 @@ build=(
   libabsl-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev
   libmicrohttpd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpsl-dev publicsuffix libicu-dev libnftables-dev libsystemd-dev libcurl4-openssl-dev
+  libhiredis-dev
   # data: the common-password list of the breach guard (/usr/share/john/password.lst)
   john-data
 )
@@ -27,6 +28,8 @@ test=(
   nftables iproute2
   # ...and its journal test: journal files written by systemd-journal-remote (no journald needed)
   systemd-journal-remote
+  # shared state: several nodes on one real Redis, Sentinel and Cluster
+  redis-server redis-sentinel
   # contrib/'s alert rules are checked and unit-tested with promtool
   prometheus
 )

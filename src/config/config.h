@@ -14,6 +14,7 @@
 #include "policy/engine_config.h"
 #include "policy/outbound_config.h"
 #include "postfix/postfix_config.h"
+#include "redis/shared_config.h"
 #include "store/store_config.h"
 
 namespace coastguard::config {
@@ -33,6 +34,7 @@ struct Config {
   breach::BreachConfig breach;        // [breach]
   logs::LogsConfig logs;              // [[logs]]
   firewall::FirewallConfig firewall;  // [firewall]
+  redis::SharedConfig shared;         // [shared]
 };
 
 template <typename V>
@@ -47,6 +49,7 @@ void DescribeSettings(V& v, Config& c) {
   forms::DescribeSettings(v, c.forms);
   breach::DescribeSettings(v, c.breach);
   firewall::DescribeSettings(v, c.firewall);
+  redis::DescribeSettings(v, c.shared);
   logs::DescribeSettings(v, c.logs);  // last: it names the top level ("")
 }
 

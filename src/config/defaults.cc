@@ -173,6 +173,15 @@ ports = []                  # TCP ports to drop on, e.g. [25, 143, 465, 587, 993
 remove_at_stop = true       # delete the table when the daemon stops
 max_networks = 1000000      # networks held at once
 
+[shared]
+redis = ""                  # several nodes deciding as one (docs/cluster.md): redis://host:6379/0
+user = ""                   # Redis ACL user; overrides the URL's
+password = ""               # overrides the URL's
+node = ""                   # this node's name in metrics and /v1/service; "": the host name
+prefix = "cg:"              # of every key and the channel
+flush_every = "5ms"         # attempts go to the other nodes in one message per interval
+timeout = "250ms"           # an unanswered request: Redis is slow or gone; decide alone, reconnect
+
 # Logs of servers that cannot ask (docs/logs.md): followed through rotation, their failed and
 # successful logins decided as reported attempts.
 # [[logs]]

@@ -193,7 +193,19 @@ Response AdminApi::Handle(const Request& request, std::string_view path) {
   if (path == "/v1/allow") return Allows(request);
   if (path == "/v1/service") {
     if (request.method != "GET") return JsonError(405, "use GET");
-    return JsonReply(200, ServiceJson(engine_, request.now));
+    json service = ServiceJson(engine_, request.now);
+    json shared = {{"enabled", static_cast<bool>(system_.shared)}};
+    if (system_.shared) {
+      const SharedView s = system_.shared();
+      shared["node"] = s.node;
+      shared["redis"] = s.redis;
+      shared["link"] = s.link;
+      shared["lag_ms"] = s.lag_ms;
+      shared["queued_bytes"] = s.queued_bytes;
+      shared["in_flight"] = s.in_flight;
+    }
+    service["shared"] = std::move(shared);
+    return JsonReply(200, service);
   }
   if (StartsWith(path, "/v1/entities/")) return Entity(request, path.substr(13));
   if (path == "/v1/suspects") return Suspects(request);

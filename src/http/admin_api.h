@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,12 +25,23 @@ namespace coastguard::http {
 // (/v1/suspects, /v1/suspects/clear), and for the console the recent past (/v1/history) and the
 // parts that feed it (/v1/system). Requests in, engine calls, JSON views of its state out.
 // Loop thread.
+// The shared state's link, as /v1/service shows it.
+struct SharedView {
+  std::string node;
+  std::string redis;
+  std::string link;  // up, connecting, down, seed_mismatch
+  double lag_ms = 0;
+  size_t queued_bytes = 0;
+  size_t in_flight = 0;
+};
+
 // The parts /v1/system describes; any may be absent.
 struct SystemView {
   const breach::Database* breach = nullptr;
   const io::LogFollower* files = nullptr;
   std::vector<const io::JournalFollower*> journals;
   const logs::LogGuard* log_guard = nullptr;
+  std::function<SharedView()> shared;  // unset: a single node
 };
 
 class AdminApi {

@@ -208,18 +208,33 @@ Verdict Engine::BadInput(const core::AuthAttempt& attempt) {
 Verdict Engine::Check(const core::AuthAttempt& attempt) {
   ++stats_.checks;
   if (!Prepare(attempt, &scratch_)) return BadInput(attempt);
+  if (observer_ != nullptr) observer_->Checked(attempt);
   return Decide(attempt, scratch_);
 }
 
 Verdict Engine::CheckThenReport(const core::AuthAttempt& attempt, core::Outcome outcome) {
   ++stats_.checks;
   if (!Prepare(attempt, &scratch_)) return BadInput(attempt);
+  if (observer_ != nullptr) observer_->Checked(attempt);
   const Verdict v = Decide(attempt, scratch_);
   if (v.action != Action::kReject) {
     ++stats_.reports;
+    if (observer_ != nullptr) observer_->Reported(attempt, outcome);
     Learn(attempt, scratch_, outcome);
   }
   return v;
+}
+
+void Engine::Observe(const core::AuthAttempt& attempt, const core::Outcome* outcome) {
+  if (!Prepare(attempt, &scratch_)) return;
+  ++stats_.observed;
+  observing_ = true;
+  if (outcome == nullptr) {
+    Decide(attempt, scratch_);  // what a check changes: attack mode, returning devices
+  } else {
+    Learn(attempt, scratch_, *outcome);
+  }
+  observing_ = false;
 }
 
 Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
@@ -314,6 +329,7 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
 }
 
 Verdict Engine::Finish(const core::AuthAttempt& attempt, uint64_t login, Verdict v) {
+  if (observing_) return v;
   ++stats_.actions[static_cast<size_t>(v.action)];
   v.reasons.ForEach([&](Reason r) { ++stats_.reasons[static_cast<size_t>(r)]; });
   Remember(attempt, login, v);
@@ -378,13 +394,14 @@ void Engine::Report(const core::AuthAttempt& attempt, core::Outcome outcome) {
     ++stats_.bad_input;
     return;
   }
+  if (observer_ != nullptr) observer_->Reported(attempt, outcome);
   Learn(attempt, scratch_, outcome);
 }
 
 void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome) {
   const Timestamp now = attempt.ts;
-  RememberOutcome(attempt, p.login_digest, outcome);
-  if (timeline_ != nullptr && outcome != core::Outcome::kSuccess) {
+  if (!observing_) RememberOutcome(attempt, p.login_digest, outcome);
+  if (timeline_ != nullptr && !observing_ && outcome != core::Outcome::kSuccess) {
     timeline_->LoginFailed(now, p.login);
   }
   if (outcome != core::Outcome::kSuccess) {

@@ -18,6 +18,7 @@
 #include "detect/service_attack.h"
 #include "detect/source_guessing.h"
 #include "history/timeline.h"
+#include "policy/attempt_observer.h"
 #include "policy/blocks.h"
 #include "policy/engine_config.h"
 #include "policy/state_sink.h"
@@ -33,6 +34,7 @@ struct EngineStats {
   std::array<uint64_t, 5> actions{};  // by core::Action
   std::array<uint64_t, static_cast<size_t>(core::Reason::kCount)> reasons{};
   uint64_t blocks_created = 0;
+  uint64_t observed = 0;  // attempts and outcomes other nodes saw (Observe)
 };
 
 // One decided attempt, kept in a ring for the explain API and the console.
@@ -74,6 +76,10 @@ class Engine {
   void Report(const core::AuthAttempt& attempt, core::Outcome outcome);
   // Check, then Report unless rejected: replay's semantics, preparing the attempt once.
   core::Verdict CheckThenReport(const core::AuthAttempt& attempt, core::Outcome outcome);
+  // What another node sharing this one's state checked (no outcome) or was told (an outcome):
+  // counted as if it had come here, without a verdict to answer, stats, history or observer
+  // calls. The state sink sees what it changes, as for a local attempt.
+  void Observe(const core::AuthAttempt& attempt, const core::Outcome* outcome);
 
   // Operator actions. Logins are canonicalised as in Check. Return false on bad input.
   // An operator's block: applies to everyone, exact TTL, reason "manual". False when the block
@@ -95,6 +101,7 @@ class Engine {
   void RestoreEvidence(uint64_t login, const detect::LoginEvidence& evidence);
 
   void set_sink(StateSink* sink) { sink_ = sink; }
+  void set_observer(AttemptObserver* observer) { observer_ = observer; }
   // Whether to keep the ring of recent decisions (explain API, console; on by default). Replay
   // has nobody to show it to and turns it off: decisions never read it.
   void set_keep_recent(bool keep) { keep_recent_ = keep; }
@@ -217,6 +224,8 @@ class Engine {
   BlockList blocks_;
   AllowList allows_;
   StateSink* sink_ = nullptr;
+  AttemptObserver* observer_ = nullptr;
+  bool observing_ = false;  // within Observe: nothing to answer, count or show
   history::Timeline* timeline_ = nullptr;
   bool keep_recent_ = true;
   EngineStats stats_;

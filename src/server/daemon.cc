@@ -20,6 +20,9 @@ class FormDemo {};  // built without the demo: nothing to own
 #include "io/fd_limit.h"
 #include "io/host_port.h"
 #include "io/process_metrics.h"
+#include "redis/seed.h"
+
+#include <unistd.h>
 
 namespace coastguard::server {
 namespace {
@@ -72,7 +75,19 @@ absl::Status Daemon::Start() {
     if (!token.ok()) return absl::UnavailableError(core::Message(token.status()));
     admin_token = *token;
   }
-  engine_ = std::make_unique<policy::Engine>(config_.engine, store_.seed());
+  std::optional<redis::Endpoint> shared_endpoint;
+  uint64_t seed = store_.seed();
+  if (config_.shared.enabled()) {
+    auto endpoint = redis::ParseRedisUrl(config_.shared.redis);
+    if (!endpoint.ok()) {
+      return BadConfig(core::Cat("[shared] redis: ", core::Message(endpoint.status())));
+    }
+    if (!config_.shared.user.empty()) endpoint->user = config_.shared.user;
+    if (!config_.shared.password.empty()) endpoint->password = config_.shared.password;
+    shared_endpoint = *endpoint;
+    seed = SharedSeed(*endpoint);
+  }
+  engine_ = std::make_unique<policy::Engine>(config_.engine, seed);
   outbound_ = std::make_unique<policy::Outbound>(config_.outbound, *engine_);
   engine_->set_timeline(&timeline_);
   outbound_->set_timeline(&timeline_);
@@ -84,6 +99,21 @@ absl::Status Daemon::Start() {
                                                     ? static_cast<policy::StateSink&>(*firewall_)
                                                     : static_cast<policy::StateSink&>(store_));
   engine_->set_sink(sink_.get());
+  if (shared_endpoint) {
+    std::string node = config_.shared.node;
+    if (node.empty()) {
+      char host[256] = {};
+      gethostname(host, sizeof(host) - 1);
+      node = host;
+    }
+    shared_ = std::make_unique<redis::SharedState>(loop_, *engine_, *sink_, config_.shared,
+                                                   *shared_endpoint, node, seed);
+    engine_->set_sink(shared_.get());
+    engine_->set_observer(shared_.get());
+    shared_->Start();
+    core::Log(core::Cat("shared: node ", node, " shares its state through Redis at ",
+                        shared_endpoint->ToString()));
+  }
   if (firewall_ != nullptr) firewall_->Sync(io::EventLoop::Now());
 
   if (absl::Status s = StartForms(admin_token); !s.ok()) return s;
@@ -109,8 +139,14 @@ absl::Status Daemon::Start() {
   if (absl::Status s = StartHttp(admin_token); !s.ok()) return s;
   if (absl::Status s = StartPostfix(); !s.ok()) return s;
   if (absl::Status s = StartLogs(); !s.ok()) return s;
-  http::SystemView system{breach_db_.get(), log_follower_.get(), {}, log_guard_.get()};
+  http::SystemView system{breach_db_.get(), log_follower_.get(), {}, log_guard_.get(), {}};
   for (const auto& journal : journals_) system.journals.push_back(journal.get());
+  if (shared_ != nullptr) {
+    system.shared = [this] {
+      const redis::SharedStatus s = shared_->status();
+      return http::SharedView{s.node, s.endpoint, s.link, s.lag_ms, s.queued_bytes, s.in_flight};
+    };
+  }
   api_->set_system(std::move(system));
   RegisterMetrics();
 
@@ -414,6 +450,9 @@ void Daemon::RegisterMetrics() {
     });
   }
   metrics_.Add([this](std::string& out, core::Timestamp) { forms_->AppendMetrics(out); });
+  if (shared_ != nullptr) {
+    metrics_.Add([this](std::string& out, core::Timestamp) { shared_->AppendMetrics(out); });
+  }
   metrics_.Add([this](std::string& out, core::Timestamp) { outbound_->AppendMetrics(out); });
   if (!config_.webhook.url.empty()) {
     metrics_.Add([this](std::string& out, core::Timestamp) { webhook_.AppendMetrics(out); });
@@ -424,6 +463,34 @@ void Daemon::RegisterMetrics() {
         http::NotificationCounts{notifications_, notifications_skipped_,
                                  notifier_ ? notifier_->stats() : io::CommandRunnerStats{}});
   });
+}
+
+uint64_t Daemon::SharedSeed(const redis::Endpoint& endpoint) {
+  constexpr char kSharedSeed[] = "shared_seed";
+  uint64_t seed = 0;
+  if (auto cached = store_.ReadSideFile(kSharedSeed);
+      cached.ok() &&
+      redis::ParseSeedHex(std::string_view(cached->data(), std::min<size_t>(cached->size(), 16)),
+                          &seed)) {
+    return seed;
+  }
+  auto agreed =
+      redis::AgreeSeed(endpoint, config_.shared.prefix + "seed", store_.seed(), core::kSecond);
+  if (!agreed.ok()) {
+    core::Log(core::Cat("shared: ", core::Message(agreed.status()),
+                        "; this node keeps its own hash seed and decides alone until it is "
+                        "restarted with Redis reachable"));
+    return store_.seed();
+  }
+  if (absl::Status s = store_.WriteSideFile(kSharedSeed, redis::SeedHex(*agreed) + "\n"); !s.ok()) {
+    core::Log(core::Message(s));
+  }
+  if (*agreed != store_.seed()) {
+    core::Log(
+        core::Cat("shared: adopted the deployment's hash seed from Redis; familiar places "
+                  "this node learned alone before are learned again"));
+  }
+  return *agreed;
 }
 
 void Daemon::SaveFormsLearned() {

@@ -29,6 +29,7 @@
 #include "policy/state_sink.h"
 #include "postfix/outbound_policy.h"
 #include "postfix/policy_server.h"
+#include "redis/shared_state.h"
 #include "store/state_store.h"
 
 namespace coastguard::demo {
@@ -71,6 +72,8 @@ class Daemon {
   absl::Status StartLogs();
   void RegisterMetrics();
   void SaveFormsLearned();
+  // The hash seed of the nodes sharing state: cached, else agreed through Redis, else our own.
+  uint64_t SharedSeed(const redis::Endpoint& endpoint);
 
   config::Config config_;
   std::string demo_dir_;
@@ -82,6 +85,7 @@ class Daemon {
   store::SnapshotSources snapshot_;
   std::unique_ptr<policy::Engine> engine_;
   std::unique_ptr<policy::LoggingSink> sink_;
+  std::unique_ptr<redis::SharedState> shared_;  // in front of sink_, with [shared]
   std::unique_ptr<nft::Nftables> nftables_;
   std::unique_ptr<nft::FirewallSink> firewall_;  // between the log line and the store
   std::unique_ptr<logs::LogGuard> log_guard_;

@@ -693,33 +693,67 @@ void StateStore::BlockSet(const policy::BlockKey& key, const policy::Block& bloc
 }
 
 void StateStore::BlockRemoved(const policy::BlockKey& key) {
-  Writer w(scratch_);
-  w.U8(kBlockRemoved);
-  EncodeBlockKey(w, key);
+  record::BlockRemoved(scratch_, key);
   journal_.Append(scratch_);
 }
 
 void StateStore::AllowNetwork(const core::Cidr& cidr, bool added) {
-  Writer w(scratch_);
-  w.U8(kAllowNetwork);
-  w.U8(added ? 1 : 0);
-  w.Ip(cidr.base);
-  w.U8(static_cast<uint8_t>(cidr.bits));
+  record::AllowNetwork(scratch_, cidr, added);
   journal_.Append(scratch_);
 }
 
 void StateStore::AllowLogin(uint64_t login, std::string_view subject, bool added) {
-  Writer w(scratch_);
-  w.U8(kAllowLogin);
-  w.U8(added ? 1 : 0);
-  w.U64(login);
-  w.Str(subject);
+  record::AllowLogin(scratch_, login, subject, added);
   journal_.Append(scratch_);
 }
 
 void StateStore::EvidenceRecorded(uint64_t login, const detect::LoginEvidence& evidence) {
   EncodeEvidence(scratch_, login, evidence);
   journal_.Append(scratch_);
+}
+
+namespace record {
+
+void Block(std::string& out, const policy::BlockKey& key, const policy::Block& block) {
+  EncodeBlock(out, key, block);
+}
+
+void BlockRemoved(std::string& out, const policy::BlockKey& key) {
+  Writer w(out);
+  w.U8(kBlockRemoved);
+  EncodeBlockKey(w, key);
+}
+
+void BlockKey(std::string& out, const policy::BlockKey& key) {
+  Writer w(out);
+  EncodeBlockKey(w, key);
+}
+
+void AllowNetwork(std::string& out, const core::Cidr& cidr, bool added) {
+  Writer w(out);
+  w.U8(kAllowNetwork);
+  w.U8(added ? 1 : 0);
+  w.Ip(cidr.base);
+  w.U8(static_cast<uint8_t>(cidr.bits));
+}
+
+void AllowLogin(std::string& out, uint64_t login, std::string_view subject, bool added) {
+  Writer w(out);
+  w.U8(kAllowLogin);
+  w.U8(added ? 1 : 0);
+  w.U64(login);
+  w.Str(subject);
+}
+
+void Evidence(std::string& out, uint64_t login, const detect::LoginEvidence& evidence) {
+  EncodeEvidence(out, login, evidence);
+}
+
+}  // namespace record
+
+bool ApplyStateRecord(std::string_view payload, policy::Engine& engine) {
+  LoadStats ignored;
+  return Apply(payload, engine, nullptr, &ignored);
 }
 
 void StateStore::AppendMetrics(std::string& out) const {

@@ -150,4 +150,18 @@ class StateStore : public policy::StateSink {
   double last_snapshot_seconds_ = 0;
 };
 
+// State changes in the journal's record format, for the nodes that share state
+// (redis/shared_state.h); ApplyStateRecord reads them back, as Load reads the journal.
+namespace record {
+void Block(std::string& out, const policy::BlockKey& key, const policy::Block& block);
+void BlockRemoved(std::string& out, const policy::BlockKey& key);
+void BlockKey(std::string& out, const policy::BlockKey& key);  // the key alone (a Redis key name)
+void AllowNetwork(std::string& out, const core::Cidr& cidr, bool added);
+void AllowLogin(std::string& out, uint64_t login, std::string_view subject, bool added);
+void Evidence(std::string& out, uint64_t login, const detect::LoginEvidence& evidence);
+}  // namespace record
+
+// Applies one record to the engine; false when it does not decode (nothing is changed).
+bool ApplyStateRecord(std::string_view payload, policy::Engine& engine);
+
 }  // namespace coastguard::store

@@ -237,3 +237,40 @@ postlog   unix-dgram n  -       n       -       1       postlogd
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+
+class Redis:
+    """A real redis-server on a loopback port with a private directory, no persistence."""
+
+    def __init__(self, workdir, port=None, extra=()):
+        self.dir = os.path.join(workdir, f"redis-{port or 'x'}")
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = port or free_port()
+        self.extra = list(extra)
+        self.proc = None
+        self.log_path = os.path.join(self.dir, "redis.log")
+
+    def start(self):
+        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                "--dir", self.dir, "--save", "", "--appendonly", "no",
+                "--logfile", self.log_path] + self.extra
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        wait_for(lambda: "Ready to accept connections" in read_text(self.log_path)
+                 or self.proc.poll() is not None, what="redis-server to accept connections")
+        assert self.proc.poll() is None, read_text(self.log_path)
+        return self
+
+    def cli(self, *args):
+        done = subprocess.run(["redis-cli", "-p", str(self.port), *args], capture_output=True,
+                              text=True, timeout=10)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc = None
+        # The next start waits for its own "Ready" line.
+        if os.path.exists(self.log_path):
+            os.remove(self.log_path)

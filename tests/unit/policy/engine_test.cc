@@ -454,3 +454,71 @@ TEST_F(EngineTest, FeedsTheTimelineWithVerdictsFailuresAndAttackMode) {
 
 }  // namespace
 }  // namespace coastguard::policy
+
+namespace coastguard::policy {
+namespace {
+
+// Records what the engine tells an observer (the shared state's replication).
+class RecordingObserver : public AttemptObserver {
+ public:
+  void Checked(const core::AuthAttempt& a) override {
+    events.push_back("check " + std::string(a.login));
+  }
+  void Reported(const core::AuthAttempt& a, core::Outcome o) override {
+    events.push_back("report " + std::string(a.login) + " " + std::string(core::OutcomeName(o)));
+  }
+  std::vector<std::string> events;
+};
+
+core::AuthAttempt Guess(Timestamp ts, const char* ip, const std::string& pwhash) {
+  return {ts, core::Protocol::kImap, *core::IpAddress::Parse(ip), "alice@example.com", pwhash, ""};
+}
+
+TEST(EngineObserve, AnotherNodesGuessesCountHereAsIfTheyHadComeHere) {
+  EngineConfig config;
+  Engine here(config, 7);
+  Timestamp now = kStart;
+  std::vector<std::string> pwhashes;
+  for (int i = 0; i < 6; ++i) pwhashes.push_back("p" + std::to_string(i));
+  for (const std::string& pw : pwhashes) {
+    now += core::kSecond;
+    const core::AuthAttempt a = Guess(now, "203.0.113.9", pw);
+    const core::Outcome bad = core::Outcome::kBadPassword;
+    here.Observe(a, nullptr);
+    here.Observe(a, &bad);
+  }
+  // Six guesses seen elsewhere: the pair is blocked here as on the node that saw them.
+  now += core::kSecond;
+  const core::Verdict v = here.Check(Guess(now, "203.0.113.9", "right"));
+  EXPECT_EQ(v.action, Action::kReject);
+  EXPECT_TRUE(v.reasons.Has(Reason::kBlockedLoginIp));
+  // Observed attempts are not this node's decisions: one check counted, six observed twice.
+  EXPECT_EQ(here.stats().checks, 1u);
+  EXPECT_EQ(here.stats().observed, 12u);
+  EXPECT_EQ(here.stats().actions[static_cast<size_t>(Action::kReject)], 1u);
+  EXPECT_EQ(here.recent().size(), 1u);
+}
+
+TEST(EngineObserve, TellsTheObserverWhatItWasAskedButNotWhatItObserved) {
+  EngineConfig config;
+  Engine engine(config, 7);
+  RecordingObserver observer;
+  engine.set_observer(&observer);
+  const core::AuthAttempt a = Guess(kStart, "192.0.2.1", "x");
+  engine.Check(a);
+  engine.Report(a, core::Outcome::kSuccess);
+  engine.CheckThenReport(a, core::Outcome::kBadPassword);
+  const core::Outcome bad = core::Outcome::kBadPassword;
+  engine.Observe(a, nullptr);
+  engine.Observe(a, &bad);
+  core::AuthAttempt unreadable = a;
+  unreadable.login = "";
+  engine.Check(unreadable);  // bad input: nothing to share
+  EXPECT_EQ(observer.events,
+            (std::vector<std::string>{"check alice@example.com", "report alice@example.com success",
+                                      "check alice@example.com",
+                                      "report alice@example.com bad_password"}));
+}
+
+}  // namespace
+}  // namespace coastguard::policy

@@ -1,0 +1,163 @@
+#include "redis/shared_message.h"
+
+#include <array>
+#include <cstring>
+
+#include "core/text.h"
+
+namespace coastguard::redis {
+namespace {
+
+constexpr std::string_view kMagic = "CGR1";
+constexpr size_t kMaxField = 1024;  // a login, pwhash or client id longer than this is cut
+enum : uint8_t { kChecked = 1, kReported = 2, kState = 3 };
+
+template <typename T>
+void Put(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+void PutText(std::string& out, std::string_view s) {
+  const size_t n = std::min(s.size(), kMaxField);
+  Put(out, static_cast<uint16_t>(n));
+  out.append(s.data(), n);
+}
+
+class Cursor {
+ public:
+  explicit Cursor(std::string_view in) : in_(in) {}
+  template <typename T>
+  bool Get(T* v) {
+    if (in_.size() < sizeof(T)) return false;
+    std::memcpy(v, in_.data(), sizeof(T));
+    in_.remove_prefix(sizeof(T));
+    return true;
+  }
+  bool Bytes(size_t n, std::string_view* out) {
+    if (in_.size() < n) return false;
+    *out = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return true;
+  }
+  bool Text(std::string_view* out) {
+    uint16_t n;
+    return Get(&n) && n <= kMaxField && Bytes(n, out);
+  }
+  bool done() const { return in_.empty(); }
+
+ private:
+  std::string_view in_;
+};
+
+}  // namespace
+
+void MessageWriter::Begin(uint8_t type, int64_t now) {
+  if (records_ == 0) {
+    bytes_.assign(kMagic);
+    Put(bytes_, instance_);
+    Put(bytes_, now);
+    PutText(bytes_, node_);
+  }
+  ++records_;
+  bytes_.push_back(static_cast<char>(type));
+  Put(bytes_, uint32_t{0});  // the length, filled in by End
+}
+
+void MessageWriter::End(size_t length_at) {
+  const auto length = static_cast<uint32_t>(bytes_.size() - length_at - 4);
+  std::memcpy(bytes_.data() + length_at, &length, 4);
+}
+
+void MessageWriter::Attempt(const core::AuthAttempt& attempt) {
+  Put(bytes_, attempt.ts);
+  Put(bytes_, static_cast<uint8_t>(attempt.protocol));
+  bytes_.append(reinterpret_cast<const char*>(attempt.ip.bytes().data()), 16);
+}
+
+void MessageWriter::Checked(const core::AuthAttempt& attempt, int64_t now) {
+  Begin(kChecked, now);
+  const size_t at = bytes_.size() - 4;
+  Attempt(attempt);
+  PutText(bytes_, attempt.login);
+  PutText(bytes_, attempt.pwhash);
+  PutText(bytes_, attempt.client_id);
+  End(at);
+}
+
+void MessageWriter::Reported(const core::AuthAttempt& attempt, core::Outcome outcome, int64_t now) {
+  Begin(kReported, now);
+  const size_t at = bytes_.size() - 4;
+  Attempt(attempt);
+  Put(bytes_, static_cast<uint8_t>(outcome));
+  PutText(bytes_, attempt.login);
+  PutText(bytes_, attempt.pwhash);
+  PutText(bytes_, attempt.client_id);
+  End(at);
+}
+
+void MessageWriter::State(std::string_view record, int64_t now) {
+  Begin(kState, now);
+  const size_t at = bytes_.size() - 4;
+  bytes_.append(record);
+  End(at);
+}
+
+namespace {
+
+absl::Status ReadHeaderFrom(Cursor& c, MessageHeader* header) {
+  std::string_view magic;
+  if (!c.Bytes(4, &magic) || magic != kMagic) return core::InvalidInput("not a coastguard message");
+  if (!c.Get(&header->instance) || !c.Get(&header->sent_at) || !c.Text(&header->node)) {
+    return core::InvalidInput("message header cut short");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ReadHeader(std::string_view message, MessageHeader* header) {
+  Cursor c(message);
+  return ReadHeaderFrom(c, header);
+}
+
+absl::Status ReadMessage(std::string_view message, MessageHeader* header,
+                         const MessageHandlers& handlers) {
+  Cursor c(message);
+  if (absl::Status s = ReadHeaderFrom(c, header); !s.ok()) return s;
+  size_t index = 0;
+  while (!c.done()) {
+    uint8_t type;
+    uint32_t length;
+    std::string_view payload;
+    if (!c.Get(&type) || !c.Get(&length) || !c.Bytes(length, &payload)) {
+      return core::InvalidInput(core::Cat("record ", index, " cut short"));
+    }
+    if (type == kState) {
+      if (handlers.state) handlers.state(payload);
+    } else if (type == kChecked || type == kReported) {
+      Cursor r(payload);
+      core::AuthAttempt a;
+      uint8_t protocol = 0, outcome = 0;
+      std::array<uint8_t, 16> ip{};
+      std::string_view ip_bytes;
+      if (!r.Get(&a.ts) || !r.Get(&protocol) ||
+          protocol > static_cast<uint8_t>(core::Protocol::kHttp) || !r.Bytes(16, &ip_bytes) ||
+          (type == kReported &&
+           (!r.Get(&outcome) || outcome > static_cast<uint8_t>(core::Outcome::kFailure))) ||
+          !r.Text(&a.login) || !r.Text(&a.pwhash) || !r.Text(&a.client_id) || !r.done()) {
+        return core::InvalidInput(core::Cat("record ", index, " is not an attempt"));
+      }
+      a.protocol = static_cast<core::Protocol>(protocol);
+      std::memcpy(ip.data(), ip_bytes.data(), 16);
+      a.ip = core::IpAddress::FromBytes(ip);
+      const auto result = static_cast<core::Outcome>(outcome);
+      if (handlers.attempt) handlers.attempt(a, type == kReported ? &result : nullptr);
+    } else {
+      return core::InvalidInput(core::Cat("record ", index, " has unknown type ", type));
+    }
+    ++index;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace coastguard::redis

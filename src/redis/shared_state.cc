@@ -1,0 +1,348 @@
+#include "redis/shared_state.h"
+
+#include <hiredis/hiredis.h>
+
+#include <random>
+
+#include "core/log.h"
+#include "core/metrics_text.h"
+#include "core/text.h"
+#include "redis/seed.h"
+#include "store/state_store.h"
+
+namespace coastguard::redis {
+namespace {
+
+// A message is sent as soon as it holds this much, without waiting for the interval.
+constexpr size_t kMaxMessageBytes = 256 << 10;
+// Blocks written to Redis at a reconnect, at most: the ones a node made alone while Redis was
+// away. More would be a flood that no longer tells anything.
+constexpr size_t kMaxBlocksPushed = 100'000;
+constexpr uint64_t kScanCount = 500;
+
+uint64_t RandomInstance() {
+  std::random_device device;
+  return (static_cast<uint64_t>(device()) << 32) | device();
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<uint8_t>(c);
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+SharedState::SharedState(io::EventLoop& loop, policy::Engine& engine, policy::StateSink& next,
+                         const SharedConfig& config, Endpoint endpoint, std::string node,
+                         uint64_t seed)
+    : loop_(loop),
+      engine_(engine),
+      next_(next),
+      config_(config),
+      endpoint_(std::move(endpoint)),
+      node_(std::move(node)),
+      seed_(seed),
+      instance_(RandomInstance()),
+      commands_(loop, "commands", LinkSettings{.timeout = config.timeout}),
+      events_(loop, "events", LinkSettings{.timeout = config.timeout}),
+      out_(instance_, node_) {}
+
+void SharedState::Start() {
+  commands_.set_on_ready([this] { OnReady(); });
+  commands_.set_on_down([this] {
+    // The subscriber sends nothing, so it cannot notice a hung server: start it afresh too.
+    events_.Connect(endpoint_);
+  });
+  events_.Subscribe(config_.prefix + "events",
+                    [this](std::string_view, std::string_view payload) { OnMessage(payload); });
+  commands_.Connect(endpoint_);
+  events_.Connect(endpoint_);
+  loop_.Every(config_.flush_every, [this] { Flush(); });
+}
+
+// --- what this node tells the others -------------------------------------------------------
+
+void SharedState::Checked(const core::AuthAttempt& attempt) {
+  if (!sharing()) return;
+  out_.Checked(attempt, io::EventLoop::Now());
+  if (out_.size() >= kMaxMessageBytes) Flush();
+}
+
+void SharedState::Reported(const core::AuthAttempt& attempt, core::Outcome outcome) {
+  if (!sharing()) return;
+  out_.Reported(attempt, outcome, io::EventLoop::Now());
+  if (out_.size() >= kMaxMessageBytes) Flush();
+}
+
+void SharedState::Flush() {
+  if (out_.empty()) return;
+  if (!commands_.ready() || !joined_) {
+    stats_.dropped_records += out_.records();
+    out_.Clear();
+    return;
+  }
+  const size_t records = out_.records();
+  const std::string channel = config_.prefix + "events";
+  if (commands_.Command({"PUBLISH", channel, out_.bytes()}, nullptr)) {
+    ++stats_.published_messages;
+    stats_.published_records += records;
+  } else {
+    stats_.dropped_records += records;
+  }
+  out_.Clear();
+}
+
+std::string SharedState::BlockKeyName(const policy::BlockKey& key) {
+  store::record::BlockKey(key_scratch_, key);
+  // One hash tag for every block: a Cluster keeps them in one slot, so one SCAN finds them.
+  return core::Cat(config_.prefix, "{blocks}:", Hex(key_scratch_));
+}
+
+void SharedState::WriteBlock(const policy::BlockKey& key, const policy::Block& block) {
+  const int64_t expires_ms = block.expires / core::kMillisecond;
+  if (block.expires <= io::EventLoop::Now()) return;
+  store::record::Block(scratch_, key, block);
+  commands_.Command({"SET", BlockKeyName(key), scratch_, "PXAT", core::Cat(expires_ms)}, nullptr);
+}
+
+// --- policy::StateSink: the node's own sink first, then the others ---------------------------
+
+void SharedState::FamiliarityLearned(uint64_t login, const detect::FamiliarityStore::Source& s) {
+  // Each node learns it from the success itself (Observe): nothing to send.
+  next_.FamiliarityLearned(login, s);
+}
+
+void SharedState::BlockSet(const policy::BlockKey& key, const policy::Block& block) {
+  next_.BlockSet(key, block);
+  if (!sharing()) return;
+  store::record::Block(scratch_, key, block);
+  out_.State(scratch_, io::EventLoop::Now());
+  WriteBlock(key, block);
+}
+
+void SharedState::BlockRemoved(const policy::BlockKey& key) {
+  next_.BlockRemoved(key);
+  if (!sharing()) return;
+  store::record::BlockRemoved(scratch_, key);
+  out_.State(scratch_, io::EventLoop::Now());
+  commands_.Command({"DEL", BlockKeyName(key)}, nullptr);
+}
+
+void SharedState::AllowNetwork(const core::Cidr& cidr, bool added) {
+  next_.AllowNetwork(cidr, added);
+  if (!sharing()) return;
+  store::record::AllowNetwork(scratch_, cidr, added);
+  out_.State(scratch_, io::EventLoop::Now());
+}
+
+void SharedState::AllowLogin(uint64_t login, std::string_view subject, bool added) {
+  next_.AllowLogin(login, subject, added);
+  if (!sharing()) return;
+  store::record::AllowLogin(scratch_, login, subject, added);
+  out_.State(scratch_, io::EventLoop::Now());
+}
+
+void SharedState::EvidenceRecorded(uint64_t login, const detect::LoginEvidence& evidence) {
+  next_.EvidenceRecorded(login, evidence);
+  if (!sharing()) return;
+  store::record::Evidence(scratch_, login, evidence);
+  out_.State(scratch_, io::EventLoop::Now());
+}
+
+// --- what the others tell this node --------------------------------------------------------
+
+void SharedState::OnMessage(std::string_view payload) {
+  MessageHeader header;
+  // This node's own messages come back on the channel too.
+  if (!ReadHeader(payload, &header).ok()) {
+    ++stats_.bad_messages;
+    return;
+  }
+  if (header.instance == instance_ || !joined_) return;
+  uint64_t records = 0;
+  const MessageHandlers handlers{
+      [&](const core::AuthAttempt& attempt, const core::Outcome* outcome) {
+        ++records;
+        engine_.Observe(attempt, outcome);
+      },
+      [&](std::string_view record) {
+        ++records;
+        if (!store::ApplyStateRecord(record, engine_)) ++stats_.bad_records;
+      }};
+  applying_ = true;
+  const absl::Status s = ReadMessage(payload, &header, handlers);
+  applying_ = false;
+  stats_.received_records += records;
+  if (!s.ok()) {
+    ++stats_.bad_messages;
+    core::Log(core::Cat("shared: a message from node ", header.node, ": ", core::Message(s)));
+    return;
+  }
+  ++stats_.received_messages;
+  stats_.lag_us = io::EventLoop::Now() - header.sent_at;
+}
+
+// --- (re)connecting: agree on the seed, then exchange blocks --------------------------------
+
+void SharedState::OnReady() {
+  const std::string key = config_.prefix + "seed";
+  const std::string mine = SeedHex(seed_);
+  commands_.Command({"SET", key, mine, "NX"}, nullptr);
+  commands_.Command({"GET", key}, [this, mine](const redisReply* reply) {
+    const std::string_view theirs = ReplyText(reply);
+    if (reply == nullptr || reply->type != REDIS_REPLY_STRING) return;  // the link failed
+    if (theirs != mine) {
+      if (!mismatch_) {
+        core::Log(
+            core::Cat("shared: Redis holds another deployment's hash seed than this node's; "
+                      "this node decides alone until restarted with Redis reachable "
+                      "(docs/cluster.md)"));
+      }
+      mismatch_ = true;
+      joined_ = false;
+      return;
+    }
+    mismatch_ = false;
+    joined_ = true;
+    ++stats_.resyncs;
+    PushBlocks();
+    PullBlocks("0");
+  });
+}
+
+void SharedState::PushBlocks() {
+  const core::Timestamp now = io::EventLoop::Now();
+  size_t pushed = 0;
+  engine_.blocks().ForEach([&](const policy::BlockKey& key, const policy::Block& block) {
+    if (block.expires <= now || pushed >= kMaxBlocksPushed) return;
+    WriteBlock(key, block);
+    store::record::Block(scratch_, key, block);
+    out_.State(scratch_, now);
+    if (out_.size() >= kMaxMessageBytes) Flush();
+    ++pushed;
+  });
+  stats_.blocks_pushed += pushed;
+}
+
+void SharedState::PullBlocks(const std::string& cursor) {
+  const std::string match = core::Cat(config_.prefix, "{blocks}:*");
+  commands_.Command({"SCAN", cursor, "MATCH", match, "COUNT", core::Cat(kScanCount)},
+                    [this](const redisReply* reply) {
+                      if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY ||
+                          reply->elements != 2 || reply->element[1]->type != REDIS_REPLY_ARRAY) {
+                        return;
+                      }
+                      const std::string next(ReplyText(reply->element[0]));
+                      const redisReply* keys = reply->element[1];
+                      auto more = [this, next] {
+                        if (next != "0" && !next.empty()) PullBlocks(next);
+                      };
+                      if (keys->elements == 0) {
+                        more();
+                        return;
+                      }
+                      std::vector<std::string_view> mget = {"MGET"};
+                      for (size_t i = 0; i < keys->elements; ++i)
+                        mget.push_back(ReplyText(keys->element[i]));
+                      commands_.Command(mget, [this, more](const redisReply* values) {
+                        if (values == nullptr || values->type != REDIS_REPLY_ARRAY) return;
+                        applying_ = true;
+                        for (size_t i = 0; i < values->elements; ++i) {
+                          const std::string_view record = ReplyText(values->element[i]);
+                          if (record.empty()) continue;  // expired between SCAN and MGET
+                          if (store::ApplyStateRecord(record, engine_)) {
+                            ++stats_.blocks_pulled;
+                          } else {
+                            ++stats_.bad_records;
+                          }
+                        }
+                        applying_ = false;
+                        more();
+                      });
+                    });
+}
+
+// --- what it shows ---------------------------------------------------------------------------
+
+SharedStatus SharedState::status() const {
+  SharedStatus s;
+  s.node = node_;
+  s.endpoint = endpoint_.ToString();
+  s.link = mismatch_ ? "seed_mismatch"
+                     : std::string(Link::StateName(commands_.ready() && !events_.ready()
+                                                       ? Link::State::kConnecting
+                                                       : commands_.state()));
+  s.lag_ms = static_cast<double>(stats_.lag_us) / 1000.0;
+  s.queued_bytes = out_.size();
+  s.in_flight = commands_.in_flight();
+  return s;
+}
+
+void SharedState::AppendMetrics(std::string& out) const {
+  using core::MetricFamily;
+  core::MetricHeader(out, "coastguard_shared_info", "gauge",
+                     "This node's name and its Redis, for the shared state.");
+  core::MetricSample(out, "coastguard_shared_info",
+                     core::Cat("node=\"", node_, "\",redis=\"", endpoint_.ToString(), "\""), 1);
+  core::MetricHeader(out, "coastguard_shared_link_up", "gauge",
+                     "1 when the connection to Redis is up (commands, events).");
+  core::MetricSample(out, "coastguard_shared_link_up", "link=\"commands\"",
+                     commands_.ready() ? 1 : 0);
+  core::MetricSample(out, "coastguard_shared_link_up", "link=\"events\"", events_.ready() ? 1 : 0);
+  MetricFamily(out, "coastguard_shared_joined", "gauge",
+               "1 when this node shares the deployment's hash seed and so its state.",
+               joined_ ? 1 : 0);
+  MetricFamily(out, "coastguard_shared_lag_seconds", "gauge",
+               "Age of the last message from another node when it arrived.",
+               static_cast<double>(stats_.lag_us) / 1e6);
+  MetricFamily(out, "coastguard_shared_queued_bytes", "gauge",
+               "Bytes waiting for the next message to the other nodes.",
+               static_cast<double>(out_.size()));
+  MetricFamily(out, "coastguard_shared_in_flight", "gauge", "Redis requests not yet answered.",
+               static_cast<double>(commands_.in_flight()));
+  MetricFamily(out, "coastguard_shared_published_records_total", "counter",
+               "Attempts, outcomes and state changes sent to the other nodes.",
+               static_cast<double>(stats_.published_records));
+  MetricFamily(out, "coastguard_shared_published_messages_total", "counter",
+               "Messages published (one per interval with something to send).",
+               static_cast<double>(stats_.published_messages));
+  MetricFamily(out, "coastguard_shared_dropped_records_total", "counter",
+               "Records not sent because Redis was unreachable (decided alone).",
+               static_cast<double>(stats_.dropped_records));
+  MetricFamily(out, "coastguard_shared_received_records_total", "counter",
+               "Records from other nodes applied here.",
+               static_cast<double>(stats_.received_records));
+  MetricFamily(out, "coastguard_shared_bad_messages_total", "counter",
+               "Messages on the channel that did not decode (logged).",
+               static_cast<double>(stats_.bad_messages + stats_.bad_records));
+  MetricFamily(out, "coastguard_shared_resyncs_total", "counter",
+               "Connections to Redis after which blocks were exchanged.",
+               static_cast<double>(stats_.resyncs));
+  MetricFamily(out, "coastguard_shared_blocks_pushed_total", "counter",
+               "Blocks in force written to Redis at a (re)connect.",
+               static_cast<double>(stats_.blocks_pushed));
+  MetricFamily(out, "coastguard_shared_blocks_pulled_total", "counter",
+               "Blocks read from Redis at a (re)connect.",
+               static_cast<double>(stats_.blocks_pulled));
+  const LinkStats& c = commands_.stats();
+  MetricFamily(out, "coastguard_shared_redis_commands_total", "counter", "Redis requests sent.",
+               static_cast<double>(c.commands));
+  MetricFamily(out, "coastguard_shared_redis_failures_total", "counter",
+               "Redis requests that failed, timed out or were lost with the connection.",
+               static_cast<double>(c.failed + c.refused));
+  MetricFamily(out, "coastguard_shared_redis_timeouts_total", "counter",
+               "Connections dropped because Redis did not answer within [shared] timeout.",
+               static_cast<double>(c.timeouts + events_.stats().timeouts));
+  MetricFamily(out, "coastguard_shared_redis_connects_total", "counter",
+               "Connections to Redis made ready (the first and every reconnect).",
+               static_cast<double>(c.connects + events_.stats().connects));
+}
+
+}  // namespace coastguard::redis

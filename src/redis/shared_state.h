@@ -1,0 +1,109 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "io/event_loop.h"
+#include "policy/attempt_observer.h"
+#include "policy/engine.h"
+#include "policy/state_sink.h"
+#include "redis/endpoint.h"
+#include "redis/link.h"
+#include "redis/shared_config.h"
+#include "redis/shared_message.h"
+
+namespace coastguard::redis {
+
+struct SharedStats {
+  uint64_t published_messages = 0;
+  uint64_t published_records = 0;
+  uint64_t dropped_records = 0;  // not sent: Redis was unreachable (the others never see them)
+  uint64_t received_messages = 0;
+  uint64_t received_records = 0;
+  uint64_t bad_messages = 0;
+  uint64_t bad_records = 0;
+  uint64_t blocks_pushed = 0;  // written to Redis at a (re)connect
+  uint64_t blocks_pulled = 0;  // read from Redis at a (re)connect
+  uint64_t resyncs = 0;
+  int64_t lag_us = 0;  // age of the last message from another node when it arrived
+};
+
+// What /v1/service and the log say about the shared state.
+struct SharedStatus {
+  std::string node;
+  std::string endpoint;
+  std::string link;  // "up", "connecting", "down", or "seed_mismatch"
+  double lag_ms = 0;
+  size_t queued_bytes = 0;
+  size_t in_flight = 0;
+};
+
+// Makes several nodes decide as one, through one Redis (docs/cluster.md):
+// - every attempt this node's engine checks, and every outcome reported to it, is sent to the
+//   other nodes in one PUBLISH per `flush_every`, and their engines count it (Engine::Observe):
+//   each node's counters, familiar places, blocks and evidence come from the attempts all of
+//   them saw, so a distributed attack split across them meets the same detectors as on one;
+// - the changes an attempt cannot re-create (an operator's block or unblock, allow lists, a
+//   cleared suspect) travel in the same messages, as journal records;
+// - every block in force is also written to Redis with its expiry, and at every (re)connect a
+//   node writes its own and reads everyone's, so blocks made while Redis was away reach all.
+// A decision never waits for Redis: the engine decides on local state, and while Redis is
+// unreachable the node goes on alone (its attempts are then not seen by the others).
+//
+// Sits in front of the node's own state sink (log, firewall, store), which sees every change
+// first. Loop thread only.
+class SharedState : public policy::StateSink, public policy::AttemptObserver {
+ public:
+  SharedState(io::EventLoop& loop, policy::Engine& engine, policy::StateSink& next,
+              const SharedConfig& config, Endpoint endpoint, std::string node, uint64_t seed);
+
+  // Connects (and keeps reconnecting); the engine must already use this as sink and observer.
+  void Start();
+
+  // policy::StateSink
+  void FamiliarityLearned(uint64_t login, const detect::FamiliarityStore::Source& s) override;
+  void BlockSet(const policy::BlockKey& key, const policy::Block& block) override;
+  void BlockRemoved(const policy::BlockKey& key) override;
+  void AllowNetwork(const core::Cidr& cidr, bool added) override;
+  void AllowLogin(uint64_t login, std::string_view subject, bool added) override;
+  void EvidenceRecorded(uint64_t login, const detect::LoginEvidence& evidence) override;
+  // policy::AttemptObserver
+  void Checked(const core::AuthAttempt& attempt) override;
+  void Reported(const core::AuthAttempt& attempt, core::Outcome outcome) override;
+
+  SharedStatus status() const;
+  const SharedStats& stats() const { return stats_; }
+  // The shared families of /metrics.
+  void AppendMetrics(std::string& out) const;
+  // Applies one message as received from the channel (exposed for tests and the fuzz target).
+  void OnMessage(std::string_view payload);
+
+ private:
+  bool sharing() const { return joined_ && !applying_; }
+  void Flush();
+  void OnReady();
+  void PushBlocks();
+  void PullBlocks(const std::string& cursor);
+  std::string BlockKeyName(const policy::BlockKey& key);
+  void WriteBlock(const policy::BlockKey& key, const policy::Block& block);
+
+  io::EventLoop& loop_;
+  policy::Engine& engine_;
+  policy::StateSink& next_;
+  SharedConfig config_;
+  Endpoint endpoint_;
+  std::string node_;
+  uint64_t seed_;
+  uint64_t instance_;  // tells this process's own messages from the others' (same node name too)
+  Link commands_;
+  Link events_;
+  MessageWriter out_;
+  bool joined_ = false;    // the deployment's seed is this node's: its digests mean the same
+  bool mismatch_ = false;  // Redis holds another seed: this node must restart to join
+  bool applying_ = false;  // within another node's message: nothing of it is sent back
+  std::string scratch_;
+  std::string key_scratch_;
+  SharedStats stats_;
+};
+
+}  // namespace coastguard::redis
