@@ -228,13 +228,17 @@ Verdict Engine::CheckThenReport(const core::AuthAttempt& attempt, core::Outcome 
 void Engine::Observe(const core::AuthAttempt& attempt, const core::Outcome* outcome) {
   if (!Prepare(attempt, &scratch_)) return;
   ++stats_.observed;
-  observing_ = true;
+  // Reset even if a table's allocation throws: a local decision must never skip its stats.
+  struct Observing {
+    bool& flag;
+    explicit Observing(bool& f) : flag(f) { flag = true; }
+    ~Observing() { flag = false; }
+  } observing(observing_);
   if (outcome == nullptr) {
     Decide(attempt, scratch_);  // what a check changes: attack mode, returning devices
   } else {
     Learn(attempt, scratch_, *outcome);
   }
-  observing_ = false;
 }
 
 Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
@@ -384,7 +388,7 @@ void Engine::RememberOutcome(const core::AuthAttempt& attempt, uint64_t login,
 void Engine::AddBlock(const BlockKey& key, std::string subject, Reason reason, BlockScope scope,
                       core::Duration ttl, Timestamp now) {
   const Block& block = blocks_.Add(key, std::move(subject), reason, scope, ttl, now);
-  ++stats_.blocks_created;
+  if (!observing_) ++stats_.blocks_created;  // another node's attempt: counted there
   if (sink_ != nullptr && block.offenses > 0) sink_->BlockSet(key, block);
 }
 
@@ -597,6 +601,19 @@ void Engine::RestoreFamiliarity(uint64_t login, const detect::FamiliarityStore::
 void Engine::RestoreBlock(const BlockKey& key, const Block& block) {
   // A smaller budget than the state was saved with: the blocks past it are dropped (counted).
   blocks_.Put(key, block, block.created);
+}
+
+void Engine::ApplyBlock(const BlockKey& key, const Block& block) {
+  // Two nodes may block one key for different spans: the one that lasts longer holds.
+  if (const Block* mine = blocks_.Entry(key); mine != nullptr && mine->expires >= block.expires) {
+    return;
+  }
+  if (blocks_.Put(key, block, block.created) && sink_ != nullptr) sink_->BlockSet(key, block);
+}
+
+void Engine::ApplyEvidence(uint64_t login, const detect::LoginEvidence& evidence) {
+  RestoreEvidence(login, evidence);
+  if (sink_ != nullptr) sink_->EvidenceRecorded(login, evidence);
 }
 
 void Engine::RestoreEvidence(uint64_t login, const detect::LoginEvidence& evidence) {

@@ -99,6 +99,10 @@ class Engine {
     allows_.AddLogin(login, std::move(subject));
   }
   void RestoreEvidence(uint64_t login, const detect::LoginEvidence& evidence);
+  // Live state from another node (the sink sees it, unlike Restore*): a block, kept unless one
+  // here outlasts it; an account's evidence.
+  void ApplyBlock(const BlockKey& key, const Block& block);
+  void ApplyEvidence(uint64_t login, const detect::LoginEvidence& evidence);
 
   void set_sink(StateSink* sink) { sink_ = sink; }
   void set_observer(AttemptObserver* observer) { observer_ = observer; }

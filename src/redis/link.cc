@@ -21,33 +21,42 @@ struct Link::Pending {
   bool subscription;  // called once per message; freed with the connection
 };
 
+// One connection's socket, as hiredis's event hooks see it: a connection being freed late (after
+// a callback) must not touch the socket of the one that replaced it.
+struct Link::Socket {
+  Link* link;
+  int fd;
+  bool read = false;
+  bool write = false;
+  void Update() const { link->loop_.Modify(fd, (read ? EPOLLIN : 0u) | (write ? EPOLLOUT : 0u)); }
+};
+
 // hiredis's C callbacks, with access to the link's internals.
 struct LinkCallbacks {
-  static Link* Of(void* data) { return static_cast<Link*>(data); }
+  static Link::Socket* Of(void* data) { return static_cast<Link::Socket*>(data); }
   static void AddRead(void* data) {
-    Of(data)->want_read_ = true;
-    Of(data)->UpdateWatch();
+    Of(data)->read = true;
+    Of(data)->Update();
   }
   static void DelRead(void* data) {
-    Of(data)->want_read_ = false;
-    Of(data)->UpdateWatch();
+    Of(data)->read = false;
+    Of(data)->Update();
   }
   static void AddWrite(void* data) {
-    Of(data)->want_write_ = true;
-    Of(data)->UpdateWatch();
+    Of(data)->write = true;
+    Of(data)->Update();
   }
   static void DelWrite(void* data) {
-    Of(data)->want_write_ = false;
-    Of(data)->UpdateWatch();
+    Of(data)->write = false;
+    Of(data)->Update();
   }
   static void Cleanup(void* data) {
-    Link* link = Of(data);
-    if (link->fd_ >= 0) link->loop_.Unwatch(link->fd_);
-    link->fd_ = -1;
-    link->want_read_ = link->want_write_ = false;
+    Link::Socket* socket = Of(data);
+    socket->link->loop_.Unwatch(socket->fd);
+    delete socket;
   }
   static void Connected(const redisAsyncContext* ac, int status) {
-    Link* link = Of(ac->data);
+    Link* link = static_cast<Link*>(ac->data);
     if (ac != link->ac_) return;
     if (status != REDIS_OK) {
       link->last_error_ = ac->errstr;
@@ -56,7 +65,7 @@ struct LinkCallbacks {
     link->OnConnected(status == REDIS_OK);
   }
   static void Disconnected(const redisAsyncContext* ac, int status) {
-    Link* link = Of(ac->data);
+    Link* link = static_cast<Link*>(ac->data);
     if (ac != link->ac_) return;  // a connection we dropped ourselves
     if (status != REDIS_OK) link->last_error_ = ac->errstr;
     link->ac_ = nullptr;  // hiredis frees it after this callback
@@ -156,26 +165,23 @@ void Link::StartConnect() {
     return;
   }
   ac_ = ac;
-  fd_ = ac->c.fd;
+  const int fd = ac->c.fd;
   ac->data = this;
-  ac->ev.data = this;
+  ac->ev.data = new Socket{this, fd};
   ac->ev.addRead = &LinkCallbacks::AddRead;
   ac->ev.delRead = &LinkCallbacks::DelRead;
   ac->ev.addWrite = &LinkCallbacks::AddWrite;
   ac->ev.delWrite = &LinkCallbacks::DelWrite;
   ac->ev.cleanup = &LinkCallbacks::Cleanup;
-  if (!loop_.Watch(fd_, 0, [this](uint32_t events) { OnEvents(events); })) {
+  if (!loop_.Watch(fd, 0, [this, ac](uint32_t events) {
+        if (ac == ac_) OnEvents(events);  // not a late event for a connection since dropped
+      })) {
     Fail("cannot watch the socket");
     return;
   }
   redisAsyncSetDisconnectCallback(ac, &LinkCallbacks::Disconnected);
   // Also asks for the first write event, which tells the connection is established.
   redisAsyncSetConnectCallback(ac, &LinkCallbacks::Connected);
-}
-
-void Link::UpdateWatch() {
-  if (fd_ < 0) return;
-  loop_.Modify(fd_, (want_read_ ? EPOLLIN : 0u) | (want_write_ ? EPOLLOUT : 0u));
 }
 
 void Link::OnEvents(uint32_t events) {
@@ -192,7 +198,12 @@ void Link::OnConnected(bool ok) {
     backoff_ = std::min(backoff_ * 2, settings_.backoff_max);
     return;
   }
-  Login();
+  // Not inside hiredis's connect callback: freeing the context there is not deferred.
+  redisEnableKeepAlive(&ac_->c);  // a peer gone without a FIN shows up as an error
+  redisAsyncContext* ac = ac_;
+  loop_.Soon([this, ac] {
+    if (ac == ac_) Login();
+  });
 }
 
 void Link::OnDisconnected() {
@@ -260,7 +271,7 @@ void Link::Login() {
     Send(
         {"SELECT", db},
         [this, after_select](const redisReply* reply) {
-          if (ac_ == nullptr) return;
+          if (ac_ == nullptr || reply == nullptr) return;  // the connection went: it says why
           if (ReplyIsError(reply)) {
             core::Log(core::Cat("redis ", name_, ": SELECT ", endpoint_.db,
                                 " refused: ", ReplyText(reply)));
@@ -281,7 +292,7 @@ void Link::Login() {
   Send(
       auth,
       [this, after_auth](const redisReply* reply) {
-        if (ac_ == nullptr) return;
+        if (ac_ == nullptr || reply == nullptr) return;
         if (ReplyIsError(reply)) {
           // Redis's answer names the problem (WRONGPASS, no password set); never the password.
           core::Log(core::Cat("redis ", name_, ": AUTH refused by ", endpoint_.ToString(), ": ",
@@ -296,7 +307,7 @@ void Link::Login() {
 
 void Link::BecomeReady() {
   state_ = State::kReady;
-  backoff_ = settings_.backoff_min;
+  ready_since_ = io::EventLoop::Now();
   ++stats_.connects;
   core::Log(core::Cat("redis ", name_, ": connected to ", endpoint_.ToString()));
   if (on_ready_) on_ready_();
@@ -339,6 +350,9 @@ void Link::Tick() {
         Fail(core::Cat("no connection within ", settings_.connect_timeout / 1000, " ms"));
       break;
     case State::kReady:
+      // Healthy for a while: the next failure starts the backoff afresh (not at once, or a
+      // server that fails every connection soon after login would be hammered).
+      if (now - ready_since_ > settings_.backoff_max) backoff_ = settings_.backoff_min;
       if (!sent_at_.empty() && now - sent_at_.front() > settings_.timeout) {
         ++stats_.timeouts;
         Fail(core::Cat("no answer within ", settings_.timeout / 1000, " ms"));

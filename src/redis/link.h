@@ -54,6 +54,8 @@ class Link {
   void Connect(const Endpoint& endpoint);
   // Drops the connection and stops reconnecting.
   void Close();
+  // Drops the connection (its requests fail) and reconnects after the backoff.
+  void Reset(std::string why) { Fail(std::move(why)); }
   // Sends one command; false (and `done` is never called) when the link is not ready.
   bool Command(const std::vector<std::string_view>& args, Callback done);
   // Makes this a subscriber connection: after each (re)connect it subscribes to `channel` and
@@ -77,6 +79,7 @@ class Link {
 
  private:
   struct Pending;
+  struct Socket;
   friend struct LinkCallbacks;
 
   void StartConnect();
@@ -88,7 +91,6 @@ class Link {
   void Fail(std::string why);
   void Tick();
   bool Send(const std::vector<std::string_view>& args, Callback done, bool track);
-  void UpdateWatch();
   void OnEvents(uint32_t events);
 
   io::EventLoop& loop_;
@@ -98,9 +100,7 @@ class Link {
   bool wanted_ = false;  // Connect called, Close not
   State state_ = State::kIdle;
   redisAsyncContext* ac_ = nullptr;
-  int fd_ = -1;
-  bool want_read_ = false;
-  bool want_write_ = false;
+  core::Timestamp ready_since_ = 0;
   core::Timestamp deadline_ = 0;      // connecting or logging in: give up at
   core::Timestamp reconnect_at_ = 0;  // down: try again at
   core::Duration backoff_ = 0;

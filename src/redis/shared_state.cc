@@ -41,7 +41,7 @@ std::string Hex(std::string_view bytes) {
 
 SharedState::SharedState(io::EventLoop& loop, policy::Engine& engine, policy::StateSink& next,
                          const SharedConfig& config, Endpoint endpoint, std::string node,
-                         uint64_t seed)
+                         uint64_t seed, bool seed_agreed)
     : loop_(loop),
       engine_(engine),
       next_(next),
@@ -52,13 +52,21 @@ SharedState::SharedState(io::EventLoop& loop, policy::Engine& engine, policy::St
       instance_(RandomInstance()),
       commands_(loop, "commands", LinkSettings{.timeout = config.timeout}),
       events_(loop, "events", LinkSettings{.timeout = config.timeout}),
-      out_(instance_, node_) {}
+      out_(instance_, node_),
+      seed_agreed_(seed_agreed) {}
 
 void SharedState::Start() {
   commands_.set_on_ready([this] { OnReady(); });
   commands_.set_on_down([this] {
-    // The subscriber sends nothing, so it cannot notice a hung server: start it afresh too.
-    events_.Connect(endpoint_);
+    joined_ = false;  // checked again at the next connection
+    pushing_.clear();
+    // The subscriber sends nothing, so it cannot notice a hung server: start it afresh too
+    // (not from within the failing connection's own handler).
+    loop_.Soon([this] { events_.Connect(endpoint_); });
+  });
+  events_.set_on_ready([this] {
+    // Blocks published while it was away are in Redis.
+    if (joined_) PullBlocks("0");
   });
   events_.Subscribe(config_.prefix + "events",
                     [this](std::string_view, std::string_view payload) { OnMessage(payload); });
@@ -70,18 +78,31 @@ void SharedState::Start() {
 // --- what this node tells the others -------------------------------------------------------
 
 void SharedState::Checked(const core::AuthAttempt& attempt) {
-  if (!sharing()) return;
+  if (applying_) return;
+  if (!joined_) {
+    ++stats_.dropped_records;  // Redis away (or another seed): the others never see it
+    return;
+  }
   out_.Checked(attempt, io::EventLoop::Now());
   if (out_.size() >= kMaxMessageBytes) Flush();
 }
 
 void SharedState::Reported(const core::AuthAttempt& attempt, core::Outcome outcome) {
-  if (!sharing()) return;
+  if (applying_) return;
+  if (!joined_) {
+    ++stats_.dropped_records;  // Redis away (or another seed): the others never see it
+    return;
+  }
   out_.Reported(attempt, outcome, io::EventLoop::Now());
   if (out_.size() >= kMaxMessageBytes) Flush();
 }
 
 void SharedState::Flush() {
+  if (echo_due_since_ != 0 && events_.ready() &&
+      io::EventLoop::Now() - echo_due_since_ > config_.timeout) {
+    echo_due_since_ = 0;
+    events_.Reset("no message of this node's own came back on the channel");
+  }
   if (out_.empty()) return;
   if (!commands_.ready() || !joined_) {
     stats_.dropped_records += out_.records();
@@ -91,6 +112,8 @@ void SharedState::Flush() {
   const size_t records = out_.records();
   const std::string channel = config_.prefix + "events";
   if (commands_.Command({"PUBLISH", channel, out_.bytes()}, nullptr)) {
+    const core::Timestamp now = io::EventLoop::Now();
+    if (echo_due_since_ == 0) echo_due_since_ = now;
     ++stats_.published_messages;
     stats_.published_records += records;
   } else {
@@ -165,16 +188,26 @@ void SharedState::OnMessage(std::string_view payload) {
     ++stats_.bad_messages;
     return;
   }
-  if (header.instance == instance_ || !joined_) return;
+  if (header.instance == instance_) {
+    echo_due_since_ = 0;
+    return;
+  }
+  if (!joined_) return;
+  const core::Timestamp now = io::EventLoop::Now();
   uint64_t records = 0;
   const MessageHandlers handlers{
       [&](const core::AuthAttempt& attempt, const core::Outcome* outcome) {
         ++records;
-        engine_.Observe(attempt, outcome);
+        // Another node's clock a little ahead, or a forged stamp: never in this node's future
+        // (it would date blocks and windows there).
+        core::AuthAttempt a = attempt;
+        a.ts = std::min(a.ts, now);
+        engine_.Observe(a, outcome);
       },
       [&](std::string_view record) {
         ++records;
-        if (!store::ApplyStateRecord(record, engine_)) ++stats_.bad_records;
+        if (!store::ApplyStateRecord(record, engine_, store::ApplyMode::kLive))
+          ++stats_.bad_records;
       }};
   applying_ = true;
   const absl::Status s = ReadMessage(payload, &header, handlers);
@@ -186,7 +219,7 @@ void SharedState::OnMessage(std::string_view payload) {
     return;
   }
   ++stats_.received_messages;
-  stats_.lag_us = io::EventLoop::Now() - header.sent_at;
+  stats_.lag_us = now - header.sent_at;
 }
 
 // --- (re)connecting: agree on the seed, then exchange blocks --------------------------------
@@ -194,11 +227,20 @@ void SharedState::OnMessage(std::string_view payload) {
 void SharedState::OnReady() {
   const std::string key = config_.prefix + "seed";
   const std::string mine = SeedHex(seed_);
-  commands_.Command({"SET", key, mine, "NX"}, nullptr);
+  // Only a seed agreed before may be stored again (Redis lost its data); a node that fell back
+  // to its own must not impose it on the others.
+  if (seed_agreed_) commands_.Command({"SET", key, mine, "NX"}, nullptr);
   commands_.Command({"GET", key}, [this, mine](const redisReply* reply) {
-    const std::string_view theirs = ReplyText(reply);
-    if (reply == nullptr || reply->type != REDIS_REPLY_STRING) return;  // the link failed
-    if (theirs != mine) {
+    if (reply == nullptr) return;  // the connection went; the next one asks again
+    if (reply->type != REDIS_REPLY_STRING) {
+      // LOADING after a restart, OOM, NOPERM, or no seed at all: ask again after the backoff.
+      const std::string why = reply->type == REDIS_REPLY_ERROR
+                                  ? std::string(ReplyText(reply))
+                                  : std::string("no seed in Redis yet");
+      commands_.Reset("seed check: " + why);
+      return;
+    }
+    if (ReplyText(reply) != mine) {
       if (!mismatch_) {
         core::Log(
             core::Cat("shared: Redis holds another deployment's hash seed than this node's; "
@@ -219,54 +261,74 @@ void SharedState::OnReady() {
 
 void SharedState::PushBlocks() {
   const core::Timestamp now = io::EventLoop::Now();
-  size_t pushed = 0;
+  pushing_.clear();
   engine_.blocks().ForEach([&](const policy::BlockKey& key, const policy::Block& block) {
-    if (block.expires <= now || pushed >= kMaxBlocksPushed) return;
+    if (block.expires > now && pushing_.size() < kMaxBlocksPushed)
+      pushing_.emplace_back(key, block);
+  });
+  PushChunk(0);
+}
+
+void SharedState::PushChunk(size_t from) {
+  // A bounded window of writes at a time, the next when the last one is answered: a reconnect
+  // with many blocks must not queue them all at once and trip the request timeout.
+  constexpr size_t kChunk = 256;
+  const core::Timestamp now = io::EventLoop::Now();
+  const size_t end = std::min(pushing_.size(), from + kChunk);
+  for (size_t i = from; i < end; ++i) {
+    const auto& [key, block] = pushing_[i];
+    if (block.expires <= now) continue;
     WriteBlock(key, block);
     store::record::Block(scratch_, key, block);
     out_.State(scratch_, now);
     if (out_.size() >= kMaxMessageBytes) Flush();
-    ++pushed;
+    ++stats_.blocks_pushed;
+  }
+  if (end >= pushing_.size()) {
+    pushing_.clear();
+    return;
+  }
+  commands_.Command({"PING"}, [this, end](const redisReply* reply) {
+    if (reply != nullptr && joined_) PushChunk(end);
   });
-  stats_.blocks_pushed += pushed;
 }
 
 void SharedState::PullBlocks(const std::string& cursor) {
   const std::string match = core::Cat(config_.prefix, "{blocks}:*");
-  commands_.Command({"SCAN", cursor, "MATCH", match, "COUNT", core::Cat(kScanCount)},
-                    [this](const redisReply* reply) {
-                      if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY ||
-                          reply->elements != 2 || reply->element[1]->type != REDIS_REPLY_ARRAY) {
-                        return;
-                      }
-                      const std::string next(ReplyText(reply->element[0]));
-                      const redisReply* keys = reply->element[1];
-                      auto more = [this, next] {
-                        if (next != "0" && !next.empty()) PullBlocks(next);
-                      };
-                      if (keys->elements == 0) {
-                        more();
-                        return;
-                      }
-                      std::vector<std::string_view> mget = {"MGET"};
-                      for (size_t i = 0; i < keys->elements; ++i)
-                        mget.push_back(ReplyText(keys->element[i]));
-                      commands_.Command(mget, [this, more](const redisReply* values) {
-                        if (values == nullptr || values->type != REDIS_REPLY_ARRAY) return;
-                        applying_ = true;
-                        for (size_t i = 0; i < values->elements; ++i) {
-                          const std::string_view record = ReplyText(values->element[i]);
-                          if (record.empty()) continue;  // expired between SCAN and MGET
-                          if (store::ApplyStateRecord(record, engine_)) {
-                            ++stats_.blocks_pulled;
-                          } else {
-                            ++stats_.bad_records;
-                          }
-                        }
-                        applying_ = false;
-                        more();
-                      });
-                    });
+  commands_.Command(
+      {"SCAN", cursor, "MATCH", match, "COUNT", core::Cat(kScanCount)},
+      [this](const redisReply* reply) {
+        if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+            reply->element[1]->type != REDIS_REPLY_ARRAY) {
+          return;
+        }
+        const std::string next(ReplyText(reply->element[0]));
+        const redisReply* keys = reply->element[1];
+        auto more = [this, next] {
+          if (next != "0" && !next.empty()) PullBlocks(next);
+        };
+        if (keys->elements == 0) {
+          more();
+          return;
+        }
+        std::vector<std::string_view> mget = {"MGET"};
+        for (size_t i = 0; i < keys->elements; ++i) mget.push_back(ReplyText(keys->element[i]));
+        commands_.Command(mget, [this, more](const redisReply* values) {
+          if (values == nullptr || values->type != REDIS_REPLY_ARRAY) return;
+          applying_ = true;
+          for (size_t i = 0; i < values->elements; ++i) {
+            const std::string_view record = ReplyText(values->element[i]);
+            if (record.empty()) continue;  // expired between SCAN and MGET
+            if (store::ApplyStateRecord(record, engine_, store::ApplyMode::kLiveBlock)) {
+              ++stats_.blocks_pulled;
+            } else {
+              ++stats_.bad_records;
+            }
+          }
+          applying_ = false;
+          more();
+        });
+      });
 }
 
 // --- what it shows ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "io/event_loop.h"
 #include "policy/attempt_observer.h"
@@ -55,7 +57,8 @@ struct SharedStatus {
 class SharedState : public policy::StateSink, public policy::AttemptObserver {
  public:
   SharedState(io::EventLoop& loop, policy::Engine& engine, policy::StateSink& next,
-              const SharedConfig& config, Endpoint endpoint, std::string node, uint64_t seed);
+              const SharedConfig& config, Endpoint endpoint, std::string node, uint64_t seed,
+              bool seed_agreed);
 
   // Connects (and keeps reconnecting); the engine must already use this as sink and observer.
   void Start();
@@ -83,6 +86,7 @@ class SharedState : public policy::StateSink, public policy::AttemptObserver {
   void Flush();
   void OnReady();
   void PushBlocks();
+  void PushChunk(size_t from);
   void PullBlocks(const std::string& cursor);
   std::string BlockKeyName(const policy::BlockKey& key);
   void WriteBlock(const policy::BlockKey& key, const policy::Block& block);
@@ -98,9 +102,17 @@ class SharedState : public policy::StateSink, public policy::AttemptObserver {
   Link commands_;
   Link events_;
   MessageWriter out_;
+  // The seed was agreed through Redis: this node may store it again if Redis lost it. One that
+  // fell back to its own seed only compares.
+  bool seed_agreed_;
   bool joined_ = false;    // the deployment's seed is this node's: its digests mean the same
   bool mismatch_ = false;  // Redis holds another seed: this node must restart to join
   bool applying_ = false;  // within another node's message: nothing of it is sent back
+  // Blocks being written to Redis after a (re)connect, in chunks paced by the replies.
+  std::vector<std::pair<policy::BlockKey, policy::Block>> pushing_;
+  // When this node published a message the channel has not brought back yet (0: none): the
+  // subscriber sends nothing, so a silent loss shows only as a missing echo.
+  core::Timestamp echo_due_since_ = 0;
   std::string scratch_;
   std::string key_scratch_;
   SharedStats stats_;

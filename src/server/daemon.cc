@@ -77,6 +77,7 @@ absl::Status Daemon::Start() {
   }
   std::optional<redis::Endpoint> shared_endpoint;
   uint64_t seed = store_.seed();
+  bool seed_agreed = false;
   if (config_.shared.enabled()) {
     auto endpoint = redis::ParseRedisUrl(config_.shared.redis);
     if (!endpoint.ok()) {
@@ -85,7 +86,10 @@ absl::Status Daemon::Start() {
     if (!config_.shared.user.empty()) endpoint->user = config_.shared.user;
     if (!config_.shared.password.empty()) endpoint->password = config_.shared.password;
     shared_endpoint = *endpoint;
-    seed = SharedSeed(*endpoint);
+    auto agreed = AgreeSharedSeed(*endpoint);
+    if (!agreed.ok()) return absl::UnavailableError(core::Message(agreed.status()));
+    seed_agreed = *agreed;
+    seed = store_.seed();
   }
   engine_ = std::make_unique<policy::Engine>(config_.engine, seed);
   outbound_ = std::make_unique<policy::Outbound>(config_.outbound, *engine_);
@@ -107,7 +111,7 @@ absl::Status Daemon::Start() {
       node = host;
     }
     shared_ = std::make_unique<redis::SharedState>(loop_, *engine_, *sink_, config_.shared,
-                                                   *shared_endpoint, node, seed);
+                                                   *shared_endpoint, node, seed, seed_agreed);
     engine_->set_sink(shared_.get());
     engine_->set_observer(shared_.get());
     shared_->Start();
@@ -465,32 +469,33 @@ void Daemon::RegisterMetrics() {
   });
 }
 
-uint64_t Daemon::SharedSeed(const redis::Endpoint& endpoint) {
-  constexpr char kSharedSeed[] = "shared_seed";
-  uint64_t seed = 0;
-  if (auto cached = store_.ReadSideFile(kSharedSeed);
-      cached.ok() &&
-      redis::ParseSeedHex(std::string_view(cached->data(), std::min<size_t>(cached->size(), 16)),
-                          &seed)) {
-    return seed;
-  }
+absl::StatusOr<bool> Daemon::AgreeSharedSeed(const redis::Endpoint& endpoint) {
+  constexpr char kAgreed[] = "shared_seed";  // the seed the nodes agreed on, as last seen
+  uint64_t agreed_before = 0;
+  auto marker = store_.ReadSideFile(kAgreed);
+  const bool known = marker.ok() && marker->size() >= 16 &&
+                     redis::ParseSeedHex(std::string_view(marker->data(), 16), &agreed_before);
   auto agreed =
       redis::AgreeSeed(endpoint, config_.shared.prefix + "seed", store_.seed(), core::kSecond);
   if (!agreed.ok()) {
+    const bool ours = known && agreed_before == store_.seed();
     core::Log(core::Cat("shared: ", core::Message(agreed.status()),
-                        "; this node keeps its own hash seed and decides alone until it is "
-                        "restarted with Redis reachable"));
-    return store_.seed();
-  }
-  if (absl::Status s = store_.WriteSideFile(kSharedSeed, redis::SeedHex(*agreed) + "\n"); !s.ok()) {
-    core::Log(core::Message(s));
+                        ours ? "; this node shares its state once Redis is reachable"
+                             : "; this node decides alone until it is restarted with Redis "
+                               "reachable"));
+    return ours;
   }
   if (*agreed != store_.seed()) {
     core::Log(
-        core::Cat("shared: adopted the deployment's hash seed from Redis; familiar places "
-                  "this node learned alone before are learned again"));
+        core::Cat("shared: adopting the deployment's hash seed from Redis; the state this "
+                  "node kept under its own seed is set aside in ",
+                  config_.store.data_dir, " (state.*.seed-*) and learned again"));
+    if (absl::Status s = store_.AdoptSeed(*agreed); !s.ok()) return s;
   }
-  return *agreed;
+  if (absl::Status s = store_.WriteSideFile(kAgreed, redis::SeedHex(*agreed) + "\n"); !s.ok()) {
+    core::Log(core::Message(s));
+  }
+  return true;
 }
 
 void Daemon::SaveFormsLearned() {

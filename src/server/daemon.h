@@ -72,8 +72,9 @@ class Daemon {
   absl::Status StartLogs();
   void RegisterMetrics();
   void SaveFormsLearned();
-  // The hash seed of the nodes sharing state: cached, else agreed through Redis, else our own.
-  uint64_t SharedSeed(const redis::Endpoint& endpoint);
+  // Makes the store's seed the one the nodes sharing state agreed on, through Redis (once, at
+  // startup). True when it is (now or when last seen): this node may propose it again.
+  absl::StatusOr<bool> AgreeSharedSeed(const redis::Endpoint& endpoint);
 
   config::Config config_;
   std::string demo_dir_;

@@ -151,10 +151,14 @@ void EncodeOutboundAccount(std::string& out, uint64_t login, const detect::Accou
 
 // Applies one record to the engine (and outbound guard); false if it does not decode.
 bool Apply(std::string_view payload, policy::Engine& engine, policy::Outbound* outbound,
-           LoadStats* stats) {
+           LoadStats* stats, ApplyMode mode = ApplyMode::kRestore) {
   Reader r(payload);
   uint8_t type;
   if (!r.U8(&type)) return false;
+  if (mode == ApplyMode::kLiveBlock && type != kBlockSet) return false;
+  if (mode != ApplyMode::kRestore && (type == kFamiliarity || type == kOutboundAccount)) {
+    return false;  // never sent between nodes: each learns places from the attempts
+  }
   switch (type) {
     case kFamiliarity: {
       uint64_t login;
@@ -178,7 +182,11 @@ bool Apply(std::string_view payload, policy::Engine& engine, policy::Outbound* o
       }
       block.reason = static_cast<core::Reason>(reason);
       block.scope = static_cast<policy::BlockScope>(scope);
-      engine.RestoreBlock(key, block);
+      if (mode == ApplyMode::kRestore) {
+        engine.RestoreBlock(key, block);
+      } else {
+        engine.ApplyBlock(key, block);
+      }
       ++stats->blocks;
       return true;
     }
@@ -203,7 +211,9 @@ bool Apply(std::string_view payload, policy::Engine& engine, policy::Outbound* o
       uint64_t login;
       std::string subject;
       if (!r.U8(&added) || !r.U64(&login) || !r.Str(&subject) || !r.done()) return false;
-      if (added != 0) {
+      if (added != 0 && mode != ApplyMode::kRestore) {
+        engine.AllowLogin(subject, true);  // the subject is the canonical login
+      } else if (added != 0) {
         engine.RestoreAllowLogin(login, subject);
       } else {
         engine.AllowLogin(subject, false);
@@ -219,7 +229,11 @@ bool Apply(std::string_view payload, policy::Engine& engine, policy::Outbound* o
           !r.done()) {
         return false;
       }
-      engine.RestoreEvidence(login, e);
+      if (mode == ApplyMode::kRestore) {
+        engine.RestoreEvidence(login, e);
+      } else {
+        engine.ApplyEvidence(login, e);
+      }
       ++stats->evidence;
       return true;
     }
@@ -329,7 +343,26 @@ absl::Status StateStore::OpenSeed() {
     }
   }
   std::random_device device;
-  seed_ = (static_cast<uint64_t>(device()) << 32) | device();
+  return WriteSeed((static_cast<uint64_t>(device()) << 32) | device());
+}
+
+absl::Status StateStore::AdoptSeed(uint64_t seed) {
+  if (seed == seed_) return absl::OkStatus();
+  // The state on disk is keyed by the old seed: set it aside whole rather than load digests
+  // that no longer match (a held account would silently be released).
+  for (const char* name : {"/state.snap", "/state.journal", "/state.journal.prev"}) {
+    const std::string path = dir_ + name;
+    const std::string aside = core::Cat(path, ".seed-", seed_);
+    if (rename(path.c_str(), aside.c_str()) != 0 && errno != ENOENT) {
+      return absl::InternalError(core::Cat(path, ": ", std::strerror(errno)));
+    }
+  }
+  return WriteSeed(seed);
+}
+
+absl::Status StateStore::WriteSeed(uint64_t seed) {
+  const std::string seed_path = dir_ + "/seed";
+  seed_ = seed;
   // Written whole under a temporary name, fsynced, then renamed: a crash leaves either no
   // seed or the whole seed, never a short one.
   const std::string temp = seed_path + ".tmp";
@@ -751,9 +784,9 @@ void Evidence(std::string& out, uint64_t login, const detect::LoginEvidence& evi
 
 }  // namespace record
 
-bool ApplyStateRecord(std::string_view payload, policy::Engine& engine) {
+bool ApplyStateRecord(std::string_view payload, policy::Engine& engine, ApplyMode mode) {
   LoadStats ignored;
-  return Apply(payload, engine, nullptr, &ignored);
+  return Apply(payload, engine, nullptr, &ignored, mode);
 }
 
 void StateStore::AppendMetrics(std::string& out) const {

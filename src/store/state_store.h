@@ -85,6 +85,9 @@ class StateStore : public policy::StateSink {
   // Creates the directory, takes the lock, reads or creates the seed.
   absl::Status Open();
   uint64_t seed() const { return seed_; }
+  // Replaces the seed with the one the nodes sharing state agreed on, before Load: the state
+  // files keyed by the old one are renamed aside (state.*.seed-<old>), not loaded.
+  absl::Status AdoptSeed(uint64_t seed);
   // The token from <data_dir>/admin_token, generated on first use.
   absl::StatusOr<std::string> AdminToken();
   // The key Dovecot sends as X-API-Key when the config sets no policy credentials, from
@@ -127,6 +130,7 @@ class StateStore : public policy::StateSink {
 
  private:
   absl::Status OpenSeed();
+  absl::Status WriteSeed(uint64_t seed);
   void StartSnapshot(const SnapshotSources& sources, core::Timestamp now);
   void FinishSnapshot(const SnapshotSources& sources, int wait_status, core::Timestamp now);
   void SnapshotFailed(const std::string& why, core::Timestamp now);
@@ -161,7 +165,13 @@ void AllowLogin(std::string& out, uint64_t login, std::string_view subject, bool
 void Evidence(std::string& out, uint64_t login, const detect::LoginEvidence& evidence);
 }  // namespace record
 
-// Applies one record to the engine; false when it does not decode (nothing is changed).
-bool ApplyStateRecord(std::string_view payload, policy::Engine& engine);
+enum class ApplyMode {
+  kRestore,    // as at startup: no sink calls
+  kLive,       // from another node: the sink (log, firewall, journal) sees each change
+  kLiveBlock,  // the same, and only a block is accepted (what Redis holds under block keys)
+};
+// Applies one record to the engine; false when it does not decode or is not accepted in `mode`
+// (nothing is changed).
+bool ApplyStateRecord(std::string_view payload, policy::Engine& engine, ApplyMode mode);
 
 }  // namespace coastguard::store

@@ -16,7 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       [](const coastguard::core::AuthAttempt& a, const coastguard::core::Outcome* outcome) {
         engine.Observe(a, outcome);
       },
-      [](std::string_view record) { coastguard::store::ApplyStateRecord(record, engine); }};
+      [](std::string_view record) {
+        coastguard::store::ApplyStateRecord(record, engine, coastguard::store::ApplyMode::kLive);
+      }};
   (void)coastguard::redis::ReadMessage(bytes, &header, handlers);
   return 0;
 }

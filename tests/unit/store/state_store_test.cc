@@ -421,3 +421,80 @@ TEST_F(StateStoreTest, TheAdminTokenIsGeneratedOnceAndKept) {
 
 }  // namespace
 }  // namespace coastguard::store
+
+namespace coastguard::store {
+namespace {
+
+TEST_F(StateStoreTest, AnAdoptedSeedSetsTheStateKeyedByTheOldOneAsideAndSticks) {
+  uint64_t old_seed = 0;
+  {
+    StateStore store(dir_);
+    ASSERT_TRUE(store.Open().ok());
+    old_seed = store.seed();
+    policy::Engine engine(policy::EngineConfig{}, old_seed);
+    ASSERT_TRUE(store.Load(engine).ok());
+    engine.set_sink(&store);
+    engine.AllowLogin("monitor@example.com", true);
+    store.Stop();
+  }
+  {
+    StateStore store(dir_);
+    ASSERT_TRUE(store.Open().ok());
+    ASSERT_TRUE(store.AdoptSeed(old_seed + 1).ok());
+    EXPECT_EQ(store.seed(), old_seed + 1);
+    policy::Engine engine(policy::EngineConfig{}, store.seed());
+    const auto stats = store.Load(engine);
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->allows, 0u);  // not loaded under digests that no longer match
+    EXPECT_TRUE(std::filesystem::exists(dir_ + "/state.journal.seed-" + std::to_string(old_seed)) ||
+                std::filesystem::exists(dir_ + "/state.snap.seed-" + std::to_string(old_seed)));
+    store.Stop();
+  }
+  StateStore again(dir_);
+  ASSERT_TRUE(again.Open().ok());
+  EXPECT_EQ(again.seed(), old_seed + 1);
+}
+
+// Counts what a sink is told.
+class CountingSink : public policy::StateSink {
+ public:
+  void FamiliarityLearned(uint64_t, const detect::FamiliarityStore::Source&) override {}
+  void BlockSet(const policy::BlockKey&, const policy::Block&) override { ++blocks; }
+  void BlockRemoved(const policy::BlockKey&) override {}
+  void AllowNetwork(const core::Cidr&, bool) override { ++allows; }
+  void AllowLogin(uint64_t, std::string_view, bool) override { ++allows; }
+  void EvidenceRecorded(uint64_t, const detect::LoginEvidence&) override {}
+  int blocks = 0;
+  int allows = 0;
+};
+
+TEST(ApplyStateRecord, AnotherNodesBlockReachesTheSinkAndTheLongerOneHolds) {
+  policy::Engine engine(policy::EngineConfig{}, 1);
+  CountingSink sink;
+  engine.set_sink(&sink);
+  const policy::BlockKey key = policy::NetworkBlockKey(*core::Cidr::Parse("192.0.2.9/32"));
+  policy::Block long_block{kNow, kNow + core::kDay, core::Reason::kManual, policy::BlockScope::kAll,
+                           1,    "192.0.2.9"};
+  policy::Block short_block = long_block;
+  short_block.expires = kNow + core::kHour;
+  std::string record;
+  record::Block(record, key, long_block);
+  ASSERT_TRUE(ApplyStateRecord(record, engine, ApplyMode::kLive));
+  record::Block(record, key, short_block);
+  ASSERT_TRUE(ApplyStateRecord(record, engine, ApplyMode::kLiveBlock));
+  EXPECT_EQ(engine.blocks().Find(key, kNow)->expires, kNow + core::kDay);
+  EXPECT_EQ(sink.blocks, 1);  // the firewall and the journal saw the block once
+  // Under block keys only blocks are taken: not an allow list for everyone.
+  record::AllowNetwork(record, *core::Cidr::Parse("0.0.0.0/0"), true);
+  EXPECT_FALSE(ApplyStateRecord(record, engine, ApplyMode::kLiveBlock));
+  EXPECT_FALSE(engine.allows().Allows(*core::IpAddress::Parse("8.8.8.8"), 7));
+  EXPECT_EQ(sink.allows, 0);
+  // Restoring (startup) tells no sink.
+  const policy::BlockKey other = policy::NetworkBlockKey(*core::Cidr::Parse("192.0.2.10/32"));
+  record::Block(record, other, long_block);
+  ASSERT_TRUE(ApplyStateRecord(record, engine, ApplyMode::kRestore));
+  EXPECT_EQ(sink.blocks, 1);
+}
+
+}  // namespace
+}  // namespace coastguard::store
