@@ -68,31 +68,26 @@ void MessageWriter::End(size_t length_at) {
   std::memcpy(bytes_.data() + length_at, &length, 4);
 }
 
-void MessageWriter::Attempt(const core::AuthAttempt& attempt) {
+void MessageWriter::Attempt(const core::AuthAttempt& attempt, const core::Outcome* outcome,
+                            int64_t now) {
+  Begin(outcome == nullptr ? kChecked : kReported, now);
+  const size_t at = bytes_.size() - 4;
   Put(bytes_, attempt.ts);
   Put(bytes_, static_cast<uint8_t>(attempt.protocol));
   bytes_.append(reinterpret_cast<const char*>(attempt.ip.bytes().data()), 16);
+  if (outcome != nullptr) Put(bytes_, static_cast<uint8_t>(*outcome));
+  PutText(bytes_, attempt.login);
+  PutText(bytes_, attempt.pwhash);
+  PutText(bytes_, attempt.client_id);
+  End(at);
 }
 
 void MessageWriter::Checked(const core::AuthAttempt& attempt, int64_t now) {
-  Begin(kChecked, now);
-  const size_t at = bytes_.size() - 4;
-  Attempt(attempt);
-  PutText(bytes_, attempt.login);
-  PutText(bytes_, attempt.pwhash);
-  PutText(bytes_, attempt.client_id);
-  End(at);
+  Attempt(attempt, nullptr, now);
 }
 
 void MessageWriter::Reported(const core::AuthAttempt& attempt, core::Outcome outcome, int64_t now) {
-  Begin(kReported, now);
-  const size_t at = bytes_.size() - 4;
-  Attempt(attempt);
-  Put(bytes_, static_cast<uint8_t>(outcome));
-  PutText(bytes_, attempt.login);
-  PutText(bytes_, attempt.pwhash);
-  PutText(bytes_, attempt.client_id);
-  End(at);
+  Attempt(attempt, &outcome, now);
 }
 
 void MessageWriter::State(std::string_view record, int64_t now) {

@@ -47,7 +47,8 @@ class MessageWriter {
  private:
   void Begin(uint8_t type, int64_t now);
   void End(size_t length_at);
-  void Attempt(const core::AuthAttempt& attempt);
+  // An attempt record: checked without an outcome, reported with one.
+  void Attempt(const core::AuthAttempt& attempt, const core::Outcome* outcome, int64_t now);
 
   uint64_t instance_;
   std::string node_;

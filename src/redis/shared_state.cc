@@ -77,22 +77,20 @@ void SharedState::Start() {
 
 // --- what this node tells the others -------------------------------------------------------
 
+bool SharedState::Sending() {
+  if (applying_) return false;
+  if (!joined_) ++stats_.dropped_records;  // Redis away (or another seed): never seen elsewhere
+  return joined_;
+}
+
 void SharedState::Checked(const core::AuthAttempt& attempt) {
-  if (applying_) return;
-  if (!joined_) {
-    ++stats_.dropped_records;  // Redis away (or another seed): the others never see it
-    return;
-  }
+  if (!Sending()) return;
   out_.Checked(attempt, io::EventLoop::Now());
   if (out_.size() >= kMaxMessageBytes) Flush();
 }
 
 void SharedState::Reported(const core::AuthAttempt& attempt, core::Outcome outcome) {
-  if (applying_) return;
-  if (!joined_) {
-    ++stats_.dropped_records;  // Redis away (or another seed): the others never see it
-    return;
-  }
+  if (!Sending()) return;
   out_.Reported(attempt, outcome, io::EventLoop::Now());
   if (out_.size() >= kMaxMessageBytes) Flush();
 }

@@ -83,6 +83,8 @@ class SharedState : public policy::StateSink, public policy::AttemptObserver {
 
  private:
   bool sharing() const { return joined_ && !applying_; }
+  // Whether this node's own attempt goes to the others now (counts it dropped when it cannot).
+  bool Sending();
   void Flush();
   void OnReady();
   void PushBlocks();
