@@ -56,6 +56,12 @@ class Link {
   void Close();
   // Drops the connection (its requests fail) and reconnects after the backoff.
   void Reset(std::string why) { Fail(std::move(why)); }
+  // The same, for a server that did not answer within the timeout in a way only the caller can
+  // see (a subscriber's missing echo): counted as a timeout.
+  void TimedOut(std::string why) {
+    ++stats_.timeouts;
+    Fail(std::move(why));
+  }
   // Sends one command; false (and `done` is never called) when the link is not ready.
   bool Command(const std::vector<std::string_view>& args, Callback done);
   // Makes this a subscriber connection: after each (re)connect it subscribes to `channel` and

@@ -99,7 +99,7 @@ void SharedState::Flush() {
   if (echo_due_since_ != 0 && events_.ready() &&
       io::EventLoop::Now() - echo_due_since_ > config_.timeout) {
     echo_due_since_ = 0;
-    events_.Reset("no message of this node's own came back on the channel");
+    events_.TimedOut("no message of this node's own came back on the channel");
   }
   if (out_.empty()) return;
   if (!commands_.ready() || !joined_) {
