@@ -3,7 +3,8 @@
 # latency against a raw-epoll ceiling under the same load, Dovecot latency under listener
 # floods, memory under a flood of distinct keys in every table, and
 # startup time with 10 million familiarity entries, the breach corpus, and the log guard's
-# parse throughput. Prints figures; asserts nothing.
+# parse throughput, and several nodes sharing their state on Redis. Prints figures; asserts
+# nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=build/release/src/coastguard
@@ -57,6 +58,13 @@ for file in scenario-auth scenario; do
   best_of_3 "$out/$file.jsonl" | sed "s/^/$file: /"
 done
 echo "target: >= 1,000,000 login events per CPU-second (scenario-auth: logins only)"
+
+echo
+echo "=== several nodes sharing one Redis (docs/cluster.md): the login scenario split round-robin"
+/usr/bin/python3 bench/cluster_replay.py "$bin" "$out/scenario-auth.jsonl" --nodes 1,2,4 --pace 2000
+/usr/bin/python3 bench/cluster_replay.py "$bin" "$out/scenario-auth.jsonl" --nodes 2,4 --pace 50000
+echo "target: prevented and friction within 0.5 points of the single node"
+bench/cluster_http.sh "$seconds"
 
 echo
 echo "=== HTTP: Dovecot-shaped allow+report, keep-alive, wrk -t1 -c64 -d${seconds}s on loopback"

@@ -175,8 +175,14 @@ max_networks = 1000000      # networks held at once
 
 [shared]
 redis = ""                  # several nodes deciding as one (docs/cluster.md): redis://host:6379/0
+sentinel = []               # or a master found through Sentinel: ["10.0.0.1:26379", ...]...
+master_name = ""            # ...by this name (the Sentinels' "sentinel monitor <name>")
+sentinel_user = ""          # the Sentinels' own ACL user and password, if they have one
+sentinel_password = ""
+cluster = []                # or a Redis Cluster: some of its nodes, ["10.0.0.1:7000", ...]
 user = ""                   # Redis ACL user; overrides the URL's
 password = ""               # overrides the URL's
+db = 0                      # with sentinel: the master's database
 node = ""                   # this node's name in metrics and /v1/service; "": the host name
 prefix = "cg:"              # of every key and the channel
 flush_every = "5ms"         # attempts go to the other nodes in one message per interval

@@ -203,6 +203,8 @@ Response AdminApi::Handle(const Request& request, std::string_view path) {
       shared["lag_ms"] = s.lag_ms;
       shared["queued_bytes"] = s.queued_bytes;
       shared["in_flight"] = s.in_flight;
+      shared["topology"] = s.topology;
+      shared["servers"] = s.servers;
     }
     service["shared"] = std::move(shared);
     return JsonReply(200, service);

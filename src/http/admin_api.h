@@ -29,10 +29,12 @@ namespace coastguard::http {
 struct SharedView {
   std::string node;
   std::string redis;
-  std::string link;  // up, connecting, down, seed_mismatch
+  std::string link;      // up, connecting, down, seed_mismatch
+  std::string topology;  // server, sentinel, cluster
   double lag_ms = 0;
   size_t queued_bytes = 0;
   size_t in_flight = 0;
+  size_t servers = 0;  // data servers connected (a Cluster's masters)
 };
 
 // The parts /v1/system describes; any may be absent.

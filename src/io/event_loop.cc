@@ -55,41 +55,68 @@ void EventLoop::Unwatch(int fd) {
   handlers_.erase(fd);
 }
 
-void EventLoop::Every(core::Duration period, std::function<void()> fn) {
-  timers_.push_back({period, Now() + period, std::move(fn)});
+uint64_t EventLoop::Every(core::Duration period, std::function<void()> fn) {
+  const uint64_t id = next_timer_++;
+  timers_.push_back({id, period, Now() + period, std::move(fn)});
+  return id;
+}
+
+void EventLoop::Cancel(uint64_t timer) {
+  for (Timer& t : timers_) {
+    if (t.id == timer) {
+      t.id = 0;  // not run again; erased after the turn, not under a running timer's feet
+      timers_cancelled_ = true;
+    }
+  }
+}
+
+bool EventLoop::Turn(core::Duration max_wait) {
+  epoll_event events[256];
+  const core::Timestamp now = Now();
+  core::Timestamp next = now + max_wait;
+  for (const Timer& t : timers_) {
+    if (t.id != 0) next = std::min(next, t.next);
+  }
+  const int timeout_ms =
+      soon_.empty()
+          ? static_cast<int>(std::max<core::Timestamp>(0, (next - now + 999) / core::kMillisecond))
+          : 0;
+  const int n = epoll_wait(epoll_fd_, events, 256, timeout_ms);
+  if (n < 0 && errno != EINTR) return false;
+  for (int i = 0; i < n; ++i) {
+    const auto it = handlers_.find(events[i].data.fd);
+    if (it == handlers_.end()) continue;
+    // Copy: the handler may unwatch its own fd.
+    Handler handler = it->second;
+    handler(events[i].events);
+  }
+  std::vector<std::function<void()>> soon;
+  soon.swap(soon_);
+  for (const std::function<void()>& fn : soon) fn();
+  const core::Timestamp after = Now();
+  // By index, over the timers there were: one may add or cancel timers.
+  const size_t count = timers_.size();
+  for (size_t i = 0; i < count; ++i) {
+    if (timers_[i].id == 0 || timers_[i].next > after) continue;
+    timers_[i].next = after + timers_[i].period;
+    const std::function<void()> fn = timers_[i].fn;  // the vector may grow under it
+    fn();
+  }
+  if (timers_cancelled_) {
+    std::erase_if(timers_, [](const Timer& t) { return t.id == 0; });
+    timers_cancelled_ = false;
+  }
+  return true;
 }
 
 void EventLoop::Run() {
   running_ = true;
-  epoll_event events[256];
   while (running_) {
-    const core::Timestamp now = Now();
-    core::Timestamp next = now + core::kSecond;
-    for (const Timer& t : timers_) next = std::min(next, t.next);
-    const int timeout_ms = soon_.empty() ? static_cast<int>(std::max<core::Timestamp>(
-                                               0, (next - now + 999) / core::kMillisecond))
-                                         : 0;
-    const int n = epoll_wait(epoll_fd_, events, 256, timeout_ms);
-    if (n < 0 && errno != EINTR) break;
-    for (int i = 0; i < n; ++i) {
-      const auto it = handlers_.find(events[i].data.fd);
-      if (it == handlers_.end()) continue;
-      // Copy: the handler may unwatch its own fd.
-      Handler handler = it->second;
-      handler(events[i].events);
-    }
-    std::vector<std::function<void()>> soon;
-    soon.swap(soon_);
-    for (const std::function<void()>& fn : soon) fn();
-    const core::Timestamp after = Now();
-    for (Timer& t : timers_) {
-      if (t.next <= after) {
-        t.next = after + t.period;
-        t.fn();
-      }
-    }
+    if (!Turn(core::kSecond)) break;
   }
 }
+
+void EventLoop::RunOnce(core::Duration max_wait) { Turn(max_wait); }
 
 void EventLoop::Stop() {
   const uint64_t one = 1;

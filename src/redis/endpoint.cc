@@ -5,18 +5,6 @@
 namespace coastguard::redis {
 namespace {
 
-bool ParseNumber(std::string_view text, int64_t max, int64_t* out) {
-  if (text.empty() || text.size() > 6) return false;
-  int64_t v = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  if (v > max) return false;
-  *out = v;
-  return true;
-}
-
 // Percent-decoding for the user and password of a URL (RFC 3986): a password may hold '@'.
 absl::StatusOr<std::string> Unescape(std::string_view text) {
   std::string out;
@@ -49,6 +37,18 @@ absl::StatusOr<std::string> Unescape(std::string_view text) {
 
 }  // namespace
 
+bool ParseDecimal(std::string_view text, int64_t max, int64_t* out) {
+  if (text.empty() || text.size() > 6) return false;
+  int64_t v = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v > max) return false;
+  *out = v;
+  return true;
+}
+
 std::string Endpoint::ToString() const {
   if (!unix_path.empty()) return core::Cat("unix:", unix_path);
   if (host.find(':') != std::string::npos) return core::Cat("[", host, "]:", port);
@@ -80,7 +80,7 @@ absl::StatusOr<Endpoint> ParseHostPort(std::string_view text, uint16_t default_p
   }
   if (!port.empty()) {
     int64_t p = 0;
-    if (!ParseNumber(port, 65535, &p) || p == 0) return core::InvalidInput("ports are 1-65535");
+    if (!ParseDecimal(port, 65535, &p) || p == 0) return core::InvalidInput("ports are 1-65535");
     e.port = static_cast<uint16_t>(p);
   }
   e.host = std::string(host);
@@ -100,7 +100,7 @@ absl::StatusOr<Endpoint> ParseRedisUrl(std::string_view url) {
       std::string_view query = rest.substr(q + 1);
       rest = rest.substr(0, q);
       int64_t db = 0;
-      if (!query.starts_with("db=") || !ParseNumber(query.substr(3), 15'999, &db)) {
+      if (!query.starts_with("db=") || !ParseDecimal(query.substr(3), 15'999, &db)) {
         return core::InvalidInput("unix:// takes only ?db=N");
       }
       e.db = static_cast<int>(db);
@@ -139,7 +139,7 @@ absl::StatusOr<Endpoint> ParseRedisUrl(std::string_view url) {
     rest = rest.substr(0, slash);
     int64_t n = 0;
     if (!db_text.empty()) {
-      if (!ParseNumber(db_text, 15'999, &n)) return core::InvalidInput("the db is a number");
+      if (!ParseDecimal(db_text, 15'999, &n)) return core::InvalidInput("the db is a number");
       db = static_cast<int>(n);
     }
   }

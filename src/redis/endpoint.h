@@ -19,6 +19,9 @@ struct Endpoint {
   std::string ToString() const;  // host:port or unix:path, never the password
 };
 
+// A decimal of at most 6 digits, no sign, not above `max` (ports, db numbers, slots).
+bool ParseDecimal(std::string_view text, int64_t max, int64_t* out);
+
 // redis://[[user]:password@]host[:port][/db], rediss is refused (no TLS in hiredis 0.14),
 // unix:///path/to/socket[?db=N]. Bracketed IPv6 hosts: redis://[::1]:6379.
 absl::StatusOr<Endpoint> ParseRedisUrl(std::string_view url);

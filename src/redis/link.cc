@@ -120,10 +120,13 @@ Link::Link(io::EventLoop& loop, std::string name, LinkSettings settings)
   // Deadlines and reconnects: a tenth of the timeout keeps a hung server's cost near it.
   const core::Duration tick = std::clamp<core::Duration>(settings_.timeout / 10, core::kMillisecond,
                                                          50 * core::kMillisecond);
-  loop_.Every(tick, [this] { Tick(); });
+  timer_ = loop_.Every(tick, [this] { Tick(); });
 }
 
-Link::~Link() { Close(); }
+Link::~Link() {
+  loop_.Cancel(timer_);
+  Close();
+}
 
 void Link::Connect(const Endpoint& endpoint) {
   if (ac_ != nullptr) Fail("moving to " + endpoint.ToString());

@@ -100,6 +100,7 @@ class Link {
   void OnEvents(uint32_t events);
 
   io::EventLoop& loop_;
+  uint64_t timer_ = 0;
   std::string name_;
   LinkSettings settings_;
   Endpoint endpoint_;

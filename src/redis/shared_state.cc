@@ -40,38 +40,36 @@ std::string Hex(std::string_view bytes) {
 }  // namespace
 
 SharedState::SharedState(io::EventLoop& loop, policy::Engine& engine, policy::StateSink& next,
-                         const SharedConfig& config, Endpoint endpoint, std::string node,
-                         uint64_t seed, bool seed_agreed)
+                         const SharedConfig& config, std::unique_ptr<Client> client,
+                         std::string topology_name, std::string node, uint64_t seed,
+                         bool seed_agreed)
     : loop_(loop),
       engine_(engine),
       next_(next),
       config_(config),
-      endpoint_(std::move(endpoint)),
+      client_(std::move(client)),
+      topology_name_(std::move(topology_name)),
       node_(std::move(node)),
       seed_(seed),
       instance_(RandomInstance()),
-      commands_(loop, "commands", LinkSettings{.timeout = config.timeout}),
-      events_(loop, "events", LinkSettings{.timeout = config.timeout}),
       out_(instance_, node_),
       seed_agreed_(seed_agreed) {}
 
 void SharedState::Start() {
-  commands_.set_on_ready([this] { OnReady(); });
-  commands_.set_on_down([this] {
+  client_->set_on_ready([this] { OnReady(); });
+  client_->set_on_down([this] {
     joined_ = false;  // checked again at the next connection
     pushing_.clear();
-    // The subscriber sends nothing, so it cannot notice a hung server: start it afresh too
-    // (not from within the failing connection's own handler).
-    loop_.Soon([this] { events_.Connect(endpoint_); });
+    seed_retry_at_ = 0;
   });
-  events_.set_on_ready([this] {
+  client_->set_on_subscribed([this] {
     // Blocks published while it was away are in Redis.
     if (joined_) PullBlocks("0");
   });
-  events_.Subscribe(config_.prefix + "events",
-                    [this](std::string_view, std::string_view payload) { OnMessage(payload); });
-  commands_.Connect(endpoint_);
-  events_.Connect(endpoint_);
+  client_->set_subscription(
+      config_.prefix + "events",
+      [this](std::string_view, std::string_view payload) { OnMessage(payload); });
+  client_->Start();
   loop_.Every(config_.flush_every, [this] { Flush(); });
 }
 
@@ -85,33 +83,36 @@ bool SharedState::Sending() {
 
 void SharedState::Checked(const core::AuthAttempt& attempt) {
   if (!Sending()) return;
-  out_.Checked(attempt, io::EventLoop::Now());
+  out_.Checked(attempt, clock_());
   if (out_.size() >= kMaxMessageBytes) Flush();
 }
 
 void SharedState::Reported(const core::AuthAttempt& attempt, core::Outcome outcome) {
   if (!Sending()) return;
-  out_.Reported(attempt, outcome, io::EventLoop::Now());
+  out_.Reported(attempt, outcome, clock_());
   if (out_.size() >= kMaxMessageBytes) Flush();
 }
 
 void SharedState::Flush() {
-  if (echo_due_since_ != 0 && events_.ready() &&
-      io::EventLoop::Now() - echo_due_since_ > config_.timeout) {
+  const core::Timestamp wall = io::EventLoop::Now();
+  if (echo_due_since_ != 0 && client_->subscribed() && wall - echo_due_since_ > config_.timeout) {
     echo_due_since_ = 0;
-    events_.TimedOut("no message of this node's own came back on the channel");
+    client_->SubscriptionTimedOut("no message of this node's own came back on the channel");
+  }
+  if (seed_retry_at_ != 0 && wall >= seed_retry_at_) {
+    seed_retry_at_ = 0;
+    if (client_->ready() && !joined_) OnReady();
   }
   if (out_.empty()) return;
-  if (!commands_.ready() || !joined_) {
+  if (!client_->ready() || !joined_) {
     stats_.dropped_records += out_.records();
     out_.Clear();
     return;
   }
   const size_t records = out_.records();
   const std::string channel = config_.prefix + "events";
-  if (commands_.Command({"PUBLISH", channel, out_.bytes()}, nullptr)) {
-    const core::Timestamp now = io::EventLoop::Now();
-    if (echo_due_since_ == 0) echo_due_since_ = now;
+  if (client_->Command(channel, {"PUBLISH", channel, out_.bytes()}, nullptr)) {
+    if (echo_due_since_ == 0) echo_due_since_ = wall;
     ++stats_.published_messages;
     stats_.published_records += records;
   } else {
@@ -128,9 +129,10 @@ std::string SharedState::BlockKeyName(const policy::BlockKey& key) {
 
 void SharedState::WriteBlock(const policy::BlockKey& key, const policy::Block& block) {
   const int64_t expires_ms = block.expires / core::kMillisecond;
-  if (block.expires <= io::EventLoop::Now()) return;
+  if (block.expires <= clock_()) return;
   store::record::Block(scratch_, key, block);
-  commands_.Command({"SET", BlockKeyName(key), scratch_, "PXAT", core::Cat(expires_ms)}, nullptr);
+  const std::string name = BlockKeyName(key);
+  client_->Command(name, {"SET", name, scratch_, "PXAT", core::Cat(expires_ms)}, nullptr);
 }
 
 // --- policy::StateSink: the node's own sink first, then the others ---------------------------
@@ -144,7 +146,7 @@ void SharedState::BlockSet(const policy::BlockKey& key, const policy::Block& blo
   next_.BlockSet(key, block);
   if (!sharing()) return;
   store::record::Block(scratch_, key, block);
-  out_.State(scratch_, io::EventLoop::Now());
+  out_.State(scratch_, clock_());
   WriteBlock(key, block);
 }
 
@@ -152,29 +154,30 @@ void SharedState::BlockRemoved(const policy::BlockKey& key) {
   next_.BlockRemoved(key);
   if (!sharing()) return;
   store::record::BlockRemoved(scratch_, key);
-  out_.State(scratch_, io::EventLoop::Now());
-  commands_.Command({"DEL", BlockKeyName(key)}, nullptr);
+  out_.State(scratch_, clock_());
+  const std::string name = BlockKeyName(key);
+  client_->Command(name, {"DEL", name}, nullptr);
 }
 
 void SharedState::AllowNetwork(const core::Cidr& cidr, bool added) {
   next_.AllowNetwork(cidr, added);
   if (!sharing()) return;
   store::record::AllowNetwork(scratch_, cidr, added);
-  out_.State(scratch_, io::EventLoop::Now());
+  out_.State(scratch_, clock_());
 }
 
 void SharedState::AllowLogin(uint64_t login, std::string_view subject, bool added) {
   next_.AllowLogin(login, subject, added);
   if (!sharing()) return;
   store::record::AllowLogin(scratch_, login, subject, added);
-  out_.State(scratch_, io::EventLoop::Now());
+  out_.State(scratch_, clock_());
 }
 
 void SharedState::EvidenceRecorded(uint64_t login, const detect::LoginEvidence& evidence) {
   next_.EvidenceRecorded(login, evidence);
   if (!sharing()) return;
   store::record::Evidence(scratch_, login, evidence);
-  out_.State(scratch_, io::EventLoop::Now());
+  out_.State(scratch_, clock_());
 }
 
 // --- what the others tell this node --------------------------------------------------------
@@ -191,7 +194,7 @@ void SharedState::OnMessage(std::string_view payload) {
     return;
   }
   if (!joined_) return;
-  const core::Timestamp now = io::EventLoop::Now();
+  const core::Timestamp now = clock_();
   uint64_t records = 0;
   const MessageHandlers handlers{
       [&](const core::AuthAttempt& attempt, const core::Outcome* outcome) {
@@ -227,15 +230,16 @@ void SharedState::OnReady() {
   const std::string mine = SeedHex(seed_);
   // Only a seed agreed before may be stored again (Redis lost its data); a node that fell back
   // to its own must not impose it on the others.
-  if (seed_agreed_) commands_.Command({"SET", key, mine, "NX"}, nullptr);
-  commands_.Command({"GET", key}, [this, mine](const redisReply* reply) {
+  if (seed_agreed_) client_->Command(key, {"SET", key, mine, "NX"}, nullptr);
+  client_->Command(key, {"GET", key}, [this, mine](const redisReply* reply) {
     if (reply == nullptr) return;  // the connection went; the next one asks again
     if (reply->type != REDIS_REPLY_STRING) {
       // LOADING after a restart, OOM, NOPERM, or no seed at all: ask again after the backoff.
       const std::string why = reply->type == REDIS_REPLY_ERROR
                                   ? std::string(ReplyText(reply))
                                   : std::string("no seed in Redis yet");
-      commands_.Reset("seed check: " + why);
+      core::Log(core::Cat("shared: seed check: ", why, "; asking again in a second"));
+      seed_retry_at_ = io::EventLoop::Now() + core::kSecond;
       return;
     }
     if (ReplyText(reply) != mine) {
@@ -258,7 +262,7 @@ void SharedState::OnReady() {
 }
 
 void SharedState::PushBlocks() {
-  const core::Timestamp now = io::EventLoop::Now();
+  const core::Timestamp now = clock_();
   pushing_.clear();
   engine_.blocks().ForEach([&](const policy::BlockKey& key, const policy::Block& block) {
     if (block.expires > now && pushing_.size() < kMaxBlocksPushed)
@@ -271,7 +275,7 @@ void SharedState::PushChunk(size_t from) {
   // A bounded window of writes at a time, the next when the last one is answered: a reconnect
   // with many blocks must not queue them all at once and trip the request timeout.
   constexpr size_t kChunk = 256;
-  const core::Timestamp now = io::EventLoop::Now();
+  const core::Timestamp now = clock_();
   const size_t end = std::min(pushing_.size(), from + kChunk);
   for (size_t i = from; i < end; ++i) {
     const auto& [key, block] = pushing_[i];
@@ -286,15 +290,15 @@ void SharedState::PushChunk(size_t from) {
     pushing_.clear();
     return;
   }
-  commands_.Command({"PING"}, [this, end](const redisReply* reply) {
+  client_->Command(BlocksTag(), {"PING"}, [this, end](const redisReply* reply) {
     if (reply != nullptr && joined_) PushChunk(end);
   });
 }
 
 void SharedState::PullBlocks(const std::string& cursor) {
   const std::string match = core::Cat(config_.prefix, "{blocks}:*");
-  commands_.Command(
-      {"SCAN", cursor, "MATCH", match, "COUNT", core::Cat(kScanCount)},
+  client_->Command(
+      BlocksTag(), {"SCAN", cursor, "MATCH", match, "COUNT", core::Cat(kScanCount)},
       [this](const redisReply* reply) {
         if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
             reply->element[1]->type != REDIS_REPLY_ARRAY) {
@@ -311,7 +315,7 @@ void SharedState::PullBlocks(const std::string& cursor) {
         }
         std::vector<std::string_view> mget = {"MGET"};
         for (size_t i = 0; i < keys->elements; ++i) mget.push_back(ReplyText(keys->element[i]));
-        commands_.Command(mget, [this, more](const redisReply* values) {
+        client_->Command(BlocksTag(), mget, [this, more](const redisReply* values) {
           if (values == nullptr || values->type != REDIS_REPLY_ARRAY) return;
           applying_ = true;
           for (size_t i = 0; i < values->elements; ++i) {
@@ -334,14 +338,18 @@ void SharedState::PullBlocks(const std::string& cursor) {
 SharedStatus SharedState::status() const {
   SharedStatus s;
   s.node = node_;
-  s.endpoint = endpoint_.ToString();
-  s.link = mismatch_ ? "seed_mismatch"
-                     : std::string(Link::StateName(commands_.ready() && !events_.ready()
-                                                       ? Link::State::kConnecting
-                                                       : commands_.state()));
+  s.endpoint = client_->Describe();
+  s.topology = topology_name_;
+  // "up" once this node shares: connected, and the seed agreed (until then what it sees is
+  // not sent).
+  const std::string_view link = client_->state();
+  s.link = mismatch_                  ? "seed_mismatch"
+           : link == "up" && !joined_ ? "connecting"
+                                      : std::string(link);
   s.lag_ms = static_cast<double>(stats_.lag_us) / 1000.0;
   s.queued_bytes = out_.size();
-  s.in_flight = commands_.in_flight();
+  s.in_flight = client_->in_flight();
+  s.servers = client_->stats().servers;
   return s;
 }
 
@@ -350,12 +358,15 @@ void SharedState::AppendMetrics(std::string& out) const {
   core::MetricHeader(out, "coastguard_shared_info", "gauge",
                      "This node's name and its Redis, for the shared state.");
   core::MetricSample(out, "coastguard_shared_info",
-                     core::Cat("node=\"", node_, "\",redis=\"", endpoint_.ToString(), "\""), 1);
+                     core::Cat("node=\"", node_, "\",redis=\"", client_->Describe(),
+                               "\",topology=\"", topology_name_, "\""),
+                     1);
   core::MetricHeader(out, "coastguard_shared_link_up", "gauge",
                      "1 when the connection to Redis is up (commands, events).");
   core::MetricSample(out, "coastguard_shared_link_up", "link=\"commands\"",
-                     commands_.ready() ? 1 : 0);
-  core::MetricSample(out, "coastguard_shared_link_up", "link=\"events\"", events_.ready() ? 1 : 0);
+                     client_->ready() ? 1 : 0);
+  core::MetricSample(out, "coastguard_shared_link_up", "link=\"events\"",
+                     client_->subscribed() ? 1 : 0);
   MetricFamily(out, "coastguard_shared_joined", "gauge",
                "1 when this node shares the deployment's hash seed and so its state.",
                joined_ ? 1 : 0);
@@ -366,7 +377,7 @@ void SharedState::AppendMetrics(std::string& out) const {
                "Bytes waiting for the next message to the other nodes.",
                static_cast<double>(out_.size()));
   MetricFamily(out, "coastguard_shared_in_flight", "gauge", "Redis requests not yet answered.",
-               static_cast<double>(commands_.in_flight()));
+               static_cast<double>(client_->in_flight()));
   MetricFamily(out, "coastguard_shared_published_records_total", "counter",
                "Attempts, outcomes and state changes sent to the other nodes.",
                static_cast<double>(stats_.published_records));
@@ -391,18 +402,29 @@ void SharedState::AppendMetrics(std::string& out) const {
   MetricFamily(out, "coastguard_shared_blocks_pulled_total", "counter",
                "Blocks read from Redis at a (re)connect.",
                static_cast<double>(stats_.blocks_pulled));
-  const LinkStats& c = commands_.stats();
+  const ClientStats c = client_->stats();
   MetricFamily(out, "coastguard_shared_redis_commands_total", "counter", "Redis requests sent.",
-               static_cast<double>(c.commands));
+               static_cast<double>(c.links.commands));
   MetricFamily(out, "coastguard_shared_redis_failures_total", "counter",
                "Redis requests that failed, timed out or were lost with the connection.",
-               static_cast<double>(c.failed + c.refused));
+               static_cast<double>(c.links.failed + c.links.refused));
   MetricFamily(out, "coastguard_shared_redis_timeouts_total", "counter",
                "Connections dropped because Redis did not answer within [shared] timeout.",
-               static_cast<double>(c.timeouts + events_.stats().timeouts));
+               static_cast<double>(c.links.timeouts));
   MetricFamily(out, "coastguard_shared_redis_connects_total", "counter",
                "Connections to Redis made ready (the first and every reconnect).",
-               static_cast<double>(c.connects + events_.stats().connects));
+               static_cast<double>(c.links.connects));
+  MetricFamily(out, "coastguard_shared_redis_servers", "gauge",
+               "Redis data servers connected now (a Cluster's masters; else 0 or 1).",
+               static_cast<double>(c.servers));
+  MetricFamily(out, "coastguard_shared_redis_master_changes_total", "counter",
+               "New masters followed after a Sentinel failover.",
+               static_cast<double>(c.master_changes));
+  MetricFamily(out, "coastguard_shared_redis_redirects_total", "counter",
+               "MOVED and ASK answers of a Redis Cluster followed.",
+               static_cast<double>(c.redirects));
+  MetricFamily(out, "coastguard_shared_redis_slot_maps_total", "counter",
+               "Redis Cluster slot maps read.", static_cast<double>(c.slot_maps));
 }
 
 }  // namespace coastguard::redis

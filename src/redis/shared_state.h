@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,8 +11,7 @@
 #include "policy/attempt_observer.h"
 #include "policy/engine.h"
 #include "policy/state_sink.h"
-#include "redis/endpoint.h"
-#include "redis/link.h"
+#include "redis/client.h"
 #include "redis/shared_config.h"
 #include "redis/shared_message.h"
 
@@ -33,11 +34,13 @@ struct SharedStats {
 // What /v1/service and the log say about the shared state.
 struct SharedStatus {
   std::string node;
-  std::string endpoint;
-  std::string link;  // "up", "connecting", "down", or "seed_mismatch"
+  std::string endpoint;  // the server in use (for Sentinel, the master now; for Cluster, the seeds)
+  std::string topology;  // "server", "sentinel" or "cluster"
+  std::string link;      // "up", "connecting", "down", or "seed_mismatch"
   double lag_ms = 0;
   size_t queued_bytes = 0;
   size_t in_flight = 0;
+  size_t servers = 0;
 };
 
 // Makes several nodes decide as one, through one Redis (docs/cluster.md):
@@ -56,12 +59,21 @@ struct SharedStatus {
 // first. Loop thread only.
 class SharedState : public policy::StateSink, public policy::AttemptObserver {
  public:
+  // `client` reaches Redis in whatever topology `topology_name` names (client.h).
   SharedState(io::EventLoop& loop, policy::Engine& engine, policy::StateSink& next,
-              const SharedConfig& config, Endpoint endpoint, std::string node, uint64_t seed,
-              bool seed_agreed);
+              const SharedConfig& config, std::unique_ptr<Client> client, std::string topology_name,
+              std::string node, uint64_t seed, bool seed_agreed);
 
   // Connects (and keeps reconnecting); the engine must already use this as sink and observer.
   void Start();
+  // What "now" is for the engine: the wall clock live, the replayed time in a replay through
+  // several nodes. Messages are stamped with it and other nodes' times are bounded by it.
+  void set_clock(std::function<core::Timestamp()> clock) { clock_ = std::move(clock); }
+  // This node's records are all sent and answered (or dropped): a replay may end.
+  bool idle() const { return out_.empty() && client_->in_flight() == 0 && pushing_.empty(); }
+  bool joined() const { return joined_; }
+  // Sends what is queued now, without waiting for the interval.
+  void Flush();
 
   // policy::StateSink
   void FamiliarityLearned(uint64_t login, const detect::FamiliarityStore::Source& s) override;
@@ -85,24 +97,26 @@ class SharedState : public policy::StateSink, public policy::AttemptObserver {
   bool sharing() const { return joined_ && !applying_; }
   // Whether this node's own attempt goes to the others now (counts it dropped when it cannot).
   bool Sending();
-  void Flush();
   void OnReady();
   void PushBlocks();
   void PushChunk(size_t from);
   void PullBlocks(const std::string& cursor);
   std::string BlockKeyName(const policy::BlockKey& key);
+  // Routes commands about the blocks as a whole (SCAN, the PING that paces writes) to the
+  // Cluster node that holds them.
+  std::string BlocksTag() const { return config_.prefix + "{blocks}"; }
   void WriteBlock(const policy::BlockKey& key, const policy::Block& block);
 
   io::EventLoop& loop_;
   policy::Engine& engine_;
   policy::StateSink& next_;
   SharedConfig config_;
-  Endpoint endpoint_;
+  std::unique_ptr<Client> client_;
+  std::string topology_name_;
   std::string node_;
+  std::function<core::Timestamp()> clock_ = &io::EventLoop::Now;
   uint64_t seed_;
   uint64_t instance_;  // tells this process's own messages from the others' (same node name too)
-  Link commands_;
-  Link events_;
   MessageWriter out_;
   // The seed was agreed through Redis: this node may store it again if Redis lost it. One that
   // fell back to its own seed only compares.
@@ -110,6 +124,8 @@ class SharedState : public policy::StateSink, public policy::AttemptObserver {
   bool joined_ = false;    // the deployment's seed is this node's: its digests mean the same
   bool mismatch_ = false;  // Redis holds another seed: this node must restart to join
   bool applying_ = false;  // within another node's message: nothing of it is sent back
+  // Redis could not answer the seed check yet (LOADING, OOM, NOPERM): ask again then (wall).
+  core::Timestamp seed_retry_at_ = 0;
   // Blocks being written to Redis after a (re)connect, in chunks paced by the replies.
   std::vector<std::pair<policy::BlockKey, policy::Block>> pushing_;
   // When this node published a message the channel has not brought back yet (0: none): the

@@ -21,6 +21,7 @@ class FormDemo {};  // built without the demo: nothing to own
 #include "io/host_port.h"
 #include "io/process_metrics.h"
 #include "redis/seed.h"
+#include "redis/topology.h"
 
 #include <unistd.h>
 
@@ -75,18 +76,18 @@ absl::Status Daemon::Start() {
     if (!token.ok()) return absl::UnavailableError(core::Message(token.status()));
     admin_token = *token;
   }
-  std::optional<redis::Endpoint> shared_endpoint;
+  std::optional<redis::Topology> shared_topology;
+  redis::Endpoint seed_server;  // where the seed lives now, as located at startup ("" if not)
   uint64_t seed = store_.seed();
   bool seed_agreed = false;
   if (config_.shared.enabled()) {
-    auto endpoint = redis::ParseRedisUrl(config_.shared.redis);
-    if (!endpoint.ok()) {
-      return BadConfig(core::Cat("[shared] redis: ", core::Message(endpoint.status())));
-    }
-    if (!config_.shared.user.empty()) endpoint->user = config_.shared.user;
-    if (!config_.shared.password.empty()) endpoint->password = config_.shared.password;
-    shared_endpoint = *endpoint;
-    auto agreed = AgreeSharedSeed(*endpoint);
+    auto topology = redis::ResolveTopology(config_.shared);
+    if (!topology.ok()) return BadConfig(core::Message(topology.status()));
+    shared_topology = *topology;
+    const std::string seed_key = config_.shared.prefix + "seed";
+    auto located = redis::LocateBlocking(*topology, seed_key, core::kSecond);
+    if (located.ok()) seed_server = *located;
+    auto agreed = AgreeSharedSeed(located, seed_key);
     if (!agreed.ok()) return absl::UnavailableError(core::Message(agreed.status()));
     seed_agreed = *agreed;
     seed = store_.seed();
@@ -103,20 +104,25 @@ absl::Status Daemon::Start() {
                                                     ? static_cast<policy::StateSink&>(*firewall_)
                                                     : static_cast<policy::StateSink&>(store_));
   engine_->set_sink(sink_.get());
-  if (shared_endpoint) {
+  if (shared_topology) {
     std::string node = config_.shared.node;
     if (node.empty()) {
       char host[256] = {};
       gethostname(host, sizeof(host) - 1);
       node = host;
     }
-    shared_ = std::make_unique<redis::SharedState>(loop_, *engine_, *sink_, config_.shared,
-                                                   *shared_endpoint, node, seed, seed_agreed);
+    // The seed's server is where a single server or the Sentinels' master is; a Cluster client
+    // reads its map itself.
+    auto client = redis::MakeClient(loop_, *shared_topology, seed_server,
+                                    redis::LinkSettings{.timeout = config_.shared.timeout});
+    shared_ = std::make_unique<redis::SharedState>(
+        loop_, *engine_, *sink_, config_.shared, std::move(client),
+        std::string(shared_topology->KindName()), node, seed, seed_agreed);
     engine_->set_sink(shared_.get());
     engine_->set_observer(shared_.get());
     shared_->Start();
-    core::Log(core::Cat("shared: node ", node, " shares its state through Redis at ",
-                        shared_endpoint->ToString()));
+    core::Log(core::Cat("shared: node ", node, " shares its state through Redis (",
+                        shared_topology->KindName(), ") at ", shared_topology->Describe()));
   }
   if (firewall_ != nullptr) firewall_->Sync(io::EventLoop::Now());
 
@@ -148,7 +154,8 @@ absl::Status Daemon::Start() {
   if (shared_ != nullptr) {
     system.shared = [this] {
       const redis::SharedStatus s = shared_->status();
-      return http::SharedView{s.node, s.endpoint, s.link, s.lag_ms, s.queued_bytes, s.in_flight};
+      return http::SharedView{s.node,   s.endpoint,     s.link,      s.topology,
+                              s.lag_ms, s.queued_bytes, s.in_flight, s.servers};
     };
   }
   api_->set_system(std::move(system));
@@ -469,14 +476,15 @@ void Daemon::RegisterMetrics() {
   });
 }
 
-absl::StatusOr<bool> Daemon::AgreeSharedSeed(const redis::Endpoint& endpoint) {
+absl::StatusOr<bool> Daemon::AgreeSharedSeed(const absl::StatusOr<redis::Endpoint>& server,
+                                             const std::string& key) {
   constexpr char kAgreed[] = "shared_seed";  // the seed the nodes agreed on, as last seen
   uint64_t agreed_before = 0;
   auto marker = store_.ReadSideFile(kAgreed);
   const bool known = marker.ok() && marker->size() >= 16 &&
                      redis::ParseSeedHex(std::string_view(marker->data(), 16), &agreed_before);
-  auto agreed =
-      redis::AgreeSeed(endpoint, config_.shared.prefix + "seed", store_.seed(), core::kSecond);
+  absl::StatusOr<uint64_t> agreed =
+      server.ok() ? redis::AgreeSeed(*server, key, store_.seed(), core::kSecond) : server.status();
   if (!agreed.ok()) {
     const bool ours = known && agreed_before == store_.seed();
     core::Log(core::Cat("shared: ", core::Message(agreed.status()),

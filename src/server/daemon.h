@@ -74,7 +74,9 @@ class Daemon {
   void SaveFormsLearned();
   // Makes the store's seed the one the nodes sharing state agreed on, through Redis (once, at
   // startup). True when it is (now or when last seen): this node may propose it again.
-  absl::StatusOr<bool> AgreeSharedSeed(const redis::Endpoint& endpoint);
+  // `server` is where the seed key lives, or why it could not be found.
+  absl::StatusOr<bool> AgreeSharedSeed(const absl::StatusOr<redis::Endpoint>& server,
+                                       const std::string& key);
 
   config::Config config_;
   std::string demo_dir_;

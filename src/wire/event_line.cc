@@ -75,6 +75,16 @@ Field Classify(std::string_view key) {
 
 }  // namespace
 
+absl::StatusOr<core::Timestamp> EventParser::ReadTime(std::string_view line, bool padded) {
+  const simdjson::padded_string_view input = PaddedInput(line, padded, copy_);
+  simdjson::ondemand::document doc;
+  if (parser_.iterate(input).get(doc) != simdjson::SUCCESS) return Bad("not JSON");
+  double ts;
+  if (doc["ts"].get_double().get(ts) != simdjson::SUCCESS) return Bad("no numeric ts");
+  if (!std::isfinite(ts) || ts < 0 || ts > kMaxTimestamp) return Bad("ts out of range");
+  return static_cast<core::Timestamp>(std::llround(ts * core::kSecond));
+}
+
 absl::Status EventParser::Parse(std::string_view line, bool padded, bool require_outcome,
                                 Event* out) {
   out->kind = EventKind::kAuth;

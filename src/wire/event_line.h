@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "core/auth_event.h"
 #include "core/verdict.h"
 
@@ -49,6 +50,8 @@ class EventParser {
   // a file buffer); otherwise it is copied into an internal padded buffer first.
   // `require_outcome`: replay lines need one, /v1/auth/check bodies do not.
   absl::Status Parse(std::string_view line, bool padded, bool require_outcome, Event* out);
+  // The line's ts alone (a replay paced to the clock waits for it before deciding the line).
+  absl::StatusOr<core::Timestamp> ReadTime(std::string_view line, bool padded);
 
  private:
   simdjson::ondemand::parser parser_;

@@ -4,6 +4,7 @@ control and are stopped by it."""
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import time
 
@@ -274,3 +275,174 @@ class Redis:
         # The next start waits for its own "Ready" line.
         if os.path.exists(self.log_path):
             os.remove(self.log_path)
+
+
+def free_port_pair(offset):
+    """A free loopback port whose port + `offset` is free too (a Cluster node's bus port)."""
+    for _ in range(100):
+        port = free_port()
+        if port + offset > 65535:
+            continue
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.bind(("127.0.0.1", port + offset))
+        except OSError:
+            continue
+        return port
+    raise AssertionError("no free port pair")
+
+
+class RedisSentinels:
+    """One master, one replica and three Sentinels watching them as `master_name`, all real
+    (redis-server and redis-sentinel on loopback), quick to fail over."""
+
+    def __init__(self, workdir, master_name="coastguard"):
+        self.dir = os.path.join(workdir, "sentinels")
+        os.makedirs(self.dir, exist_ok=True)
+        self.master_name = master_name
+        self.master = Redis(self.dir, port=free_port())
+        self.replica = None
+        self.sentinel_ports = [free_port() for _ in range(3)]
+        self.sentinels = []
+
+    def start(self):
+        self.master.start()
+        self.replica = Redis(self.dir, port=free_port(),
+                             extra=["--replicaof", "127.0.0.1", str(self.master.port)])
+        self.replica.start()
+        wait_for(lambda: "master_link_status:up" in self.replica.cli("INFO", "replication"),
+                 what="the replica to follow the master")
+        for port in self.sentinel_ports:
+            conf = os.path.join(self.dir, f"sentinel-{port}.conf")
+            with open(conf, "w") as f:
+                f.write(f"""port {port}
+bind 127.0.0.1
+dir {self.dir}
+logfile {self.dir}/sentinel-{port}.log
+sentinel monitor {self.master_name} 127.0.0.1 {self.master.port} 2
+sentinel down-after-milliseconds {self.master_name} 1000
+sentinel failover-timeout {self.master_name} 10000
+sentinel parallel-syncs {self.master_name} 1
+""")
+            proc = subprocess.Popen(["redis-sentinel", conf], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.STDOUT)
+            self.sentinels.append(proc)
+        for port in self.sentinel_ports:
+            # Each knows the replica and the two other Sentinels: a failover can be agreed.
+            wait_for(lambda: self.sentinel_cli(port, "SENTINEL", "master", self.master_name)
+                     .count("\n") > 0 and self.known(port), timeout=30,
+                     what=f"Sentinel {port} to know the replica and the others")
+        return self
+
+    def known(self, port):
+        info = dict(zip(*[iter(self.sentinel_cli(port, "SENTINEL", "master",
+                                                  self.master_name).split("\n"))] * 2))
+        return info.get("num-slaves") == "1" and info.get("num-other-sentinels") == "2"
+
+    def sentinel_cli(self, port, *args):
+        done = subprocess.run(["redis-cli", "-p", str(port), *args], capture_output=True,
+                              text=True, timeout=10)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    def master_port(self):
+        """The master's port as the first Sentinel that answers names it."""
+        for port in self.sentinel_ports:
+            answer = self.sentinel_cli(port, "SENTINEL", "get-master-addr-by-name",
+                                       self.master_name).split("\n")
+            if len(answer) == 2:
+                return int(answer[1])
+        return None
+
+    def config_lines(self):
+        sentinels = ", ".join(f'"127.0.0.1:{p}"' for p in self.sentinel_ports)
+        return f'sentinel = [{sentinels}]\nmaster_name = "{self.master_name}"'
+
+    def stop(self):
+        for proc in self.sentinels:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+        for server in (self.master, self.replica):
+            if server:
+                server.stop()
+
+
+class RedisCluster:
+    """A Redis Cluster of `masters` real redis-server nodes on loopback, no replicas, every slot
+    assigned (redis-cli --cluster create)."""
+
+    def __init__(self, workdir, masters=3):
+        self.dir = os.path.join(workdir, "cluster")
+        os.makedirs(self.dir, exist_ok=True)
+        self.nodes = []
+        for _ in range(masters):
+            port = free_port_pair(10000)
+            self.nodes.append(Redis(self.dir, port=port, extra=[
+                "--cluster-enabled", "yes",
+                "--cluster-config-file", os.path.join(self.dir, f"nodes-{port}.conf"),
+                "--cluster-node-timeout", "2000"]))
+
+    def start(self):
+        for node in self.nodes:
+            node.start()
+        done = subprocess.run(["redis-cli", "--cluster", "create",
+                               *[f"127.0.0.1:{n.port}" for n in self.nodes],
+                               "--cluster-replicas", "0", "--cluster-yes"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        for node in self.nodes:
+            wait_for(lambda: "cluster_state:ok" in node.cli("CLUSTER", "INFO"), timeout=30,
+                     what="the cluster to be ok on every node")
+        return self
+
+    def ports(self):
+        return [n.port for n in self.nodes]
+
+    def node_ids(self):
+        """port -> node id"""
+        ids = {}
+        for line in self.nodes[0].cli("CLUSTER", "NODES").splitlines():
+            fields = line.split()
+            ids[int(fields[1].split("@")[0].split(":")[1])] = fields[0]
+        return ids
+
+    def owner_of(self, key):
+        """(the node that holds `key`'s slot, the slot)"""
+        slot = int(self.nodes[0].cli("CLUSTER", "KEYSLOT", key))
+        port = self.slot_owner_port(slot)
+        return next(n for n in self.nodes if n.port == port), slot
+
+    def slot_owner_port(self, slot):
+        for line in self.nodes[0].cli("CLUSTER", "NODES").splitlines():
+            fields = line.split()
+            if "master" not in fields[2]:
+                continue
+            for part in fields[8:]:
+                if part.startswith("["):
+                    continue
+                low, _, high = part.partition("-")
+                if int(low) <= slot <= int(high or low):
+                    return int(fields[1].split("@")[0].split(":")[1])
+        return None
+
+    def migrate_slot(self, slot, source, target):
+        """Moves `slot` and its keys from node `source` to node `target`, as resharding does
+        (CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE on every master)."""
+        ids = self.node_ids()
+        target.cli("CLUSTER", "SETSLOT", str(slot), "IMPORTING", ids[source.port])
+        source.cli("CLUSTER", "SETSLOT", str(slot), "MIGRATING", ids[target.port])
+        while True:
+            keys = source.cli("CLUSTER", "GETKEYSINSLOT", str(slot), "100").split()
+            if not keys:
+                break
+            source.cli("MIGRATE", "127.0.0.1", str(target.port), "", "0", "5000", "KEYS", *keys)
+        for node in self.nodes:
+            node.cli("CLUSTER", "SETSLOT", str(slot), "NODE", ids[target.port])
+
+    def config_lines(self, seeds=1):
+        listed = ", ".join(f'"127.0.0.1:{n.port}"' for n in self.nodes[:seeds])
+        return f"cluster = [{listed}]"
+
+    def stop(self):
+        for node in self.nodes:
+            node.stop()

@@ -2,142 +2,19 @@
 ([shared], docs/cluster.md): attacks split across the nodes are refused as one node refuses
 them, operator blocks and familiar places reach every node, and a node goes on deciding while
 Redis is gone, then hands on what it did meanwhile."""
-import http.client
 import json
 import os
-import re
 import signal
+import subprocess
 import time
 
 import pytest
 
-from conftest import Coastguard, wait_for
-from http_util import request, request_json
+from conftest import BIN, wait_for
+from http_util import request_json
 from peers import Redis
-
-
-def node_config(redis_port, name):
-    return f"""
-[postfix]
-listen = ""
-[shared]
-redis = "redis://127.0.0.1:{redis_port}/0"
-node = "{name}"
-"""
-
-
-def start_node(workdir, name, redis_port=None):
-    folder = os.path.join(workdir, name)
-    os.makedirs(folder, exist_ok=True)
-    text = node_config(redis_port, name) if redis_port else '[postfix]\nlisten = ""\n'
-    return Coastguard(folder, text).start()
-
-
-def metric(cg, name):
-    status, text = request("GET", cg.url("/metrics"))
-    assert status == 200
-    match = re.search(rf"^{name} (\S+)$", text, re.M)
-    return float(match.group(1)) if match else 0.0
-
-
-def shared_link(cg):
-    status, service = request_json("GET", cg.url("/v1/service"), headers=admin(cg))
-    assert status == 200
-    return service["shared"]
-
-
-def admin(cg):
-    return {"Authorization": "Bearer " + cg.admin_token()}
-
-
-def wait_propagated(nodes):
-    """Every record a node published has been applied by every other node: the state is the
-    same everywhere (awaited on the nodes' own counters)."""
-    if len(nodes) < 2:
-        return
-
-    def done():
-        published = [metric(n, "coastguard_shared_published_records_total") for n in nodes]
-        queued = [metric(n, "coastguard_shared_queued_bytes") for n in nodes]
-        received = [metric(n, "coastguard_shared_received_records_total") for n in nodes]
-        return all(q == 0 for q in queued) and all(
-            received[j] == sum(published) - published[j] for j in range(len(nodes)))
-    wait_for(done, timeout=10, what="every node to apply the others' records")
-
-
-class Feeder:
-    """As Dovecot does: ask before the password check, report after it unless refused; each
-    attempt to the next node in turn, once every node has what the previous ones saw."""
-
-    def __init__(self, nodes):
-        self.nodes = nodes
-        self.conns = [http.client.HTTPConnection("127.0.0.1", n.port, timeout=10) for n in nodes]
-        self.headers = [dict(n.policy_headers(), **{"Content-Type": "application/json"})
-                        for n in nodes]
-        self.turn = 0
-
-    def attempt(self, event):
-        i = self.turn % len(self.nodes)
-        self.turn += 1
-        conn, headers = self.conns[i], self.headers[i]
-        body = dict(event, ts=time.time(), kind="auth")
-        outcome = body.pop("outcome")
-        conn.request("POST", "/v1/auth/check", json.dumps(body), headers)
-        reply = conn.getresponse()
-        assert reply.status == 200
-        verdict = json.loads(reply.read())["verdict"]
-        if verdict != "reject":
-            conn.request("POST", "/v1/auth/report", json.dumps(dict(body, outcome=outcome)),
-                         headers)
-            reply = conn.getresponse()
-            reply.read()
-            assert reply.status == 200
-        wait_propagated(self.nodes)
-        return verdict
-
-    def run(self, events):
-        return [self.attempt(e) for e in events]
-
-
-def brute_force():
-    events = [{"protocol": "imap", "ip": "198.51.100.7", "login": "victim@example.com",
-               "pwhash": f"{n:04x}", "client_id": "", "outcome": "bad_password"}
-              for n in range(24)]
-    events.append({"protocol": "imap", "ip": "198.51.100.7", "login": "victim@example.com",
-                   "pwhash": "beef", "client_id": "", "outcome": "success"})
-    return events
-
-
-def distributed_stuffing():
-    """Users at home first, then a combo list through many addresses, a few accounts each, the
-    users' own passwords among the guesses."""
-    events = []
-    for n in range(12):
-        events.append({"protocol": "imap", "ip": f"192.0.2.{10 + n}", "login": f"user{n}@example.com",
-                       "pwhash": f"aa{n:02x}", "client_id": "Thunderbird/115",
-                       "outcome": "success"})
-    for source in range(36):
-        ip = f"203.0.{113 + source % 3}.{20 + source}"
-        for k in range(4):
-            user = (source * 4 + k) % 30
-            right = user < 12 and k == 3
-            events.append({"protocol": "imap", "ip": ip, "login": f"user{user}@example.com",
-                           "pwhash": f"aa{user:02x}" if right else f"{source:02x}{k:02x}",
-                           "client_id": "", "outcome": "success" if right else
-                           ("bad_password" if user < 12 else "unknown_user")})
-    return events
-
-
-def linked_nodes(workdir, redis, *names):
-    """Nodes on `redis`, once each one's link is up."""
-    nodes = [start_node(workdir, name, redis.port) for name in names]
-    wait_for(lambda: all(shared_link(n)["link"] == "up" for n in nodes),
-             what="every node's link to Redis")
-    return nodes
-
-
-def counts(verdicts):
-    return {v: verdicts.count(v) for v in ("allow", "delay", "reject")}
+from shared_nodes import (Feeder, admin, brute_force, counts, distributed_stuffing, linked_nodes,
+                          metric, shared_link, start_node)
 
 
 @pytest.fixture
@@ -265,3 +142,49 @@ def test_a_node_starts_and_decides_with_redis_down(workdir):
     assert "reject" in Feeder([a]).run(brute_force())
     assert shared_link(a)["link"] in ("down", "connecting")
     a.stop()
+
+
+def replay_events(workdir, events, spacing):
+    path = os.path.join(workdir, "events.jsonl")
+    with open(path, "w") as f:
+        for i, e in enumerate(events):
+            line = dict(e, ts=1793577600 + i * spacing, kind="auth",
+                        label="legit" if e["outcome"] == "success" and i < 12 else "attack")
+            f.write(json.dumps(line) + "\n")
+    return path
+
+
+def replay_split(workdir, events, parts, config, shared, pace):
+    """`coastguard replay` once per part, all at once, round-robin over the lines; the
+    decisions put back in line order."""
+    start_at = time.time() + 1.5
+    procs, outs = [], []
+    for k in range(parts):
+        out = os.path.join(workdir, f"part-{shared}-{k}.jsonl")
+        args = [BIN, "replay", events, "--config", config, "--decisions", out,
+                "--part", f"{k}/{parts}", "--pace", str(pace), "--start-at", f"{start_at:.3f}"]
+        procs.append(subprocess.Popen(args + (["--shared"] if shared else []),
+                                      stderr=subprocess.PIPE, text=True))
+        outs.append(out)
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+    lines = [open(out).read().splitlines() for out in outs]
+    return [lines[i % parts][i // parts] for i in range(sum(len(x) for x in lines))]
+
+
+def test_replays_split_over_nodes_decide_as_one_when_they_share(workdir, redis):
+    """`replay --shared --part K/N --pace` (the bench's nodes): each replay decides its share of
+    the lines and counts the others' through Redis, as live nodes do."""
+    events = replay_events(workdir, distributed_stuffing(), spacing=0.25)
+    config = os.path.join(workdir, "shared.toml")
+    with open(config, "w") as f:
+        f.write(f'[shared]\nredis = "redis://127.0.0.1:{redis.port}/0"\nprefix = "replay:"\n')
+    single = subprocess.run([BIN, "replay", events, "--decisions", "/dev/stdout"],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    # 40 ms of wall clock between lines: ample for a record to reach the other node (5 ms).
+    shared = replay_split(workdir, events, 2, config, shared=True, pace=6.25)
+    assert shared == single
+    # Without sharing, each node sees half the attack and lets more of it in.
+    alone = replay_split(workdir, events, 2, config, shared=False, pace=1000)
+    assert sum('"reject"' in d for d in alone) < sum('"reject"' in d for d in single)

@@ -105,6 +105,24 @@ TEST(Duration, ParsesUnits) {
   EXPECT_FALSE(ParseDuration("99999999999999999999d").ok());
 }
 
+TEST(Config, SharedStateNamesOneOfServerSentinelAndCluster) {
+  const auto sentinel = ParseConfig(
+      "[shared]\nsentinel = [\"127.0.0.1:26379\"]\nmaster_name = \"mymaster\"\ndb = 2\n", "t");
+  ASSERT_TRUE(sentinel.ok()) << sentinel.status();
+  EXPECT_TRUE(sentinel->shared.enabled());
+  EXPECT_EQ(sentinel->shared.sentinel.size(), 1u);
+  EXPECT_EQ(sentinel->shared.db, 2);
+  const auto both =
+      ParseConfig("[shared]\nredis = \"redis://127.0.0.1\"\ncluster = [\"127.0.0.1:7000\"]\n", "t");
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(core::Message(both.status()).find("one of redis, sentinel and cluster"),
+            std::string::npos);
+  const auto nameless = ParseConfig("[shared]\nsentinel = [\"127.0.0.1:26379\"]\n", "t");
+  ASSERT_FALSE(nameless.ok());
+  EXPECT_NE(core::Message(nameless.status()).find("master_name"), std::string::npos);
+  EXPECT_FALSE(ParseConfig("[shared]\ncluster = [\"127.0.0.1:7000\"]\ndb = 1\n", "t").ok());
+}
+
 }  // namespace
 }  // namespace coastguard::config
 

@@ -115,5 +115,16 @@ TEST(EventParser, ReadsAMailLine) {
   EXPECT_EQ(event.mail.sasl_user, "u@d.example");
 }
 
+TEST(EventParser, ReadsTheTimeAloneForPacing) {
+  EventParser parser;
+  auto ts = parser.ReadTime(R"({"kind": "auth", "ts": 1793577600.25, "ip": "x"})", false);
+  ASSERT_TRUE(ts.ok()) << ts.status();
+  EXPECT_EQ(*ts, 1793577600'250000);
+  EXPECT_FALSE(parser.ReadTime(R"({"kind": "auth"})", false).ok());
+  EXPECT_FALSE(parser.ReadTime(R"({"ts": "soon"})", false).ok());
+  EXPECT_FALSE(parser.ReadTime(R"({"ts": -1})", false).ok());
+  EXPECT_FALSE(parser.ReadTime("not json", false).ok());
+}
+
 }  // namespace
 }  // namespace coastguard::wire
