@@ -25,9 +25,11 @@ wait_port "$redis_port"
 rcli() { redis-cli -p "$redis_port" "$@"; }
 stat_of() { rcli INFO "$1" | tr -d '\r' | awk -F: -v k="$2" '$1 == k {print $2}'; }
 
-# Two nodes, with or without [shared]; prints "<port> <port>".
+# Two nodes, with or without [shared]; their ports in $pair (not printed: a command
+# substitution's subshell would keep the pids from the cleanup).
 start_pair() {
-  local mode=$1 ports=()
+  local mode=$1
+  pair=()
   for k in 0 1; do
     local dir=$work/$mode-$k port
     port=$(free_port)
@@ -41,9 +43,8 @@ start_pair() {
       >"$dir/log" 2>&1 &
     pids+=($!)
     wait_port "$port"
-    ports+=("$port")
+    pair+=("$port")
   done
-  echo "${ports[@]}"
 }
 
 # Both nodes under load at once; prints the requests per second of each.
@@ -61,8 +62,10 @@ load_pair() {
   for out in "${outs[@]}"; do awk '/Requests\/sec/ {print $2}' "$out"; done
 }
 
-read -r a0 a1 <<<"$(start_pair alone)"
-read -r s0 s1 <<<"$(start_pair shared)"
+start_pair alone
+a0=${pair[0]} a1=${pair[1]}
+start_pair shared
+s0=${pair[0]} s1=${pair[1]}
 for _ in $(seq 100); do
   [ "$(metric "$s0" coastguard_shared_joined)" = 1 ] && [ "$(metric "$s1" coastguard_shared_joined)" = 1 ] && break
   sleep 0.1

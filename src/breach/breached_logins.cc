@@ -1,5 +1,7 @@
 #include "breach/breached_logins.h"
 
+#include <algorithm>
+
 #include "core/digest.h"
 #include "core/memory_budget.h"
 
@@ -31,22 +33,38 @@ uint64_t BreachedLogins::KeyOf(std::string_view login) const {
 BreachedLogins::Seen BreachedLogins::Report(std::string_view login, std::string_view ip,
                                             std::string_view service, bool breached,
                                             uint32_t breach_count, core::Timestamp now) {
-  ++stats_.reports;
+  if (observer_ != nullptr)
+    observer_->BreachReported(login, ip, service, breached, breach_count, now);
+  return Apply(login, ip, service, breached, breach_count, now, stats_);
+}
+
+void BreachedLogins::ObserveReport(std::string_view login, std::string_view ip,
+                                   std::string_view service, bool breached, uint32_t breach_count,
+                                   core::Timestamp now) {
+  BreachedLoginsStats uncounted;
+  Apply(login, ip, service, breached, breach_count, now, uncounted);
+}
+
+BreachedLogins::Seen BreachedLogins::Apply(std::string_view login, std::string_view ip,
+                                           std::string_view service, bool breached,
+                                           uint32_t breach_count, core::Timestamp now,
+                                           BreachedLoginsStats& stats) {
+  ++stats.reports;
   const uint64_t key = KeyOf(login);
   if (!breached) {
     if (const BreachedLogin* entry = map_.Find(key)) {
       text_bytes_ -= TextBytes(*entry);
       map_.Erase(key);
-      ++stats_.cleared;
+      ++stats.cleared;
     }
     return Seen{};
   }
-  ++stats_.breached;
+  ++stats.breached;
   const bool first = map_.Find(key) == nullptr;
   BreachedLogin& entry = map_.FindOrInsert(key, now);
   text_bytes_ -= TextBytes(entry);
   if (first) {
-    ++stats_.newly_marked;
+    ++stats.newly_marked;
     entry.login = Capped(login);
     entry.first_seen = now;
   }
@@ -60,7 +78,13 @@ BreachedLogins::Seen BreachedLogins::Report(std::string_view login, std::string_
 }
 
 void BreachedLogins::MarkNotified(std::string_view login, core::Timestamp now) {
-  if (BreachedLogin* entry = map_.Find(KeyOf(login))) entry->notified = now;
+  if (observer_ != nullptr) observer_->BreachNotified(login, now);
+  ObserveNotified(login, now);
+}
+
+void BreachedLogins::ObserveNotified(std::string_view login, core::Timestamp now) {
+  if (BreachedLogin* entry = map_.Find(KeyOf(login)))
+    entry->notified = std::max(entry->notified, now);
 }
 
 const BreachedLogin* BreachedLogins::Find(std::string_view login) const {

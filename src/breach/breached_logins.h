@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "breach/breach_observer.h"
 #include "core/time.h"
 #include "counters/bounded_map.h"
 
@@ -48,6 +49,13 @@ class BreachedLogins {
   Seen Report(std::string_view login, std::string_view ip, std::string_view service, bool breached,
               uint32_t breach_count, core::Timestamp now);
   void MarkNotified(std::string_view login, core::Timestamp now);
+  // What another node saw (redis/shared_state.h), applied as if seen here without counting it
+  // in this node's stats or telling the observer again.
+  void ObserveReport(std::string_view login, std::string_view ip, std::string_view service,
+                     bool breached, uint32_t breach_count, core::Timestamp now);
+  void ObserveNotified(std::string_view login, core::Timestamp now);
+  // Told of every report and notification made here (not of observed ones); null: nobody.
+  void set_observer(BreachObserver* observer) { observer_ = observer; }
   const BreachedLogin* Find(std::string_view login) const;
   bool Clear(std::string_view login);
 
@@ -60,12 +68,15 @@ class BreachedLogins {
 
  private:
   uint64_t KeyOf(std::string_view login) const;
+  Seen Apply(std::string_view login, std::string_view ip, std::string_view service, bool breached,
+             uint32_t breach_count, core::Timestamp now, BreachedLoginsStats& stats);
   static size_t TextBytes(const BreachedLogin& entry);
 
   counters::BoundedMap<uint64_t, BreachedLogin> map_;
   uint64_t seed_;
   size_t text_bytes_ = 0;
   BreachedLoginsStats stats_;
+  BreachObserver* observer_ = nullptr;
 };
 
 }  // namespace coastguard::breach

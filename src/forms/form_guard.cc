@@ -443,6 +443,12 @@ void FormGuard::Report(const FormRequest& request, uint64_t key, FormReason reas
   if (c->reported_s != 0 && core::FromSeconds(c->reported_s) + config_.campaign_window > now)
     return;
   c->reported_s = now_s;
+  if (observing_) {
+    // The node that decided this submission reports the campaign, with the ids it held back.
+    ForgetPendingIds(*c);
+    c->pending_ids.clear();
+    return;
+  }
   CampaignEvent event;
   event.ts = now;
   event.form = std::string(request.form);
@@ -459,8 +465,19 @@ void FormGuard::Report(const FormRequest& request, uint64_t key, FormReason reas
   if (events_.size() > kMaxEvents) events_.pop_front();
 }
 
+void FormGuard::Observe(const FormRequest& request, Timestamp now) {
+  // Reset even if a table's allocation throws: a local check must never skip its stats.
+  struct Observing {
+    bool& flag;
+    explicit Observing(bool& f) : flag(f) { flag = true; }
+    ~Observing() { flag = false; }
+  } observing(observing_);
+  Check(request, now);
+}
+
 FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   if (started_s_ == 0) started_s_ = core::ToSeconds(now);
+  if (observer_ != nullptr && !observing_) observer_->FormChecked(request, now);
   FormVerdict verdict;
   FormReasonSet& reasons = verdict.reasons;
   std::string text;
@@ -587,6 +604,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       }
     }
   }
+  if (observing_) return verdict;
   ++stats_.verdicts[static_cast<size_t>(verdict.action)];
   reasons.ForEach([&](FormReason r) { ++stats_.reasons[static_cast<size_t>(r)]; });
   if (timeline_ != nullptr) {

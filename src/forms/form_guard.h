@@ -18,6 +18,7 @@
 #include "forms/campaign_event.h"
 #include "forms/domains.h"
 #include "forms/form_config.h"
+#include "forms/form_observer.h"
 #include "forms/form_request.h"
 #include "forms/form_verdict.h"
 #include "forms/lures.h"
@@ -46,6 +47,12 @@ class FormGuard {
   FormGuard& operator=(const FormGuard&) = delete;
 
   FormVerdict Check(const FormRequest& request, core::Timestamp now);
+  // A submission another node checked (redis/shared_state.h): counted as Check counts it
+  // (rates, campaigns, used tokens and challenges), without this node's stats, history,
+  // campaign events or observer. The node that decided it reports a campaign it completes.
+  void Observe(const FormRequest& request, core::Timestamp now);
+  // Told of every submission checked here (not of observed ones); null: nobody.
+  void set_observer(FormObserver* observer) { observer_ = observer; }
 
   std::string IssueToken(std::string_view form, core::Timestamp now) const {
     return tokens_.Issue(form, now);
@@ -84,6 +91,8 @@ class FormGuard {
 
  private:
   history::Timeline* timeline_ = nullptr;
+  FormObserver* observer_ = nullptr;
+  bool observing_ = false;  // within Observe: nothing of it is counted, reported or told
   struct Expiry {
     uint32_t expires_s = 0;
     uint32_t recipient_tag = 0;  // render tokens: who the first use was for, and when

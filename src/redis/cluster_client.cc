@@ -78,21 +78,29 @@ ClusterClient::Node* ClusterClient::NodeAt(const Endpoint& address) {
 
 void ClusterClient::ReadMap(const std::string& why) {
   map_wanted_ = true;
-  if (!map_.ready() || map_asking_) return;
+  if (!map_.ready() || map_asking_ || map_leave_at_ != 0) return;
   map_asking_ = true;
   const bool sent = map_.Command({"CLUSTER", "SLOTS"}, [this, why](const redisReply* reply) {
     map_asking_ = false;
     if (reply == nullptr) return;  // the connection went: the next one asks
     auto map = ParseClusterSlots(reply, map_.endpoint());
+    if (map.ok() && map->covered == 0) map = core::InvalidInput("no slot is assigned to a master");
     if (!map.ok()) {
-      core::Log(core::Cat("shared: cluster node ", map_.endpoint().ToString(), ": ",
-                          core::Message(map.status()), "; asking another node"));
-      loop_.Soon([this] {
-        map_rotation_.source = (map_rotation_.source + 1) % Candidates();
-        map_.Connect(Candidate(map_rotation_.source));
-      });
+      if (!map_failing_) {
+        core::Log(core::Cat("shared: cluster node ", map_.endpoint().ToString(), ": ",
+                            core::Message(map.status()), "; asking the other nodes in turn"));
+        map_failing_ = true;
+      }
+      // The next node after a pause that doubles while none answers (a plain Redis named in
+      // `cluster` must not be asked in a tight loop).
+      if (map_leave_at_ == 0) {
+        map_leave_at_ = io::EventLoop::Now() + map_leave_after_;
+        map_leave_after_ = std::min(map_leave_after_ * 2, kMaxMapPause);
+      }
       return;
     }
+    map_failing_ = false;
+    map_leave_after_ = core::kSecond;
     map_wanted_ = false;
     map_read_at_ = io::EventLoop::Now();
     ++maps_;
@@ -219,7 +227,12 @@ bool ClusterClient::KeepReachable(Link& link, Rotation& rotation, core::Timestam
 
 void ClusterClient::Tick() {
   const core::Timestamp now = io::EventLoop::Now();
-  if (KeepReachable(map_, map_rotation_, now)) {
+  if (map_leave_at_ != 0 && now >= map_leave_at_) {
+    map_leave_at_ = 0;
+    map_rotation_.source = (map_rotation_.source + 1) % Candidates();
+    map_rotation_.unreachable_since = now;
+    map_.Connect(Candidate(map_rotation_.source));
+  } else if (map_leave_at_ == 0 && KeepReachable(map_, map_rotation_, now)) {
     const core::Duration every = ready_ ? kMapEvery : kMapWhileDown;
     if (map_wanted_ || now - map_read_at_ > every) ReadMap("periodic");
   }

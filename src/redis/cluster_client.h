@@ -83,6 +83,11 @@ class ClusterClient : public Client {
   bool map_asking_ = false;
   core::Timestamp map_read_at_ = 0;
   Rotation map_rotation_;
+  // The map source answered with no usable map: move to the next one at (0: it did not).
+  core::Timestamp map_leave_at_ = 0;
+  core::Duration map_leave_after_ = core::kSecond;
+  bool map_failing_ = false;  // said once in the log
+  static constexpr core::Duration kMaxMapPause = 30 * core::kSecond;
   Rotation events_rotation_;
   uint64_t refused_ = 0;
   uint64_t redirects_ = 0;

@@ -168,6 +168,9 @@ void Link::StartConnect() {
     return;
   }
   ac_ = ac;
+  // Identifies this connection in deferred work: a freed context's address can come back from
+  // malloc for the next one, so the pointer alone does not tell them apart.
+  const uint64_t connection = ++connection_;
   const int fd = ac->c.fd;
   ac->data = this;
   ac->ev.data = new Socket{this, fd};
@@ -176,8 +179,9 @@ void Link::StartConnect() {
   ac->ev.addWrite = &LinkCallbacks::AddWrite;
   ac->ev.delWrite = &LinkCallbacks::DelWrite;
   ac->ev.cleanup = &LinkCallbacks::Cleanup;
-  if (!loop_.Watch(fd, 0, [this, ac](uint32_t events) {
-        if (ac == ac_) OnEvents(events);  // not a late event for a connection since dropped
+  if (!loop_.Watch(fd, 0, [this, connection](uint32_t events) {
+        // Not a late event for a connection since dropped.
+        if (connection == connection_ && ac_ != nullptr) OnEvents(events);
       })) {
     Fail("cannot watch the socket");
     return;
@@ -203,9 +207,9 @@ void Link::OnConnected(bool ok) {
   }
   // Not inside hiredis's connect callback: freeing the context there is not deferred.
   redisEnableKeepAlive(&ac_->c);  // a peer gone without a FIN shows up as an error
-  redisAsyncContext* ac = ac_;
-  loop_.Soon([this, ac] {
-    if (ac == ac_) Login();
+  const uint64_t connection = connection_;
+  loop_.Soon([this, connection] {
+    if (connection == connection_ && ac_ != nullptr) Login();
   });
 }
 

@@ -107,6 +107,7 @@ class Link {
   bool wanted_ = false;  // Connect called, Close not
   State state_ = State::kIdle;
   redisAsyncContext* ac_ = nullptr;
+  uint64_t connection_ = 0;  // counts connections started; the current one's number
   core::Timestamp ready_since_ = 0;
   core::Timestamp deadline_ = 0;      // connecting or logging in: give up at
   core::Timestamp reconnect_at_ = 0;  // down: try again at

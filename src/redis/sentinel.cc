@@ -43,7 +43,7 @@ void MasterLocator::Start() {
 }
 
 void MasterLocator::AskNow() {
-  if (query_.ready() && !asking_) Ask();
+  if (query_.ready() && !asking_ && leave_at_ == 0) Ask();
 }
 
 void MasterLocator::Ask() {
@@ -55,25 +55,36 @@ void MasterLocator::Ask() {
         if (reply == nullptr) return;  // the connection went: the next one asks again
         auto master = ParseMasterAddress(reply);
         if (master.ok()) {
-          logged_unknown_ = false;
+          logged_unknown_ = logged_leaving_ = false;
+          leave_after_ = core::kSecond;
           on_master_(*master);
           return;
         }
         if (!logged_unknown_) {
           core::Log(core::Cat("shared: Sentinel ", sentinel().ToString(), " about master '",
-                              master_name_, "': ", core::Message(master.status())));
+                              master_name_, "': ", core::Message(master.status()),
+                              "; asking the next Sentinel"));
           logged_unknown_ = true;
         }
-        // A Sentinel that does not know the name (or refuses) is not the one to ask.
-        loop_.Soon([this] { Next("it does not name the master"); });
+        // A Sentinel that does not know the name (or refuses) is not the one to ask; the next
+        // one is tried after a pause that doubles while none names it (a mistyped name must
+        // not make the node hammer every Sentinel).
+        if (leave_at_ == 0) {
+          leave_at_ = io::EventLoop::Now() + leave_after_;
+          leave_after_ = std::min(leave_after_ * 2, kMaxLeaveAfter);
+        }
       });
   if (!sent) asking_ = false;
 }
 
 void MasterLocator::Next(const std::string& why) {
-  if (sentinels_.size() > 1) {
+  leave_at_ = 0;
+  // Once until a Sentinel answers again: an outage of them all must not flood the log.
+  if (sentinels_.size() > 1 && !logged_leaving_) {
     core::Log(core::Cat("shared: leaving Sentinel ", sentinel().ToString(), " (", why, ") for ",
-                        sentinels_[(current_ + 1) % sentinels_.size()].ToString()));
+                        sentinels_[(current_ + 1) % sentinels_.size()].ToString(),
+                        "; trying them in turn"));
+    logged_leaving_ = true;
   }
   current_ = (current_ + 1) % sentinels_.size();
   unreachable_since_ = io::EventLoop::Now();
@@ -83,13 +94,17 @@ void MasterLocator::Next(const std::string& why) {
 
 void MasterLocator::Tick() {
   const core::Timestamp now = io::EventLoop::Now();
+  if (leave_at_ != 0 && now >= leave_at_) {
+    Next("it does not name the master");
+    return;
+  }
   if (!query_.ready() || !watch_.ready()) {
     if (unreachable_since_ == 0) unreachable_since_ = now;
     if (now - unreachable_since_ > kGiveUpAfter) Next("not reachable");
     return;
   }
   unreachable_since_ = 0;
-  if (!asking_ && now - asked_at_ >= kAskEvery) Ask();
+  if (!asking_ && leave_at_ == 0 && now - asked_at_ >= kAskEvery) Ask();
 }
 
 }  // namespace coastguard::redis

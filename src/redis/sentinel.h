@@ -52,7 +52,12 @@ class MasterLocator {
   core::Timestamp unreachable_since_ = 0;  // the current Sentinel not connected since (0: it is)
   core::Timestamp asked_at_ = 0;
   bool asking_ = false;
-  bool logged_unknown_ = false;
+  bool logged_unknown_ = false;  // said once why the Sentinels do not name the master
+  bool logged_leaving_ = false;  // said once that the node moves from Sentinel to Sentinel
+  // The current Sentinel did not name the master: move on at (0: it did).
+  core::Timestamp leave_at_ = 0;
+  core::Duration leave_after_ = core::kSecond;
+  static constexpr core::Duration kMaxLeaveAfter = 30 * core::kSecond;
 };
 
 }  // namespace coastguard::redis

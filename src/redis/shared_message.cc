@@ -10,7 +10,10 @@ namespace {
 
 constexpr std::string_view kMagic = "CGR1";
 constexpr size_t kMaxField = 1024;  // a login, pwhash or client id longer than this is cut
-enum : uint8_t { kChecked = 1, kReported = 2, kState = 3 };
+// A form's texts are sent whole (the campaign fingerprints read all of them) up to this; an HTTP
+// body is far smaller ([server] max_body_bytes).
+constexpr size_t kMaxLongField = 1 << 20;
+enum : uint8_t { kChecked = 1, kReported = 2, kState = 3, kForm = 4, kBreach = 5 };
 
 template <typename T>
 void Put(std::string& out, T v) {
@@ -20,6 +23,12 @@ void Put(std::string& out, T v) {
 void PutText(std::string& out, std::string_view s) {
   const size_t n = std::min(s.size(), kMaxField);
   Put(out, static_cast<uint16_t>(n));
+  out.append(s.data(), n);
+}
+
+void PutLongText(std::string& out, std::string_view s) {
+  const size_t n = std::min(s.size(), kMaxLongField);
+  Put(out, static_cast<uint32_t>(n));
   out.append(s.data(), n);
 }
 
@@ -42,6 +51,10 @@ class Cursor {
   bool Text(std::string_view* out) {
     uint16_t n;
     return Get(&n) && n <= kMaxField && Bytes(n, out);
+  }
+  bool LongText(std::string_view* out) {
+    uint32_t n;
+    return Get(&n) && n <= kMaxLongField && Bytes(n, out);
   }
   bool done() const { return in_.empty(); }
 
@@ -97,7 +110,85 @@ void MessageWriter::State(std::string_view record, int64_t now) {
   End(at);
 }
 
+void MessageWriter::Form(const forms::FormRequest& request, int64_t ts, int64_t now) {
+  Begin(kForm, now);
+  const size_t at = bytes_.size() - 4;
+  Put(bytes_, ts);
+  bytes_.append(reinterpret_cast<const char*>(request.ip.bytes().data()), 16);
+  Put(bytes_, static_cast<uint8_t>(request.has_user_agent ? 1 : 0));
+  for (const std::string_view text : {request.form, request.user_agent, request.recipient,
+                                      request.id, request.token, request.altcha}) {
+    PutLongText(bytes_, text);
+  }
+  const size_t fields = std::min(request.fields.size(), forms::kMaxFields);
+  Put(bytes_, static_cast<uint16_t>(fields));
+  for (size_t i = 0; i < fields; ++i) {
+    const forms::FormField& field = request.fields[i];
+    Put(bytes_, static_cast<uint8_t>(field.role));
+    PutLongText(bytes_, field.name);
+    // A password field's value is never read by the guard, and never leaves this node.
+    PutLongText(bytes_, field.role == forms::Role::kSecret ? std::string_view() : field.value);
+  }
+  End(at);
+}
+
+void MessageWriter::Breach(const BreachRecord& record, int64_t now) {
+  Begin(kBreach, now);
+  const size_t at = bytes_.size() - 4;
+  Put(bytes_, static_cast<uint8_t>(record.notified ? 2 : 1));
+  Put(bytes_, record.ts);
+  Put(bytes_, static_cast<uint8_t>(record.breached ? 1 : 0));
+  Put(bytes_, record.breach_count);
+  PutText(bytes_, record.login);
+  PutText(bytes_, record.ip);
+  PutText(bytes_, record.service);
+  End(at);
+}
+
 namespace {
+
+bool ReadForm(std::string_view payload, forms::FormRequest* request, int64_t* ts) {
+  Cursor r(payload);
+  std::string_view ip_bytes;
+  uint8_t has_user_agent = 0;
+  uint16_t fields = 0;
+  if (!r.Get(ts) || !r.Bytes(16, &ip_bytes) || !r.Get(&has_user_agent) || has_user_agent > 1 ||
+      !r.LongText(&request->form) || !r.LongText(&request->user_agent) ||
+      !r.LongText(&request->recipient) || !r.LongText(&request->id) ||
+      !r.LongText(&request->token) || !r.LongText(&request->altcha) || !r.Get(&fields) ||
+      fields > forms::kMaxFields) {
+    return false;
+  }
+  std::array<uint8_t, 16> ip{};
+  std::memcpy(ip.data(), ip_bytes.data(), 16);
+  request->ip = core::IpAddress::FromBytes(ip);
+  request->has_user_agent = has_user_agent == 1;
+  request->fields.clear();
+  for (uint16_t i = 0; i < fields; ++i) {
+    forms::FormField field;
+    uint8_t role = 0;
+    if (!r.Get(&role) || role > static_cast<uint8_t>(forms::Role::kSecret) ||
+        !r.LongText(&field.name) || !r.LongText(&field.value)) {
+      return false;
+    }
+    field.role = static_cast<forms::Role>(role);
+    request->fields.push_back(field);
+  }
+  return r.done();
+}
+
+bool ReadBreach(std::string_view payload, BreachRecord* record) {
+  Cursor r(payload);
+  uint8_t what = 0, breached = 0;
+  if (!r.Get(&what) || (what != 1 && what != 2) || !r.Get(&record->ts) || !r.Get(&breached) ||
+      breached > 1 || !r.Get(&record->breach_count) || !r.Text(&record->login) ||
+      !r.Text(&record->ip) || !r.Text(&record->service) || !r.done()) {
+    return false;
+  }
+  record->notified = what == 2;
+  record->breached = breached == 1;
+  return true;
+}
 
 absl::Status ReadHeaderFrom(Cursor& c, MessageHeader* header) {
   std::string_view magic;
@@ -147,9 +238,21 @@ absl::Status ReadMessage(std::string_view message, MessageHeader* header,
       a.ip = core::IpAddress::FromBytes(ip);
       const auto result = static_cast<core::Outcome>(outcome);
       if (handlers.attempt) handlers.attempt(a, type == kReported ? &result : nullptr);
-    } else {
-      return core::InvalidInput(core::Cat("record ", index, " has unknown type ", type));
+    } else if (type == kForm) {
+      forms::FormRequest request;
+      int64_t ts = 0;
+      if (!ReadForm(payload, &request, &ts)) {
+        return core::InvalidInput(core::Cat("record ", index, " is not a form check"));
+      }
+      if (handlers.form) handlers.form(request, ts);
+    } else if (type == kBreach) {
+      BreachRecord record;
+      if (!ReadBreach(payload, &record)) {
+        return core::InvalidInput(core::Cat("record ", index, " is not a breach record"));
+      }
+      if (handlers.breach) handlers.breach(record);
     }
+    // Any other type is a newer node's: skipped whole, the records after it still read.
     ++index;
   }
   return absl::OkStatus();

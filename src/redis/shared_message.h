@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "core/auth_event.h"
+#include "forms/form_request.h"
 
 namespace coastguard::redis {
 
@@ -19,8 +20,26 @@ namespace coastguard::redis {
 //   type 1 checked, 2 reported: i64 ts, u8 protocol, 16 bytes ip, u8 outcome (2 only),
 //                               u16 + login, u16 + pwhash, u16 + client id
 //   type 3 state: a record in the journal's format (store::ApplyStateRecord)
+//   type 4 form check: i64 ts, 16 bytes ip, u8 has user agent, then u32 + each of form, user
+//                      agent, recipient, id, token, altcha; u16 field count, per field u8 role,
+//                      u32 + name, u32 + value
+//   type 5 breach: u8 what (1 password reported, 2 user notified), i64 ts, u8 breached,
+//                  u32 breach count, u16 + login, u16 + ip, u16 + service
+// A record of a type this node does not know (a newer node's) is skipped: nodes of two versions
+// go on sharing what both know during a rolling upgrade.
 // Integers are little-endian (the nodes of one deployment share an architecture, as the
 // journal assumes). Outside input: every length is checked, and a bad record ends the message.
+// One record of type 5.
+struct BreachRecord {
+  bool notified = false;  // a notification mail was sent; else a password was reported
+  int64_t ts = 0;
+  bool breached = false;
+  uint32_t breach_count = 0;
+  std::string_view login;
+  std::string_view ip;
+  std::string_view service;
+};
+
 struct MessageHeader {
   uint64_t instance = 0;
   int64_t sent_at = 0;
@@ -35,6 +54,8 @@ class MessageWriter {
   void Checked(const core::AuthAttempt& attempt, int64_t now);
   void Reported(const core::AuthAttempt& attempt, core::Outcome outcome, int64_t now);
   void State(std::string_view record, int64_t now);
+  void Form(const forms::FormRequest& request, int64_t ts, int64_t now);
+  void Breach(const BreachRecord& record, int64_t now);
   bool empty() const { return records_ == 0; }
   size_t records() const { return records_; }
   size_t size() const { return bytes_.size(); }
@@ -59,6 +80,9 @@ class MessageWriter {
 struct MessageHandlers {
   std::function<void(const core::AuthAttempt&, const core::Outcome*)> attempt;
   std::function<void(std::string_view record)> state;
+  // The request's views point into the message.
+  std::function<void(const forms::FormRequest&, int64_t ts)> form;
+  std::function<void(const BreachRecord&)> breach;
 };
 
 // Reads the header alone.

@@ -61,6 +61,7 @@ void SharedState::Start() {
     joined_ = false;  // checked again at the next connection
     pushing_.clear();
     seed_retry_at_ = 0;
+    ++generation_;  // answers still to come (a Cluster's other masters) are for the past
   });
   client_->set_on_subscribed([this] {
     // Blocks published while it was away are in Redis.
@@ -70,8 +71,10 @@ void SharedState::Start() {
       config_.prefix + "events",
       [this](std::string_view, std::string_view payload) { OnMessage(payload); });
   client_->Start();
-  loop_.Every(config_.flush_every, [this] { Flush(); });
+  flush_timer_ = loop_.Every(config_.flush_every, [this] { Flush(); });
 }
+
+SharedState::~SharedState() { loop_.Cancel(flush_timer_); }
 
 // --- what this node tells the others -------------------------------------------------------
 
@@ -91,6 +94,36 @@ void SharedState::Reported(const core::AuthAttempt& attempt, core::Outcome outco
   if (!Sending()) return;
   out_.Reported(attempt, outcome, clock_());
   if (out_.size() >= kMaxMessageBytes) Flush();
+}
+
+void SharedState::FormChecked(const forms::FormRequest& request, core::Timestamp now) {
+  if (!Sending()) return;
+  out_.Form(request, now, clock_());
+  if (out_.size() >= kMaxMessageBytes) Flush();
+}
+
+void SharedState::BreachReported(std::string_view login, std::string_view ip,
+                                 std::string_view service, bool breached, uint32_t breach_count,
+                                 core::Timestamp now) {
+  if (!Sending()) return;
+  out_.Breach({.notified = false,
+               .ts = now,
+               .breached = breached,
+               .breach_count = breach_count,
+               .login = login,
+               .ip = ip,
+               .service = service},
+              clock_());
+  if (out_.size() >= kMaxMessageBytes) Flush();
+}
+
+void SharedState::BreachNotified(std::string_view login, core::Timestamp now) {
+  if (!Sending()) return;
+  BreachRecord record;
+  record.notified = true;
+  record.ts = now;
+  record.login = login;
+  out_.Breach(record, clock_());
 }
 
 void SharedState::Flush() {
@@ -209,6 +242,20 @@ void SharedState::OnMessage(std::string_view payload) {
         ++records;
         if (!store::ApplyStateRecord(record, engine_, store::ApplyMode::kLive))
           ++stats_.bad_records;
+      },
+      [&](const forms::FormRequest& request, int64_t ts) {
+        ++records;
+        if (forms_ != nullptr) forms_->Observe(request, std::min(ts, now));
+      },
+      [&](const BreachRecord& r) {
+        ++records;
+        if (breach_ == nullptr) return;
+        if (r.notified) {
+          breach_->ObserveNotified(r.login, std::min(r.ts, now));
+        } else {
+          breach_->ObserveReport(r.login, r.ip, r.service, r.breached, r.breach_count,
+                                 std::min(r.ts, now));
+        }
       }};
   applying_ = true;
   const absl::Status s = ReadMessage(payload, &header, handlers);
@@ -230,35 +277,40 @@ void SharedState::OnReady() {
   const std::string mine = SeedHex(seed_);
   // Only a seed agreed before may be stored again (Redis lost its data); a node that fell back
   // to its own must not impose it on the others.
+  const uint64_t generation = ++generation_;
   if (seed_agreed_) client_->Command(key, {"SET", key, mine, "NX"}, nullptr);
-  client_->Command(key, {"GET", key}, [this, mine](const redisReply* reply) {
-    if (reply == nullptr) return;  // the connection went; the next one asks again
-    if (reply->type != REDIS_REPLY_STRING) {
-      // LOADING after a restart, OOM, NOPERM, or no seed at all: ask again after the backoff.
-      const std::string why = reply->type == REDIS_REPLY_ERROR
-                                  ? std::string(ReplyText(reply))
-                                  : std::string("no seed in Redis yet");
-      core::Log(core::Cat("shared: seed check: ", why, "; asking again in a second"));
-      seed_retry_at_ = io::EventLoop::Now() + core::kSecond;
-      return;
-    }
-    if (ReplyText(reply) != mine) {
-      if (!mismatch_) {
-        core::Log(
-            core::Cat("shared: Redis holds another deployment's hash seed than this node's; "
-                      "this node decides alone until restarted with Redis reachable "
-                      "(docs/cluster.md)"));
-      }
-      mismatch_ = true;
-      joined_ = false;
-      return;
-    }
-    mismatch_ = false;
-    joined_ = true;
-    ++stats_.resyncs;
-    PushBlocks();
-    PullBlocks("0");
-  });
+  const bool asked =
+      client_->Command(key, {"GET", key}, [this, mine, generation](const redisReply* reply) {
+        // The connection went (the next one asks again), or this is an earlier connection's answer.
+        if (reply == nullptr || generation != generation_) return;
+        if (reply->type != REDIS_REPLY_STRING) {
+          // LOADING after a restart, OOM, NOPERM, or no seed at all: ask again after the backoff.
+          const std::string why = reply->type == REDIS_REPLY_ERROR
+                                      ? std::string(ReplyText(reply))
+                                      : std::string("no seed in Redis yet");
+          core::Log(core::Cat("shared: seed check: ", why, "; asking again in a second"));
+          seed_retry_at_ = io::EventLoop::Now() + core::kSecond;
+          return;
+        }
+        if (ReplyText(reply) != mine) {
+          if (!mismatch_) {
+            core::Log(
+                core::Cat("shared: Redis holds another deployment's hash seed than this node's; "
+                          "this node decides alone until restarted with Redis reachable "
+                          "(docs/cluster.md)"));
+          }
+          mismatch_ = true;
+          joined_ = false;
+          return;
+        }
+        mismatch_ = false;
+        joined_ = true;
+        ++stats_.resyncs;
+        PushBlocks();
+        PullBlocks("0");
+      });
+  // Its server is not reachable right now (a Cluster slot without a master): ask again.
+  if (!asked) seed_retry_at_ = io::EventLoop::Now() + core::kSecond;
 }
 
 void SharedState::PushBlocks() {
@@ -290,18 +342,20 @@ void SharedState::PushChunk(size_t from) {
     pushing_.clear();
     return;
   }
-  client_->Command(BlocksTag(), {"PING"}, [this, end](const redisReply* reply) {
-    if (reply != nullptr && joined_) PushChunk(end);
+  const uint64_t generation = generation_;
+  client_->Command(BlocksTag(), {"PING"}, [this, end, generation](const redisReply* reply) {
+    if (reply != nullptr && joined_ && generation == generation_) PushChunk(end);
   });
 }
 
 void SharedState::PullBlocks(const std::string& cursor) {
   const std::string match = core::Cat(config_.prefix, "{blocks}:*");
+  const uint64_t generation = generation_;
   client_->Command(
       BlocksTag(), {"SCAN", cursor, "MATCH", match, "COUNT", core::Cat(kScanCount)},
-      [this](const redisReply* reply) {
-        if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
-            reply->element[1]->type != REDIS_REPLY_ARRAY) {
+      [this, generation](const redisReply* reply) {
+        if (reply == nullptr || generation != generation_ || reply->type != REDIS_REPLY_ARRAY ||
+            reply->elements != 2 || reply->element[1]->type != REDIS_REPLY_ARRAY) {
           return;
         }
         const std::string next(ReplyText(reply->element[0]));
@@ -315,8 +369,9 @@ void SharedState::PullBlocks(const std::string& cursor) {
         }
         std::vector<std::string_view> mget = {"MGET"};
         for (size_t i = 0; i < keys->elements; ++i) mget.push_back(ReplyText(keys->element[i]));
-        client_->Command(BlocksTag(), mget, [this, more](const redisReply* values) {
-          if (values == nullptr || values->type != REDIS_REPLY_ARRAY) return;
+        client_->Command(BlocksTag(), mget, [this, more, generation](const redisReply* values) {
+          if (values == nullptr || generation != generation_ || values->type != REDIS_REPLY_ARRAY)
+            return;
           applying_ = true;
           for (size_t i = 0; i < values->elements; ++i) {
             const std::string_view record = ReplyText(values->element[i]);

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "breach/breached_logins.h"
+#include "forms/form_guard.h"
 #include "io/event_loop.h"
 #include "policy/attempt_observer.h"
 #include "policy/engine.h"
@@ -57,12 +59,19 @@ struct SharedStatus {
 //
 // Sits in front of the node's own state sink (log, firewall, store), which sees every change
 // first. Loop thread only.
-class SharedState : public policy::StateSink, public policy::AttemptObserver {
+class SharedState : public policy::StateSink,
+                    public policy::AttemptObserver,
+                    public forms::FormObserver,
+                    public breach::BreachObserver {
  public:
   // `client` reaches Redis in whatever topology `topology_name` names (client.h).
   SharedState(io::EventLoop& loop, policy::Engine& engine, policy::StateSink& next,
               const SharedConfig& config, std::unique_ptr<Client> client, std::string topology_name,
               std::string node, uint64_t seed, bool seed_agreed);
+
+  ~SharedState() override;
+  SharedState(const SharedState&) = delete;
+  SharedState& operator=(const SharedState&) = delete;
 
   // Connects (and keeps reconnecting); the engine must already use this as sink and observer.
   void Start();
@@ -85,6 +94,16 @@ class SharedState : public policy::StateSink, public policy::AttemptObserver {
   // policy::AttemptObserver
   void Checked(const core::AuthAttempt& attempt) override;
   void Reported(const core::AuthAttempt& attempt, core::Outcome outcome) override;
+  // forms::FormObserver
+  void FormChecked(const forms::FormRequest& request, core::Timestamp now) override;
+  // breach::BreachObserver
+  void BreachReported(std::string_view login, std::string_view ip, std::string_view service,
+                      bool breached, uint32_t breach_count, core::Timestamp now) override;
+  void BreachNotified(std::string_view login, core::Timestamp now) override;
+  // The form guard and the breached accounts the other nodes' records apply to (they must use
+  // this as observer); unset, those records are skipped.
+  void set_forms(forms::FormGuard* forms) { forms_ = forms; }
+  void set_breach(breach::BreachedLogins* breach) { breach_ = breach; }
 
   SharedStatus status() const;
   const SharedStats& stats() const { return stats_; }
@@ -110,6 +129,8 @@ class SharedState : public policy::StateSink, public policy::AttemptObserver {
   io::EventLoop& loop_;
   policy::Engine& engine_;
   policy::StateSink& next_;
+  forms::FormGuard* forms_ = nullptr;
+  breach::BreachedLogins* breach_ = nullptr;
   SharedConfig config_;
   std::unique_ptr<Client> client_;
   std::string topology_name_;
@@ -126,6 +147,10 @@ class SharedState : public policy::StateSink, public policy::AttemptObserver {
   bool applying_ = false;  // within another node's message: nothing of it is sent back
   // Redis could not answer the seed check yet (LOADING, OOM, NOPERM): ask again then (wall).
   core::Timestamp seed_retry_at_ = 0;
+  // Counts connections (each OnReady, each loss): an answer to an earlier one is ignored. A
+  // Cluster's masters answer on after another master was lost.
+  uint64_t generation_ = 0;
+  uint64_t flush_timer_ = 0;
   // Blocks being written to Redis after a (re)connect, in chunks paced by the replies.
   std::vector<std::pair<policy::BlockKey, policy::Block>> pushing_;
   // When this node published a message the channel has not brought back yet (0: none): the

@@ -146,6 +146,14 @@ absl::Status Daemon::Start() {
     }
   });
   if (absl::Status s = StartBreach(); !s.ok()) return s;
+  if (shared_ != nullptr) {
+    // Form campaigns, rates and used tokens, and accounts marked for a breached password, span
+    // the nodes too.
+    forms_->set_observer(shared_.get());
+    shared_->set_forms(forms_.get());
+    breached_logins_->set_observer(shared_.get());
+    shared_->set_breach(breached_logins_.get());
+  }
   if (absl::Status s = StartHttp(admin_token); !s.ok()) return s;
   if (absl::Status s = StartPostfix(); !s.ok()) return s;
   if (absl::Status s = StartLogs(); !s.ok()) return s;

@@ -149,6 +149,7 @@ int ReplayCommand(int argc, char** argv) {
     }
     if (node.empty()) node = core::Cat("replay-", part, "-of-", parts);
     shared = std::make_unique<SharedReplay>(engine, config.shared, *topology, node);
+    shared->ShareForms(forms);
     if (absl::Status s = shared->Join(5 * core::kSecond); !s.ok()) {
       std::fprintf(stderr, "coastguard replay: %s\n", core::Message(s).c_str());
       return 1;

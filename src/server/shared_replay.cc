@@ -39,6 +39,11 @@ SharedReplay::SharedReplay(policy::Engine& engine, const redis::SharedConfig& co
 
 SharedReplay::~SharedReplay() = default;
 
+void SharedReplay::ShareForms(forms::FormGuard& forms) {
+  forms.set_observer(shared_.get());
+  shared_->set_forms(&forms);
+}
+
 absl::Status SharedReplay::Join(core::Duration timeout) {
   const core::Timestamp deadline = io::EventLoop::Now() + timeout;
   while (io::EventLoop::Now() < deadline) {

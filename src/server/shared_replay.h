@@ -25,6 +25,8 @@ class SharedReplay {
                const redis::Topology& topology, std::string node);
   ~SharedReplay();
 
+  // Form lines are shared too (campaigns, rates and tokens span the nodes).
+  void ShareForms(forms::FormGuard& forms);
   // Connects, and waits (at most `timeout`) until this node shares the deployment's seed and
   // hears the channel.
   absl::Status Join(core::Duration timeout);

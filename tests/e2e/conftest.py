@@ -133,6 +133,18 @@ def workdir():
     shutil.rmtree(path, ignore_errors=True)
 
 
+# Nodes a test started by hand (tests/e2e/shared_nodes.py): stopped after it, pass or fail.
+STARTED_NODES = []
+
+
+@pytest.fixture(autouse=True)
+def stop_started_nodes():
+    """A failing test leaves no node running: it would load the machine for the tests after."""
+    yield
+    while STARTED_NODES:
+        STARTED_NODES.pop().stop()
+
+
 @pytest.fixture
 def coastguard(workdir):
     instances = []

@@ -6,6 +6,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
 from conftest import free_port, port_open, read_text, wait_for
@@ -292,13 +293,24 @@ def free_port_pair(offset):
     raise AssertionError("no free port pair")
 
 
+def memory_dir(workdir, name):
+    """A private directory in memory (/dev/shm) when there is one, else under `workdir`. Sentinel
+    and Cluster nodes fsync their configuration at every change, and a replica its copy of the
+    data: on a busy disk an fsync can take seconds, which stalls them (a Sentinel that stalls
+    long enough misses the vote, or enters TILT). Their files are not what the tests are about."""
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        return tempfile.mkdtemp(prefix=f"coastguard-{name}-", dir="/dev/shm")
+    path = os.path.join(workdir, name)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
 class RedisSentinels:
     """One master, one replica and three Sentinels watching them as `master_name`, all real
     (redis-server and redis-sentinel on loopback), quick to fail over."""
 
     def __init__(self, workdir, master_name="coastguard"):
-        self.dir = os.path.join(workdir, "sentinels")
-        os.makedirs(self.dir, exist_ok=True)
+        self.dir = memory_dir(workdir, "sentinels")
         self.master_name = master_name
         self.master = Redis(self.dir, port=free_port())
         self.replica = None
@@ -307,8 +319,10 @@ class RedisSentinels:
 
     def start(self):
         self.master.start()
+        # The master's copy read straight from the socket, not through a file on disk.
         self.replica = Redis(self.dir, port=free_port(),
-                             extra=["--replicaof", "127.0.0.1", str(self.master.port)])
+                             extra=["--replicaof", "127.0.0.1", str(self.master.port),
+                                    "--repl-diskless-load", "swapdb"])
         self.replica.start()
         wait_for(lambda: "master_link_status:up" in self.replica.cli("INFO", "replication"),
                  what="the replica to follow the master")
@@ -365,6 +379,7 @@ sentinel parallel-syncs {self.master_name} 1
         for server in (self.master, self.replica):
             if server:
                 server.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class RedisCluster:
@@ -372,8 +387,7 @@ class RedisCluster:
     assigned (redis-cli --cluster create)."""
 
     def __init__(self, workdir, masters=3):
-        self.dir = os.path.join(workdir, "cluster")
-        os.makedirs(self.dir, exist_ok=True)
+        self.dir = memory_dir(workdir, "cluster")
         self.nodes = []
         for _ in range(masters):
             port = free_port_pair(10000)
@@ -425,9 +439,10 @@ class RedisCluster:
                     return int(fields[1].split("@")[0].split(":")[1])
         return None
 
-    def migrate_slot(self, slot, source, target):
-        """Moves `slot` and its keys from node `source` to node `target`, as resharding does
-        (CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE on every master)."""
+    def begin_migration(self, slot, source, target):
+        """Starts moving `slot` from node `source` to node `target` as resharding does: both
+        marked (CLUSTER SETSLOT IMPORTING/MIGRATING) and every key moved (MIGRATE). The slot is
+        still `source`'s: a key it no longer has is answered -ASK, for the target."""
         ids = self.node_ids()
         target.cli("CLUSTER", "SETSLOT", str(slot), "IMPORTING", ids[source.port])
         source.cli("CLUSTER", "SETSLOT", str(slot), "MIGRATING", ids[target.port])
@@ -436,6 +451,10 @@ class RedisCluster:
             if not keys:
                 break
             source.cli("MIGRATE", "127.0.0.1", str(target.port), "", "0", "5000", "KEYS", *keys)
+
+    def finish_migration(self, slot, target):
+        """The slot is `target`'s, on every master (SETSLOT NODE): the others answer -MOVED."""
+        ids = self.node_ids()
         for node in self.nodes:
             node.cli("CLUSTER", "SETSLOT", str(slot), "NODE", ids[target.port])
 
@@ -446,3 +465,4 @@ class RedisCluster:
     def stop(self):
         for node in self.nodes:
             node.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)

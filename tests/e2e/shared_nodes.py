@@ -6,7 +6,7 @@ import os
 import re
 import time
 
-from conftest import Coastguard, wait_for
+from conftest import STARTED_NODES, Coastguard, wait_for
 from http_util import request, request_json
 
 
@@ -28,7 +28,9 @@ def start_node(workdir, name, redis_port=None, shared=None):
     os.makedirs(folder, exist_ok=True)
     text = (node_config(name, redis_port, shared) if redis_port or shared
             else '[postfix]\nlisten = ""\n')
-    return Coastguard(folder, text).start()
+    node = Coastguard(folder, text)
+    STARTED_NODES.append(node)
+    return node.start()
 
 
 def metric(cg, name):

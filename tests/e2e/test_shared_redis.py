@@ -4,6 +4,7 @@ them, operator blocks and familiar places reach every node, and a node goes on d
 Redis is gone, then hands on what it did meanwhile."""
 import json
 import os
+import random
 import signal
 import subprocess
 import time
@@ -14,7 +15,9 @@ from conftest import BIN, wait_for
 from http_util import request_json
 from peers import Redis
 from shared_nodes import (Feeder, admin, brute_force, counts, distributed_stuffing, linked_nodes,
-                          metric, shared_link, start_node)
+                          metric, shared_counts, shared_link, start_node, wait_propagated)
+from test_breach import import_corpus, sha1_hex, write_corpus
+from test_forms import signup
 
 
 @pytest.fixture
@@ -188,3 +191,53 @@ def test_replays_split_over_nodes_decide_as_one_when_they_share(workdir, redis):
     # Without sharing, each node sees half the attack and lets more of it in.
     alone = replay_split(workdir, events, 2, config, shared=False, pace=1000)
     assert sum('"reject"' in d for d in alone) < sum('"reject"' in d for d in single)
+
+
+def form_verdicts(nodes, bodies, since=None):
+    """Each submission to the next node in turn, once the nodes have each other's records."""
+    verdicts = []
+    for i, body in enumerate(bodies):
+        node = nodes[i % len(nodes)]
+        status, reply = request_json("POST", node.url("/v1/forms/check"), body,
+                                     node.policy_headers())
+        assert status == 200, reply
+        verdicts.append(reply["verdict"])
+        wait_propagated(nodes, since)
+    return verdicts
+
+
+def test_form_campaigns_and_breached_accounts_span_the_nodes(workdir, redis):
+    # The same fresh link to different people from different addresses: a campaign once it has
+    # gone to enough of them, wherever each submission arrived.
+    bodies = [signup("Sam", f"person{i}@example{i}.org", ip=f"198.51.{i}.50",
+                     comment=f"ok {i} https://fresh-offer.example/same") for i in range(4)]
+    alone = start_node(workdir, "alone")
+    single = form_verdicts([alone], bodies)
+    alone.stop()
+    assert "hold" in single, single
+    apart = [start_node(workdir, name) for name in ("c", "d")]
+    unshared = form_verdicts(apart, bodies)
+    for n in apart:
+        n.stop()
+    assert unshared.count("hold") < single.count("hold"), (unshared, single)
+
+    # Node a holds a breach corpus; b has none.
+    a_data = os.path.join(workdir, "a", "data")
+    corpus = os.path.join(workdir, "corpus.txt")
+    write_corpus(corpus, random.Random(7), {sha1_hex("hunter2"): 42})
+    import_corpus(os.path.join(a_data, "breach"), corpus)
+    a, b = linked_nodes(workdir, redis, "a", "b")
+    assert form_verdicts([a, b], bodies, shared_counts([a, b])) == single
+
+    since = shared_counts([a, b])
+    status, reply = request_json("POST", a.url("/v1/passwords/report"),
+                                 {"login": "carol@example.com", "sha1": sha1_hex("hunter2"),
+                                  "ip": "192.0.2.5", "service": "imap"}, a.policy_headers())
+    assert status == 200 and reply["breached"] is True, reply
+    wait_propagated([a, b], since)
+    _, entity = request_json("GET", b.url("/v1/entities/login/carol@example.com"),
+                             headers=admin(b))
+    assert entity["breach"]["breached"] is True, entity["breach"]
+    assert entity["breach"]["breach_count"] == 42 and entity["breach"]["last_ip"] == "192.0.2.5"
+    a.stop()
+    b.stop()

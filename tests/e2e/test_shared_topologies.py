@@ -52,8 +52,15 @@ def test_a_sentinel_failover_keeps_the_shared_view(workdir, sentinels):
     block(a, "192.0.2.61")
     wait_for(lambda: holds_block(b, "192.0.2.61"), timeout=1.0, what="b to hold a's block")
 
-    # The master dies; the Sentinels agree and promote the replica.
+    # The master dies; the Sentinels agree and promote the replica. Meanwhile the nodes decide
+    # alone, on what they know.
     sentinels.master.stop()
+    wait_for(lambda: shared_link(a)["link"] != "up", what="a to notice the master is gone")
+    dropped = metric(a, "coastguard_shared_dropped_records_total")
+    assert Feeder([a]).attempt({"protocol": "imap", "ip": "198.18.0.200",
+                                "login": "outage@example.com", "pwhash": "0a0a",
+                                "client_id": "", "outcome": "success"}) == "allow"
+    assert metric(a, "coastguard_shared_dropped_records_total") > dropped
     wait_for(lambda: sentinels.master_port() == sentinels.replica.port, timeout=60,
              what="the Sentinels to promote the replica")
     promoted = f":{sentinels.replica.port}"
@@ -95,17 +102,29 @@ def test_a_three_master_cluster_keeps_the_shared_view_while_a_slot_moves(workdir
     held = int(owner.cli("CLUSTER", "COUNTKEYSINSLOT", str(slot)))
     assert held > 0
 
-    # Resharding moves that slot to another master; the nodes still hold the old map.
+    # Every command so far went straight to the master of its slot.
+    assert metric(a, "coastguard_shared_redis_redirects_total") == 0
+    assert metric(b, "coastguard_shared_redis_redirects_total") == 0
+
+    # Resharding moves that slot to another master while the nodes run on their maps. Midway
+    # (its keys moved, the slot still the old owner's), b's write is answered -ASK and sent on.
     target = next(n for n in cluster.nodes if n is not owner)
-    cluster.migrate_slot(slot, owner, target)
+    cluster.begin_migration(slot, owner, target)
     block(b, "192.0.2.72")
     wait_for(lambda: holds_block(a, "192.0.2.72"), timeout=1.0, what="a to hold b's block")
-    # b's write was answered MOVED and followed to the new owner.
     wait_for(lambda: int(target.cli("CLUSTER", "COUNTKEYSINSLOT", str(slot))) == held + 1,
-             what="every block, b's new one too, on the slot's new master")
+             what="b's new block written on the importing master")
+    assert cluster.slot_owner_port(slot) == owner.port
     assert metric(b, "coastguard_shared_redis_redirects_total") >= 1
+    # Once the slot is the new master's, a's write is answered -MOVED and followed there.
+    cluster.finish_migration(slot, target)
+    block(a, "192.0.2.73")
+    wait_for(lambda: holds_block(b, "192.0.2.73"), timeout=1.0, what="b to hold a's block")
+    wait_for(lambda: int(target.cli("CLUSTER", "COUNTKEYSINSLOT", str(slot))) == held + 2,
+             what="a's new block written on the slot's new master")
+    assert metric(a, "coastguard_shared_redis_redirects_total") >= 1
     c = start_node(workdir, "c", shared=cluster.config_lines(seeds=1))
-    wait_for(lambda: holds_block(c, "192.0.2.71") and holds_block(c, "192.0.2.72"),
+    wait_for(lambda: all(holds_block(c, ip) for ip in ("192.0.2.71", "192.0.2.72", "192.0.2.73")),
              what="a new node to read every block from the slot's new owner")
     for n in (a, b, c):
         n.stop()

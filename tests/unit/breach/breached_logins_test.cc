@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace coastguard::breach {
 namespace {
@@ -25,6 +26,40 @@ TEST(BreachedLogins, MarksCountsAndClearsWhenThePasswordChanges) {
   EXPECT_EQ(logins.Find("alice@example.com"), nullptr);
   EXPECT_EQ(logins.stats().cleared, 1u);
   EXPECT_EQ(logins.stats().newly_marked, 1u);
+}
+
+TEST(BreachedLogins, WhatAnotherNodeSawMarksHereWithoutCountingOrTellingAgain) {
+  struct Recorder : BreachObserver {
+    std::vector<std::string> told;
+    void BreachReported(std::string_view login, std::string_view, std::string_view, bool breached,
+                        uint32_t, core::Timestamp) override {
+      told.push_back(std::string(login) + (breached ? " breached" : " clean"));
+    }
+    void BreachNotified(std::string_view login, core::Timestamp) override {
+      told.push_back(std::string(login) + " notified");
+    }
+  } recorder;
+  BreachedLogins logins(100, 1);
+  logins.set_observer(&recorder);
+  logins.ObserveReport("bob@example.com", "192.0.2.9", "imap", true, 7, kNow);
+  const BreachedLogin* bob = logins.Find("bob@example.com");
+  ASSERT_NE(bob, nullptr);
+  EXPECT_EQ(bob->breach_count, 7u);
+  EXPECT_EQ(bob->last_ip, "192.0.2.9");
+  logins.ObserveNotified("bob@example.com", kNow + 5);
+  EXPECT_EQ(bob->notified, kNow + 5);
+  logins.ObserveNotified("bob@example.com", kNow + 1);  // an older notification changes nothing
+  EXPECT_EQ(bob->notified, kNow + 5);
+  EXPECT_EQ(logins.stats().reports, 0u);
+  EXPECT_TRUE(recorder.told.empty());
+  // This node's own report and mail are told, for the other nodes.
+  logins.Report("bob@example.com", "192.0.2.9", "imap", true, 7, kNow + 9);
+  logins.MarkNotified("bob@example.com", kNow + 9);
+  EXPECT_EQ(recorder.told,
+            (std::vector<std::string>{"bob@example.com breached", "bob@example.com notified"}));
+  // A clean password reported elsewhere clears the mark here.
+  logins.ObserveReport("bob@example.com", "192.0.2.9", "imap", false, 0, kNow + 10);
+  EXPECT_EQ(logins.Find("bob@example.com"), nullptr);
 }
 
 TEST(BreachedLogins, AFloodOfLongLoginsStaysWithinItsCapAndByteBound) {

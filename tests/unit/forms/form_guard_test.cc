@@ -38,6 +38,11 @@ std::string Describe(const FormVerdict& v) {
 class FormGuardTest : public ::testing::Test {
  protected:
   FormVerdict Check(const Submission& s, core::Timestamp now) {
+    return guard_.Check(Request(s), now);
+  }
+  // Another node checked it, and this node is told (redis/shared_state.h).
+  void Observe(const Submission& s, core::Timestamp now) { guard_.Observe(Request(s), now); }
+  FormRequest Request(const Submission& s) {
     FormRequest r;
     r.form = s.form;
     r.ip = *core::IpAddress::Parse(s.ip);
@@ -52,9 +57,18 @@ class FormGuardTest : public ::testing::Test {
                 {"comment", s.comment, Role::kText},
                 {"website", s.honeypot, Role::kHoneypot},
                 {"password", kSecretValue, Role::kSecret}};
-    return guard_.Check(r, now);
+    return r;
   }
   bool Has(const FormVerdict& v, FormReason r) { return v.reasons.Has(r); }
+  // Submission i of a campaign: one fresh domain's links to many people from many addresses.
+  static Submission PromoCampaign(int i) {
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".20");
+    s.email = core::Cat("target", i, "@example.", i % 2 ? "net" : "org");
+    s.comment = core::Cat("Thanks for signing up, see https://promo-deals.example/u/", i * 7919);
+    s.id = core::Cat("sub-", i);
+    return s;
+  }
 
   FormsConfig config_;
   FormGuard guard_{config_, "secret", 42};
@@ -243,11 +257,7 @@ TEST_F(FormGuardTest, ACampaignIsHeldAndNamesTheSubmissionsAcceptedBefore) {
   guard_.set_on_campaign([&](const CampaignEvent& e) { events.push_back(e); });
   FormVerdict v;
   for (int i = 0; i < 4; ++i) {
-    Submission s;
-    s.ip = core::Cat("198.51.", i, ".20");
-    s.email = core::Cat("target", i, "@example.", i % 2 ? "net" : "org");
-    s.comment = core::Cat("Thanks for signing up, see https://promo-deals.example/u/", i * 7919);
-    s.id = core::Cat("sub-", i);
+    const Submission s = PromoCampaign(i);
     v = Check(s, kStart + i * core::kHour);
     if (i < 2) {
       EXPECT_EQ(v.action, FormAction::kAccept) << i;
@@ -425,6 +435,63 @@ TEST_F(FormGuardTest, ScriptsAndMarkupAreScored) {
   EXPECT_TRUE(Has(v, FormReason::kMarkupInText));
   // A browser's form posted by an HTTP library, with a markup link: 3 + 2.5 + 0.5.
   EXPECT_EQ(v.action, FormAction::kReject) << Describe(v);
+}
+
+TEST_F(FormGuardTest, ACampaignPartlySeenOnAnotherNodeIsHeldHereAsOnOneNode) {
+  std::vector<CampaignEvent> events;
+  guard_.set_on_campaign([&](const CampaignEvent& e) { events.push_back(e); });
+  struct Recorder : FormObserver {
+    int calls = 0;
+    void FormChecked(const FormRequest&, core::Timestamp) override { ++calls; }
+  } recorder;
+  guard_.set_observer(&recorder);
+  FormVerdict v;
+  for (int i = 0; i < 4; ++i) {
+    const Submission s = PromoCampaign(i);
+    // The first two went through the other node, which accepted them.
+    if (i < 2) {
+      Observe(s, kStart + i * core::kHour);
+    } else {
+      v = Check(s, kStart + i * core::kHour);
+    }
+  }
+  EXPECT_EQ(v.action, FormAction::kHold);
+  EXPECT_TRUE(Has(v, FormReason::kCampaignDomain));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].key, "promo-deals.example");
+  EXPECT_EQ(events[0].earlier_ids, (std::vector<std::string>{"sub-0", "sub-1"}));
+  // Only this node's own checks are its verdicts, and only they are told on.
+  uint64_t verdicts = 0;
+  for (const uint64_t n : guard_.stats().verdicts) verdicts += n;
+  EXPECT_EQ(verdicts, 2u);
+  EXPECT_EQ(recorder.calls, 2);
+}
+
+TEST_F(FormGuardTest, ACampaignCompletedByAnotherNodeIsReportedThereNotHere) {
+  std::vector<CampaignEvent> events;
+  guard_.set_on_campaign([&](const CampaignEvent& e) { events.push_back(e); });
+  for (int i = 0; i < 4; ++i) {
+    const Submission s = PromoCampaign(i);
+    Observe(s, kStart + i * core::kHour);
+  }
+  EXPECT_TRUE(events.empty());
+  // Within the campaign window this node does not report it again either.
+  Submission s;
+  s.ip = "198.51.9.20";
+  s.email = "target9@example.org";
+  s.comment = "Thanks for signing up, see https://promo-deals.example/u/9";
+  const FormVerdict v = Check(s, kStart + 5 * core::kHour);
+  EXPECT_EQ(v.action, FormAction::kHold);
+  EXPECT_TRUE(events.empty());
+}
+
+TEST_F(FormGuardTest, ATokenUsedOnAnotherNodeIsAReplayHere) {
+  Submission s;
+  s.token = guard_.IssueToken("contact", kStart);
+  Observe(s, kStart + 40 * core::kSecond);
+  s.email = "c@example.org";
+  const FormVerdict v = Check(s, kStart + 50 * core::kSecond);
+  EXPECT_TRUE(Has(v, FormReason::kTokenReused)) << Describe(v);
 }
 
 TEST_F(FormGuardTest, TheSameLinkOnAFreshDomainToThreePeopleIsACampaign) {

@@ -60,10 +60,10 @@ TEST(ClusterSlots, MapsEverySlotToItsMaster) {
   // Two ranges on one master, one on another (with a replica), as Redis 7 answers.
   auto reply = Resp(
       "*3\r\n"
-      "*3\r\n:0\r\n:5460\r\n*4\r\n$9\r\n127.0.0.1\r\n:7000\r\n$2\r\nid\r\n*0\r\n"
-      "*4\r\n:5461\r\n:16383\r\n*3\r\n$0\r\n\r\n:7001\r\n$2\r\nid\r\n"
+      "*3\r\n:0\r\n:99\r\n*4\r\n$9\r\n127.0.0.1\r\n:7000\r\n$2\r\nid\r\n*0\r\n"
+      "*4\r\n:100\r\n:5459\r\n*3\r\n$0\r\n\r\n:7001\r\n$2\r\nid\r\n"
       "*3\r\n$9\r\n127.0.0.1\r\n:7003\r\n$2\r\nid\r\n"
-      "*3\r\n:100\r\n:100\r\n*2\r\n$9\r\n127.0.0.1\r\n:7000\r\n");
+      "*3\r\n:5460\r\n:16383\r\n*2\r\n$9\r\n127.0.0.1\r\n:7000\r\n");
   ASSERT_NE(reply, nullptr);
   auto map = ParseClusterSlots(reply.get(), asked);
   ASSERT_TRUE(map.ok()) << map.status();
@@ -71,10 +71,11 @@ TEST(ClusterSlots, MapsEverySlotToItsMaster) {
   EXPECT_EQ(map->masters[0].ToString(), "127.0.0.1:7000");
   EXPECT_EQ(map->masters[1].ToString(), "127.0.0.1:7001");  // an empty host is the asked one
   EXPECT_EQ(map->owner[0], 0);
-  EXPECT_EQ(map->owner[5460], 0);
-  EXPECT_EQ(map->owner[5461], 1);
-  EXPECT_EQ(map->owner[100], 0);  // a later range overrides
-  EXPECT_EQ(map->owner[16383], 1);
+  EXPECT_EQ(map->owner[99], 0);
+  EXPECT_EQ(map->owner[100], 1);
+  EXPECT_EQ(map->owner[5459], 1);
+  EXPECT_EQ(map->owner[5460], 0);  // two ranges of one master: one master
+  EXPECT_EQ(map->owner[16383], 0);
   EXPECT_EQ(map->covered, 16384u);
 }
 
@@ -93,6 +94,10 @@ TEST(ClusterSlots, RefusesWhatIsNotASlotMap) {
   EXPECT_FALSE(
       ParseClusterSlots(Resp("*1\r\n*3\r\n:0\r\n:1\r\n*2\r\n$1\r\nh\r\n:0\r\n").get(), asked)
           .ok());  // port 0
+  // Overlapping ranges: not a map Redis gives, and each would cost a pass over the slots.
+  std::string overlapping = "*3\r\n";
+  for (int i = 0; i < 3; ++i) overlapping += "*3\r\n:0\r\n:8000\r\n*2\r\n$1\r\nh\r\n:1\r\n";
+  EXPECT_FALSE(ParseClusterSlots(Resp(overlapping).get(), asked).ok());
 }
 
 TEST(Sentinel, ReadsTheMasterAddress) {

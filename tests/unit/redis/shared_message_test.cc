@@ -20,7 +20,7 @@ MessageHandlers Collect(Seen& seen) {
                                   std::string(a.client_id) + "|" + a.ip.ToString());
             seen.outcomes.push_back(outcome == nullptr ? -1 : static_cast<int>(*outcome));
           },
-          [&seen](std::string_view record) { seen.states.emplace_back(record); }};
+          [&seen](std::string_view record) { seen.states.emplace_back(record); }, nullptr, nullptr};
 }
 
 TEST(SharedMessage, CarriesAttemptsOutcomesAndStateRecordsInOrder) {
@@ -76,6 +76,98 @@ TEST(SharedMessage, ClearStartsAFreshMessage) {
   ASSERT_TRUE(ReadMessage(w.bytes(), &h, Collect(seen)).ok());
   EXPECT_EQ(h.sent_at, 9);
   EXPECT_EQ(seen.states, (std::vector<std::string>{"y"}));
+}
+
+TEST(SharedMessage, CarriesFormChecksWholeButNeverAPasswordFieldsValue) {
+  const std::string long_text(5000, 'w');  // longer than a login field may be
+  forms::FormRequest request;
+  request.form = "contact";
+  request.ip = *core::IpAddress::Parse("198.51.100.7");
+  request.has_user_agent = true;
+  request.user_agent = "Mozilla/5.0";
+  request.recipient = "victim@example.org";
+  request.token = "tok";
+  request.fields = {{"message", long_text, forms::Role::kText},
+                    {"password", "hunter2", forms::Role::kSecret},
+                    {"name", "Win at prize.example", forms::Role::kName}};
+  MessageWriter w(1, "n");
+  w.Form(request, 1'700'000'000'000'000, 3);
+  MessageHeader h;
+  std::vector<std::string> seen;
+  int64_t seen_ts = 0;
+  MessageHandlers handlers;
+  handlers.form = [&](const forms::FormRequest& r, int64_t ts) {
+    seen_ts = ts;
+    seen.push_back(std::string(r.form) + "|" + r.ip.ToString() + "|" + std::string(r.user_agent) +
+                   "|" + std::string(r.recipient) + "|" + std::string(r.token) + "|" +
+                   (r.has_user_agent ? "ua" : "-"));
+    for (const forms::FormField& f : r.fields) {
+      seen.push_back(std::string(f.name) + "=" + std::string(f.value) + "/" +
+                     std::to_string(static_cast<int>(f.role)));
+    }
+  };
+  ASSERT_TRUE(ReadMessage(w.bytes(), &h, handlers).ok());
+  EXPECT_EQ(seen_ts, 1'700'000'000'000'000);
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0], "contact|198.51.100.7|Mozilla/5.0|victim@example.org|tok|ua");
+  EXPECT_EQ(seen[1], "message=" + long_text + "/0");
+  EXPECT_EQ(seen[2], "password=/" + std::to_string(static_cast<int>(forms::Role::kSecret)));
+  EXPECT_EQ(seen[3], "name=Win at prize.example/1");
+  EXPECT_EQ(w.bytes().find("hunter2"), std::string::npos);
+}
+
+TEST(SharedMessage, CarriesBreachReportsAndNotifications) {
+  MessageWriter w(1, "n");
+  w.Breach({.notified = false,
+            .ts = 10,
+            .breached = true,
+            .breach_count = 77,
+            .login = "carol@example.com",
+            .ip = "192.0.2.5",
+            .service = "imap"},
+           1);
+  BreachRecord notified;
+  notified.notified = true;
+  notified.ts = 11;
+  notified.login = "carol@example.com";
+  w.Breach(notified, 1);
+  MessageHeader h;
+  std::vector<BreachRecord> seen;
+  std::vector<std::string> logins;
+  MessageHandlers handlers;
+  handlers.breach = [&](const BreachRecord& r) {
+    seen.push_back(r);
+    logins.emplace_back(std::string(r.login) + "|" + std::string(r.ip) + "|" +
+                        std::string(r.service));
+  };
+  ASSERT_TRUE(ReadMessage(w.bytes(), &h, handlers).ok());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(seen[0].notified);
+  EXPECT_TRUE(seen[0].breached);
+  EXPECT_EQ(seen[0].breach_count, 77u);
+  EXPECT_EQ(seen[0].ts, 10);
+  EXPECT_EQ(logins[0], "carol@example.com|192.0.2.5|imap");
+  EXPECT_TRUE(seen[1].notified);
+  EXPECT_EQ(seen[1].ts, 11);
+}
+
+TEST(SharedMessage, ARecordOfANewerTypeIsSkippedAndTheRestRead) {
+  MessageWriter w(1, "n");
+  w.State("a", 1);
+  std::string bytes = w.bytes();
+  bytes.push_back(static_cast<char>(99));  // a type this version does not know, 3 bytes long
+  const uint32_t length = 3;
+  bytes.append(reinterpret_cast<const char*>(&length), 4);
+  bytes.append("xyz");
+  MessageWriter tail(1, "n");
+  tail.State("b", 1);
+  // The second writer's records, without its header: append them after the unknown one.
+  MessageHeader h;
+  const size_t header = tail.bytes().size() - (1 + 4 + 1);
+  bytes.append(tail.bytes().substr(header));
+  Seen seen;
+  ASSERT_TRUE(ReadMessage(bytes, &h, Collect(seen)).ok());
+  EXPECT_EQ(seen.states, (std::vector<std::string>{"a", "b"}));
 }
 
 }  // namespace
