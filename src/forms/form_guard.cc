@@ -435,20 +435,16 @@ uint64_t FormGuard::TextCluster(const TextFingerprint& fingerprint, bool insert,
   return cluster;
 }
 
-void FormGuard::Report(const FormRequest& request, uint64_t key, FormReason reason,
+bool FormGuard::Report(const FormRequest& request, uint64_t key, FormReason reason,
                        std::string label, Timestamp now) {
+  // Observing, what the deciding node reported is marked afterwards (Observe).
+  if (observing_) return false;
   Campaign* c = campaigns_.Find(key);
-  if (c == nullptr) return;
+  if (c == nullptr) return false;
   const uint32_t now_s = core::ToSeconds(now);
   if (c->reported_s != 0 && core::FromSeconds(c->reported_s) + config_.campaign_window > now)
-    return;
+    return false;
   c->reported_s = now_s;
-  if (observing_) {
-    // The node that decided this submission reports the campaign, with the ids it held back.
-    ForgetPendingIds(*c);
-    c->pending_ids.clear();
-    return;
-  }
   CampaignEvent event;
   event.ts = now;
   event.form = std::string(request.form);
@@ -463,21 +459,38 @@ void FormGuard::Report(const FormRequest& request, uint64_t key, FormReason reas
   if (on_campaign_) on_campaign_(event);
   events_.push_back(std::move(event));
   if (events_.size() > kMaxEvents) events_.pop_front();
+  return true;
 }
 
-void FormGuard::Observe(const FormRequest& request, Timestamp now) {
-  // Reset even if a table's allocation throws: a local check must never skip its stats.
-  struct Observing {
-    bool& flag;
-    explicit Observing(bool& f) : flag(f) { flag = true; }
-    ~Observing() { flag = false; }
-  } observing(observing_);
-  Check(request, now);
+void FormGuard::Observe(const FormRequest& request, Timestamp now, const DecidedForm& decided) {
+  {
+    // Reset even if a table's allocation throws: a local check must never skip its stats.
+    struct Observing {
+      FormGuard& guard;
+      Observing(FormGuard& g, const DecidedForm& d) : guard(g) {
+        guard.observing_ = true;
+        guard.observed_ = &d;
+      }
+      ~Observing() {
+        guard.observing_ = false;
+        guard.observed_ = nullptr;
+      }
+    } observing(*this, decided);
+    Check(request, now);
+  }
+  // The deciding node sent these campaigns' events, with the ids held back until then (every
+  // node holds the same ones).
+  for (const uint64_t key : decided.reported) {
+    Campaign* c = campaigns_.Find(key);
+    if (c == nullptr) continue;
+    c->reported_s = core::ToSeconds(now);
+    ForgetPendingIds(*c);
+    c->pending_ids.clear();
+  }
 }
 
 FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   if (started_s_ == 0) started_s_ = core::ToSeconds(now);
-  if (observer_ != nullptr && !observing_) observer_->FormChecked(request, now);
   FormVerdict verdict;
   FormReasonSet& reasons = verdict.reasons;
   std::string text;
@@ -513,7 +526,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   // entry: a flood of junk must not sweep out what the guard has learned.
   double score_so_far = 0;
   reasons.ForEach([&](FormReason r) { score_so_far += FormReasonWeight(r); });
-  const bool rejected = score_so_far >= config_.reject_at;
+  const bool rejected = observing_ ? observed_->rejected : score_so_far >= config_.reject_at;
   std::vector<Touched> touched;
   if (!recipient.empty()) {
     const uint32_t tag = Tag(core::Digest64(recipient, seed_));
@@ -593,10 +606,17 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     verdict.action = FormAction::kChallenge;
   }
 
+  // Ids of submissions accepted before a campaign showed: named in its event. Observing, the
+  // deciding node's verdict counts.
+  const FormAction action = observing_ ? observed_->action : verdict.action;
+  std::vector<uint64_t> reported;
   for (const Touched& t : touched) {
-    if (t.reason != FormReason::kCount) {
-      Report(request, t.key, t.reason, t.label, now);
-    } else if (verdict.action == FormAction::kAccept && !request.id.empty()) {
+    if (t.reason != FormReason::kCount && Report(request, t.key, t.reason, t.label, now)) {
+      reported.push_back(t.key);
+    }
+    // Checked here, a campaign touched means a hold; observed, the decider may have accepted
+    // what completes the campaign in this node's fuller view: its id was sent all the same.
+    if (action == FormAction::kAccept && !request.id.empty()) {
       Campaign* c = campaigns_.Find(t.key);
       if (c != nullptr && c->pending_ids.size() < kMaxPendingIds &&
           pending_id_bytes_ < pending_id_budget_) {
@@ -612,6 +632,10 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
         history::Series::kFormAccept, history::Series::kFormChallenge, history::Series::kFormHold,
         history::Series::kFormReject};
     timeline_->Count(now, kSeries[static_cast<size_t>(verdict.action)]);
+  }
+  if (observer_ != nullptr) {
+    observer_->FormChecked(request, now,
+                           DecidedForm{verdict.action, rejected, std::move(reported)});
   }
   return verdict;
 }

@@ -48,9 +48,11 @@ class FormGuard {
 
   FormVerdict Check(const FormRequest& request, core::Timestamp now);
   // A submission another node checked (redis/shared_state.h): counted as Check counts it
-  // (rates, campaigns, used tokens and challenges), without this node's stats, history,
-  // campaign events or observer. The node that decided it reports a campaign it completes.
-  void Observe(const FormRequest& request, core::Timestamp now);
+  // (rates, campaigns, used tokens and challenges) with the deciding node's `decided` in place
+  // of this node's own scores, without this node's stats, history, campaign events or
+  // observer. The campaigns that node reported are reported here too; one it did not report
+  // (it saw less than this node does now) is reported by the next submission decided here.
+  void Observe(const FormRequest& request, core::Timestamp now, const DecidedForm& decided);
   // Told of every submission checked here (not of observed ones); null: nobody.
   void set_observer(FormObserver* observer) { observer_ = observer; }
 
@@ -93,6 +95,7 @@ class FormGuard {
   history::Timeline* timeline_ = nullptr;
   FormObserver* observer_ = nullptr;
   bool observing_ = false;  // within Observe: nothing of it is counted, reported or told
+  const DecidedForm* observed_ = nullptr;  // within Observe: what the deciding node made of it
   struct Expiry {
     uint32_t expires_s = 0;
     uint32_t recipient_tag = 0;  // render tokens: who the first use was for, and when
@@ -183,7 +186,8 @@ class FormGuard {
   // Past domain_maturity and seen going to several recipient domains.
   bool Established(const Campaign& c, core::Timestamp now) const;
   uint64_t TextCluster(const TextFingerprint& fingerprint, bool insert, core::Timestamp now);
-  void Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,
+  // Sends the campaign's event unless it was reported within the window; true if it did.
+  bool Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,
               core::Timestamp now);
   bool Own(std::string_view domain) const;
   void ForgetPendingIds(const Campaign& c);

@@ -99,7 +99,6 @@ absl::StatusOr<SlotMap> ParseClusterSlots(const redisReply* reply, const Endpoin
   }
   SlotMap map;
   map.owner.fill(-1);
-  size_t assigned = 0;
   for (size_t i = 0; i < reply->elements; ++i) {
     const redisReply* range = reply->element[i];
     // [start, end, [host, port, id, ...], replicas...]
@@ -129,13 +128,13 @@ absl::StatusOr<SlotMap> ParseClusterSlots(const redisReply* reply, const Endpoin
       index = static_cast<int16_t>(map.masters.size());
       map.masters.push_back(std::move(*master));
     }
-    // Ranges do not overlap in a real map: more slots in all than there are is a bad reply
-    // (and would make reading it cost ranges x slots).
-    assigned += static_cast<size_t>(end - start + 1);
-    if (assigned > kClusterSlots) return core::InvalidInput("CLUSTER SLOTS: ranges overlap");
+    // Ranges do not overlap in a real map; refusing at the first slot owned twice also bounds
+    // the work to one pass over the slots.
     for (int64_t s = start; s <= end; ++s) {
-      if (map.owner[static_cast<size_t>(s)] < 0) ++map.covered;
+      if (map.owner[static_cast<size_t>(s)] >= 0)
+        return core::InvalidInput("CLUSTER SLOTS: ranges overlap");
       map.owner[static_cast<size_t>(s)] = index;
+      ++map.covered;
     }
   }
   return map;

@@ -14,6 +14,10 @@ constexpr size_t kMaxField = 1024;  // a login, pwhash or client id longer than 
 // body is far smaller ([server] max_body_bytes).
 constexpr size_t kMaxLongField = 1 << 20;
 enum : uint8_t { kChecked = 1, kReported = 2, kState = 3, kForm = 4, kBreach = 5 };
+// Campaigns one check reports: one per link domain, link and text, of at most 100 fields.
+constexpr size_t kMaxReportedCampaigns = 256;
+// As the check's own parser bounds it (wire/form_check.cc).
+constexpr size_t kMaxFormId = 128;
 
 template <typename T>
 void Put(std::string& out, T v) {
@@ -110,7 +114,8 @@ void MessageWriter::State(std::string_view record, int64_t now) {
   End(at);
 }
 
-void MessageWriter::Form(const forms::FormRequest& request, int64_t ts, int64_t now) {
+void MessageWriter::Form(const forms::FormRequest& request, const forms::DecidedForm& decided,
+                         int64_t ts, int64_t now) {
   Begin(kForm, now);
   const size_t at = bytes_.size() - 4;
   Put(bytes_, ts);
@@ -129,6 +134,11 @@ void MessageWriter::Form(const forms::FormRequest& request, int64_t ts, int64_t 
     // A password field's value is never read by the guard, and never leaves this node.
     PutLongText(bytes_, field.role == forms::Role::kSecret ? std::string_view() : field.value);
   }
+  Put(bytes_, static_cast<uint8_t>(decided.action));
+  Put(bytes_, static_cast<uint8_t>(decided.rejected ? 1 : 0));
+  const size_t reported = std::min(decided.reported.size(), kMaxReportedCampaigns);
+  Put(bytes_, static_cast<uint16_t>(reported));
+  for (size_t i = 0; i < reported; ++i) Put(bytes_, decided.reported[i]);
   End(at);
 }
 
@@ -147,7 +157,8 @@ void MessageWriter::Breach(const BreachRecord& record, int64_t now) {
 
 namespace {
 
-bool ReadForm(std::string_view payload, forms::FormRequest* request, int64_t* ts) {
+bool ReadForm(std::string_view payload, forms::FormRequest* request, forms::DecidedForm* decided,
+              int64_t* ts) {
   Cursor r(payload);
   std::string_view ip_bytes;
   uint8_t has_user_agent = 0;
@@ -156,7 +167,8 @@ bool ReadForm(std::string_view payload, forms::FormRequest* request, int64_t* ts
       !r.LongText(&request->form) || !r.LongText(&request->user_agent) ||
       !r.LongText(&request->recipient) || !r.LongText(&request->id) ||
       !r.LongText(&request->token) || !r.LongText(&request->altcha) || !r.Get(&fields) ||
-      fields > forms::kMaxFields) {
+      fields > forms::kMaxFields || !forms::ValidFormName(request->form) ||
+      request->id.size() > kMaxFormId) {
     return false;
   }
   std::array<uint8_t, 16> ip{};
@@ -173,6 +185,20 @@ bool ReadForm(std::string_view payload, forms::FormRequest* request, int64_t* ts
     }
     field.role = static_cast<forms::Role>(role);
     request->fields.push_back(field);
+  }
+  uint8_t action = 0, rejected = 0;
+  uint16_t reported = 0;
+  if (!r.Get(&action) || action > static_cast<uint8_t>(forms::FormAction::kReject) ||
+      !r.Get(&rejected) || rejected > 1 || !r.Get(&reported) || reported > kMaxReportedCampaigns) {
+    return false;
+  }
+  decided->action = static_cast<forms::FormAction>(action);
+  decided->rejected = rejected == 1;
+  decided->reported.clear();
+  for (uint16_t i = 0; i < reported; ++i) {
+    uint64_t key = 0;
+    if (!r.Get(&key)) return false;
+    decided->reported.push_back(key);
   }
   return r.done();
 }
@@ -240,11 +266,12 @@ absl::Status ReadMessage(std::string_view message, MessageHeader* header,
       if (handlers.attempt) handlers.attempt(a, type == kReported ? &result : nullptr);
     } else if (type == kForm) {
       forms::FormRequest request;
+      forms::DecidedForm decided;
       int64_t ts = 0;
-      if (!ReadForm(payload, &request, &ts)) {
+      if (!ReadForm(payload, &request, &decided, &ts)) {
         return core::InvalidInput(core::Cat("record ", index, " is not a form check"));
       }
-      if (handlers.form) handlers.form(request, ts);
+      if (handlers.form) handlers.form(request, decided, ts);
     } else if (type == kBreach) {
       BreachRecord record;
       if (!ReadBreach(payload, &record)) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "core/auth_event.h"
+#include "forms/form_observer.h"
 #include "forms/form_request.h"
 
 namespace coastguard::redis {
@@ -22,7 +24,8 @@ namespace coastguard::redis {
 //   type 3 state: a record in the journal's format (store::ApplyStateRecord)
 //   type 4 form check: i64 ts, 16 bytes ip, u8 has user agent, then u32 + each of form, user
 //                      agent, recipient, id, token, altcha; u16 field count, per field u8 role,
-//                      u32 + name, u32 + value
+//                      u32 + name, u32 + value; then what the sender decided: u8 action,
+//                      u8 rejected, u16 count + u64 campaign keys it reported
 //   type 5 breach: u8 what (1 password reported, 2 user notified), i64 ts, u8 breached,
 //                  u32 breach count, u16 + login, u16 + ip, u16 + service
 // A record of a type this node does not know (a newer node's) is skipped: nodes of two versions
@@ -54,7 +57,8 @@ class MessageWriter {
   void Checked(const core::AuthAttempt& attempt, int64_t now);
   void Reported(const core::AuthAttempt& attempt, core::Outcome outcome, int64_t now);
   void State(std::string_view record, int64_t now);
-  void Form(const forms::FormRequest& request, int64_t ts, int64_t now);
+  void Form(const forms::FormRequest& request, const forms::DecidedForm& decided, int64_t ts,
+            int64_t now);
   void Breach(const BreachRecord& record, int64_t now);
   bool empty() const { return records_ == 0; }
   size_t records() const { return records_; }
@@ -81,9 +85,20 @@ struct MessageHandlers {
   std::function<void(const core::AuthAttempt&, const core::Outcome*)> attempt;
   std::function<void(std::string_view record)> state;
   // The request's views point into the message.
-  std::function<void(const forms::FormRequest&, int64_t ts)> form;
+  std::function<void(const forms::FormRequest&, const forms::DecidedForm&, int64_t ts)> form;
   std::function<void(const BreachRecord&)> breach;
 };
+
+// How far in its past another node's time may be: records go out within a flush interval, so
+// an older time is a skewed or forged clock.
+inline constexpr int64_t kMaxRemoteAge = int64_t{3600} * 1'000'000;  // µs
+
+// Another node's time as this node takes it (`now` its own, µs): never in its future (it would
+// date blocks and windows there), never more than kMaxRemoteAge in its past (the tables' windows
+// and buckets assume times near now).
+inline int64_t BoundRemoteTime(int64_t ts, int64_t now) {
+  return std::clamp(ts, now - kMaxRemoteAge, now);
+}
 
 // Reads the header alone.
 absl::Status ReadHeader(std::string_view message, MessageHeader* header);

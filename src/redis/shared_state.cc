@@ -37,6 +37,18 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
+// Sets a flag for as long as it lives, exceptions included.
+class Raised {
+ public:
+  explicit Raised(bool& flag) : flag_(flag) { flag_ = true; }
+  ~Raised() { flag_ = false; }
+  Raised(const Raised&) = delete;
+  Raised& operator=(const Raised&) = delete;
+
+ private:
+  bool& flag_;
+};
+
 }  // namespace
 
 SharedState::SharedState(io::EventLoop& loop, policy::Engine& engine, policy::StateSink& next,
@@ -96,9 +108,10 @@ void SharedState::Reported(const core::AuthAttempt& attempt, core::Outcome outco
   if (out_.size() >= kMaxMessageBytes) Flush();
 }
 
-void SharedState::FormChecked(const forms::FormRequest& request, core::Timestamp now) {
+void SharedState::FormChecked(const forms::FormRequest& request, core::Timestamp now,
+                              const forms::DecidedForm& decided) {
   if (!Sending()) return;
-  out_.Form(request, now, clock_());
+  out_.Form(request, decided, now, clock_());
   if (out_.size() >= kMaxMessageBytes) Flush();
 }
 
@@ -232,10 +245,8 @@ void SharedState::OnMessage(std::string_view payload) {
   const MessageHandlers handlers{
       [&](const core::AuthAttempt& attempt, const core::Outcome* outcome) {
         ++records;
-        // Another node's clock a little ahead, or a forged stamp: never in this node's future
-        // (it would date blocks and windows there).
         core::AuthAttempt a = attempt;
-        a.ts = std::min(a.ts, now);
+        a.ts = BoundRemoteTime(a.ts, now);
         engine_.Observe(a, outcome);
       },
       [&](std::string_view record) {
@@ -243,23 +254,25 @@ void SharedState::OnMessage(std::string_view payload) {
         if (!store::ApplyStateRecord(record, engine_, store::ApplyMode::kLive))
           ++stats_.bad_records;
       },
-      [&](const forms::FormRequest& request, int64_t ts) {
+      [&](const forms::FormRequest& request, const forms::DecidedForm& decided, int64_t ts) {
         ++records;
-        if (forms_ != nullptr) forms_->Observe(request, std::min(ts, now));
+        if (forms_ != nullptr) forms_->Observe(request, BoundRemoteTime(ts, now), decided);
       },
       [&](const BreachRecord& r) {
         ++records;
         if (breach_ == nullptr) return;
         if (r.notified) {
-          breach_->ObserveNotified(r.login, std::min(r.ts, now));
+          breach_->ObserveNotified(r.login, BoundRemoteTime(r.ts, now));
         } else {
           breach_->ObserveReport(r.login, r.ip, r.service, r.breached, r.breach_count,
-                                 std::min(r.ts, now));
+                                 BoundRemoteTime(r.ts, now));
         }
       }};
-  applying_ = true;
-  const absl::Status s = ReadMessage(payload, &header, handlers);
-  applying_ = false;
+  absl::Status s;
+  {
+    const Raised applying(applying_);
+    s = ReadMessage(payload, &header, handlers);
+  }
   stats_.received_records += records;
   if (!s.ok()) {
     ++stats_.bad_messages;
@@ -372,17 +385,18 @@ void SharedState::PullBlocks(const std::string& cursor) {
         client_->Command(BlocksTag(), mget, [this, more, generation](const redisReply* values) {
           if (values == nullptr || generation != generation_ || values->type != REDIS_REPLY_ARRAY)
             return;
-          applying_ = true;
-          for (size_t i = 0; i < values->elements; ++i) {
-            const std::string_view record = ReplyText(values->element[i]);
-            if (record.empty()) continue;  // expired between SCAN and MGET
-            if (store::ApplyStateRecord(record, engine_, store::ApplyMode::kLiveBlock)) {
-              ++stats_.blocks_pulled;
-            } else {
-              ++stats_.bad_records;
+          {
+            const Raised applying(applying_);
+            for (size_t i = 0; i < values->elements; ++i) {
+              const std::string_view record = ReplyText(values->element[i]);
+              if (record.empty()) continue;  // expired between SCAN and MGET
+              if (store::ApplyStateRecord(record, engine_, store::ApplyMode::kLiveBlock)) {
+                ++stats_.blocks_pulled;
+              } else {
+                ++stats_.bad_records;
+              }
             }
           }
-          applying_ = false;
           more();
         });
       });

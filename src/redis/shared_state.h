@@ -95,7 +95,8 @@ class SharedState : public policy::StateSink,
   void Checked(const core::AuthAttempt& attempt) override;
   void Reported(const core::AuthAttempt& attempt, core::Outcome outcome) override;
   // forms::FormObserver
-  void FormChecked(const forms::FormRequest& request, core::Timestamp now) override;
+  void FormChecked(const forms::FormRequest& request, core::Timestamp now,
+                   const forms::DecidedForm& decided) override;
   // breach::BreachObserver
   void BreachReported(std::string_view login, std::string_view ip, std::string_view service,
                       bool breached, uint32_t breach_count, core::Timestamp now) override;

@@ -153,6 +153,12 @@ absl::Status Daemon::Start() {
     shared_->set_forms(forms_.get());
     breached_logins_->set_observer(shared_.get());
     shared_->set_breach(breached_logins_.get());
+    if (config_.forms.secret.empty()) {
+      core::Log(
+          "shared: [forms] secret is not set, so each node signs render tokens and "
+          "challenges with its own admin token: a form served through one node fails its "
+          "check on another. Give every node the same secret (docs/cluster.md)");
+    }
   }
   if (absl::Status s = StartHttp(admin_token); !s.ok()) return s;
   if (absl::Status s = StartPostfix(); !s.ok()) return s;

@@ -138,8 +138,9 @@ STARTED_NODES = []
 
 
 @pytest.fixture(autouse=True)
-def stop_started_nodes():
-    """A failing test leaves no node running: it would load the machine for the tests after."""
+def stop_started_nodes(workdir):
+    """A failing test leaves no node running: it would load the machine for the tests after.
+    (Stopped before `workdir`, which holds their files, is removed.)"""
     yield
     while STARTED_NODES:
         STARTED_NODES.pop().stop()

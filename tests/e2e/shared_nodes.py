@@ -10,8 +10,9 @@ from conftest import STARTED_NODES, Coastguard, wait_for
 from http_util import request, request_json
 
 
-def node_config(name, redis_port=None, shared=None):
-    """`shared`: the [shared] lines saying where Redis is, else one server on `redis_port`."""
+def node_config(name, redis_port=None, shared=None, extra=""):
+    """`shared`: the [shared] lines saying where Redis is, else one server on `redis_port`;
+    `extra`: more tables."""
     where = shared or f'redis = "redis://127.0.0.1:{redis_port}/0"'
     return f"""
 [postfix]
@@ -19,15 +20,17 @@ listen = ""
 [shared]
 {where}
 node = "{name}"
+{extra}
 """
 
 
-def start_node(workdir, name, redis_port=None, shared=None):
-    """A node on one Redis server (`redis_port`), on what `shared` says, or alone."""
+def start_node(workdir, name, redis_port=None, shared=None, extra=""):
+    """A node on one Redis server (`redis_port`), on what `shared` says, or alone; `extra`:
+    more configuration tables."""
     folder = os.path.join(workdir, name)
     os.makedirs(folder, exist_ok=True)
-    text = (node_config(name, redis_port, shared) if redis_port or shared
-            else '[postfix]\nlisten = ""\n')
+    text = (node_config(name, redis_port, shared, extra) if redis_port or shared
+            else '[postfix]\nlisten = ""\n' + extra)
     node = Coastguard(folder, text)
     STARTED_NODES.append(node)
     return node.start()
@@ -147,9 +150,10 @@ def distributed_stuffing():
     return events
 
 
-def linked_nodes(workdir, redis, *names, shared=None):
+def linked_nodes(workdir, redis, *names, shared=None, extra=""):
     """Nodes on `redis` (or on what `shared` says), once each one's link is up."""
-    nodes = [start_node(workdir, name, redis.port if redis else None, shared) for name in names]
+    nodes = [start_node(workdir, name, redis.port if redis else None, shared, extra)
+             for name in names]
     wait_for(lambda: all(shared_link(n)["link"] == "up" for n in nodes),
              what="every node's link to Redis")
     return nodes

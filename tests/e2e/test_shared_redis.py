@@ -193,13 +193,16 @@ def test_replays_split_over_nodes_decide_as_one_when_they_share(workdir, redis):
     assert sum('"reject"' in d for d in alone) < sum('"reject"' in d for d in single)
 
 
+def check_form(node, body):
+    return request_json("POST", node.url("/v1/forms/check"), body, node.policy_headers())
+
+
 def form_verdicts(nodes, bodies, since=None):
     """Each submission to the next node in turn, once the nodes have each other's records."""
     verdicts = []
     for i, body in enumerate(bodies):
         node = nodes[i % len(nodes)]
-        status, reply = request_json("POST", node.url("/v1/forms/check"), body,
-                                     node.policy_headers())
+        status, reply = check_form(node, body)
         assert status == 200, reply
         verdicts.append(reply["verdict"])
         wait_propagated(nodes, since)
@@ -226,8 +229,21 @@ def test_form_campaigns_and_breached_accounts_span_the_nodes(workdir, redis):
     corpus = os.path.join(workdir, "corpus.txt")
     write_corpus(corpus, random.Random(7), {sha1_hex("hunter2"): 42})
     import_corpus(os.path.join(a_data, "breach"), corpus)
-    a, b = linked_nodes(workdir, redis, "a", "b")
+    # One [forms] secret, as docs/cluster.md asks: a page served by one node posts to another.
+    a, b = linked_nodes(workdir, redis, "a", "b", extra='[forms]\nsecret = "one-site"\n')
     assert form_verdicts([a, b], bodies, shared_counts([a, b])) == single
+
+    # A render token from a is good on b, once: used there, it is a replay on a.
+    _, token = request_json("GET", a.url("/v1/forms/token?form=signup"))
+    body = signup("Ann", "ann@example.org", ip="203.0.113.80")
+    body["token"] = token["token"]
+    since = shared_counts([a, b])
+    _, first = check_form(b, body)
+    assert "token_invalid" not in first["reasons"], first
+    wait_propagated([a, b], since)
+    body["recipient"] = body["fields"]["email"] = "ann2@example.org"
+    _, second = check_form(a, body)
+    assert "token_reused" in second["reasons"], second
 
     since = shared_counts([a, b])
     status, reply = request_json("POST", a.url("/v1/passwords/report"),

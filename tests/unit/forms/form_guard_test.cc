@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "core/text.h"
 #include "wire/form_check.h"
@@ -40,8 +42,23 @@ class FormGuardTest : public ::testing::Test {
   FormVerdict Check(const Submission& s, core::Timestamp now) {
     return guard_.Check(Request(s), now);
   }
-  // Another node checked it, and this node is told (redis/shared_state.h).
-  void Observe(const Submission& s, core::Timestamp now) { guard_.Observe(Request(s), now); }
+  // The other node (same key and seed) checks it; returns what it decided, for Relay.
+  DecidedForm CheckElsewhere(const Submission& s, core::Timestamp now) {
+    struct Capture : FormObserver {
+      DecidedForm decided;
+      void FormChecked(const FormRequest&, core::Timestamp, const DecidedForm& d) override {
+        decided = d;
+      }
+    } capture;
+    other_.set_observer(&capture);
+    other_.Check(Request(s), now);
+    other_.set_observer(nullptr);
+    return capture.decided;
+  }
+  // This node is told of it, as the shared state relays it (redis/shared_state.h).
+  void Relay(const Submission& s, core::Timestamp now, const DecidedForm& decided) {
+    guard_.Observe(Request(s), now, decided);
+  }
   FormRequest Request(const Submission& s) {
     FormRequest r;
     r.form = s.form;
@@ -72,6 +89,7 @@ class FormGuardTest : public ::testing::Test {
 
   FormsConfig config_;
   FormGuard guard_{config_, "secret", 42};
+  FormGuard other_{config_, "secret", 42};  // another node of the same deployment
 };
 
 TEST_F(FormGuardTest, AnHonestSubmissionIsAccepted) {
@@ -442,17 +460,20 @@ TEST_F(FormGuardTest, ACampaignPartlySeenOnAnotherNodeIsHeldHereAsOnOneNode) {
   guard_.set_on_campaign([&](const CampaignEvent& e) { events.push_back(e); });
   struct Recorder : FormObserver {
     int calls = 0;
-    void FormChecked(const FormRequest&, core::Timestamp) override { ++calls; }
+    void FormChecked(const FormRequest&, core::Timestamp, const DecidedForm&) override { ++calls; }
   } recorder;
   guard_.set_observer(&recorder);
   FormVerdict v;
   for (int i = 0; i < 4; ++i) {
     const Submission s = PromoCampaign(i);
+    const core::Timestamp at = kStart + i * core::kHour;
     // The first two went through the other node, which accepted them.
     if (i < 2) {
-      Observe(s, kStart + i * core::kHour);
+      const DecidedForm decided = CheckElsewhere(s, at);
+      EXPECT_EQ(decided.action, FormAction::kAccept);
+      Relay(s, at, decided);
     } else {
-      v = Check(s, kStart + i * core::kHour);
+      v = Check(s, at);
     }
   }
   EXPECT_EQ(v.action, FormAction::kHold);
@@ -467,31 +488,74 @@ TEST_F(FormGuardTest, ACampaignPartlySeenOnAnotherNodeIsHeldHereAsOnOneNode) {
   EXPECT_EQ(recorder.calls, 2);
 }
 
-TEST_F(FormGuardTest, ACampaignCompletedByAnotherNodeIsReportedThereNotHere) {
-  std::vector<CampaignEvent> events;
-  guard_.set_on_campaign([&](const CampaignEvent& e) { events.push_back(e); });
+TEST_F(FormGuardTest, ACampaignReportedByAnotherNodeIsNotReportedAgainHere) {
+  std::vector<CampaignEvent> here, there;
+  guard_.set_on_campaign([&](const CampaignEvent& e) { here.push_back(e); });
+  other_.set_on_campaign([&](const CampaignEvent& e) { there.push_back(e); });
   for (int i = 0; i < 4; ++i) {
     const Submission s = PromoCampaign(i);
-    Observe(s, kStart + i * core::kHour);
+    const core::Timestamp at = kStart + i * core::kHour;
+    Relay(s, at, CheckElsewhere(s, at));
   }
-  EXPECT_TRUE(events.empty());
-  // Within the campaign window this node does not report it again either.
-  Submission s;
-  s.ip = "198.51.9.20";
-  s.email = "target9@example.org";
-  s.comment = "Thanks for signing up, see https://promo-deals.example/u/9";
+  EXPECT_EQ(there.size(), 2u);  // the link domain and the text
+  EXPECT_TRUE(here.empty());
+  // Within the campaign window, this node holds the campaign's next message without
+  // reporting it a second time.
+  Submission s = PromoCampaign(9);
   const FormVerdict v = Check(s, kStart + 5 * core::kHour);
   EXPECT_EQ(v.action, FormAction::kHold);
-  EXPECT_TRUE(events.empty());
+  EXPECT_TRUE(here.empty());
+}
+
+TEST_F(FormGuardTest, ACampaignNeitherNodeSawWholeIsReportedByTheNextCheckHere) {
+  // Both nodes decide before hearing of each other: neither sees enough to call it a campaign.
+  std::vector<CampaignEvent> here, there;
+  guard_.set_on_campaign([&](const CampaignEvent& e) { here.push_back(e); });
+  other_.set_on_campaign([&](const CampaignEvent& e) { there.push_back(e); });
+  const Submission s0 = PromoCampaign(0), s1 = PromoCampaign(1), s2 = PromoCampaign(2);
+  const DecidedForm d0 = CheckElsewhere(s0, kStart);
+  const DecidedForm d1 = CheckElsewhere(s1, kStart + core::kMinute);
+  EXPECT_EQ(guard_.Check(Request(s2), kStart + 2 * core::kMinute).action, FormAction::kAccept);
+  Relay(s0, kStart, d0);
+  Relay(s1, kStart + core::kMinute, d1);
+  EXPECT_TRUE(here.empty() && there.empty());
+  // The next one decided here holds, and this node reports the campaign with every id.
+  const FormVerdict v = Check(PromoCampaign(3), kStart + 3 * core::kMinute);
+  EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);
+  ASSERT_FALSE(here.empty());
+  std::vector<std::string> ids = here[0].earlier_ids;
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"sub-0", "sub-1", "sub-2"}));
 }
 
 TEST_F(FormGuardTest, ATokenUsedOnAnotherNodeIsAReplayHere) {
   Submission s;
   s.token = guard_.IssueToken("contact", kStart);
-  Observe(s, kStart + 40 * core::kSecond);
+  const core::Timestamp at = kStart + 40 * core::kSecond;
+  Relay(s, at, CheckElsewhere(s, at));
   s.email = "c@example.org";
   const FormVerdict v = Check(s, kStart + 50 * core::kSecond);
   EXPECT_TRUE(Has(v, FormReason::kTokenReused)) << Describe(v);
+}
+
+TEST_F(FormGuardTest, AnObservedSubmissionCountsAsItsDeciderSawItNotAsThisNodeScoresIt) {
+  // The deciding node accepted a submission this node would reject on its own (a token signed
+  // with another key here): it still adds the campaign entries the decider added.
+  FormGuard keyless{config_, "another-key", 42};
+  std::vector<CampaignEvent> events;
+  keyless.set_on_campaign([&](const CampaignEvent& e) { events.push_back(e); });
+  for (int i = 0; i < 3; ++i) {
+    Submission s = PromoCampaign(i);
+    s.token = other_.IssueToken("contact", kStart);
+    const core::Timestamp at = kStart + i * core::kHour + 40 * core::kSecond;
+    const DecidedForm decided = CheckElsewhere(s, at);
+    keyless.Observe(Request(s), at, decided);
+  }
+  Submission s = PromoCampaign(3);
+  s.token = keyless.IssueToken("contact", kStart + 3 * core::kHour);
+  const FormVerdict v = keyless.Check(Request(s), kStart + 3 * core::kHour + 40 * core::kSecond);
+  EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);
+  EXPECT_TRUE(Has(v, FormReason::kCampaignDomain)) << Describe(v);
 }
 
 TEST_F(FormGuardTest, TheSameLinkOnAFreshDomainToThreePeopleIsACampaign) {

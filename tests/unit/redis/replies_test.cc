@@ -98,6 +98,11 @@ TEST(ClusterSlots, RefusesWhatIsNotASlotMap) {
   std::string overlapping = "*3\r\n";
   for (int i = 0; i < 3; ++i) overlapping += "*3\r\n:0\r\n:8000\r\n*2\r\n$1\r\nh\r\n:1\r\n";
   EXPECT_FALSE(ParseClusterSlots(Resp(overlapping).get(), asked).ok());
+  EXPECT_FALSE(ParseClusterSlots(Resp("*2\r\n*3\r\n:0\r\n:10\r\n*2\r\n$1\r\nh\r\n:1\r\n"
+                                      "*3\r\n:10\r\n:20\r\n*2\r\n$1\r\nh\r\n:2\r\n")
+                                     .get(),
+                                 asked)
+                   .ok());  // one slot owned twice
 }
 
 TEST(Sentinel, ReadsTheMasterAddress) {

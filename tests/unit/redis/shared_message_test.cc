@@ -90,14 +90,19 @@ TEST(SharedMessage, CarriesFormChecksWholeButNeverAPasswordFieldsValue) {
   request.fields = {{"message", long_text, forms::Role::kText},
                     {"password", "hunter2", forms::Role::kSecret},
                     {"name", "Win at prize.example", forms::Role::kName}};
+  forms::DecidedForm decided;
+  decided.action = forms::FormAction::kHold;
+  decided.reported = {7, 0xfedcba9876543210ULL};
   MessageWriter w(1, "n");
-  w.Form(request, 1'700'000'000'000'000, 3);
+  w.Form(request, decided, 1'700'000'000'000'000, 3);
   MessageHeader h;
   std::vector<std::string> seen;
   int64_t seen_ts = 0;
+  forms::DecidedForm seen_decided;
   MessageHandlers handlers;
-  handlers.form = [&](const forms::FormRequest& r, int64_t ts) {
+  handlers.form = [&](const forms::FormRequest& r, const forms::DecidedForm& d, int64_t ts) {
     seen_ts = ts;
+    seen_decided = d;
     seen.push_back(std::string(r.form) + "|" + r.ip.ToString() + "|" + std::string(r.user_agent) +
                    "|" + std::string(r.recipient) + "|" + std::string(r.token) + "|" +
                    (r.has_user_agent ? "ua" : "-"));
@@ -114,6 +119,47 @@ TEST(SharedMessage, CarriesFormChecksWholeButNeverAPasswordFieldsValue) {
   EXPECT_EQ(seen[2], "password=/" + std::to_string(static_cast<int>(forms::Role::kSecret)));
   EXPECT_EQ(seen[3], "name=Win at prize.example/1");
   EXPECT_EQ(w.bytes().find("hunter2"), std::string::npos);
+  EXPECT_EQ(seen_decided.action, forms::FormAction::kHold);
+  EXPECT_FALSE(seen_decided.rejected);
+  EXPECT_EQ(seen_decided.reported, decided.reported);
+}
+
+TEST(SharedMessage, AFormCheckTheCheckItselfWouldRefuseIsABadRecord) {
+  auto written = [](const forms::FormRequest& request) {
+    MessageWriter w(1, "n");
+    w.Form(request, forms::DecidedForm{}, 1, 1);
+    return w.bytes();
+  };
+  forms::FormRequest good;
+  good.form = "contact";
+  good.ip = *core::IpAddress::Parse("192.0.2.1");
+  good.fields = {{"comment", "hello", forms::Role::kText}};
+  MessageHeader h;
+  int forms_seen = 0;
+  MessageHandlers handlers;
+  handlers.form = [&](const forms::FormRequest&, const forms::DecidedForm&, int64_t) {
+    ++forms_seen;
+  };
+  ASSERT_TRUE(ReadMessage(written(good), &h, handlers).ok());
+  EXPECT_EQ(forms_seen, 1);
+  forms::FormRequest bad_name = good;
+  bad_name.form = "no spaces";
+  EXPECT_FALSE(ReadMessage(written(bad_name), &h, handlers).ok());
+  const std::string long_id(129, 'i');
+  forms::FormRequest bad_id = good;
+  bad_id.id = long_id;
+  EXPECT_FALSE(ReadMessage(written(bad_id), &h, handlers).ok());
+  // A role past the last one, and a record cut short.
+  std::string bytes = written(good);
+  const size_t role_at = bytes.find("comment") - 5;  // u8 role, u32 length, then the name
+  bytes[role_at] = 42;
+  EXPECT_FALSE(ReadMessage(bytes, &h, handlers).ok());
+  const std::string whole = written(good);
+  for (size_t cut = 1; cut < 40; ++cut) {
+    std::string shorter = whole.substr(0, whole.size() - cut);
+    EXPECT_FALSE(ReadMessage(shorter, &h, handlers).ok()) << cut;
+  }
+  EXPECT_EQ(forms_seen, 1);
 }
 
 TEST(SharedMessage, CarriesBreachReportsAndNotifications) {
@@ -168,6 +214,14 @@ TEST(SharedMessage, ARecordOfANewerTypeIsSkippedAndTheRestRead) {
   Seen seen;
   ASSERT_TRUE(ReadMessage(bytes, &h, Collect(seen)).ok());
   EXPECT_EQ(seen.states, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(SharedMessage, AnotherNodesTimeIsNeverInTheFutureNorHoursInThePast) {
+  constexpr int64_t now = 1'800'000'000'000'000;
+  EXPECT_EQ(BoundRemoteTime(now - 5'000, now), now - 5'000);  // a few ms late: as sent
+  EXPECT_EQ(BoundRemoteTime(now + 9'000'000, now), now);      // a clock ahead
+  EXPECT_EQ(BoundRemoteTime(INT64_MIN, now), now - kMaxRemoteAge);
+  EXPECT_EQ(BoundRemoteTime(INT64_MAX, now), now);
 }
 
 }  // namespace
