@@ -90,6 +90,8 @@ min_unfamiliar_failures = 12.0
 min_unknown_users = 6.0
 baseline_weight = 0.05
 hold = "30m"
+max_length = "12h"          # an episode never lasts longer; a siege's level then becomes the normal
+learn_under_attack = 0.0    # intervals under attack teach the baseline at this share of its weight
 warmup = "1h"               # history the baseline needs before an attack can be called
 
 [familiarity]

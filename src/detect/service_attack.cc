@@ -26,9 +26,18 @@ void ServiceAttack::Advance(Timestamp now) {
     baseline_unknown_ += w * (unknown - baseline_unknown_);
     baseline_attempts_ += w * (attempts - baseline_attempts_);
   };
-  // Only calm intervals teach the baseline: an attack must not become the new normal.
+  // Calm intervals teach the baseline; intervals under attack at a share of the weight
+  // (learn_under_attack): a short attack barely moves it, a siege slowly becomes the normal.
   const bool calm = !interval_anomalous_ && !UnderAttack(interval_index_ * t_.interval);
-  if (calm) learn(interval_unfamiliar_, interval_unknown_, interval_attempts_);
+  if (calm) {
+    learn(interval_unfamiliar_, interval_unknown_, interval_attempts_);
+  } else {
+    ++intervals_learned_;
+    const double w = t_.baseline_weight * t_.learn_under_attack;
+    baseline_unfamiliar_ += w * (interval_unfamiliar_ - baseline_unfamiliar_);
+    baseline_unknown_ += w * (interval_unknown_ - baseline_unknown_);
+    baseline_attempts_ += w * (interval_attempts_ - baseline_attempts_);
+  }
   // Empty intervals in between were calm and quiet; fold at most a day of them one by one.
   const int64_t empty = std::min<int64_t>(index - interval_index_ - 1, core::kDay / t_.interval);
   for (int64_t i = 0; i < empty; ++i) learn(0, 0, 0);
@@ -50,6 +59,7 @@ double ServiceAttack::distinct_failing_sources() const {
 
 void ServiceAttack::OnUnfamiliarFailure(bool unknown_user, uint64_t source, Timestamp now) {
   Advance(now);
+  SettleIfCut(now);
   failing_sources_[static_cast<size_t>(interval_index_) & 1].Add(source);
   unfamiliar_.Add(now, t_.interval);
   interval_unfamiliar_ += 1;
@@ -66,6 +76,7 @@ void ServiceAttack::OnUnfamiliarFailure(bool unknown_user, uint64_t source, Time
     interval_anomalous_ = true;
     if (!UnderAttack(now)) {
       ++attacks_started_;
+      capped_ = false;
       if (episodes_.size() == kMaxEpisodes) episodes_.erase(episodes_.begin());
       episodes_.push_back({now, now});
     }
@@ -75,6 +86,7 @@ void ServiceAttack::OnUnfamiliarFailure(bool unknown_user, uint64_t source, Time
 
 void ServiceAttack::OnUnfamiliarAttempt(Timestamp now) {
   Advance(now);
+  SettleIfCut(now);
   attempts_.Add(now, t_.interval);
   interval_attempts_ += 1;
   if (UnderAttack(now) && attempts_.Estimate(now, t_.interval) >
@@ -84,8 +96,25 @@ void ServiceAttack::OnUnfamiliarAttempt(Timestamp now) {
 }
 
 void ServiceAttack::Extend(Timestamp now) {
-  attack_until_ = std::max(attack_until_, now + t_.hold);
+  attack_until_ =
+      std::min(std::max(attack_until_, now + t_.hold), episodes_.back().start + t_.max_length);
   episodes_.back().end = attack_until_;
+}
+
+void ServiceAttack::SettleIfCut(Timestamp now) {
+  if (episodes_.empty() || capped_) return;
+  // Ended at its cap (not after a hold), and the cap has passed.
+  const Timestamp cap = episodes_.back().start + t_.max_length;
+  if (attack_until_ >= cap && now >= cap) Settle(now);
+}
+
+void ServiceAttack::Settle(Timestamp now) {
+  capped_ = true;
+  // The level the siege holds is the normal from here: the same volume is no longer "far
+  // above" it (it would start the next episode at once), a surge above it still is.
+  baseline_unfamiliar_ = std::max(baseline_unfamiliar_, unfamiliar_.Estimate(now, t_.interval));
+  baseline_unknown_ = std::max(baseline_unknown_, unknown_.Estimate(now, t_.interval));
+  baseline_attempts_ = std::max(baseline_attempts_, attempts_.Estimate(now, t_.interval));
 }
 
 }  // namespace coastguard::detect

@@ -20,6 +20,15 @@ struct ServiceAttackThresholds {
   double min_unknown_users = 6;
   double baseline_weight = 0.05;       // EWMA weight of each calm interval
   Duration hold = 30 * core::kMinute;  // stays on this long after the rates fall back
+  // An episode never lasts longer than this. A siege that goes on is the service's new normal:
+  // its level becomes the baseline (only a surge far above it starts another episode), and
+  // the per-source and per-login detectors are what stands in its way. Attack mode refuses
+  // every stranger, so an attacker must not be able to hold it on for as long as he likes.
+  Duration max_length = 12 * core::kHour;
+  // Intervals under attack teach the baseline at this share of baseline_weight: a siege then
+  // slowly becomes the normal and ends its episode sooner (0: only at max_length). Off by
+  // default: on the independent families it cost more takeovers than the friction it saved.
+  double learn_under_attack = 0;
   // How much history the baseline needs before a rate can be called far above it. A fresh
   // install that meets an attack in its first minutes learns that level as its normal rather
   // than refuse every user it has not met yet, for as long as the attack lasts.
@@ -35,6 +44,8 @@ void DescribeSettings(V& v, ServiceAttackThresholds& t) {
   v.Number("min_unknown_users", t.min_unknown_users, 0, 1e9);
   v.Number("baseline_weight", t.baseline_weight, 0.0001, 1);
   v.Duration("hold", t.hold, 0);
+  v.Duration("max_length", t.max_length, t.interval);
+  v.Number("learn_under_attack", t.learn_under_attack, 0, 1);
   v.Duration("warmup", t.warmup, 0);
 }
 
@@ -75,6 +86,9 @@ class ServiceAttack {
     return static_cast<Duration>(intervals_learned_) * t_.interval < t_.warmup;
   }
   void Extend(Timestamp now);
+  // The episode reached max_length: the rates it ended at become the baselines (once).
+  void SettleIfCut(Timestamp now);
+  void Settle(Timestamp now);
   double Limit(double baseline, double min_excess) const;
 
   ServiceAttackThresholds t_;
@@ -91,6 +105,7 @@ class ServiceAttack {
   double baseline_unfamiliar_ = 0;
   double baseline_unknown_ = 0;
   Timestamp attack_until_ = 0;
+  bool capped_ = false;  // the last episode was cut at max_length and its level settled
   uint64_t attacks_started_ = 0;
   std::vector<Episode> episodes_;             // at most kMaxEpisodes
   counters::HyperLogLog failing_sources_[2];  // indexed by interval parity

@@ -59,7 +59,7 @@ TEST(ServiceAttack, HoldsWhileRefusedAttemptsKeepComingThenEnds) {
   ASSERT_TRUE(s.UnderAttack(kStart + 5 * core::kMinute));
   // Refused attempts never reach a report; their volume keeps the episode going...
   Timestamp t = kStart + 5 * core::kMinute;
-  for (; t < kStart + 3 * core::kHour; t += 5 * core::kSecond) s.OnUnfamiliarAttempt(t);
+  for (; t < kStart + core::kHour; t += 5 * core::kSecond) s.OnUnfamiliarAttempt(t);
   EXPECT_TRUE(s.UnderAttack(t));
   // ...and when they stop, the episode ends after the hold.
   EXPECT_FALSE(s.UnderAttack(t + 31 * core::kMinute));
@@ -68,13 +68,71 @@ TEST(ServiceAttack, HoldsWhileRefusedAttemptsKeepComingThenEnds) {
   EXPECT_LT(s.episodes()[0].start, kStart + 5 * core::kMinute);
 }
 
-TEST(ServiceAttack, TheAttackDoesNotBecomeTheNewBaseline) {
+TEST(ServiceAttack, TheAttackDoesNotBecomeTheNewBaselineByDefault) {
   ServiceAttack s(Warm());
   Timestamp t = kStart;
   for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 2);
   const double before = s.unfamiliar_baseline();
   for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 100);
   EXPECT_NEAR(s.unfamiliar_baseline(), before, 0.01);
+}
+
+TEST(ServiceAttack, LearningUnderAttackMovesTheBaselineSlowly) {
+  ServiceAttackThresholds learning = Warm();
+  learning.learn_under_attack = 0.25;
+  ServiceAttack s(learning);
+  Timestamp t = kStart;
+  for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 2);
+  const double before = s.unfamiliar_baseline();
+  for (int interval = 0; interval < 12; ++interval, t += 5 * core::kMinute) Failures(s, t, 100);
+  EXPECT_TRUE(s.UnderAttack(t));
+  // An hour of attack teaches at a quarter of the calm weight: still far below its level.
+  EXPECT_GT(s.unfamiliar_baseline(), before);
+  EXPECT_LT(s.unfamiliar_baseline(), 100.0 / 4);
+}
+
+TEST(ServiceAttack, AnEpisodeEndsAtItsMaxLengthAndTheSiegeBecomesTheNormal) {
+  ServiceAttackThresholds limits = Warm();
+  limits.learn_under_attack = 0;  // the cap alone
+  limits.max_length = 2 * core::kHour;
+  ServiceAttack s(limits);
+  Timestamp t = kStart;
+  for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 2);
+  const Timestamp siege = t;
+  // The same siege for five hours, and the refused attempts it makes.
+  for (; t < siege + 5 * core::kHour; t += 5 * core::kMinute) {
+    Failures(s, t, 100);
+    for (int i = 0; i < 60; ++i) s.OnUnfamiliarAttempt(t + i * 5 * core::kSecond);
+    if (t < siege + 100 * core::kMinute) {
+      EXPECT_TRUE(s.UnderAttack(t)) << (t - siege) / core::kSecond;
+    }
+  }
+  EXPECT_FALSE(s.UnderAttack(t));
+  EXPECT_EQ(s.attacks_started(), 1u);  // not started again by the same volume
+  ASSERT_EQ(s.episodes().size(), 1u);
+  EXPECT_LE(s.episodes()[0].end - s.episodes()[0].start, 2 * core::kHour);
+  EXPECT_GT(s.unfamiliar_baseline(), 50.0);
+  // A surge far above the siege's level is an attack again.
+  Failures(s, t, 800);
+  EXPECT_TRUE(s.UnderAttack(t + 5 * core::kMinute));
+  EXPECT_EQ(s.attacks_started(), 2u);
+}
+
+TEST(ServiceAttack, ASiegeTheBaselineLearnsEndsOnItsOwnBeforeTheCap) {
+  ServiceAttackThresholds limits = Warm();
+  limits.max_length = 1000 * core::kDay;  // learning alone
+  limits.learn_under_attack = 0.25;
+  ServiceAttack s(limits);
+  Timestamp t = kStart;
+  for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 2);
+  const Timestamp siege = t;
+  for (; t < siege + 8 * core::kHour; t += 5 * core::kMinute) {
+    Failures(s, t, 100);
+    for (int i = 0; i < 60; ++i) s.OnUnfamiliarAttempt(t + i * 5 * core::kSecond);
+  }
+  EXPECT_FALSE(s.UnderAttack(t));
+  ASSERT_FALSE(s.episodes().empty());
+  EXPECT_LT(s.episodes().back().end - s.episodes()[0].start, 6 * core::kHour);
 }
 
 TEST(ServiceAttack, AFreshInstallLearnsItsNormalBeforeItCallsAnAttack) {
