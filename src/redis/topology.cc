@@ -90,44 +90,51 @@ absl::StatusOr<Topology> ResolveTopology(const SharedConfig& config) {
   return t;
 }
 
+namespace {
+
+// Asks each of `servers` in turn (`ask` sends the request and reads its answer) until one
+// answers with an endpoint; else every reason, after `what`.
+template <typename Ask>
+absl::StatusOr<Endpoint> FirstAnswer(const std::vector<Endpoint>& servers, core::Duration timeout,
+                                     std::string_view what, Ask ask) {
+  std::string errors;
+  for (const Endpoint& server : servers) {
+    auto c = ConnectBlocking(server, timeout);
+    absl::StatusOr<Endpoint> answer = c.ok() ? ask(c->get(), server) : c.status();
+    if (answer.ok()) return answer;
+    errors += core::Cat("; ", c.ok() ? core::Cat(server.ToString(), ": ") : std::string(),
+                        core::Message(answer.status()));
+  }
+  return absl::UnavailableError(core::Cat(what, errors));
+}
+
+}  // namespace
+
 absl::StatusOr<Endpoint> LocateBlocking(const Topology& topology, std::string_view key,
                                         core::Duration timeout) {
-  std::string errors;
   switch (topology.kind) {
     case Topology::Kind::kServer: return topology.server;
     case Topology::Kind::kSentinel:
-      for (const Endpoint& sentinel : topology.sentinels) {
-        auto c = ConnectBlocking(sentinel, timeout);
-        if (!c.ok()) {
-          errors += core::Cat("; ", core::Message(c.status()));
-          continue;
-        }
-        BlockingReply r =
-            CallBlocking(c->get(), {"SENTINEL", "get-master-addr-by-name", topology.master_name});
-        auto master = ParseMasterAddress(r.get());
-        if (master.ok()) return topology.WithLogin(*master);
-        errors += core::Cat("; ", sentinel.ToString(), ": ", core::Message(master.status()));
-      }
-      return absl::UnavailableError(
-          core::Cat("no Sentinel named master '", topology.master_name, "'", errors));
+      return FirstAnswer(topology.sentinels, timeout,
+                         core::Cat("no Sentinel named master '", topology.master_name, "'"),
+                         [&](redisContext* c, const Endpoint&) -> absl::StatusOr<Endpoint> {
+                           BlockingReply r = CallBlocking(
+                               c, {"SENTINEL", "get-master-addr-by-name", topology.master_name});
+                           auto master = ParseMasterAddress(r.get());
+                           if (!master.ok()) return master.status();
+                           return topology.WithLogin(*master);
+                         });
     case Topology::Kind::kCluster:
-      for (const Endpoint& node : topology.cluster) {
-        auto c = ConnectBlocking(node, timeout);
-        if (!c.ok()) {
-          errors += core::Cat("; ", core::Message(c.status()));
-          continue;
-        }
-        BlockingReply r = CallBlocking(c->get(), {"CLUSTER", "SLOTS"});
-        auto map = ParseClusterSlots(r.get(), node);
-        if (!map.ok()) {
-          errors += core::Cat("; ", node.ToString(), ": ", core::Message(map.status()));
-          continue;
-        }
-        const int16_t owner = map->owner[KeySlot(key)];
-        if (owner >= 0) return topology.WithLogin(map->masters[static_cast<size_t>(owner)]);
-        errors += core::Cat("; ", node.ToString(), ": the key's slot has no master");
-      }
-      return absl::UnavailableError(core::Cat("no Cluster node answered", errors));
+      return FirstAnswer(topology.cluster, timeout, "no Cluster node answered",
+                         [&](redisContext* c, const Endpoint& node) -> absl::StatusOr<Endpoint> {
+                           BlockingReply r = CallBlocking(c, {"CLUSTER", "SLOTS"});
+                           auto map = ParseClusterSlots(r.get(), node);
+                           if (!map.ok()) return map.status();
+                           const int16_t owner = map->owner[KeySlot(key)];
+                           if (owner < 0)
+                             return absl::UnavailableError("the key's slot has no master");
+                           return topology.WithLogin(map->masters[static_cast<size_t>(owner)]);
+                         });
   }
   return absl::InternalError("unknown topology");
 }

@@ -22,6 +22,24 @@ void Failures(ServiceAttack& s, Timestamp t, int n, bool unknown = false) {
                           t + i * (5 * core::kMinute) / n);
 }
 
+// Two calm hours at 2 failures per interval; returns when they end.
+Timestamp Calm(ServiceAttack& s) {
+  Timestamp t = kStart;
+  for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 2);
+  return t;
+}
+
+// A siege of 100 failures per interval, with the 60 refused attempts each interval brings, from
+// `from` until `until`; returns when it stopped.
+Timestamp Siege(ServiceAttack& s, Timestamp from, Timestamp until) {
+  Timestamp t = from;
+  for (; t < until; t += 5 * core::kMinute) {
+    Failures(s, t, 100);
+    for (int i = 0; i < 60; ++i) s.OnUnfamiliarAttempt(t + i * 5 * core::kSecond);
+  }
+  return t;
+}
+
 TEST(ServiceAttack, StaysCalmAtItsUsualRate) {
   ServiceAttack s(Warm());
   for (int interval = 0; interval < 48; ++interval) {
@@ -96,17 +114,11 @@ TEST(ServiceAttack, AnEpisodeEndsAtItsMaxLengthAndTheSiegeBecomesTheNormal) {
   limits.learn_under_attack = 0;  // the cap alone
   limits.max_length = 2 * core::kHour;
   ServiceAttack s(limits);
-  Timestamp t = kStart;
-  for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 2);
-  const Timestamp siege = t;
-  // The same siege for five hours, and the refused attempts it makes.
-  for (; t < siege + 5 * core::kHour; t += 5 * core::kMinute) {
-    Failures(s, t, 100);
-    for (int i = 0; i < 60; ++i) s.OnUnfamiliarAttempt(t + i * 5 * core::kSecond);
-    if (t < siege + 100 * core::kMinute) {
-      EXPECT_TRUE(s.UnderAttack(t)) << (t - siege) / core::kSecond;
-    }
-  }
+  const Timestamp siege = Calm(s);
+  Timestamp t = Siege(s, siege, siege + 100 * core::kMinute);
+  EXPECT_TRUE(s.UnderAttack(t));
+  // The same siege goes on for five hours in all.
+  t = Siege(s, t, siege + 5 * core::kHour);
   EXPECT_FALSE(s.UnderAttack(t));
   EXPECT_EQ(s.attacks_started(), 1u);  // not started again by the same volume
   ASSERT_EQ(s.episodes().size(), 1u);
@@ -123,13 +135,8 @@ TEST(ServiceAttack, ASiegeTheBaselineLearnsEndsOnItsOwnBeforeTheCap) {
   limits.max_length = 1000 * core::kDay;  // learning alone
   limits.learn_under_attack = 0.25;
   ServiceAttack s(limits);
-  Timestamp t = kStart;
-  for (int interval = 0; interval < 24; ++interval, t += 5 * core::kMinute) Failures(s, t, 2);
-  const Timestamp siege = t;
-  for (; t < siege + 8 * core::kHour; t += 5 * core::kMinute) {
-    Failures(s, t, 100);
-    for (int i = 0; i < 60; ++i) s.OnUnfamiliarAttempt(t + i * 5 * core::kSecond);
-  }
+  const Timestamp siege = Calm(s);
+  const Timestamp t = Siege(s, siege, siege + 8 * core::kHour);
   EXPECT_FALSE(s.UnderAttack(t));
   ASSERT_FALSE(s.episodes().empty());
   EXPECT_LT(s.episodes().back().end - s.episodes()[0].start, 6 * core::kHour);
