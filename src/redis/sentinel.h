@@ -32,7 +32,6 @@ class MasterLocator {
   // The master did not answer, or answered as a replica: ask now rather than at the next round.
   void AskNow();
   const Endpoint& sentinel() const { return sentinels_[current_]; }
-  bool connected() const { return query_.ready(); }
 
   static constexpr core::Duration kAskEvery = core::kSecond;
 
