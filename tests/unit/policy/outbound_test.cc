@@ -23,11 +23,16 @@ class OutboundTest : public ::testing::Test {
     outbound_ = std::make_unique<Outbound>(config_, engine_);
     outbound_->set_on_hold([this](const HoldEvent& e) { holds_.push_back(e); });
   }
-  void Login(const std::string& login, const std::string& ip, core::Outcome outcome) {
+  void Login(const std::string& login, const std::string& ip, core::Outcome outcome,
+             const std::string& pwhash = "pw") {
     now_ += core::kSecond;
-    const core::AuthAttempt a{now_, core::Protocol::kSmtp, *core::IpAddress::Parse(ip), login, "pw",
-                              ""};
+    const core::AuthAttempt a{now_, core::Protocol::kSmtp, *core::IpAddress::Parse(ip), login,
+                              pwhash, ""};
     engine_.CheckThenReport(a, outcome);
+  }
+  uint8_t EvidenceFlags(const std::string& login) const {
+    const detect::LoginEvidence* e = engine_.Evidence(engine_.LoginDigest(login));
+    return e == nullptr || e->suspicious_s == 0 ? 0 : e->flags;
   }
   core::Verdict Send(const std::string& login, int recipients,
                      const std::string& ip = "81.17.5.20") {
@@ -109,6 +114,61 @@ TEST_F(OutboundTest, ABusyServiceIsNoEvidenceAgainstAnAccount) {
   EXPECT_EQ(e->suspicious_s, 0u);
   EXPECT_EQ(Send("dave@example.com", 1, "37.120.5.9").action, Action::kAllow);
   EXPECT_TRUE(holds_.empty());
+}
+
+TEST_F(OutboundTest, WrongPasswordsFromSeveralNetworksThenAStrangerHoldTheAccount) {
+  Login("dave@example.com", "81.17.5.22", core::Outcome::kSuccess);  // his usual place
+  now_ += 7 * core::kHour;
+  Login("dave@example.com", "45.1.1.1", core::Outcome::kBadPassword, "p1");
+  Login("dave@example.com", "46.2.2.2", core::Outcome::kBadPassword, "p2");
+  Login("dave@example.com", "47.3.3.3", core::Outcome::kBadPassword, "p3");
+  Login("dave@example.com", "203.0.113.50", core::Outcome::kSuccess);
+  EXPECT_TRUE(EvidenceFlags("dave@example.com") & detect::LoginEvidence::kAfterDistributedFailures);
+  EXPECT_EQ(Send("dave@example.com", 1, "203.0.113.50").action, Action::kHold);
+}
+
+TEST_F(OutboundTest, BackgroundNoiseBeforeAnAccountsFirstLoginIsNoEvidence) {
+  // Bots try julia's address from a few networks, as they try every address they know; then
+  // her own first login is seen (a fresh install: no account has a usual place yet).
+  Login("julia@example.com", "45.1.1.1", core::Outcome::kBadPassword, "p1");
+  Login("julia@example.com", "46.2.2.2", core::Outcome::kBadPassword, "p2");
+  Login("julia@example.com", "47.3.3.3", core::Outcome::kBadPassword, "p3");
+  Login("julia@example.com", "81.17.5.25", core::Outcome::kSuccess);
+  EXPECT_EQ(EvidenceFlags("julia@example.com"), 0);
+  EXPECT_EQ(Send("julia@example.com", 1, "81.17.5.25").action, Action::kAllow);
+  EXPECT_TRUE(holds_.empty());
+}
+
+TEST(OutboundGuessingTest, AGuessingRunEndingInAnAccountsFirstSuccessHoldsIt) {
+  EngineConfig engine_config;
+  engine_config.account_guessing.block_ttl = 10 * core::kMinute;
+  Engine engine(engine_config, 1);
+  Outbound outbound(OutboundConfig{}, engine);
+  Timestamp now = kStart;
+  auto login = [&](const std::string& ip, core::Outcome outcome, const std::string& pwhash) {
+    now += core::kSecond;
+    engine.CheckThenReport({now, core::Protocol::kImap, *core::IpAddress::Parse(ip),
+                            "kim@example.com", pwhash, ""},
+                           outcome);
+  };
+  // Distributed guessing on an account never seen succeeding: the account-guessing detector
+  // closes it to strangers.
+  for (int i = 0; i < 12; ++i) {
+    login("45." + std::to_string(i % 4) + ".1.1", core::Outcome::kBadPassword,
+          "g" + std::to_string(i));
+  }
+  now += 11 * core::kMinute;  // the block ran out; a guess then hits
+  login("203.0.113.60", core::Outcome::kSuccess, "right");
+  const detect::LoginEvidence* e = engine.Evidence(engine.LoginDigest("kim@example.com"));
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(e->flags & detect::LoginEvidence::kAfterDistributedFailures);
+  const std::string_view rcpt[] = {"someone@d.example"};
+  EXPECT_EQ(outbound
+                .CheckMail({now, "kim@example.com", *core::IpAddress::Parse("203.0.113.60"),
+                            "kim@example.com", "Q9"},
+                           std::vector<std::string_view>(std::begin(rcpt), std::end(rcpt)))
+                .action,
+            Action::kHold);
 }
 
 TEST_F(OutboundTest, ASpikeRightAfterALoginFromANewPlaceIsHeld) {
