@@ -34,7 +34,7 @@ for fam in $families; do
       "$py" "$gen" --seed "$seed" --out "$base.jsonl" 2>"$base.gen.txt"
     fi
     "$bin" replay "$base.jsonl" --config bench/coastguard.toml --decisions "$base.decisions.jsonl" \
-      --summary-json "$base.summary.json" 2>"$base.replay.txt"
+      --summary-json "$base.summary.json" --holds "$base.holds.jsonl" 2>"$base.replay.txt"
     bad=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("bad_lines", "?"))' \
       "$base.summary.json")
     [ "$bad" = "0" ] || echo "WARNING: $fam/$seed: $bad bad lines (see $base.replay.txt)"

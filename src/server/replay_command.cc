@@ -25,13 +25,15 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: coastguard replay EVENTS.jsonl [--config FILE] [--decisions OUT.jsonl]\n"
-    "                         [--summary-json FILE]\n"
+    "                         [--summary-json FILE] [--holds FILE]\n"
     "                         [--part K/N] [--shared [--node NAME]] [--pace X [--start-at T]]\n"
     "\n"
     "Decides every event of EVENTS.jsonl (one JSON object per line, docs/replay.md) as the\n"
     "live server would, with time taken from each event's ts. Writes one decision line per\n"
     "event to --decisions (default: standard output) and a summary by label to standard\n"
     "error. Same input and config give byte-identical decisions. Use - to read stdin.\n"
+    "--holds writes one JSON line per message held, with the evidence behind it (the\n"
+    "webhook's hold event, docs/api.md), for a look at which accounts would be held and why.\n"
     "\n"
     "Several nodes (docs/cluster.md): --part K/N decides only lines K, K+N, K+2N, ... (from 0)\n"
     "and writes only their decisions. --shared makes this replay a node of the [shared] table\n"
@@ -74,6 +76,7 @@ int ReplayCommand(int argc, char** argv) {
   const std::string config_path = args.Value("--config");
   const std::string decisions_path = args.Value("--decisions");
   const std::string summary_path = args.Value("--summary-json");
+  const std::string holds_path = args.Value("--holds");
   const std::string part_text = args.Value("--part");
   const bool join = args.Flag("--shared");
   std::string node = args.Value("--node");
@@ -127,9 +130,25 @@ int ReplayCommand(int argc, char** argv) {
     }
   }
 
+  std::FILE* holds = nullptr;
+  if (!holds_path.empty()) {
+    holds = std::fopen(holds_path.c_str(), "wb");
+    if (holds == nullptr) {
+      std::fprintf(stderr, "coastguard replay: %s: %s\n", holds_path.c_str(), std::strerror(errno));
+      return 2;
+    }
+  }
+
   policy::Engine engine(config.engine, replay::kSeed);
   engine.set_keep_recent(false);  // no explain API to show the ring to
   policy::Outbound outbound(config.outbound, engine);
+  if (holds != nullptr) {
+    outbound.set_on_hold([holds](const policy::HoldEvent& e) {
+      std::string line = policy::HoldEventJson(e);
+      line += '\n';
+      std::fwrite(line.data(), 1, line.size(), holds);
+    });
+  }
   forms::FormGuard forms(config.forms, replay::FormKey(config.forms), replay::kSeed,
                          config.engine.memory_budget_mb << 20);
   if (absl::Status s = forms.LoadLists(); !s.ok()) {
@@ -228,6 +247,10 @@ int ReplayCommand(int argc, char** argv) {
   }
   std::fwrite(decisions.data(), 1, decisions.size(), out);
   if (in != stdin) std::fclose(in);
+  if (holds != nullptr && std::fclose(holds) != 0) {
+    std::fprintf(stderr, "coastguard replay: %s: write failed\n", holds_path.c_str());
+    return 1;
+  }
   if (out != stdout && std::fclose(out) != 0) {
     std::fprintf(stderr, "coastguard replay: %s: write failed\n", decisions_path.c_str());
     return 1;

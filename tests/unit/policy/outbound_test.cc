@@ -26,8 +26,8 @@ class OutboundTest : public ::testing::Test {
   void Login(const std::string& login, const std::string& ip, core::Outcome outcome,
              const std::string& pwhash = "pw") {
     now_ += core::kSecond;
-    const core::AuthAttempt a{now_, core::Protocol::kSmtp, *core::IpAddress::Parse(ip), login,
-                              pwhash, ""};
+    const core::AuthAttempt a{
+        now_, core::Protocol::kSmtp, *core::IpAddress::Parse(ip), login, pwhash, ""};
     engine_.CheckThenReport(a, outcome);
   }
   uint8_t EvidenceFlags(const std::string& login) const {
@@ -147,9 +147,9 @@ TEST(OutboundGuessingTest, AGuessingRunEndingInAnAccountsFirstSuccessHoldsIt) {
   Timestamp now = kStart;
   auto login = [&](const std::string& ip, core::Outcome outcome, const std::string& pwhash) {
     now += core::kSecond;
-    engine.CheckThenReport({now, core::Protocol::kImap, *core::IpAddress::Parse(ip),
-                            "kim@example.com", pwhash, ""},
-                           outcome);
+    engine.CheckThenReport(
+        {now, core::Protocol::kImap, *core::IpAddress::Parse(ip), "kim@example.com", pwhash, ""},
+        outcome);
   };
   // Distributed guessing on an account never seen succeeding: the account-guessing detector
   // closes it to strangers.
