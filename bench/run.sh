@@ -58,6 +58,7 @@ for file in scenario-auth scenario; do
   best_of_3 "$out/$file.jsonl" | sed "s/^/$file: /"
 done
 echo "target: >= 1,000,000 login events per CPU-second (scenario-auth: logins only)"
+bench/instructions.sh "$out/scenario-auth.jsonl"
 
 echo
 echo "=== several nodes sharing one Redis (docs/cluster.md): the login scenario split round-robin"

@@ -36,6 +36,8 @@ test=(
 bench=(
   # wrk, and the policy servers coastguard is compared with
   wrk policyd-rate-limit postfwd fail2ban
+  # instructions per replayed line (bench/instructions.sh), steady on a busy machine
+  valgrind
 )
 case "$profile" in
   build) packages=("${build[@]}") ;;
