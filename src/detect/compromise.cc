@@ -43,9 +43,10 @@ uint8_t Compromise::Flags(const UnfamiliarSuccess& success, Timestamp now) const
   if (success.source_blocked && !success.vouched) flags |= LoginEvidence::kFromGuessingSource;
   // The success that ends a distributed guessing run comes from a stranger's address; the
   // owner's phone roaming in its usual carrier pool (wide-prefix familiar) is not suspect.
-  // An account never seen succeeding has no usual place: for it, a few wrong passwords from a
-  // few networks are the background every server gets (bots trying info@), and only a run the
-  // account-guessing detector closed the account for counts.
+  // An account with no success within the familiarity TTL (new, dormant, or a fresh install)
+  // has no usual place: for it, a few wrong passwords from a few networks are the background
+  // every server gets (bots trying info@), and only a run the account-guessing detector closed
+  // the account for counts.
   if (success.familiarity == Familiarity::kNone && success.login != nullptr &&
       (success.account_known || success.account_guessed) &&
       success.login->failing_sources.Count(now, w_.short_window) >=

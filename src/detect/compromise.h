@@ -87,7 +87,8 @@ struct UnfamiliarSuccess {
   bool source_blocked = false;  // the address or a prefix around it is (or recently was) blocked
   const LoginActivity* login = nullptr;  // the account's recent failures, if any
   // The account is closed for distributed guessing ([account_guessing]), or was within the
-  // blocks' offense memory.
+  // blocks' offense memory (an operator's block does not count). Looked up only for an account
+  // with no success within the familiarity TTL.
   bool account_guessed = false;
   // The account's own device roaming, or a refused stranger let through as a returning device
   // (detect::ReturningDevice): attack mode and a blocked prefix around a clean address say

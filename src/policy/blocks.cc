@@ -100,6 +100,12 @@ bool BlockList::RecentOffender(const BlockKey& key, Timestamp now) const {
          now < it->second.expires + settings_.offense_memory;
 }
 
+bool BlockList::BlockedFor(const BlockKey& key, core::Reason reason, Timestamp now) const {
+  const auto it = blocks_.find(key);
+  return it != blocks_.end() && it->second.reason == reason &&
+         now < it->second.expires + settings_.offense_memory;
+}
+
 size_t BlockList::Purge(Timestamp now) {
   live_ = 0;
   subject_heap_ = 0;

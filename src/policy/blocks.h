@@ -96,6 +96,8 @@ class BlockList {
   void Touch(const BlockKey& key, Timestamp now, Duration min_remaining);
   // True if `key` was blocked recently and is not blocked now.
   bool RecentOffender(const BlockKey& key, Timestamp now) const;
+  // True if `key` is blocked for `reason`, or was within the offense memory.
+  bool BlockedFor(const BlockKey& key, core::Reason reason, Timestamp now) const;
   // Drops blocks past expiry plus offense memory, and measures what is left (live(),
   // MemoryBytes()). Call about once a second; O(n).
   size_t Purge(Timestamp now);

@@ -452,9 +452,10 @@ void Engine::RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p)
     }
   }
   success.login = logins_.Find(p.login_digest);
-  const BlockKey login_key = LoginBlockKey(p.login_digest);
-  success.account_guessed =
-      blocks_.Find(login_key, now) != nullptr || blocks_.RecentOffender(login_key, now);
+  if (!success.account_known) {  // only asked about accounts without a usual place
+    success.account_guessed =
+        blocks_.BlockedFor(LoginBlockKey(p.login_digest), Reason::kAccountUnderAttack, now);
+  }
   success.vouched =
       p.own_device_roaming || detect::ReturningDevice::Admitted(pairs_.Find(p.pair_key), p.pw_tag);
   const uint8_t flags = compromise_.Flags(success, now);

@@ -32,8 +32,8 @@ constexpr char kUsage[] =
     "live server would, with time taken from each event's ts. Writes one decision line per\n"
     "event to --decisions (default: standard output) and a summary by label to standard\n"
     "error. Same input and config give byte-identical decisions. Use - to read stdin.\n"
-    "--holds writes one JSON line per message held, with the evidence behind it (the\n"
-    "webhook's hold event, docs/api.md), for a look at which accounts would be held and why.\n"
+    "--holds writes the hold events (docs/postfix.md): one JSON line per message held at its\n"
+    "end, with the login evidence behind it, for a look at which accounts would be held and why.\n"
     "\n"
     "Several nodes (docs/cluster.md): --part K/N decides only lines K, K+N, K+2N, ... (from 0)\n"
     "and writes only their decisions. --shared makes this replay a node of the [shared] table\n"
@@ -93,6 +93,10 @@ int ReplayCommand(int argc, char** argv) {
     std::fprintf(stderr, "coastguard replay: --part wants K/N with 0 <= K < N <= 1024\n");
     return 2;
   }
+  if (!holds_path.empty() && holds_path == decisions_path) {
+    std::fprintf(stderr, "coastguard replay: --holds and --decisions need different files\n");
+    return 2;
+  }
   const double pace = pace_text.empty() ? 0 : std::strtod(pace_text.c_str(), nullptr);
   if (!pace_text.empty() && !(pace > 0 && pace < 1e9)) {
     std::fprintf(stderr, "coastguard replay: --pace wants a positive number\n");
@@ -120,35 +124,9 @@ int ReplayCommand(int argc, char** argv) {
     std::fprintf(stderr, "coastguard replay: %s: %s\n", events_path.c_str(), std::strerror(errno));
     return 2;
   }
-  std::FILE* out = stdout;
-  if (!decisions_path.empty()) {
-    out = std::fopen(decisions_path.c_str(), "wb");
-    if (out == nullptr) {
-      std::fprintf(stderr, "coastguard replay: %s: %s\n", decisions_path.c_str(),
-                   std::strerror(errno));
-      return 2;
-    }
-  }
-
-  std::FILE* holds = nullptr;
-  if (!holds_path.empty()) {
-    holds = std::fopen(holds_path.c_str(), "wb");
-    if (holds == nullptr) {
-      std::fprintf(stderr, "coastguard replay: %s: %s\n", holds_path.c_str(), std::strerror(errno));
-      return 2;
-    }
-  }
-
   policy::Engine engine(config.engine, replay::kSeed);
   engine.set_keep_recent(false);  // no explain API to show the ring to
   policy::Outbound outbound(config.outbound, engine);
-  if (holds != nullptr) {
-    outbound.set_on_hold([holds](const policy::HoldEvent& e) {
-      std::string line = policy::HoldEventJson(e);
-      line += '\n';
-      std::fwrite(line.data(), 1, line.size(), holds);
-    });
-  }
   forms::FormGuard forms(config.forms, replay::FormKey(config.forms), replay::kSeed,
                          config.engine.memory_budget_mb << 20);
   if (absl::Status s = forms.LoadLists(); !s.ok()) {
@@ -173,6 +151,30 @@ int ReplayCommand(int argc, char** argv) {
       std::fprintf(stderr, "coastguard replay: %s\n", core::Message(s).c_str());
       return 1;
     }
+  }
+  // The outputs are opened once everything above has worked: a failed start leaves the files
+  // of an earlier run as they were. A write error shows at the close (ferror).
+  std::FILE* out = stdout;
+  if (!decisions_path.empty()) {
+    out = std::fopen(decisions_path.c_str(), "wb");
+    if (out == nullptr) {
+      std::fprintf(stderr, "coastguard replay: %s: %s\n", decisions_path.c_str(),
+                   std::strerror(errno));
+      return 2;
+    }
+  }
+  std::FILE* holds = nullptr;
+  if (!holds_path.empty()) {
+    holds = std::fopen(holds_path.c_str(), "wb");
+    if (holds == nullptr) {
+      std::fprintf(stderr, "coastguard replay: %s: %s\n", holds_path.c_str(), std::strerror(errno));
+      return 2;
+    }
+    outbound.set_on_hold([holds](const policy::HoldEvent& e) {
+      std::string line = policy::HoldEventJson(e);
+      line += '\n';
+      std::fwrite(line.data(), 1, line.size(), holds);
+    });
   }
   // Pacing: line ts is decided at wall0 + (ts - ts0) / pace (both in µs).
   wire::EventParser time_reader;
@@ -247,14 +249,18 @@ int ReplayCommand(int argc, char** argv) {
   }
   std::fwrite(decisions.data(), 1, decisions.size(), out);
   if (in != stdin) std::fclose(in);
-  if (holds != nullptr && std::fclose(holds) != 0) {
-    std::fprintf(stderr, "coastguard replay: %s: write failed\n", holds_path.c_str());
-    return 1;
-  }
-  if (out != stdout && std::fclose(out) != 0) {
-    std::fprintf(stderr, "coastguard replay: %s: write failed\n", decisions_path.c_str());
-    return 1;
-  }
+  // Closes a file written to; false (and a message) if any write to it failed.
+  auto close_written = [](std::FILE* f, const std::string& path) {
+    const bool failed = std::ferror(f) != 0;
+    if (std::fclose(f) != 0 || failed) {
+      std::fprintf(stderr, "coastguard replay: %s: write failed\n", path.c_str());
+      return false;
+    }
+    return true;
+  };
+  bool written = out == stdout || close_written(out, decisions_path);
+  if (holds != nullptr) written = close_written(holds, holds_path) && written;
+  if (!written) return 1;
   std::fflush(stdout);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -96,3 +96,15 @@ def test_an_unwritable_holds_file_is_a_usage_error(workdir):
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "holds.jsonl" in done.stderr
+
+
+def test_holds_and_decisions_may_not_share_a_file(workdir):
+    events = os.path.join(workdir, "events.jsonl")
+    with open(events, "w") as f:
+        f.write("")
+    same = os.path.join(workdir, "out.jsonl")
+    done = subprocess.run([BIN, "replay", events, "--decisions", same, "--holds", same],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "different files" in done.stderr
+    assert not os.path.exists(same)

@@ -51,6 +51,20 @@ TEST(BlockList, ForgetsOffendersAfterTheMemoryWindow) {
   EXPECT_FALSE(blocks.RecentOffender(key, kNow + 2 * core::kDay));
 }
 
+TEST(BlockList, TellsWhatAKeyWasBlockedForWhileItIsRemembered) {
+  BlockList blocks({});
+  const BlockKey key = LoginBlockKey(42);
+  EXPECT_FALSE(blocks.BlockedFor(key, core::Reason::kAccountUnderAttack, kNow));
+  blocks.Add(key, "x", core::Reason::kAccountUnderAttack, BlockScope::kUnfamiliar, core::kHour,
+             kNow);
+  EXPECT_TRUE(blocks.BlockedFor(key, core::Reason::kAccountUnderAttack, kNow));  // in force
+  EXPECT_FALSE(blocks.BlockedFor(key, core::Reason::kManual, kNow));
+  EXPECT_TRUE(blocks.BlockedFor(key, core::Reason::kAccountUnderAttack, kNow + 2 * core::kHour));
+  // Past expiry plus the offense memory (a day): forgotten.
+  EXPECT_FALSE(
+      blocks.BlockedFor(key, core::Reason::kAccountUnderAttack, kNow + core::kHour + core::kDay));
+}
+
 TEST(BlockList, TouchKeepsABlockUpWhileItIsHit) {
   BlockList blocks({});
   const BlockKey key = IpKey("203.0.113.9");

@@ -116,7 +116,7 @@ TEST_F(OutboundTest, ABusyServiceIsNoEvidenceAgainstAnAccount) {
   EXPECT_TRUE(holds_.empty());
 }
 
-TEST_F(OutboundTest, WrongPasswordsFromSeveralNetworksThenAStrangerHoldTheAccount) {
+TEST_F(OutboundTest, WrongPasswordsFromSeveralNetworksThenAStrangerHoldAKnownAccount) {
   Login("dave@example.com", "81.17.5.22", core::Outcome::kSuccess);  // his usual place
   now_ += 7 * core::kHour;
   Login("dave@example.com", "45.1.1.1", core::Outcome::kBadPassword, "p1");
@@ -169,6 +169,19 @@ TEST(OutboundGuessingTest, AGuessingRunEndingInAnAccountsFirstSuccessHoldsIt) {
                            std::vector<std::string_view>(std::begin(rcpt), std::end(rcpt)))
                 .action,
             Action::kHold);
+}
+
+TEST_F(OutboundTest, AnOperatorsBlockIsNoGuessingRun) {
+  // The operator blocked an account no one has logged into yet, then lifted the block; bots
+  // try it from three networks; its owner's first login is no thief's.
+  const BlockKey key = LoginBlockKey(engine_.LoginDigest("lena@example.com"));
+  ASSERT_TRUE(engine_.OperatorBlock(key, "lena@example.com", core::kMinute, now_));
+  now_ += 2 * core::kMinute;
+  Login("lena@example.com", "45.1.1.1", core::Outcome::kBadPassword, "p1");
+  Login("lena@example.com", "46.2.2.2", core::Outcome::kBadPassword, "p2");
+  Login("lena@example.com", "47.3.3.3", core::Outcome::kBadPassword, "p3");
+  Login("lena@example.com", "81.17.5.26", core::Outcome::kSuccess);
+  EXPECT_EQ(EvidenceFlags("lena@example.com"), 0);
 }
 
 TEST_F(OutboundTest, ASpikeRightAfterALoginFromANewPlaceIsHeld) {
