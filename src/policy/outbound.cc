@@ -42,6 +42,12 @@ bool SenderBelongs(std::string_view sender, std::string_view canonical_login) {
 
 size_t BudgetBytes(const Engine& auth) { return auth.config().memory_budget_mb << 20; }
 
+// What a hold is reported as: a compromised login, else the sending pattern.
+Reason HoldReason(const Verdict& v) {
+  return v.reasons.Has(Reason::kCompromisedLogin) ? Reason::kCompromisedLogin
+                                                  : Reason::kSendingSpike;
+}
+
 }  // namespace
 
 Outbound::Outbound(const OutboundConfig& config, Engine& auth)
@@ -74,7 +80,8 @@ bool Outbound::RecentlyNew(uint64_t login, Timestamp now) const {
   return e != nullptr && e->NewPlaceAt(now, config_.new_login_window);
 }
 
-Verdict Outbound::Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient) {
+Verdict Outbound::Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient,
+                        std::string* hold_evidence) {
   Verdict v;
   if (m.sasl_username.empty()) return v;  // not submitted by one of our accounts
   // A message asks once per recipient and once more at its end: canonicalise the account once.
@@ -141,17 +148,29 @@ Verdict Outbound::Judge(const OutboundMessage& m, bool message_stage, std::strin
           core::Cat("sender ", m.sender, " is not the account's, after a login from a new place");
     }
   }
-  if (v.action == Action::kHold && message_stage && on_hold_) {
-    on_hold_(HoldEvent{now, *canonical,
-                       v.reasons.Has(Reason::kCompromisedLogin) ? Reason::kCompromisedLogin
-                                                                : Reason::kSendingSpike,
-                       std::string(m.queue_id), evidence});
-  }
+  if (v.action == Action::kHold && hold_evidence != nullptr) *hold_evidence = std::move(evidence);
   return v;
 }
 
+uint64_t Outbound::MessageKey(const OutboundMessage& m) const {
+  return core::Digest64(m.instance, core::Digest64(m.sasl_username, 0x696e73));
+}
+
+void Outbound::SendHold(const OutboundMessage& m, Reason reason, std::string evidence) {
+  if (on_hold_) {
+    on_hold_(
+        HoldEvent{m.ts, last_canonical_, reason, std::string(m.queue_id), std::move(evidence)});
+  }
+}
+
 Verdict Outbound::CheckRecipient(const OutboundMessage& m, std::string_view recipient) {
-  const Verdict v = Judge(m, /*message_stage=*/false, recipient);
+  std::string evidence;
+  const Verdict v = Judge(m, /*message_stage=*/false, recipient, &evidence);
+  if (v.action == Action::kHold && !m.instance.empty()) {
+    // The first recipient that held the message says why; the message's end reports it.
+    PendingHold& pending = pending_holds_.FindOrInsert(MessageKey(m), m.ts);
+    if (pending.ts_s == 0) pending = {core::ToSeconds(m.ts), HoldReason(v), std::move(evidence)};
+  }
   if (timeline_ != nullptr && !m.sasl_username.empty()) {
     // A message is counted once, at its end; a recipient only when it is deferred or held.
     if (v.action == Action::kHold) timeline_->Count(m.ts, history::Series::kMailHold);
@@ -161,17 +180,32 @@ Verdict Outbound::CheckRecipient(const OutboundMessage& m, std::string_view reci
 }
 
 Verdict Outbound::CheckMessage(const OutboundMessage& m) {
-  const Verdict v = Judge(m, /*message_stage=*/true, "");
+  std::string evidence;
+  const Verdict v = Judge(m, /*message_stage=*/true, "", &evidence);
+  // Held at RCPT (the MTA holds the whole message), whatever its end says.
+  bool held = v.action == Action::kHold;
+  if (held) SendHold(m, HoldReason(v), std::move(evidence));
+  if (!m.instance.empty() && !m.sasl_username.empty()) {
+    const uint64_t key = MessageKey(m);
+    if (PendingHold* pending = pending_holds_.Find(key)) {
+      if (!held) SendHold(m, pending->reason, std::move(pending->evidence));
+      held = true;
+      pending_holds_.Erase(key);
+    }
+  }
   if (timeline_ != nullptr && !m.sasl_username.empty()) {
-    timeline_->Count(m.ts, v.action == Action::kHold    ? history::Series::kMailHold
+    timeline_->Count(m.ts, held                         ? history::Series::kMailHold
                            : v.action == Action::kDefer ? history::Series::kMailDefer
                                                         : history::Series::kMailAllow);
   }
   return v;
 }
 
-Verdict Outbound::CheckMail(const OutboundMessage& m,
+Verdict Outbound::CheckMail(const OutboundMessage& one,
                             const std::vector<std::string_view>& recipients) {
+  // One message at a time, from its first recipient to its end: a constant instance ties them.
+  OutboundMessage m = one;
+  if (m.instance.empty()) m.instance = "replay";
   Verdict result;
   bool deferred = false;
   for (const std::string_view rcpt : recipients) {

@@ -26,6 +26,9 @@ struct OutboundMessage {
   std::optional<core::IpAddress> client;
   std::string_view sender;
   std::string_view queue_id;
+  // The MTA's id of the message from its first recipient on (Postfix's `instance`; the queue
+  // id is still empty at the first RCPT): ties a hold at RCPT to the message's end.
+  std::string_view instance = {};
 };
 
 // Something the operator (or an automated flow) should act on: mail held from an account.
@@ -83,15 +86,32 @@ class Outbound {
   void AppendMetrics(std::string& out) const;
 
  private:
+  // A message held at RCPT whose end has not been checked yet: its hold event is sent then,
+  // with the queue id, unless the end holds it for a reason of its own.
+  struct PendingHold {
+    uint32_t ts_s = 0;
+    core::Reason reason = core::Reason::kSendingSpike;
+    std::string evidence;
+    int64_t Retention(Timestamp) const { return ts_s; }
+  };
+  // Messages whose end never comes (the client went away) are evicted, oldest first: a fixed
+  // bound outside the memory budget, like the webhook's queues (evidence is one short line).
+  static constexpr size_t kPendingHolds = 4096;
+
   history::Timeline* timeline_ = nullptr;
-  core::Verdict Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient);
+  // `evidence`, when not null, gets the hold's evidence (human-readable) if the verdict holds.
+  core::Verdict Judge(const OutboundMessage& m, bool message_stage, std::string_view recipient,
+                      std::string* evidence);
+  uint64_t MessageKey(const OutboundMessage& m) const;
+  void SendHold(const OutboundMessage& m, core::Reason reason, std::string evidence);
   bool Suspect(uint64_t login, Timestamp now, std::string* evidence) const;
   bool RecentlyNew(uint64_t login, Timestamp now) const;
 
   OutboundConfig config_;
   Engine& auth_;
   counters::BoundedMap<uint64_t, detect::AccountSending> accounts_;
-  std::map<uint64_t, const detect::SendingLimits*> bulk_;  // by login digest
+  counters::BoundedMap<uint64_t, PendingHold> pending_holds_{kPendingHolds};  // by MessageKey
+  std::map<uint64_t, const detect::SendingLimits*> bulk_;                     // by login digest
   std::function<void(const HoldEvent&)> on_hold_;
   std::string last_username_;  // memo of the last account's canonical form and digest
   std::string last_canonical_;

@@ -5,7 +5,7 @@
 namespace coastguard::postfix {
 
 std::string_view OutboundPolicy::Decide(const PolicyRequest& r, core::Timestamp now) {
-  policy::OutboundMessage m{now, r.sasl_username, std::nullopt, r.sender, r.queue_id};
+  policy::OutboundMessage m{now, r.sasl_username, std::nullopt, r.sender, r.queue_id, r.instance};
   // Postfix sends "unknown" when it has no address for the client (SMTPD_POLICY_README).
   if (!r.client_address.empty() && r.client_address != "unknown") {
     m.client = core::IpAddress::Parse(r.client_address);

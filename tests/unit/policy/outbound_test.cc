@@ -184,6 +184,46 @@ TEST_F(OutboundTest, AnOperatorsBlockIsNoGuessingRun) {
   EXPECT_EQ(EvidenceFlags("lena@example.com"), 0);
 }
 
+TEST_F(OutboundTest, AMessageHeldAtItsRecipientsIsReportedOnceAtItsEndWithItsQueueId) {
+  // A stuffing source got into carol's account: her next message is held at its first RCPT,
+  // when Postfix has no queue id yet.
+  for (int i = 0; i < 3; ++i) {
+    Login("victim" + std::to_string(i) + "@example.com", "45.9.9.9", core::Outcome::kBadPassword);
+  }
+  Login("carol@example.com", "45.9.9.9", core::Outcome::kSuccess);
+  const auto ip = core::IpAddress::Parse("45.9.9.9");
+  OutboundMessage m{now_, "carol@example.com", ip, "carol@example.com", "", "instance-1"};
+  EXPECT_EQ(outbound_->CheckRecipient(m, "a@remote.example").action, Action::kHold);
+  m.queue_id = "4XyzQ";
+  EXPECT_EQ(outbound_->CheckRecipient(m, "b@remote.example").action, Action::kHold);
+  EXPECT_TRUE(holds_.empty());  // not per recipient
+  // The operator clears her meanwhile: the end no longer holds, but Postfix already did.
+  ASSERT_TRUE(engine_.ClearSuspect(engine_.LoginDigest("carol@example.com"), now_));
+  EXPECT_EQ(outbound_->CheckMessage(m).action, Action::kAllow);
+  ASSERT_EQ(holds_.size(), 1u);
+  EXPECT_EQ(holds_[0].queue_id, "4XyzQ");
+  EXPECT_EQ(holds_[0].reason, Reason::kCompromisedLogin);
+  EXPECT_NE(holds_[0].evidence.find("45.9.9.9"), std::string::npos);
+  // Its next message is judged afresh: nothing is left over from this one.
+  OutboundMessage next{now_, "carol@example.com", ip, "carol@example.com", "5Abc", "instance-2"};
+  EXPECT_EQ(outbound_->CheckRecipient(next, "c@remote.example").action, Action::kAllow);
+  EXPECT_EQ(outbound_->CheckMessage(next).action, Action::kAllow);
+  EXPECT_EQ(holds_.size(), 1u);
+}
+
+TEST_F(OutboundTest, AMessageHeldAtBothStagesIsReportedOnce) {
+  for (int i = 0; i < 3; ++i) {
+    Login("victim" + std::to_string(i) + "@example.com", "45.9.9.9", core::Outcome::kBadPassword);
+  }
+  Login("carol@example.com", "45.9.9.9", core::Outcome::kSuccess);
+  const OutboundMessage m{
+      now_,    "carol@example.com", core::IpAddress::Parse("45.9.9.9"), "carol@example.com",
+      "4XyzQ", "instance-1"};
+  EXPECT_EQ(outbound_->CheckRecipient(m, "a@remote.example").action, Action::kHold);
+  EXPECT_EQ(outbound_->CheckMessage(m).action, Action::kHold);
+  EXPECT_EQ(holds_.size(), 1u);
+}
+
 TEST_F(OutboundTest, ASpikeRightAfterALoginFromANewPlaceIsHeld) {
   Login("dave@example.com", "81.17.5.22", core::Outcome::kSuccess);
   now_ += 7 * core::kHour;
