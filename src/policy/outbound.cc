@@ -169,7 +169,10 @@ Verdict Outbound::CheckRecipient(const OutboundMessage& m, std::string_view reci
   if (v.action == Action::kHold && !m.instance.empty()) {
     // The first recipient that held the message says why; the message's end reports it.
     PendingHold& pending = pending_holds_.FindOrInsert(MessageKey(m), m.ts);
-    if (pending.ts_s == 0) pending = {core::ToSeconds(m.ts), HoldReason(v), std::move(evidence)};
+    if (pending.ts_s == 0) {
+      if (evidence.size() > kPendingEvidence) evidence.resize(kPendingEvidence);
+      pending = {core::ToSeconds(m.ts), HoldReason(v), std::move(evidence)};
+    }
   }
   if (timeline_ != nullptr && !m.sasl_username.empty()) {
     // A message is counted once, at its end; a recipient only when it is deferred or held.

@@ -95,8 +95,10 @@ class Outbound {
     int64_t Retention(Timestamp) const { return ts_s; }
   };
   // Messages whose end never comes (the client went away) are evicted, oldest first: a fixed
-  // bound outside the memory budget, like the webhook's queues (evidence is one short line).
+  // bound outside the memory budget, like the webhook's queues (at most ~2.5 MB: the evidence,
+  // which may quote a sender the client chose, is cut to kPendingEvidence bytes).
   static constexpr size_t kPendingHolds = 4096;
+  static constexpr size_t kPendingEvidence = 512;
 
   history::Timeline* timeline_ = nullptr;
   // `evidence`, when not null, gets the hold's evidence (human-readable) if the verdict holds.
