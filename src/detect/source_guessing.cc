@@ -1,5 +1,7 @@
 #include "detect/source_guessing.h"
 
+#include <algorithm>
+
 namespace coastguard::detect {
 
 int SourceGuessing::LoginThreshold(const SourceKey& key) const {
@@ -20,8 +22,13 @@ core::Reason SourceGuessing::Evaluate(const SourceKey& key, const SourceActivity
   if (static_cast<int>(source.unknown_logins.Count(now, w_.short_window)) >= unknown_threshold) {
     return core::Reason::kUnknownUsers;
   }
+  // The busier the source, the higher the bar, up to what the set can count: past that a busy
+  // NAT or carrier address would never be closed to strangers, whatever a combo list did there
+  // (its users are familiar with it and stay unaffected). Unknown users keep no such ceiling: a
+  // busy address's misspelt logins are many people's.
+  constexpr int kCountable = static_cast<int>(decltype(source.failed_logins)::kCapacity);
   if (static_cast<int>(source.failed_logins.Count(now, w_.short_window)) >=
-      LoginThreshold(key) + extra) {
+      std::min(LoginThreshold(key) + extra, kCountable)) {
     return exact ? core::Reason::kIpGuessing : core::Reason::kPrefixGuessing;
   }
   return core::Reason::kCount;

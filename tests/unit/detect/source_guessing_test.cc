@@ -45,6 +45,20 @@ TEST(SourceGuessing, AnAddressManyOfOurUsersSucceedFromGetsAHigherThreshold) {
   EXPECT_EQ(detector.Evaluate(Key("198.51.100.10", 32), office, kNow), core::Reason::kIpGuessing);
 }
 
+TEST(SourceGuessing, EvenTheBusiestAddressIsClosedToStrangersByAComboList) {
+  // A campus NAT or a carrier's address: thousands of our logins succeed there every day. Its
+  // bar stops at what the source can count (16 distinct failing logins in the short window).
+  SourceGuessing detector({}, {});
+  SourceActivity nat;
+  nat.successes.Add(kNow, core::kDay, 5000);
+  FailLogins(nat, 15);
+  EXPECT_EQ(detector.Evaluate(Key("198.51.100.10", 32), nat, kNow), core::Reason::kCount);
+  EXPECT_EQ(detector.Evaluate(Key("198.51.100.10", 24), nat, kNow), core::Reason::kCount);
+  FailLogins(nat, 16);
+  EXPECT_EQ(detector.Evaluate(Key("198.51.100.10", 32), nat, kNow), core::Reason::kIpGuessing);
+  EXPECT_EQ(detector.Evaluate(Key("198.51.100.10", 24), nat, kNow), core::Reason::kPrefixGuessing);
+}
+
 TEST(SourceGuessing, LoginsThatDoNotExistCountFaster) {
   SourceGuessing detector({}, {});
   SourceActivity s;
