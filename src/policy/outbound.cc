@@ -1,5 +1,7 @@
 #include "policy/outbound.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/digest.h"
@@ -170,8 +172,9 @@ Verdict Outbound::CheckRecipient(const OutboundMessage& m, std::string_view reci
     // The first recipient that held the message says why; the message's end reports it.
     PendingHold& pending = pending_holds_.FindOrInsert(MessageKey(m), m.ts);
     if (pending.ts_s == 0) {
-      if (evidence.size() > kPendingEvidence) evidence.resize(kPendingEvidence);
-      pending = {core::ToSeconds(m.ts), HoldReason(v), std::move(evidence)};
+      // A copy of its own length: a resized string would keep the long one's buffer.
+      pending = {core::ToSeconds(m.ts), HoldReason(v),
+                 std::string(evidence.data(), std::min(evidence.size(), kPendingEvidence))};
     }
   }
   if (timeline_ != nullptr && !m.sasl_username.empty()) {
@@ -185,14 +188,17 @@ Verdict Outbound::CheckRecipient(const OutboundMessage& m, std::string_view reci
 Verdict Outbound::CheckMessage(const OutboundMessage& m) {
   std::string evidence;
   const Verdict v = Judge(m, /*message_stage=*/true, "", &evidence);
-  // Held at RCPT (the MTA holds the whole message), whatever its end says.
   bool held = v.action == Action::kHold;
   if (held) SendHold(m, HoldReason(v), std::move(evidence));
   if (!m.instance.empty() && !m.sasl_username.empty()) {
     const uint64_t key = MessageKey(m);
     if (PendingHold* pending = pending_holds_.Find(key)) {
-      if (!held) SendHold(m, pending->reason, std::move(pending->evidence));
-      held = true;
+      // Held at RCPT: Postfix holds the whole message once it is accepted. Deferred at its
+      // end (DEFER_IF_PERMIT), it is not accepted at all, and its retry is a message of its own.
+      if (!held && v.action != Action::kDefer) {
+        SendHold(m, pending->reason, std::move(pending->evidence));
+        held = true;
+      }
       pending_holds_.Erase(key);
     }
   }
@@ -223,10 +229,8 @@ Verdict Outbound::CheckMail(const OutboundMessage& one,
   }
   const Verdict message = CheckMessage(m);
   message.reasons.ForEach([&](Reason r) { result.reasons.Add(r); });
-  if (message.action == Action::kHold)
-    result.action = Action::kHold;
-  else if (message.action == Action::kDefer && result.action == Action::kAllow)
-    result.action = Action::kDefer;
+  // Deferred at its end, the message is not accepted, whatever its recipients were to get.
+  if (message.action != Action::kAllow) result.action = message.action;
   return result;
 }
 
@@ -238,6 +242,13 @@ void Outbound::AppendTables(std::vector<core::TableUsage>& out) const {
 void Outbound::AppendMetrics(std::string& out) const {
   core::MetricFamily(out, "coastguard_outbound_accounts", "gauge",
                      "Accounts with sending counters.", static_cast<double>(accounts_.size()));
+  core::MetricFamily(out, "coastguard_outbound_pending_holds", "gauge",
+                     "Messages held at RCPT whose end has not been checked yet.",
+                     static_cast<double>(pending_holds_.size()));
+  core::MetricFamily(out, "coastguard_outbound_pending_holds_evicted_total", "counter",
+                     "Messages held at RCPT whose end never came before the table was full "
+                     "(no hold event was sent for them).",
+                     static_cast<double>(pending_holds_.evictions()));
 }
 
 std::string HoldLogLine(const HoldEvent& e) {

@@ -94,9 +94,10 @@ class Outbound {
     std::string evidence;
     int64_t Retention(Timestamp) const { return ts_s; }
   };
-  // Messages whose end never comes (the client went away) are evicted, oldest first: a fixed
-  // bound outside the memory budget, like the webhook's queues (at most ~2.5 MB: the evidence,
-  // which may quote a sender the client chose, is cut to kPendingEvidence bytes).
+  // Messages whose end never comes (the client went away, or Postfix asks only at RCPT) are
+  // evicted when the table is full, the oldest of a sample first: a fixed bound outside the
+  // memory budget, like the webhook's queues (about 2.5 MB: the evidence, which may quote a
+  // sender the client chose, is kept to kPendingEvidence bytes).
   static constexpr size_t kPendingHolds = 4096;
   static constexpr size_t kPendingEvidence = 512;
 

@@ -211,6 +211,38 @@ TEST_F(OutboundTest, AMessageHeldAtItsRecipientsIsReportedOnceAtItsEndWithItsQue
   EXPECT_EQ(holds_.size(), 1u);
 }
 
+TEST(OutboundPendingHoldTest, AMessageHeldAtRcptButDeferredAtItsEndIsNotReportedAsHeld) {
+  EngineConfig engine_config;
+  Engine engine(engine_config, 1);
+  OutboundConfig config;
+  config.limits.messages_per_hour = 1;
+  Outbound outbound(config, engine);
+  std::vector<HoldEvent> holds;
+  outbound.set_on_hold([&](const HoldEvent& e) { holds.push_back(e); });
+  Timestamp now = kStart;
+  auto login = [&](const std::string& who, const std::string& ip, core::Outcome outcome) {
+    now += core::kSecond;
+    engine.CheckThenReport({now, core::Protocol::kSmtp, *core::IpAddress::Parse(ip), who, "pw", ""},
+                           outcome);
+  };
+  const auto home = core::IpAddress::Parse("81.17.5.20");
+  login("carol@example.com", "81.17.5.20", core::Outcome::kSuccess);
+  const OutboundMessage first{now, "carol@example.com", home, "carol@example.com", "1A", "i-1"};
+  EXPECT_EQ(outbound.CheckRecipient(first, "a@remote.example").action, Action::kAllow);
+  EXPECT_EQ(outbound.CheckMessage(first).action, Action::kAllow);  // the hour's one message
+  // A stuffing source gets in; her next message is held at RCPT...
+  for (int i = 0; i < 3; ++i) {
+    login("victim" + std::to_string(i) + "@example.com", "45.9.9.9", core::Outcome::kBadPassword);
+  }
+  login("carol@example.com", "45.9.9.9", core::Outcome::kSuccess);
+  const OutboundMessage second{now, "carol@example.com", home, "carol@example.com", "2B", "i-2"};
+  EXPECT_EQ(outbound.CheckRecipient(second, "b@remote.example").action, Action::kHold);
+  // ...the operator clears her, and its end is over the hour's limit: deferred, not queued.
+  ASSERT_TRUE(engine.ClearSuspect(engine.LoginDigest("carol@example.com"), now));
+  EXPECT_EQ(outbound.CheckMessage(second).action, Action::kDefer);
+  EXPECT_TRUE(holds.empty());
+}
+
 TEST_F(OutboundTest, AMessageHeldAtBothStagesIsReportedOnce) {
   for (int i = 0; i < 3; ++i) {
     Login("victim" + std::to_string(i) + "@example.com", "45.9.9.9", core::Outcome::kBadPassword);
