@@ -24,8 +24,9 @@ core::Reason SourceGuessing::Evaluate(const SourceKey& key, const SourceActivity
   }
   // The busier the source, the higher the bar, up to what the set can count: past that a busy
   // NAT or carrier address would never be closed to strangers, whatever a combo list did there
-  // (its users are familiar with it and stay unaffected). Unknown users keep no such ceiling: a
-  // busy address's misspelt logins are many people's.
+  // (its users are familiar with it and stay unaffected). The unknown-users bar is not capped:
+  // past the 8 its set counts it turns that check off at busy sources, and capping it measured
+  // more friction for little on the families (docs/detection.md).
   constexpr int kCountable = static_cast<int>(decltype(source.failed_logins)::kCapacity);
   if (static_cast<int>(source.failed_logins.Count(now, w_.short_window)) >=
       std::min(LoginThreshold(key) + extra, kCountable)) {
