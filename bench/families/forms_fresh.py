@@ -217,6 +217,7 @@ def build(seed):
     shares = {"signup": 1.0, "contact": 0.6, "newsletter": 0.8, "event": 0.5}
     weights = [shares[f] for f in site.forms]
     pop_left = [[k, u, n] for k, u, n in popular]
+    taken = set()
     t = t0
     n_legit = 0
     while t < t_end:
@@ -228,6 +229,10 @@ def build(seed):
         f, l, seg = person_name()
         r = rng.random()
         rcpt = email_for(rng, f, l)
+        while rcpt.lower() in taken:   # two people with one name have two mailboxes
+            local, dom = rcpt.split("@")
+            rcpt = "%s%d@%s" % (local, rng.randint(1, 999), dom)
+        taken.add(rcpt.lower())
         if r < 0.02:
             rcpt = rcpt.split("@")[0] + "@" + rng.choice(["mailinator.com", "guerrillamail.com",
                                                           "10minutemail.com", "yopmail.com"])
@@ -277,7 +282,12 @@ def build(seed):
         for i in range(k):
             f, l, _ = person_name()
             ts = tb + rng.uniform(0, rng.choice([120, 600, 1200]))
-            site.submit(ts, form, ip, rng.choice(UAS), email_for(rng, f, l, dom),
+            rcpt = email_for(rng, f, l, dom)
+            while rcpt.lower() in taken:
+                local, d = rcpt.split("@")
+                rcpt = "%s%d@%s" % (local, rng.randint(1, 999), d)
+            taken.add(rcpt.lower())
+            site.submit(ts, form, ip, rng.choice(UAS), rcpt,
                         {"name": f, "name2": l, "text": "", "text2": "Class 7b" if dom else ""},
                         "legit", "office_burst", site.new_token(form, ts - human_fill(rng)))
     notes["office_bursts"] = bursts

@@ -48,6 +48,11 @@ double DaysKnown(uint32_t first_seen_s, Timestamp now) {
 }
 
 uint32_t Tag(uint64_t digest) { return static_cast<uint32_t>(digest ^ (digest >> 32)); }
+// A campaign's recipient tags carry one bit: set for a stranger, clear for the submitter's own
+// mailbox (RecentSet stores a zero tag as 1, a stranger: the cautious side).
+uint32_t StrangerTag(uint32_t tag) { return tag | 1U; }
+uint32_t OwnTag(uint32_t tag) { return tag & ~1U; }
+bool IsStranger(uint32_t tag) { return (tag & 1U) != 0; }
 
 bool BotUserAgent(std::string_view agent) {
   if (agent.empty()) return true;
@@ -142,9 +147,9 @@ bool FormGuard::Own(std::string_view domain) const {
          config_.own_domains.end();
 }
 
-void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
-                            std::string& longest_text, bool& text_contact_lure, Lures& links,
-                            std::vector<std::string>& name_words) {
+void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, Fields& out) {
+  std::string& longest_text = out.longest_text;
+  Lures& links = out.links;
   for (const FormField& field : request.fields) {
     const std::string_view value = field.value;
     if (field.role == Role::kSecret) continue;  // never read
@@ -167,7 +172,7 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
         }
         break;
       case Role::kName: {
-        AppendWords(value.substr(0, 256), 8, &name_words);
+        AppendWords(value.substr(0, 256), 8, &out.name_words);
         const std::string folded = names_.Fold(value.substr(0, 1024));
         Lures lures;
         ScanDeobfuscated(folded, &lures, reasons);
@@ -176,7 +181,14 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
         if (lures.emails > 0) reasons.Add(FormReason::kEmailInName);
         if (lures.phone_digits >= 7) reasons.Add(FormReason::kPhoneInName);
         if (lures.markup) reasons.Add(FormReason::kMarkupInName);
-        if (names_.Suspicious(value)) reasons.Add(FormReason::kConfusableName);
+        const bool confusable = names_.Suspicious(value);
+        if (confusable) reasons.Add(FormReason::kConfusableName);
+        if (confusable || lures.urls + lures.bare_domains + lures.emails > 0 ||
+            lures.phone_digits >= 7 || lures.markup) {
+          out.name_lure = true;
+        } else {
+          names_.LatinWords(value.substr(0, 256), 8, &out.name_latin);
+        }
         Merge(lures, links);
         break;
       }
@@ -199,7 +211,7 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons,
                                         [&](const std::string& d) { return !Own(d); });
           if (field.role == Role::kText && lure && value.size() > longest_text.size()) {
             longest_text.assign(value.substr(0, 16384));
-            text_contact_lure = lures.emails > 0 || lures.phone_digits >= 7;
+            out.text_contact_lure = lures.emails > 0 || lures.phone_digits >= 7;
           }
         }
         Merge(lures, links);
@@ -290,7 +302,7 @@ bool FormGuard::Count(counters::BoundedMap<uint64_t, Rate>& table, uint64_t key,
 }
 
 void FormGuard::CountRates(const FormRequest& request, std::string_view recipient,
-                           std::string_view recipient_domain, Timestamp now,
+                           std::string_view recipient_domain, bool own_address, Timestamp now,
                            FormReasonSet& reasons) {
   const core::IpAddress& ip = request.ip;
   // Per address and recipient: a class or an office signs up from one address, each person
@@ -302,7 +314,9 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
   }
   const core::IpAddress prefix = ip.Masked(ip.is_v4() ? 24 : 64);
   const uint64_t prefix_key = core::Digest64(prefix.bytes().data(), prefix.bytes().size(), seed_);
-  if (Count(prefixes_, prefix_key, now, core::kHour, config_.prefix_per_hour)) {
+  // A carrier's CGNAT /24 carries many people writing to their own mailboxes; a bot network's
+  // submissions go to strangers.
+  if (!own_address && Count(prefixes_, prefix_key, now, core::kHour, config_.prefix_per_hour)) {
     reasons.Add(FormReason::kPrefixRate);
   }
   if (!recipient.empty() && Count(recipients_, core::Digest64(recipient, seed_), now, core::kDay,
@@ -331,7 +345,8 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
     const bool new_domain =
         core::FromSeconds(d.first_s) >= core::FromSeconds(started_s_) + config_.domain_maturity &&
         now - core::FromSeconds(d.first_s) < config_.domain_maturity;
-    if (new_domain && config_.new_recipient_domain_per_day > 0 &&
+    // A class or an office signing up together, each with their own mailbox, is no list.
+    if (new_domain && !own_address && config_.new_recipient_domain_per_day > 0 &&
         today > config_.new_recipient_domain_per_day) {
       reasons.Add(FormReason::kNewRecipientDomain);
     }
@@ -411,8 +426,17 @@ bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t dom
     const double usual = c.week.Estimate(now, kWeek) / DaysKnown(c.first_seen_s, now) *
                          static_cast<double>(config_.campaign_window) / core::kDay;
     threshold = std::max<double>(config_.established_recipients, 4.0 * usual);
+    return config_.campaign_recipients > 0 && distinct >= threshold;
   }
-  return config_.campaign_recipients > 0 && distinct >= threshold;
+  // A young key: strangers against campaign_recipients, everyone against the established bar.
+  const size_t strangers_exact = c.recent.CountIf(now, config_.campaign_window, IsStranger);
+  const double strangers =
+      exact < decltype(c.recent)::kCapacity
+          ? static_cast<double>(strangers_exact)
+          : distinct * static_cast<double>(strangers_exact) / static_cast<double>(exact);
+  return config_.campaign_recipients > 0 &&
+         (strangers >= threshold ||
+          distinct >= std::max<double>(threshold, config_.established_recipients));
 }
 
 uint64_t FormGuard::TextCluster(const TextFingerprint& fingerprint, bool insert, Timestamp now) {
@@ -493,11 +517,10 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   if (started_s_ == 0) started_s_ = core::ToSeconds(now);
   FormVerdict verdict;
   FormReasonSet& reasons = verdict.reasons;
-  std::string text;
-  bool text_contact_lure = false;
-  Lures links;
-  std::vector<std::string> name_words;
-  CheckFields(request, reasons, text, text_contact_lure, links, name_words);
+  Fields fields;
+  CheckFields(request, reasons, fields);
+  const std::string& text = fields.longest_text;
+  const Lures& links = fields.links;
 
   std::string recipient, recipient_domain;
   if (!request.recipient.empty()) {
@@ -519,7 +542,13 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   }
   CheckToken(request, recipient, now, reasons);
   const bool solved = CheckAltcha(request, now, reasons);
-  CountRates(request, recipient, recipient_domain, now, reasons);
+  // Writing to the mailbox one's own name is in is what people do; a campaign's payload goes
+  // to strangers. The name is the submitter's word, so this only moves a campaign from the
+  // young bar to the established one (a bot that copies each victim's name into the form
+  // still stops there), and spares the submission the per-network count.
+  const bool own_address =
+      !recipient.empty() && !fields.name_lure && NameInAddress(fields.name_latin, recipient);
+  CountRates(request, recipient, recipient_domain, own_address, now, reasons);
 
   // Campaigns: the same link, link domain or text going to many different recipients. A
   // submission rejected on its own counts towards campaigns already known, but adds no new
@@ -529,15 +558,17 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   const bool rejected = observing_ ? observed_->rejected : score_so_far >= config_.reject_at;
   std::vector<Touched> touched;
   if (!recipient.empty()) {
-    const uint32_t tag = Tag(core::Digest64(recipient, seed_));
+    const uint32_t tag = own_address ? OwnTag(Tag(core::Digest64(recipient, seed_)))
+                                     : StrangerTag(Tag(core::Digest64(recipient, seed_)));
     const uint32_t domain_tag = Tag(core::Digest64(recipient_domain, seed_));
     // The message that carries the links: its cluster of near-identical texts, or (too short
     // to compare) the text itself.
-    const TextFingerprint fp = Fingerprint(text, seed_, name_words);
+    const TextFingerprint fp = Fingerprint(text, seed_, fields.name_words);
     const bool comparable = fp.words >= config_.text_min_words;
     const uint64_t cluster = comparable ? TextCluster(fp, !rejected, now) : 0;
     const TextFingerprint* carrier = comparable ? &fp : nullptr;
     bool young_domain = false;
+    bool fresh_lure = false;  // a link or link domain no earlier submission carried
     for (const std::string& domain : links.domains) {
       if (Own(domain)) continue;
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
@@ -554,6 +585,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
         touched.push_back({key, FormReason::kCount, ""});
       }
       if (first_time) reasons.Add(FormReason::kNewUrlDomain);
+      fresh_lure |= first_time;
     }
     for (const std::string& link : links.links) {
       const std::string host = link.substr(0, link.find_first_of("/?#:"));
@@ -566,6 +598,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
           campaigns_.Find(core::Mix64(kDomainKind, core::Digest64(domain, seed_)));
       const bool established = site != nullptr && Established(*site, now);
       const uint64_t key = core::Mix64(kLinkKind, core::Digest64(link, seed_));
+      fresh_lure |= campaigns_.Find(key) == nullptr;
       const bool campaign =
           TouchCampaign(key, tag, domain_tag, carrier,
                         established ? Threshold::kEstablished : Threshold::kFixed, !rejected, now);
@@ -575,11 +608,15 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     if (comparable) {
       const uint64_t key = core::Mix64(kTextKind, cluster);
       // A template whose only lures are links to established domains needs as many recipients
-      // as those domains do; one with a fresh domain, an address or a phone number, only a few.
-      const bool campaign = TouchCampaign(
-          key, tag, domain_tag, nullptr,
-          young_domain || text_contact_lure ? Threshold::kFixed : Threshold::kEstablished,
-          !rejected, now);
+      // as those domains do; one with an address or a phone number, only a few. So does one
+      // that brings a link never seen before on a young domain: the same words around a new
+      // link for each recipient. A young link that others already sent is judged by its own
+      // entry above (people who write about one event page write alike, around the same link).
+      const bool campaign = TouchCampaign(key, tag, domain_tag, nullptr,
+                                          (young_domain && fresh_lure) || fields.text_contact_lure
+                                              ? Threshold::kFixed
+                                              : Threshold::kEstablished,
+                                          !rejected, now);
       char label[32];
       std::snprintf(label, sizeof(label), "text:%016llx", static_cast<unsigned long long>(cluster));
       touched.push_back(

@@ -155,11 +155,17 @@ class FormGuard {
     std::string label;
   };
 
-  // Collects the signals of the fields; `longest_text` is the longest text field with a lure
-  // (`text_contact_lure`: an address or phone number among them), `links` every link and domain.
-  // `name_words`: the words of the name fields, which a mail-merged template varies.
-  void CheckFields(const FormRequest& request, FormReasonSet& reasons, std::string& longest_text,
-                   bool& text_contact_lure, Lures& links, std::vector<std::string>& name_words);
+  // What the fields carry besides their reasons.
+  struct Fields {
+    std::string longest_text;             // the longest text field with a lure...
+    bool text_contact_lure = false;       // ...an address or phone number among them
+    Lures links;                          // every link and domain
+    std::vector<std::string> name_words;  // the name fields' words, which a mail-merge varies
+    std::vector<std::string> name_latin;  // the same as an address spells them (LatinWords)
+    bool name_lure = false;               // a name field carried a lure or look-alikes
+  };
+  // Collects the signals of the fields.
+  void CheckFields(const FormRequest& request, FormReasonSet& reasons, Fields& out);
   // Lures in a folded field, with obfuscated domains undone (kObfuscatedLink when that found
   // more).
   void ScanDeobfuscated(const std::string& folded, Lures* lures, FormReasonSet& reasons) const;
@@ -167,7 +173,8 @@ class FormGuard {
                   FormReasonSet& reasons);
   bool CheckAltcha(const FormRequest& request, core::Timestamp now, FormReasonSet& reasons);
   void CountRates(const FormRequest& request, std::string_view recipient,
-                  std::string_view recipient_domain, core::Timestamp now, FormReasonSet& reasons);
+                  std::string_view recipient_domain, bool own_address, core::Timestamp now,
+                  FormReasonSet& reasons);
   bool Count(counters::BoundedMap<uint64_t, Rate>& table, uint64_t key, core::Timestamp now,
              core::Duration window, uint32_t limit);
   // How many recipients make a campaign: campaign_recipients (kFixed), established_recipients
@@ -178,7 +185,8 @@ class FormGuard {
   // that people write into messages of their own is shared, one pasted into one message to
   // many recipients is a campaign.
   // `insert`: false for a submission rejected on its own, which counts towards known
-  // campaigns but adds no entry.
+  // campaigns but adds no entry. `recipient_tag` is a StrangerTag or an OwnTag: recipients
+  // the submitter's name shows to be their own mailbox count towards the established bar only.
   bool TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag,
                      const TextFingerprint* text, Threshold threshold, bool insert,
                      core::Timestamp now);

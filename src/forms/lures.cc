@@ -105,18 +105,40 @@ bool IsPhoneSeparator(char c) {
   return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+';
 }
 
+// A token that is a link or an address: a scheme, "www." or an @ before a dot.
+bool LinkToken(std::string_view token) {
+  if (token.find("://") != std::string_view::npos) return true;
+  if (token.size() >= 4 && AsciiLower(token.substr(0, 4)) == "www.") return true;
+  const size_t at = token.find('@');
+  return at != std::string_view::npos && token.find('.', at) != std::string_view::npos;
+}
+
 }  // namespace
 
 void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out) {
   uint32_t run_digits = 0;
   for (size_t i = 0; i < text.size(); ++i) {
+    if (!out->markup && MarkupAt(text, i)) out->markup = true;
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    // The digits of a link or an address (an event's ticket number, a bug's id) are no number
+    // to call: its token is skipped whole.
+    if (!IsBreak(static_cast<unsigned char>(text[i])) &&
+        (i == 0 || IsBreak(static_cast<unsigned char>(text[i - 1])))) {
+      size_t end = i;
+      while (end < text.size() && !IsBreak(static_cast<unsigned char>(text[end]))) ++end;
+      if (LinkToken(text.substr(i, end - i))) {
+        run_digits = 0;
+        i = end - 1;
+        continue;
+      }
+    }
     const char c = text[i];
     if (c >= '0' && c <= '9') {
       out->phone_digits = std::max(out->phone_digits, ++run_digits);
     } else if (!IsPhoneSeparator(c)) {
       run_digits = 0;
     }
-    if (!out->markup && MarkupAt(text, i)) out->markup = true;
   }
   size_t i = 0;
   while (i < text.size()) {

@@ -20,6 +20,25 @@ uint32_t SlotHash(uint64_t feature, int slot) {
   return static_cast<uint32_t>(z ^ (z >> 31));
 }
 
+// True when the whitespace-delimited run from `start` is a link or an address: it has "://"
+// or a dot between word bytes (example.com, go9580.online/x, jane.doe@example.org).
+bool LinkAt(std::string_view text, size_t start) {
+  size_t end = start;
+  while (end < text.size() && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' &&
+         text[end] != '\r') {
+    ++end;
+  }
+  const std::string_view run = text.substr(start, end - start);
+  if (run.find("://") != std::string_view::npos) return true;
+  for (size_t i = 1; i + 1 < run.size(); ++i) {
+    if (run[i] == '.' && IsWordByte(static_cast<unsigned char>(run[i - 1])) &&
+        IsWordByte(static_cast<unsigned char>(run[i + 1]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
@@ -39,14 +58,29 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
   while (i < text.size()) {
     while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
     word.clear();
+    const size_t start = i;
     while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) {
       char c = text[i++];
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       if (word.size() < 64) word.push_back(c);
     }
     if (word.empty()) break;
-    const bool variable = word.find_first_of("0123456789") != std::string::npos ||
-                          std::find(personal.begin(), personal.end(), word) != personal.end();
+    bool variable = word.find_first_of("0123456789") != std::string::npos ||
+                    std::find(personal.begin(), personal.end(), word) != personal.end();
+    if (LinkAt(text, start)) {
+      // A link or address is one placeholder word, whatever it spells: a campaign that sends
+      // each victim a link of its own is still one text around it.
+      // It still counts as the words it spells towards `words`, so that a short lure is as
+      // comparable as it was.
+      variable = true;
+      bool in_word = true;
+      while (i < text.size() && text[i] != ' ' && text[i] != '\n' && text[i] != '\t' &&
+             text[i] != '\r') {
+        const bool word_byte = IsWordByte(static_cast<unsigned char>(text[i++]));
+        if (word_byte && !in_word) ++out.words;
+        in_word = word_byte;
+      }
+    }
     window[0] = window[1];
     window[1] = window[2];
     window[2] = variable ? placeholder : core::Digest64(word, seed);

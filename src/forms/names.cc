@@ -6,6 +6,7 @@
 #include <unicode/uspoof.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -58,6 +59,96 @@ std::string NameChecker::Fold(std::string_view utf8) const {
   std::string out;
   folded.toUTF8String(out);
   return out;
+}
+
+namespace {
+
+// Latin letters that carry no accent to strip, as addresses spell them. ICU's Latin-ASCII
+// transliterator would do this and more, but its registry costs a megabyte of heap per process
+// for the dozen letters a name can hold here.
+std::string_view PlainLatin(UChar32 c) {
+  switch (c) {
+    case 0xF8: return "o";    // ø
+    case 0x142: return "l";   // ł
+    case 0x111: return "d";   // đ
+    case 0xF0: return "d";    // ð
+    case 0xE6: return "ae";   // æ
+    case 0x153: return "oe";  // œ
+    case 0xFE: return "th";   // þ
+    case 0x131: return "i";   // dotless ı
+    case 0x127: return "h";   // ħ
+    case 0x167: return "t";   // ŧ
+    case 0x14B: return "ng";  // ŋ
+    default: return {};
+  }
+}
+
+}  // namespace
+
+void NameChecker::LatinWords(std::string_view utf8, size_t max,
+                             std::vector<std::string>* out) const {
+  // Case-folded (ß -> ss), then decomposed so that accents are marks of their own, dropped.
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
+  if (U_FAILURE(status)) return;
+  const icu::UnicodeString folded =
+      nfkc->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                          utf8.data(), static_cast<int32_t>(std::min<size_t>(utf8.size(), 256)))),
+                      status);
+  const icu::UnicodeString text = nfkd->normalize(folded, status);
+  if (U_FAILURE(status)) return;
+  std::string ascii;
+  for (int32_t i = 0; i < text.length();) {
+    const UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) continue;
+    if (c < 0x80) {
+      ascii.push_back(static_cast<char>(c));
+    } else if (const std::string_view plain = PlainLatin(c); !plain.empty()) {
+      ascii += plain;
+    } else if (u_isalpha(c)) {
+      ascii += "\x80";  // another script's letter
+    } else {
+      ascii += ' ';  // a typographic apostrophe, a dash, a symbol: between words
+    }
+  }
+  // Words are runs between ASCII non-letters (O'Brien and Müller-Lüdenscheidt give each part);
+  // a run that still holds a letter of another script is no word an address spells.
+  std::string word;
+  bool latin = true;
+  auto flush = [&] {
+    if (latin && !word.empty() && word.size() <= 64 && out->size() < max) out->push_back(word);
+    word.clear();
+    latin = true;
+  };
+  for (const char c : ascii) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) {
+      latin = false;
+    } else if (c >= 'a' && c <= 'z') {
+      word.push_back(c);
+    } else if (c >= 'A' && c <= 'Z') {
+      word.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else {
+      flush();
+    }
+  }
+  flush();
+}
+
+bool NameInAddress(const std::vector<std::string>& latin_words, std::string_view address) {
+  const size_t at = address.rfind('@');
+  if (at == std::string_view::npos) return false;
+  std::string local;
+  for (const char c : address.substr(0, at)) {
+    if (c == '+') break;  // a tag (jane+shop@) is no part of the name
+    if (c >= 'a' && c <= 'z') local.push_back(c);
+    if (c >= 'A' && c <= 'Z') local.push_back(static_cast<char>(c - 'A' + 'a'));
+  }
+  return std::any_of(latin_words.begin(), latin_words.end(), [&](const std::string& w) {
+    return w.size() >= 3 && local.find(w) != std::string::npos;
+  });
 }
 
 }  // namespace coastguard::forms

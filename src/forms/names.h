@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct USpoofChecker;
 
@@ -26,8 +27,18 @@ class NameChecker {
   // unchanged.
   std::string Fold(std::string_view utf8) const;
 
+  // The name's words as people spell them in an address: folded, Latin letters without their
+  // accents ("Ørjan Søndergård" -> "orjan", "sondergard"), lowercase ASCII letters only. Words
+  // in other scripts give nothing. Appends at most `max` words.
+  void LatinWords(std::string_view utf8, size_t max, std::vector<std::string>* out) const;
+
  private:
   USpoofChecker* checker_ = nullptr;
 };
+
+// True when the local part of `address` carries one of the name's words of three letters or
+// more ("Francesca" -> francesca20@, "Liam Ivanov" -> liamivanov@): the person who typed the
+// name is mailing their own mailbox, as people do, not a stranger's.
+bool NameInAddress(const std::vector<std::string>& latin_words, std::string_view address);
 
 }  // namespace coastguard::forms

@@ -77,6 +77,15 @@ class FormGuardTest : public ::testing::Test {
     return r;
   }
   bool Has(const FormVerdict& v, FormReason r) { return v.reasons.Has(r); }
+  static Submission Written(std::string ip, std::string name, std::string email,
+                            std::string comment) {
+    Submission s;
+    s.ip = std::move(ip);
+    s.name = std::move(name);
+    s.email = std::move(email);
+    s.comment = std::move(comment);
+    return s;
+  }
   // Submission i of a campaign: one fresh domain's links to many people from many addresses.
   static Submission PromoCampaign(int i) {
     Submission s;
@@ -725,6 +734,161 @@ TEST_F(FormGuardTest, AFreshLinkPeopleWriteAboutIsSharedAPastedOneIsACampaign) {
     held += Check(s, kStart + core::kHour + i * core::kMinute).action == FormAction::kHold;
   }
   EXPECT_GE(held, 2);
+}
+
+TEST_F(FormGuardTest, PeopleMailingTheirOwnMailboxMeetTheEstablishedBarNotTheYoungOne) {
+  // A fresh link, each sender mailing an address their own name is in: no campaign at three,
+  // nor at 24; the 25th recipient within the window is one, as on an established domain.
+  const char* kPeople[][2] = {{"Maria", "maria.x"},
+                              {"Olga Petrova", "opetrova"},
+                              {"Peter", "peter_"},
+                              {"Jürgen", "jurgen."},
+                              {"Siobhán", "siobhan"}};
+  int held_before = 0;
+  FormVerdict v;
+  for (int i = 0; i < 25; ++i) {
+    Submission s;
+    s.ip = core::Cat("81.17.", i, ".9");
+    s.name = kPeople[i % 5][0];
+    s.email = core::Cat(kPeople[i % 5][1], i, "@example.org");
+    s.comment = core::Cat("ok ", i, " https://fresh-offer.example/same");
+    v = Check(s, kStart + i * core::kMinute);
+    if (i < 24) held_before += v.action == FormAction::kHold;
+  }
+  EXPECT_EQ(held_before, 0);
+  EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);
+  EXPECT_TRUE(Has(v, FormReason::kCampaignUrl));
+}
+
+TEST_F(FormGuardTest, StrangersAmongPeopleMailingThemselvesStillMakeACampaignAtThree) {
+  FormVerdict v;
+  int held = 0;
+  for (int i = 0; i < 6; ++i) {
+    Submission s;
+    s.ip = core::Cat("81.17.", i, ".9");
+    const bool own = i % 2 == 0;
+    s.name = "Olga Petrova";
+    s.email =
+        own ? core::Cat("olga.petrova", i, "@example.org") : core::Cat("t", i, "@example.org");
+    s.comment = core::Cat("ok ", i, " https://fresh-offer.example/same");
+    v = Check(s, kStart + i * core::kMinute);
+    held += v.action == FormAction::kHold;
+    if (i == 4) {
+      EXPECT_EQ(held, 0) << "two strangers so far";
+    }
+  }
+  EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);  // the third stranger
+}
+
+TEST_F(FormGuardTest, ANameCarryingALureNeverMakesTheAddressTheSubmittersOwn) {
+  // A look-alike name (a Cyrillic "а" in "Smith") is no evidence of its writer's own mailbox,
+  // though its Latin letters are in the address. (A link in the name rejects on its own.)
+  FormVerdict v;
+  for (int i = 0; i < 3; ++i) {
+    Submission s;
+    s.ip = core::Cat("81.17.", i, ".9");
+    s.name = "Sm\xD0\xB0ith Smith";
+    s.email = core::Cat("smith", i, "@example.org");
+    s.comment = core::Cat("ok ", i, " https://fresh-offer.example/same");
+    v = Check(s, kStart + i * core::kMinute);
+  }
+  EXPECT_TRUE(Has(v, FormReason::kCampaignUrl)) << Describe(v);
+}
+
+TEST_F(FormGuardTest, ACarrierPrefixOfPeopleMailingThemselvesIsNoNetworkFlood) {
+  // `count` submissions from one /24, each from an address of its own, signed "Nadia Haddad".
+  auto from_one_prefix = [&](const char* net, const char* local, int count) {
+    FormVerdict last;
+    for (int i = 0; i < count; ++i) {
+      Submission s;
+      s.ip = core::Cat(net, i + 1);
+      s.name = "Nadia Haddad";
+      s.email = core::Cat(local, i, "@example.org");
+      s.comment = "";
+      last = Check(s, kStart + i * core::kSecond);
+    }
+    return last;
+  };
+  const FormVerdict own = from_one_prefix("198.51.100.", "nadia.haddad", 60);
+  EXPECT_FALSE(Has(own, FormReason::kPrefixRate)) << Describe(own);
+  const FormVerdict stranger = from_one_prefix("203.0.113.", "someone", 41);
+  EXPECT_TRUE(Has(stranger, FormReason::kPrefixRate)) << Describe(stranger);
+}
+
+TEST_F(FormGuardTest, TheSameWordsAroundANewLinkForEachRecipientAreACampaign) {
+  // Each victim gets a link on a domain of its own; the words around it are the campaign.
+  const char* kLinks[] = {"https://go-parcel.example/abc", "https://my-tracking.example.net/qx",
+                          "https://get-box.example/deliver", "https://ok-ship.example/now"};
+  FormVerdict v;
+  int held = 0;
+  for (int i = 0; i < 4; ++i) {
+    v = Check(
+        Written(core::Cat("45.9.", i, ".9"), "Ken", core::Cat("victim", i, "@example.org"),
+                core::Cat("Attention, your account needs verification before Friday: ", kLinks[i])),
+        kStart + i * core::kMinute);
+    held += v.action == FormAction::kHold;
+  }
+  EXPECT_TRUE(Has(v, FormReason::kCampaignText)) << Describe(v);
+  EXPECT_EQ(held, 2);  // the third and the fourth
+}
+
+TEST_F(FormGuardTest, PeopleWritingAlikeAboutALinkOthersAlreadySentAreJudgedByTheLink) {
+  // Seven strangers write about one young link: four in words of their own, three in the same
+  // words. The link is shared (most messages unlike the first); the three alike are no text
+  // campaign, because none of them brought a new link.
+  const std::string kLink = "https://tickets.fresh-fest.example/e/5521";
+  const std::string kAlike = "Dear team, are you sponsoring " + kLink +
+                             " again this year? We met there last time and loved the stand.";
+  const std::string kOwn[] = {
+      "Quick question about " + kLink + " : is there parking near the venue, or the tram?",
+      "The slides were supposed to be linked from " + kLink + " but I cannot find them at all.",
+      "My colleague and I registered through " + kLink + " and never got a confirmation mail.",
+      "Is " + kLink + " still accepting speakers? I have a lightning talk about accessibility.",
+  };
+  const std::string texts[] = {kAlike, kOwn[0], kOwn[1], kOwn[2], kOwn[3], kAlike, kAlike};
+  int held = 0;
+  for (int i = 0; i < 7; ++i) {
+    const FormVerdict v = Check(Written(core::Cat("81.17.", i, ".9"), "Kim",
+                                        core::Cat("reader", i, "@example.org"), texts[i]),
+                                kStart + i * core::kMinute);
+    held += v.action == FormAction::kHold;
+    EXPECT_FALSE(Has(v, FormReason::kCampaignText)) << i << " " << Describe(v);
+  }
+  EXPECT_EQ(held, 0);
+}
+
+TEST_F(FormGuardTest, AClassSigningUpAtADomainNewToTheSiteWithItsOwnAddressesIsNoList) {
+  // Day one teaches the guard its history; on day three a school's domain appears.
+  for (int i = 0; i < 3; ++i) {
+    Submission s;
+    s.ip = core::Cat("81.17.", i, ".9");
+    s.email = core::Cat("anna", i, "@example.org");
+    s.comment = "";
+    Check(s, kStart + i * core::kMinute);
+  }
+  const char* kNames[] = {"Lena Vogel", "Jonas Weber", "Mia Braun", "Paul Koch",
+                          "Emma Wolf",  "Felix Roth",  "Ida Lang",  "Noah Frank"};
+  FormVerdict own;
+  for (int i = 0; i < 8; ++i) {
+    Submission s;
+    s.ip = "198.51.100.77";
+    s.name = kNames[i];
+    const std::string name = kNames[i];
+    s.email = core::Cat(AsciiLower(name.substr(0, name.find(' '))), "@gym-nord.example");
+    s.comment = "";
+    own = Check(s, kStart + 3 * core::kDay + i * core::kMinute);
+  }
+  EXPECT_FALSE(Has(own, FormReason::kNewRecipientDomain)) << Describe(own);
+  FormVerdict strangers;
+  for (int i = 0; i < 8; ++i) {
+    Submission s;
+    s.ip = core::Cat("203.0.113.", i + 1);
+    s.name = "Lena Vogel";
+    s.email = core::Cat("staff", i, "@hs-sued.example");
+    s.comment = "";
+    strangers = Check(s, kStart + 3 * core::kDay + i * core::kMinute);
+  }
+  EXPECT_TRUE(Has(strangers, FormReason::kNewRecipientDomain)) << Describe(strangers);
 }
 
 }  // namespace

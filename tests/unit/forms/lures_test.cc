@@ -44,6 +44,14 @@ TEST(LuresTest, FindsAddressesPhonesAndMarkup) {
   EXPECT_FALSE(Scan("I <3 your shop & 2 < 3").markup);
 }
 
+TEST(LuresTest, TheDigitsOfALinkOrAnAddressAreNoPhoneNumber) {
+  EXPECT_LT(Scan("see https://tickets.example/e/green-fest-86558655 please").phone_digits, 7u);
+  EXPECT_LT(Scan("see www.example.com/issues/12345678").phone_digits, 7u);
+  EXPECT_LT(Scan("mail jane.2024115577@example.org").phone_digits, 7u);
+  EXPECT_GE(Scan("https://x.example/a call 0800 555 0199").phone_digits, 10u);
+  EXPECT_GE(Scan("(0800) 555-0199 https://x.example/1").phone_digits, 10u);
+}
+
 TEST(LuresTest, FoldedFullwidthDomainsAreFound) {
   NameChecker names;
   const std::string folded =

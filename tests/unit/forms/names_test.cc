@@ -31,5 +31,36 @@ TEST(NameCheckerTest, FoldTurnsStyledLettersPlain) {
   EXPECT_EQ(names.Fold("Zoë"), "zoë");
 }
 
+TEST(NameCheckerTest, LatinWordsSpellANameAsAnAddressWould) {
+  NameChecker names;
+  std::vector<std::string> words;
+  names.LatinWords("Ørjan Søndergård", 8, &words);
+  EXPECT_EQ(words, (std::vector<std::string>{"orjan", "sondergard"}));
+  words.clear();
+  names.LatinWords("Siobhán O'Brien-Łukasz Straße", 8, &words);
+  EXPECT_EQ(words, (std::vector<std::string>{"siobhan", "o", "brien", "lukasz", "strasse"}));
+  words.clear();
+  names.LatinWords("Ærøskøbing Þór Ðorđe O\u2019Neil", 8, &words);
+  EXPECT_EQ(words, (std::vector<std::string>{"aeroskobing", "thor", "dorde", "o", "neil"}));
+  words.clear();
+  names.LatinWords("李雷 Олександр", 8, &words);  // other scripts give no word
+  EXPECT_TRUE(words.empty());
+  names.LatinWords("a b c d e", 3, &words);
+  EXPECT_EQ(words.size(), 3u);
+}
+
+TEST(NameInAddressTest, TheNamesWordInTheLocalPart) {
+  const std::vector<std::string> francesca{"francesca", "romano"};
+  EXPECT_TRUE(NameInAddress(francesca, "Francesca20@example.org"));
+  EXPECT_TRUE(NameInAddress(francesca, "f.romano@example.org"));
+  EXPECT_TRUE(NameInAddress(francesca, "fran.cesca+shop@example.org"));  // dots do not count
+  EXPECT_FALSE(NameInAddress(francesca, "shop+francesca@example.org"));  // a tag is no name
+  EXPECT_FALSE(NameInAddress(francesca, "hiro94@example.org"));
+  EXPECT_FALSE(NameInAddress(francesca, "francesca"));               // no address
+  EXPECT_FALSE(NameInAddress({"li", "o"}, "li.olsen@example.org"));  // too short to tell
+  EXPECT_FALSE(NameInAddress({}, "anna@example.org"));
+  EXPECT_FALSE(NameInAddress({"anna"}, "maria@anna.example"));  // the domain is no name
+}
+
 }  // namespace
 }  // namespace coastguard::forms

@@ -100,5 +100,23 @@ TEST(MinHashTest, NearIdenticalTextsAreSimilar) {
   EXPECT_GT(shared_bands, 0);
 }
 
+TEST(MinHashTest, ALinkOfItsOwnPerRecipientLeavesOneText) {
+  // A link or an address is one placeholder: the words around a per-victim link are the text.
+  const auto a =
+      Fingerprint("Your parcel is waiting, confirm delivery at https://go17.example/a1b", 1);
+  const auto b =
+      Fingerprint("Your parcel is waiting, confirm delivery at https://my9.example.net/zz", 1);
+  const auto c = Fingerprint("Your parcel is waiting, confirm delivery at track.example.org/q", 1);
+  const auto d =
+      Fingerprint("Your parcel is waiting, confirm delivery at claims@parcel.example", 1);
+  EXPECT_EQ(Similarity(a, b), 1.0);
+  EXPECT_EQ(Similarity(a, c), 1.0);
+  EXPECT_EQ(Similarity(a, d), 1.0);
+  // It still counts as the words it spells, so a short lure stays comparable.
+  EXPECT_EQ(a.words, 11u);
+  const auto e = Fingerprint("Thanks, the parcel 12345 arrived. Order 3.5 kg, fine.", 1);
+  EXPECT_EQ(e.words, 10u);  // "3.5" is a number, not a link
+}
+
 }  // namespace
 }  // namespace coastguard::forms
