@@ -66,14 +66,6 @@ class RecentSet {
     return count;
   }
 
-  // Of those, the ones `pred(tag)` holds for (a tag as stored: 0 is stored as 1).
-  template <typename Pred>
-  size_t CountIf(Timestamp now, Duration window, Pred pred) const {
-    size_t count = 0;
-    for (size_t i = 0; i < N; ++i) count += tags_[i] != 0 && Live(i, now, window) && pred(tags_[i]);
-    return count;
-  }
-
  private:
   static uint32_t Normalise(uint32_t tag) { return tag == 0 ? 1 : tag; }  // 0 marks a free slot
   bool Live(size_t i, Timestamp now, Duration window) const {

@@ -19,8 +19,15 @@ constexpr size_t kMaxForms = 1024;
 constexpr size_t kMaxEvents = 1000;
 constexpr size_t kMaxPendingIds = 64;
 constexpr size_t kEstablishedRecipientDomains = 3;
+// A link or domain already went out when this many recipients got it before: one of them could
+// be the sender's own catch-all, sent first to make a per-victim link look already shared.
+constexpr size_t kSharedAfterRecipients = 2;
 constexpr uint32_t kTokenClockSkew_s = 60;
 constexpr uint32_t kDoubleSubmit_s = 600;
+// How much more a rate allows submissions to the submitter's own mailbox: the evidence is the
+// submitter's word, so it loosens a limit and never lifts it.
+constexpr uint32_t kOwnMailboxFactor = 4;
+constexpr uint64_t kOwnMailboxKind = 0x6f776e;  // mixed into a prefix's key for those
 // Links and link domains one submission may add to the campaign tables, however many fields and
 // links it has: more than a person writes (too_many_urls says so), and few enough that a flood
 // of submissions cannot sweep out what the guard has learned.
@@ -48,11 +55,6 @@ double DaysKnown(uint32_t first_seen_s, Timestamp now) {
 }
 
 uint32_t Tag(uint64_t digest) { return static_cast<uint32_t>(digest ^ (digest >> 32)); }
-// A campaign's recipient tags carry one bit: set for a stranger, clear for the submitter's own
-// mailbox (RecentSet stores a zero tag as 1, a stranger: the cautious side).
-uint32_t StrangerTag(uint32_t tag) { return tag | 1U; }
-uint32_t OwnTag(uint32_t tag) { return tag & ~1U; }
-bool IsStranger(uint32_t tag) { return (tag & 1U) != 0; }
 
 bool BotUserAgent(std::string_view agent) {
   if (agent.empty()) return true;
@@ -206,12 +208,13 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
           // a link, an address or a number to call, while honest people often write the same
           // plain sentence ("please unsubscribe me").
           // Links to the site's own pages are no lure.
-          const bool lure = lures.emails > 0 || lures.phone_digits >= 7 ||
+          const bool lure = lures.emails > 0 || lures.handles > 0 || lures.phone_digits >= 7 ||
                             std::any_of(lures.domains.begin(), lures.domains.end(),
                                         [&](const std::string& d) { return !Own(d); });
           if (field.role == Role::kText && lure && value.size() > longest_text.size()) {
             longest_text.assign(value.substr(0, 16384));
-            out.text_contact_lure = lures.emails > 0 || lures.phone_digits >= 7;
+            out.text_contact_lure =
+                lures.emails > 0 || lures.handles > 0 || lures.phone_digits >= 7;
           }
         }
         Merge(lures, links);
@@ -314,9 +317,11 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
   }
   const core::IpAddress prefix = ip.Masked(ip.is_v4() ? 24 : 64);
   const uint64_t prefix_key = core::Digest64(prefix.bytes().data(), prefix.bytes().size(), seed_);
-  // A carrier's CGNAT /24 carries many people writing to their own mailboxes; a bot network's
-  // submissions go to strangers.
-  if (!own_address && Count(prefixes_, prefix_key, now, core::kHour, config_.prefix_per_hour)) {
+  // A carrier's CGNAT /24 carries many people writing to their own mailboxes, a bot network's
+  // submissions go to strangers: the former are counted apart, against four times the limit.
+  if (own_address ? Count(prefixes_, core::Mix64(prefix_key, kOwnMailboxKind), now, core::kHour,
+                          kOwnMailboxFactor * config_.prefix_per_hour)
+                  : Count(prefixes_, prefix_key, now, core::kHour, config_.prefix_per_hour)) {
     reasons.Add(FormReason::kPrefixRate);
   }
   if (!recipient.empty() && Count(recipients_, core::Digest64(recipient, seed_), now, core::kDay,
@@ -345,9 +350,10 @@ void FormGuard::CountRates(const FormRequest& request, std::string_view recipien
     const bool new_domain =
         core::FromSeconds(d.first_s) >= core::FromSeconds(started_s_) + config_.domain_maturity &&
         now - core::FromSeconds(d.first_s) < config_.domain_maturity;
-    // A class or an office signing up together, each with their own mailbox, is no list.
-    if (new_domain && !own_address && config_.new_recipient_domain_per_day > 0 &&
-        today > config_.new_recipient_domain_per_day) {
+    // A class or an office signing up together, each with their own mailbox, is no list: four
+    // times as many before it counts.
+    if (new_domain && config_.new_recipient_domain_per_day > 0 &&
+        today > (own_address ? kOwnMailboxFactor : 1) * config_.new_recipient_domain_per_day) {
       reasons.Add(FormReason::kNewRecipientDomain);
     }
   }
@@ -389,6 +395,11 @@ bool FormGuard::Established(const Campaign& c, Timestamp now) const {
          c.recipient_domains.Count(now, kWeek) >= kEstablishedRecipientDomains;
 }
 
+bool FormGuard::Fresh(uint64_t key, Timestamp now) const {
+  const Campaign* c = campaigns_.Find(key);
+  return c == nullptr || c->recent.Count(now, config_.campaign_window) < kSharedAfterRecipients;
+}
+
 bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag,
                               const TextFingerprint* text, Threshold threshold_kind, bool insert,
                               Timestamp now) {
@@ -426,17 +437,8 @@ bool FormGuard::TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t dom
     const double usual = c.week.Estimate(now, kWeek) / DaysKnown(c.first_seen_s, now) *
                          static_cast<double>(config_.campaign_window) / core::kDay;
     threshold = std::max<double>(config_.established_recipients, 4.0 * usual);
-    return config_.campaign_recipients > 0 && distinct >= threshold;
   }
-  // A young key: strangers against campaign_recipients, everyone against the established bar.
-  const size_t strangers_exact = c.recent.CountIf(now, config_.campaign_window, IsStranger);
-  const double strangers =
-      exact < decltype(c.recent)::kCapacity
-          ? static_cast<double>(strangers_exact)
-          : distinct * static_cast<double>(strangers_exact) / static_cast<double>(exact);
-  return config_.campaign_recipients > 0 &&
-         (strangers >= threshold ||
-          distinct >= std::max<double>(threshold, config_.established_recipients));
+  return config_.campaign_recipients > 0 && distinct >= threshold;
 }
 
 uint64_t FormGuard::TextCluster(const TextFingerprint& fingerprint, bool insert, Timestamp now) {
@@ -542,12 +544,12 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   }
   CheckToken(request, recipient, now, reasons);
   const bool solved = CheckAltcha(request, now, reasons);
-  // Writing to the mailbox one's own name is in is what people do; a campaign's payload goes
-  // to strangers. The name is the submitter's word, so this only moves a campaign from the
-  // young bar to the established one (a bot that copies each victim's name into the form
-  // still stops there), and spares the submission the per-network count.
-  const bool own_address =
-      !recipient.empty() && !fields.name_lure && NameInAddress(fields.name_latin, recipient);
+  // Writing to the mailbox one's own name is in is what people do; a bot network's payload goes
+  // to strangers. The name is the submitter's word (a bot can derive one from each victim's
+  // address), so it only loosens the per-network and new-domain limits, fourfold; campaigns
+  // count every recipient alike.
+  const bool own_address = !recipient.empty() && !fields.name_lure &&
+                           NameInAddress(fields.name_latin, request.recipient);
   CountRates(request, recipient, recipient_domain, own_address, now, reasons);
 
   // Campaigns: the same link, link domain or text going to many different recipients. A
@@ -558,8 +560,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
   const bool rejected = observing_ ? observed_->rejected : score_so_far >= config_.reject_at;
   std::vector<Touched> touched;
   if (!recipient.empty()) {
-    const uint32_t tag = own_address ? OwnTag(Tag(core::Digest64(recipient, seed_)))
-                                     : StrangerTag(Tag(core::Digest64(recipient, seed_)));
+    const uint32_t tag = Tag(core::Digest64(recipient, seed_));
     const uint32_t domain_tag = Tag(core::Digest64(recipient_domain, seed_));
     // The message that carries the links: its cluster of near-identical texts, or (too short
     // to compare) the text itself.
@@ -573,6 +574,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       if (Own(domain)) continue;
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
       const bool first_time = campaigns_.Find(key) == nullptr;
+      fresh_lure |= Fresh(key, now);
       const bool campaign =
           TouchCampaign(key, tag, domain_tag, carrier, Threshold::kByAge, !rejected, now);
       Campaign* site = campaigns_.Find(key);
@@ -585,7 +587,6 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
         touched.push_back({key, FormReason::kCount, ""});
       }
       if (first_time) reasons.Add(FormReason::kNewUrlDomain);
-      fresh_lure |= first_time;
     }
     for (const std::string& link : links.links) {
       const std::string host = link.substr(0, link.find_first_of("/?#:"));
@@ -598,7 +599,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
           campaigns_.Find(core::Mix64(kDomainKind, core::Digest64(domain, seed_)));
       const bool established = site != nullptr && Established(*site, now);
       const uint64_t key = core::Mix64(kLinkKind, core::Digest64(link, seed_));
-      fresh_lure |= campaigns_.Find(key) == nullptr;
+      fresh_lure |= Fresh(key, now);
       const bool campaign =
           TouchCampaign(key, tag, domain_tag, carrier,
                         established ? Threshold::kEstablished : Threshold::kFixed, !rejected, now);
@@ -609,9 +610,9 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
       const uint64_t key = core::Mix64(kTextKind, cluster);
       // A template whose only lures are links to established domains needs as many recipients
       // as those domains do; one with an address or a phone number, only a few. So does one
-      // that brings a link never seen before on a young domain: the same words around a new
-      // link for each recipient. A young link that others already sent is judged by its own
-      // entry above (people who write about one event page write alike, around the same link).
+      // that brings a fresh link on a young domain (Fresh: the same words around a new link for
+      // each recipient). A young link that went out before is judged by its own entry above
+      // (people who write about one event page write alike, around the same link).
       const bool campaign = TouchCampaign(key, tag, domain_tag, nullptr,
                                           (young_domain && fresh_lure) || fields.text_contact_lure
                                               ? Threshold::kFixed

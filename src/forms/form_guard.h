@@ -185,12 +185,13 @@ class FormGuard {
   // that people write into messages of their own is shared, one pasted into one message to
   // many recipients is a campaign.
   // `insert`: false for a submission rejected on its own, which counts towards known
-  // campaigns but adds no entry. `recipient_tag` is a StrangerTag or an OwnTag: recipients
-  // the submitter's name shows to be their own mailbox count towards the established bar only.
+  // campaigns but adds no entry.
   bool TouchCampaign(uint64_t key, uint32_t recipient_tag, uint32_t domain_tag,
                      const TextFingerprint* text, Threshold threshold, bool insert,
                      core::Timestamp now);
   // The cluster of texts similar to this one (its first member's fingerprint digest).
+  // No link or domain entry yet under `key`, or fewer than kSharedAfterRecipients recipients.
+  bool Fresh(uint64_t key, core::Timestamp now) const;
   // Past domain_maturity and seen going to several recipient domains.
   bool Established(const Campaign& c, core::Timestamp now) const;
   uint64_t TextCluster(const TextFingerprint& fingerprint, bool insert, core::Timestamp now);

@@ -1,6 +1,7 @@
 #include "forms/lures.h"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace coastguard::forms {
@@ -105,21 +106,95 @@ bool IsPhoneSeparator(char c) {
   return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+';
 }
 
-// A token that is a link or an address: a scheme, "www." or an @ before a dot.
+// A token that is a link or an address whose digits are no number to call: a scheme, "www."
+// or an @ before a dot. A chat link is a number to call (wa.me/15551234567).
 bool LinkToken(std::string_view token) {
-  if (token.find("://") != std::string_view::npos) return true;
-  if (token.size() >= 4 && AsciiLower(token.substr(0, 4)) == "www.") return true;
+  const std::string lower = AsciiLower(token.substr(0, 64));
+  const size_t scheme = lower.find("://");
+  if (scheme != std::string::npos || lower.rfind("www.", 0) == 0) {
+    std::string_view host =
+        std::string_view(lower).substr(scheme == std::string::npos ? 0 : scheme + 3);
+    host = host.substr(0, host.find_first_of("/?#:"));
+    if (host.rfind("www.", 0) == 0) host.remove_prefix(4);
+    static constexpr std::string_view kChats[] = {"wa.me", "api.whatsapp.com", "whatsapp.com",
+                                                  "t.me",  "telegram.me",      "signal.me"};
+    return std::find(std::begin(kChats), std::end(kChats), host) == std::end(kChats);
+  }
   const size_t at = token.find('@');
   return at != std::string_view::npos && token.find('.', at) != std::string_view::npos;
 }
 
+// 3 to 32 letters, digits, underscores or dots, not all digits: a messenger's user name.
+bool Handle(std::string_view word) {
+  if (word.size() < 3 || word.size() > 32) return false;
+  bool letter = false;
+  for (const char c : word) {
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    letter |= alpha;
+    if (!alpha && !(c >= '0' && c <= '9') && c != '_' && c != '.') return false;
+  }
+  return letter;
+}
+
+// "tg:", "Telegram:", "WhatsApp:"... a label whose next word is a handle.
+bool MessengerLabel(std::string_view token) {
+  if (token.size() < 3 || token.back() != ':') return false;
+  const std::string label = AsciiLower(token.substr(0, token.size() - 1));
+  static constexpr std::string_view kMessengers[] = {
+      "tg", "telegram", "whatsapp", "signal", "viber", "wechat", "kik", "snapchat", "threema"};
+  return std::find(std::begin(kMessengers), std::end(kMessengers), label) != std::end(kMessengers);
+}
+
+// A run of digits and phone separators, judged as a number to call when it ends: 9 to 15
+// digits (E.164 has at most 15), or 7 or 8 in groups joined by a dash, dot or bracket that do
+// not read as a date. An order or booking number (7 digits in one piece, or after "#"), a date
+// and a 17-digit order id are none.
+class PhoneRun {
+ public:
+  void Digit(bool after_hash) {
+    if (digits_ == 0) after_hash_ = after_hash;
+    if (!in_group_) {
+      if (groups_ < 3) sizes_[groups_] = 0;
+      ++groups_;
+      in_group_ = true;
+    }
+    if (groups_ <= 3) ++sizes_[groups_ - 1];
+    ++digits_;
+  }
+  void Separator(char c) {
+    if (digits_ == 0) return;
+    if (in_group_ && c != ' ' && c != '+') joined_ = true;
+    in_group_ = false;
+  }
+  void End(Lures* out) {
+    if (digits_ > 0 && !after_hash_ &&
+        (Long() || (digits_ >= 7 && digits_ <= 8 && joined_ && !Date()))) {
+      out->phone_digits = std::max(out->phone_digits, digits_);
+    }
+    *this = PhoneRun();
+  }
+
+ private:
+  bool Long() const { return digits_ >= 9 && digits_ <= 15; }
+  bool Date() const {
+    return groups_ == 3 && ((sizes_[0] == 4 && sizes_[1] <= 2 && sizes_[2] <= 2) ||
+                            (sizes_[0] <= 2 && sizes_[1] <= 2 && sizes_[2] == 4));
+  }
+  uint32_t digits_ = 0;
+  uint32_t groups_ = 0;
+  std::array<uint32_t, 3> sizes_{};
+  bool in_group_ = false;
+  bool joined_ = false;
+  bool after_hash_ = false;
+};
+
 }  // namespace
 
 void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out) {
-  uint32_t run_digits = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     if (!out->markup && MarkupAt(text, i)) out->markup = true;
   }
+  PhoneRun run;
   for (size_t i = 0; i < text.size(); ++i) {
     // The digits of a link or an address (an event's ticket number, a bug's id) are no number
     // to call: its token is skipped whole.
@@ -128,24 +203,38 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
       size_t end = i;
       while (end < text.size() && !IsBreak(static_cast<unsigned char>(text[end]))) ++end;
       if (LinkToken(text.substr(i, end - i))) {
-        run_digits = 0;
+        run.End(out);
         i = end - 1;
         continue;
       }
     }
     const char c = text[i];
     if (c >= '0' && c <= '9') {
-      out->phone_digits = std::max(out->phone_digits, ++run_digits);
-    } else if (!IsPhoneSeparator(c)) {
-      run_digits = 0;
+      run.Digit(i > 0 && text[i - 1] == '#');
+    } else if (IsPhoneSeparator(c)) {
+      run.Separator(c);
+    } else {
+      run.End(out);
     }
   }
+  run.End(out);
   size_t i = 0;
+  bool after_messenger = false;
   while (i < text.size()) {
     while (i < text.size() && IsBreak(static_cast<unsigned char>(text[i]))) ++i;
     const size_t start = i;
     while (i < text.size() && !IsBreak(static_cast<unsigned char>(text[i]))) ++i;
-    if (i > start) ScanToken(text.substr(start, std::min<size_t>(i - start, 2048)), suffixes, out);
+    if (i == start) continue;
+    const std::string_view token = text.substr(start, std::min<size_t>(i - start, 2048));
+    ScanToken(token, suffixes, out);
+    // A messenger handle is an address to write to: "@lisa_mzt0", "tg: claimhelp57".
+    std::string_view bare = token;
+    StripTrailingPunctuation(bare);
+    if ((!bare.empty() && bare.front() == '@' && Handle(bare.substr(1))) ||
+        (after_messenger && Handle(bare))) {
+      ++out->handles;
+    }
+    after_messenger = MessengerLabel(token);
   }
 }
 
@@ -165,7 +254,13 @@ std::string JoinSpacedLetters(std::string_view text) {
     size_t end = w;
     bool dot = false;
     while (end < words.size() && words[end].size() == 1) dot |= words[end++][0] == '.';
+    // The last letter may carry the link's path or the sentence's full stop: "o/ireq7", "c.".
+    const bool tail = end < words.size() && words[end].size() > 1 &&
+                      IsHostChar(static_cast<unsigned char>(words[end][0])) &&
+                      words[end][0] != '.' &&
+                      std::string_view("/.,?!:;)").find(words[end][1]) != std::string_view::npos;
     if (end - w >= 5 && dot) {
+      if (tail) ++end;
       if (w > 0) out += ' ';
       for (size_t k = w; k < end; ++k) out += words[k];
       w = end;
@@ -204,11 +299,15 @@ std::string Deobfuscate(std::string_view text) {
     bool replaced = false;
     for (const std::string_view dot : kDots) {
       if (std::string_view(spaced).substr(i, dot.size()) != dot) continue;
-      // Only between a word and what could be a domain's next label.
-      const bool word_before = !out.empty() && IsHostChar(static_cast<unsigned char>(out.back()));
+      // Only between a word and what could be a domain's next label; a bracketed dot may
+      // stand apart from both ("telegra [dot] ph").
+      const bool bracketed = dot.front() != ' ';
+      size_t before = out.size();
+      while (bracketed && before > 0 && out[before - 1] == ' ') --before;
+      const bool word_before =
+          before > 0 && IsHostChar(static_cast<unsigned char>(out[before - 1]));
       size_t after = i + dot.size();
       while (after < spaced.size() && spaced[after] == ' ') ++after;
-      const bool bracketed = dot.front() != ' ';
       if (!word_before || after >= spaced.size() ||
           !IsHostChar(static_cast<unsigned char>(spaced[after])) ||
           (!bracketed && !LabelAt(spaced, after))) {

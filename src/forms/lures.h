@@ -14,7 +14,8 @@ struct Lures {
   uint32_t urls = 0;          // scheme:// or www. links
   uint32_t bare_domains = 0;  // "example.com" without a scheme (registrable via the PSL)
   uint32_t emails = 0;
-  uint32_t phone_digits = 0;  // digits in the longest run of digits and phone separators
+  uint32_t handles = 0;       // messenger handles: "@lisa_mzt0", "tg: claimhelp57"
+  uint32_t phone_digits = 0;  // digits of the longest number to call (not an order number)
   bool markup = false;        // HTML tags, BBCode links, character references
   // Registrable domains of links, bare domains and addresses, lower-case, distinct.
   std::vector<std::string> domains;

@@ -20,23 +20,24 @@ uint32_t SlotHash(uint64_t feature, int slot) {
   return static_cast<uint32_t>(z ^ (z >> 31));
 }
 
-// True when the whitespace-delimited run from `start` is a link or an address: it has "://"
-// or a dot between word bytes (example.com, go9580.online/x, jane.doe@example.org).
-bool LinkAt(std::string_view text, size_t start) {
+bool IsSpaceByte(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+// The end of the whitespace-delimited run from `start`, and whether it is a link or an
+// address: it has "://" or a dot between word bytes (example.com, go9580.online/x,
+// jane.doe@example.org).
+size_t RunEnd(std::string_view text, size_t start, bool* link) {
   size_t end = start;
-  while (end < text.size() && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' &&
-         text[end] != '\r') {
+  *link = false;
+  while (end < text.size() && !IsSpaceByte(text[end])) {
+    if (text[end] == '.' && end > start && end + 1 < text.size() &&
+        IsWordByte(static_cast<unsigned char>(text[end - 1])) &&
+        IsWordByte(static_cast<unsigned char>(text[end + 1]))) {
+      *link = true;
+    }
+    if (text.substr(end, 3) == "://") *link = true;
     ++end;
   }
-  const std::string_view run = text.substr(start, end - start);
-  if (run.find("://") != std::string_view::npos) return true;
-  for (size_t i = 1; i + 1 < run.size(); ++i) {
-    if (run[i] == '.' && IsWordByte(static_cast<unsigned char>(run[i - 1])) &&
-        IsWordByte(static_cast<unsigned char>(run[i + 1]))) {
-      return true;
-    }
-  }
-  return false;
+  return end;
 }
 
 }  // namespace
@@ -55,6 +56,7 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
     }
   };
   size_t i = 0;
+  size_t plain_until = 0;  // the end of a run already found to be no link: looked at once
   while (i < text.size()) {
     while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
     word.clear();
@@ -67,15 +69,19 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
     if (word.empty()) break;
     bool variable = word.find_first_of("0123456789") != std::string::npos ||
                     std::find(personal.begin(), personal.end(), word) != personal.end();
-    if (LinkAt(text, start)) {
+    bool link = false;
+    if (start >= plain_until) {
+      const size_t end = RunEnd(text, start, &link);
+      if (!link) plain_until = end;
+    }
+    if (link) {
       // A link or address is one placeholder word, whatever it spells: a campaign that sends
       // each victim a link of its own is still one text around it.
       // It still counts as the words it spells towards `words`, so that a short lure is as
       // comparable as it was.
       variable = true;
       bool in_word = true;
-      while (i < text.size() && text[i] != ' ' && text[i] != '\n' && text[i] != '\t' &&
-             text[i] != '\r') {
+      while (i < text.size() && !IsSpaceByte(text[i])) {
         const bool word_byte = IsWordByte(static_cast<unsigned char>(text[i++]));
         if (word_byte && !in_word) ++out.words;
         in_word = word_byte;

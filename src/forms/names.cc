@@ -138,17 +138,40 @@ void NameChecker::LatinWords(std::string_view utf8, size_t max,
 }
 
 bool NameInAddress(const std::vector<std::string>& latin_words, std::string_view address) {
+  // A person's name has a few words; a list of them would match most addresses.
+  constexpr size_t kMaxNameWords = 5;
+  if (latin_words.empty() || latin_words.size() > kMaxNameWords) return false;
   const size_t at = address.rfind('@');
   if (at == std::string_view::npos) return false;
   std::string local;
   for (const char c : address.substr(0, at)) {
     if (c == '+') break;  // a tag (jane+shop@) is no part of the name
-    if (c >= 'a' && c <= 'z') local.push_back(c);
-    if (c >= 'A' && c <= 'Z') local.push_back(static_cast<char>(c - 'A' + 'a'));
+    local.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
-  return std::any_of(latin_words.begin(), latin_words.end(), [&](const std::string& w) {
-    return w.size() >= 3 && local.find(w) != std::string::npos;
-  });
+  // A role's mailbox is nobody's own, whatever name is typed.
+  static constexpr std::string_view kRoles[] = {
+      "info", "sales", "support", "contact", "office",  "admin", "hello",     "mail",
+      "team", "help",  "service", "billing", "noreply", "abuse", "webmaster", "postmaster"};
+  std::string letters;
+  for (const char c : local) {
+    if (c >= 'a' && c <= 'z') letters.push_back(c);
+  }
+  if (std::find(std::begin(kRoles), std::end(kRoles), letters) != std::end(kRoles)) return false;
+  auto is_letter = [](char c) { return c >= 'a' && c <= 'z'; };
+  for (const std::string& word : latin_words) {
+    if (word.size() < 3) continue;
+    for (size_t pos = local.find(word); pos != std::string::npos; pos = local.find(word, pos + 1)) {
+      // Where an address begins a name: at its start, after a dot, dash, underscore or digit
+      // (jane.doe, j_doe, 2doe), or after the initial of another of the name's words (jdoe).
+      if (pos == 0 || !is_letter(local[pos - 1])) return true;
+      if (pos == 1 && std::any_of(latin_words.begin(), latin_words.end(), [&](const auto& other) {
+            return &other != &word && !other.empty() && other[0] == local[0];
+          })) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace coastguard::forms

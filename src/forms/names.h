@@ -36,9 +36,11 @@ class NameChecker {
   USpoofChecker* checker_ = nullptr;
 };
 
-// True when the local part of `address` carries one of the name's words of three letters or
-// more ("Francesca" -> francesca20@, "Liam Ivanov" -> liamivanov@): the person who typed the
-// name is mailing their own mailbox, as people do, not a stranger's.
+// True when the local part of `address` begins, or has after a separator or an initial, one of
+// the name's words of three letters or more ("Francesca" -> francesca20@, "Liam Ivanov" ->
+// liamivanov@ or l.ivanov@ or livanov@): the person who typed the name is mailing their own
+// mailbox, as people do, not a stranger's. Never for more than five words, nor for a role's
+// mailbox (info@, sales@...).
 bool NameInAddress(const std::vector<std::string>& latin_words, std::string_view address);
 
 }  // namespace coastguard::forms

@@ -40,13 +40,5 @@ TEST(RecentSet, TagZeroIsAnOrdinaryTag) {
   EXPECT_EQ(set.Count(kStart, kWindow), 1u);
 }
 
-TEST(RecentSet, CountIfCountsTheLiveTagsAPredicateHoldsFor) {
-  RecentSet<8> set;
-  for (uint32_t tag = 1; tag <= 5; ++tag) set.Insert(tag, kStart + tag * core::kMinute, kWindow);
-  const auto odd = [](uint32_t tag) { return (tag & 1U) != 0; };
-  EXPECT_EQ(set.CountIf(kStart + 10 * core::kMinute, kWindow, odd), 3u);  // 1, 3, 5
-  EXPECT_EQ(set.CountIf(kStart + 62 * core::kMinute, kWindow, odd), 2u);  // 1 has expired
-}
-
 }  // namespace
 }  // namespace coastguard::counters

@@ -736,63 +736,35 @@ TEST_F(FormGuardTest, AFreshLinkPeopleWriteAboutIsSharedAPastedOneIsACampaign) {
   EXPECT_GE(held, 2);
 }
 
-TEST_F(FormGuardTest, PeopleMailingTheirOwnMailboxMeetTheEstablishedBarNotTheYoungOne) {
-  // A fresh link, each sender mailing an address their own name is in: no campaign at three,
-  // nor at 24; the 25th recipient within the window is one, as on an established domain.
-  const char* kPeople[][2] = {{"Maria", "maria.x"},
-                              {"Olga Petrova", "opetrova"},
-                              {"Peter", "peter_"},
-                              {"Jürgen", "jurgen."},
-                              {"Siobhán", "siobhan"}};
-  int held_before = 0;
-  FormVerdict v;
-  for (int i = 0; i < 25; ++i) {
-    Submission s;
-    s.ip = core::Cat("81.17.", i, ".9");
-    s.name = kPeople[i % 5][0];
-    s.email = core::Cat(kPeople[i % 5][1], i, "@example.org");
-    s.comment = core::Cat("ok ", i, " https://fresh-offer.example/same");
-    v = Check(s, kStart + i * core::kMinute);
-    if (i < 24) held_before += v.action == FormAction::kHold;
-  }
-  EXPECT_EQ(held_before, 0);
-  EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);
-  EXPECT_TRUE(Has(v, FormReason::kCampaignUrl));
-}
-
-TEST_F(FormGuardTest, StrangersAmongPeopleMailingThemselvesStillMakeACampaignAtThree) {
-  FormVerdict v;
+TEST_F(FormGuardTest, ALinkSentOnceBeforeIsStillFreshForItsText) {
+  // Each per-victim link is first sent to the sender's own catch-all, to look already shared:
+  // the words around them are still one text brought with a fresh link, held at three.
   int held = 0;
-  for (int i = 0; i < 6; ++i) {
-    Submission s;
-    s.ip = core::Cat("81.17.", i, ".9");
-    const bool own = i % 2 == 0;
-    s.name = "Olga Petrova";
-    s.email =
-        own ? core::Cat("olga.petrova", i, "@example.org") : core::Cat("t", i, "@example.org");
-    s.comment = core::Cat("ok ", i, " https://fresh-offer.example/same");
-    v = Check(s, kStart + i * core::kMinute);
-    held += v.action == FormAction::kHold;
-    if (i == 4) {
-      EXPECT_EQ(held, 0) << "two strangers so far";
-    }
+  for (int i = 0; i < 3; ++i) {
+    const std::string text =
+        core::Cat("Attention, your account needs verification before Friday: https://go-",
+                  std::string(1, static_cast<char>('a' + i)), "parcel.example/x");
+    Check(Written(core::Cat("45.9.", i, ".1"), "Ken", core::Cat("catchall", i, "@spam.example"),
+                  text),
+          kStart + 2 * i * core::kMinute);
+    held += Check(Written(core::Cat("45.9.", i, ".2"), "Ken",
+                          core::Cat("victim", i, "@example.org"), text),
+                  kStart + (2 * i + 1) * core::kMinute)
+                .action == FormAction::kHold;
   }
-  EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);  // the third stranger
+  EXPECT_GE(held, 1);
 }
 
-TEST_F(FormGuardTest, ANameCarryingALureNeverMakesTheAddressTheSubmittersOwn) {
-  // A look-alike name (a Cyrillic "а" in "Smith") is no evidence of its writer's own mailbox,
-  // though its Latin letters are in the address. (A link in the name rejects on its own.)
+TEST_F(FormGuardTest, ANameWithLookAlikesNeverMakesTheAddressTheSubmittersOwn) {
+  // A Cyrillic "а" in "Smith": its Latin letters are in the address, but a look-alike name is no
+  // evidence, so the network's limit is the strangers' one.
   FormVerdict v;
-  for (int i = 0; i < 3; ++i) {
-    Submission s;
-    s.ip = core::Cat("81.17.", i, ".9");
-    s.name = "Sm\xD0\xB0ith Smith";
-    s.email = core::Cat("smith", i, "@example.org");
-    s.comment = core::Cat("ok ", i, " https://fresh-offer.example/same");
-    v = Check(s, kStart + i * core::kMinute);
+  for (int i = 0; i < 41; ++i) {
+    v = Check(Written(core::Cat("198.51.100.", i + 1), "Sm\xD0\xB0ith Smith",
+                      core::Cat("smith", i, "@example.org"), ""),
+              kStart + i * core::kSecond);
   }
-  EXPECT_TRUE(Has(v, FormReason::kCampaignUrl)) << Describe(v);
+  EXPECT_TRUE(Has(v, FormReason::kPrefixRate)) << Describe(v);
 }
 
 TEST_F(FormGuardTest, ACarrierPrefixOfPeopleMailingThemselvesIsNoNetworkFlood) {
@@ -809,8 +781,11 @@ TEST_F(FormGuardTest, ACarrierPrefixOfPeopleMailingThemselvesIsNoNetworkFlood) {
     }
     return last;
   };
-  const FormVerdict own = from_one_prefix("198.51.100.", "nadia.haddad", 60);
+  const FormVerdict own = from_one_prefix("198.51.100.", "nadia.haddad", 160);
   EXPECT_FALSE(Has(own, FormReason::kPrefixRate)) << Describe(own);
+  // Four times the limit: the name is the submitter's word, so it loosens the limit only.
+  const FormVerdict more = from_one_prefix("198.51.100.", "nadia.haddad", 1);
+  EXPECT_TRUE(Has(more, FormReason::kPrefixRate)) << Describe(more);
   const FormVerdict stranger = from_one_prefix("203.0.113.", "someone", 41);
   EXPECT_TRUE(Has(stranger, FormReason::kPrefixRate)) << Describe(stranger);
 }

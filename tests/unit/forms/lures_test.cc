@@ -44,12 +44,40 @@ TEST(LuresTest, FindsAddressesPhonesAndMarkup) {
   EXPECT_FALSE(Scan("I <3 your shop & 2 < 3").markup);
 }
 
+// The digits of the number to call each text carries (0: none).
+void ExpectPhoneDigits(std::initializer_list<std::pair<const char*, uint32_t>> cases) {
+  for (const auto& [text, digits] : cases) EXPECT_EQ(Scan(text).phone_digits, digits) << text;
+}
+
 TEST(LuresTest, TheDigitsOfALinkOrAnAddressAreNoPhoneNumber) {
-  EXPECT_LT(Scan("see https://tickets.example/e/green-fest-86558655 please").phone_digits, 7u);
-  EXPECT_LT(Scan("see www.example.com/issues/12345678").phone_digits, 7u);
-  EXPECT_LT(Scan("mail jane.2024115577@example.org").phone_digits, 7u);
-  EXPECT_GE(Scan("https://x.example/a call 0800 555 0199").phone_digits, 10u);
-  EXPECT_GE(Scan("(0800) 555-0199 https://x.example/1").phone_digits, 10u);
+  ExpectPhoneDigits({{"see https://tickets.example/e/green-fest-86558655 please", 0},
+                     {"see www.example.com/issues/12345678", 0},
+                     {"mail jane.2024115577@example.org", 0},
+                     {"https://x.example/a call 0800 555 0199", 11},
+                     {"(0800) 555-0199 https://x.example/1", 11},
+                     // A chat link is a number to call.
+                     {"text me https://wa.me/15551234567", 11},
+                     {"https://www.T.me/+447700900123", 12}});
+}
+
+TEST(LuresTest, AnOrderNumberOrADateIsNoNumberToCall) {
+  ExpectPhoneDigits({{"Can I change the name on my booking 1620144 to my husband's?", 0},
+                     {"Order #8292146, and #555-123-4567", 0},
+                     {"delivered 2024-11-05, paid 05.11.2024", 0},
+                     {"Amazon order 112-3456789-1234567", 0},  // 17 digits
+                     {"order 1620144 2 items", 0},             // two numbers, a space apart
+                     {"call 555-0199", 7},
+                     {"text 410-308-5934 now", 10},
+                     {"WhatsApp +44 7437 270069", 12},
+                     {"0800 555 0199", 11}});
+}
+
+TEST(LuresTest, MessengerHandlesAreAddressesToWriteTo) {
+  EXPECT_EQ(Scan("To claim it open Telegram @olga_mzqu within 24 hours.").handles, 1u);
+  EXPECT_EQ(Scan("Confirm the transfer at tg: bonus_desk1 to avoid losing funds").handles, 1u);
+  EXPECT_EQ(Scan("WhatsApp: anna.k93").handles, 1u);
+  EXPECT_EQ(Scan("write to win@prize.example.org, see you @ 5").handles, 0u);
+  EXPECT_EQ(Scan("tg: 12345 and note: this is fine").handles, 0u);
 }
 
 TEST(LuresTest, FoldedFullwidthDomainsAreFound) {
@@ -84,8 +112,14 @@ TEST(Deobfuscate, UndoesSpelledAndBracketedDotsAndSpacedLetters) {
   EXPECT_EQ(Deobfuscate("example[.]com and example(dot)net"), "example.com and example.net");
   EXPECT_EQ(Deobfuscate("go to example . com"), "go to example.com");
   EXPECT_EQ(Deobfuscate("e x a m p l e . c o m is it"), "example.com is it");
+  EXPECT_EQ(Deobfuscate("at p a r c e l - r e w a r d . i n f o/ireq7 now"),
+            "at parcel-reward.info/ireq7 now");
+  EXPECT_EQ(Deobfuscate("use p r o m o 7 o d . c c."), "use promo7od.cc.");
+  EXPECT_EQ(Deobfuscate("use telegra [dot] ph/Offer-07"), "use telegra.ph/Offer-07");
+  EXPECT_EQ(Deobfuscate("sites [dot] google [dot] com/view/x"), "sites.google.com/view/x");
   // Nothing to undo: the same text.
-  for (const char* plain : {"Dot Cotton", "A . B", "I am at home .", "a b c d", ""}) {
+  for (const char* plain :
+       {"Dot Cotton", "A . B", "I am at home .", "a b c d", "", "a b c d e fg"}) {
     EXPECT_EQ(Deobfuscate(plain), plain) << plain;
   }
 }
