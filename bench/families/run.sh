@@ -11,7 +11,7 @@ out=bench/out/families
 py=/usr/bin/python3
 fam_dir=bench/families
 mkdir -p "$out"
-families=${FAMILIES:-"mobile_isp university small_business fresh_install forms_fresh"}
+families=${FAMILIES:-"mobile_isp university small_business fresh_install forms_fresh forms_adversary"}
 seeds=${SEEDS:-"1 2 3 4"}
 [ -x "$bin" ] || { echo "missing $bin (build it first)" >&2; exit 1; }
 

@@ -227,7 +227,7 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
 
 void FormGuard::ScanDeobfuscated(const std::string& folded, Lures* lures,
                                  FormReasonSet& reasons) const {
-  const std::string plain = Deobfuscate(folded);
+  const std::string plain = Deobfuscate(UndoLookAlikes(folded));
   ScanLures(plain, suffixes_, lures);
   if (plain == folded) return;
   // Spelling a domain out is hiding it: worth a reason of its own when it is what found one.

@@ -4,6 +4,8 @@
 #include <array>
 #include <vector>
 
+#include <unicode/utf8.h>
+
 namespace coastguard::forms {
 namespace {
 
@@ -287,6 +289,83 @@ bool LabelAt(std::string_view text, size_t i) {
 }
 
 }  // namespace
+
+namespace {
+
+// Cyrillic, Greek and other letters drawn like a Latin one (after NFKC case folding), from
+// Unicode's confusables for the letters a domain is made of. ICU's skeleton would not do: it
+// maps Latin letters too ("m" to "rn"), so its output is no domain to look up.
+char LatinLookAlike(UChar32 c) {
+  switch (c) {
+    case 0x430: return 'a';  // а
+    case 0x435: return 'e';  // е
+    case 0x43E: return 'o';  // о
+    case 0x440: return 'p';  // р
+    case 0x441: return 'c';  // с
+    case 0x443: return 'y';  // у
+    case 0x445: return 'x';  // х
+    case 0x456: return 'i';  // і
+    case 0x458: return 'j';  // ј
+    case 0x455: return 's';  // ѕ
+    case 0x501: return 'd';  // ԁ
+    case 0x4BB: return 'h';  // һ
+    case 0x4CF: return 'l';  // ӏ
+    case 0x51B: return 'q';  // ԛ
+    case 0x51D: return 'w';  // ԝ
+    case 0x3B1: return 'a';  // α
+    case 0x3BF: return 'o';  // ο
+    case 0x3C1: return 'p';  // ρ
+    case 0x3BD: return 'v';  // ν
+    case 0x3B9: return 'i';  // ι
+    case 0x3BA: return 'k';  // κ
+    case 0x3C5: return 'u';  // υ
+    case 0x3C7: return 'x';  // χ
+    case 0x131: return 'i';  // dotless ı
+    case 0x261: return 'g';  // ɡ
+    case 0x585: return 'o';  // Armenian օ
+    case 0x578: return 'n';  // Armenian ո
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+std::string UndoLookAlikes(std::string_view folded) {
+  std::string out;
+  out.reserve(folded.size());
+  size_t i = 0;
+  while (i < folded.size()) {
+    // One run without spaces: rewritten only when it mixes ASCII letters with look-alikes.
+    size_t end = i;
+    while (end < folded.size() && !IsSpace(static_cast<unsigned char>(folded[end]))) ++end;
+    bool ascii_letter = false, look_alike = false;
+    for (auto k = static_cast<int32_t>(i); k < static_cast<int32_t>(end);) {
+      UChar32 c = 0;
+      U8_NEXT(folded.data(), k, static_cast<int32_t>(end), c);  // invalid bytes: c < 0
+      ascii_letter |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      look_alike |= LatinLookAlike(c) != 0;
+    }
+    if (ascii_letter && look_alike) {
+      for (auto k = static_cast<int32_t>(i); k < static_cast<int32_t>(end);) {
+        const int32_t start = k;
+        UChar32 c = 0;
+        U8_NEXT(folded.data(), k, static_cast<int32_t>(end), c);
+        const char latin = LatinLookAlike(c);
+        if (latin != 0) {
+          out += latin;
+        } else {
+          out.append(folded.substr(static_cast<size_t>(start), static_cast<size_t>(k - start)));
+        }
+      }
+    } else {
+      out.append(folded.substr(i, end - i));
+    }
+    while (end < folded.size() && IsSpace(static_cast<unsigned char>(folded[end])))
+      out += folded[end++];
+    i = end;
+  }
+  return out;
+}
 
 std::string Deobfuscate(std::string_view text) {
   // Hand-written like the scanner: a few fixed spellings, one pass each, no backtracking.

@@ -32,6 +32,10 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
 // which full-width letters are plain and zero-width characters are gone. Returns the text
 // unchanged when there is nothing to undo.
 std::string Deobfuscate(std::string_view folded);
+// `folded` with Cyrillic, Greek and other letters drawn like Latin ones made Latin, in each run
+// without spaces that mixes them with ASCII letters ("trаckorbit.rеѕt"): a run in one script
+// (a Russian word) stays as it is.
+std::string UndoLookAlikes(std::string_view folded);
 
 // CR, LF or NUL: in a field that reaches a mail header, a line break starts a new header.
 bool HasHeaderBreak(std::string_view text);

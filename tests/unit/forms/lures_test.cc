@@ -124,5 +124,17 @@ TEST(Deobfuscate, UndoesSpelledAndBracketedDotsAndSpacedLetters) {
   }
 }
 
+TEST(UndoLookAlikes, MakesLatinTheLookAlikesOfARunThatMixesThem) {
+  // "trаckorbit858.rеѕt/35f" with Cyrillic а, е, ѕ; "wаllеt" with Cyrillic а, е.
+  EXPECT_EQ(UndoLookAlikes("see trаckorbit858.rеѕt/35f now"), "see trackorbit858.rest/35f now");
+  EXPECT_EQ(UndoLookAlikes("https://wаllеt.example"), "https://wallet.example");
+  // Greek ο and ρ among Latin letters.
+  EXPECT_EQ(UndoLookAlikes("ρaydοsk.top"), "paydosk.top");
+  // Words in one script, and invalid bytes, stay as they are.
+  for (const char* same : {"москва is Moscow", "αθήνα", "ab\xFF\xD0", ""}) {
+    EXPECT_EQ(UndoLookAlikes(same), same);
+  }
+}
+
 }  // namespace
 }  // namespace coastguard::forms
