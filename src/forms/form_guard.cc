@@ -185,7 +185,7 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
         if (lures.markup) reasons.Add(FormReason::kMarkupInName);
         const bool confusable = names_.Suspicious(value);
         if (confusable) reasons.Add(FormReason::kConfusableName);
-        if (confusable || lures.urls + lures.bare_domains + lures.emails > 0 ||
+        if (confusable || lures.urls + lures.bare_domains + lures.emails + lures.handles > 0 ||
             lures.phone_digits >= 7 || lures.markup) {
           out.name_lure = true;
         } else {
@@ -569,7 +569,7 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     const uint64_t cluster = comparable ? TextCluster(fp, !rejected, now) : 0;
     const TextFingerprint* carrier = comparable ? &fp : nullptr;
     bool young_domain = false;
-    bool fresh_lure = false;  // a link or link domain no earlier submission carried
+    bool fresh_lure = false;  // a link or link domain fewer than two recipients got (Fresh)
     for (const std::string& domain : links.domains) {
       if (Own(domain)) continue;
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
