@@ -193,40 +193,36 @@ class PhoneRun {
 }  // namespace
 
 void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (!out->markup && MarkupAt(text, i)) out->markup = true;
-  }
+  // One walk over the tokens and the breaks between them. Every byte is looked at for markup
+  // and as part of a number to call, except the digits of a link or an address (an event's
+  // ticket number, a bug's id): its token ends a number and is skipped whole.
   PhoneRun run;
-  for (size_t i = 0; i < text.size(); ++i) {
-    // The digits of a link or an address (an event's ticket number, a bug's id) are no number
-    // to call: its token is skipped whole.
-    if (!IsBreak(static_cast<unsigned char>(text[i])) &&
-        (i == 0 || IsBreak(static_cast<unsigned char>(text[i - 1])))) {
-      size_t end = i;
-      while (end < text.size() && !IsBreak(static_cast<unsigned char>(text[end]))) ++end;
-      if (LinkToken(text.substr(i, end - i))) {
-        run.End(out);
-        i = end - 1;
-        continue;
-      }
-    }
-    const char c = text[i];
+  auto look_at = [&](size_t k) {
+    if (!out->markup && MarkupAt(text, k)) out->markup = true;
+    const char c = text[k];
     if (c >= '0' && c <= '9') {
-      run.Digit(i > 0 && text[i - 1] == '#');
+      run.Digit(k > 0 && text[k - 1] == '#');
     } else if (IsPhoneSeparator(c)) {
       run.Separator(c);
     } else {
       run.End(out);
     }
-  }
-  run.End(out);
+  };
   size_t i = 0;
   bool after_messenger = false;
   while (i < text.size()) {
-    while (i < text.size() && IsBreak(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && IsBreak(static_cast<unsigned char>(text[i]))) look_at(i++);
     const size_t start = i;
     while (i < text.size() && !IsBreak(static_cast<unsigned char>(text[i]))) ++i;
     if (i == start) continue;
+    if (LinkToken(text.substr(start, i - start))) {
+      run.End(out);
+      for (size_t k = start; k < i; ++k) {
+        if (!out->markup && MarkupAt(text, k)) out->markup = true;
+      }
+    } else {
+      for (size_t k = start; k < i; ++k) look_at(k);
+    }
     const std::string_view token = text.substr(start, std::min<size_t>(i - start, 2048));
     ScanToken(token, suffixes, out);
     // A messenger handle is an address to write to: "@lisa_mzt0", "tg: claimhelp57".
@@ -238,6 +234,7 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
     }
     after_messenger = MessengerLabel(token);
   }
+  run.End(out);
 }
 
 namespace {
