@@ -50,6 +50,11 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, std::string_view sourc
   TomlReader reader(root, source_name);
   DescribeSettings(reader, config);
   if (absl::Status s = reader.Finish(); !s.ok()) return s;
+  // A declared bulk sender is an application that sends and never reads; the auth guard lets
+  // its refused device return by sending alone.
+  for (const auto& [login, limits] : config.outbound.bulk_accounts) {
+    config.engine.sending_applications.push_back(login);
+  }
   return config;
 }
 

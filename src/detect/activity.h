@@ -77,6 +77,9 @@ struct PairActivity {
   uint32_t admitted_pw = 0;
   uint32_t admitted_s = 0;
   uint32_t failed_pw = 0;
+  // Since `refused_since_s`, a refusal came on a protocol that reads mail: what a mail client
+  // with a saved password polls with, besides sending.
+  bool refused_reading = false;
   int64_t Retention(Timestamp now) const;
 };
 

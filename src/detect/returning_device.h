@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "core/auth_event.h"
 #include "detect/activity.h"
 
 namespace coastguard::detect {
@@ -12,7 +13,10 @@ namespace coastguard::detect {
 // pair once and moves on. Without this, refusing strangers feeds itself: a user refused before
 // any success never becomes familiar. Such a device earns one password check; if the password
 // is wrong it never earns another. Admissions per login are capped, so that an attacker who
-// repeats each guess cannot turn a login block into a guessing channel.
+// repeats each guess cannot turn a login block into a guessing channel. A mail client also
+// reads mail: one refused only on SMTP or submission is a sending tool (a thief's spam run
+// logging in for each batch), unless the account is a declared sending application or the
+// place is the account's own.
 struct ReturningDeviceSettings {
   bool enabled = true;
   // The same password from the same address again no sooner than this after the first refusal:
@@ -57,9 +61,12 @@ class ReturningDevice {
   bool AddressQualifies(const SourceActivity* address, bool shared, uint32_t login_tag,
                         Timestamp now) const;
   // Whether the refused attempt (login `pair`, password tag `pw_tag`) has earned a password
-  // check. `login` and `address` may be null.
+  // check. `login` and `address` may be null. `may_return_sending`: a device refused only on
+  // SMTP or submission may earn it too (a declared sending application; the account's own
+  // place).
   bool Earned(const PairActivity* pair, const LoginActivity* login, const SourceActivity* address,
-              bool shared, uint32_t pw_tag, uint32_t login_tag, Timestamp now) const;
+              bool shared, bool may_return_sending, uint32_t pw_tag, uint32_t login_tag,
+              Timestamp now) const;
   // The same attempt asked about again (Dovecot's check after the password check).
   bool AlreadyAdmitted(const PairActivity* pair, uint32_t pw_tag, Timestamp now) const {
     return Admitted(pair, pw_tag) && now - core::FromSeconds(pair->admitted_s) <= s_.recheck;
@@ -70,8 +77,10 @@ class ReturningDevice {
     pair.failed_pw = pair.admitted_pw;
     pair.admitted_pw = 0;
   }
-  // A refusal that did not earn a check: remembered for the next time.
-  void NoteRefusal(PairActivity& pair, uint32_t pw_tag, Timestamp now) const;
+  // A refusal that did not earn a check: remembered for the next time. `protocol` is the
+  // refused attempt's.
+  void NoteRefusal(PairActivity& pair, uint32_t pw_tag, core::Protocol protocol,
+                   Timestamp now) const;
   // An admission: counted against the login's cap, and marked on the pair.
   void NoteAdmission(PairActivity& pair, LoginActivity& login, uint32_t pw_tag,
                      Timestamp now) const;

@@ -84,6 +84,11 @@ Engine::Engine(const EngineConfig& config, uint64_t hash_seed)
       allows_.AddLogin(LoginDigest(*canonical), *canonical);
     }
   }
+  for (const std::string& login : config.sending_applications) {
+    if (auto canonical = Canonical(login); canonical.ok()) {
+      sending_applications_.insert(LoginDigest(*canonical));
+    }
+  }
   recent_.reserve(kRecentDecisions);
 }
 
@@ -135,6 +140,7 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   out->fam = r.familiarity;
   out->device_view = r.device;
   out->known_login = r.known;
+  out->own_prefix = r.familiarity == Familiarity::kPrefix;
   // A place is evidence only as far as the device agrees: a password taken from a combo list
   // brings neither the owner's client id nor the owner's habit of sending one. The owner's own
   // prefix, shared with few others, still vouches (a second client at home).
@@ -323,12 +329,16 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
     return false;
   }
   detect::PairActivity& pair = pairs_.FindOrInsert(p.pair_key, now);
-  if (returning_.Earned(&pair, logins_.Find(p.login_digest), address, shared, p.pw_tag,
-                        static_cast<uint32_t>(p.login_digest), now)) {
+  // Returning by sending alone is a device's way back where the account is a sending
+  // application, or where the account already succeeded from this /24 (a second client at its
+  // own desk, refused for its missing id there): not a thief's spam run from an exit of his.
+  const bool may_return_sending = p.own_prefix || sending_applications_.contains(p.login_digest);
+  if (returning_.Earned(&pair, logins_.Find(p.login_digest), address, shared, may_return_sending,
+                        p.pw_tag, static_cast<uint32_t>(p.login_digest), now)) {
     returning_.NoteAdmission(pair, logins_.FindOrInsert(p.login_digest, now), p.pw_tag, now);
     return true;
   }
-  returning_.NoteRefusal(pair, p.pw_tag, now);
+  returning_.NoteRefusal(pair, p.pw_tag, attempt.protocol, now);
   return false;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "core/auth_event.h"
 #include "core/memory_budget.h"
 #include "core/verdict.h"
@@ -177,6 +178,9 @@ class Engine {
     detect::Familiarity fam = detect::Familiarity::kNone;
     detect::DeviceView device_view = detect::DeviceView::kNoInfo;
     bool known_login = false;  // the login has succeeded somewhere before
+    // The place is the login's own, whatever the device: its /24 or /64 (or its own device in
+    // a pool it roams), before a missing or new client id weakened `fam`.
+    bool own_prefix = false;
     // The login's own client id, in a wide prefix it roams in or elsewhere: prefix blocks and
     // attack mode do not refuse it.
     bool own_device_roaming = false;
@@ -227,6 +231,7 @@ class Engine {
   counters::BoundedMap<uint64_t, detect::LoginEvidence> evidence_;
   BlockList blocks_;
   AllowList allows_;
+  absl::flat_hash_set<uint64_t> sending_applications_;  // login digests; fixed at construction
   StateSink* sink_ = nullptr;
   AttemptObserver* observer_ = nullptr;
   bool observing_ = false;  // within Observe: nothing to answer, count or show

@@ -36,6 +36,9 @@ struct EngineConfig {
   size_t memory_budget_mb = 1024;
   std::vector<core::Cidr> allow_networks;
   std::vector<std::string> allow_logins;
+  // Accounts that only send by design: the [[outbound.bulk]] logins, filled in by the config
+  // loader (not a key of its own).
+  std::vector<std::string> sending_applications;
 };
 
 // The auth guard's tables, in the order docs/configuration.md lists them (core/settings.h).

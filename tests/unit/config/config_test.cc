@@ -211,6 +211,8 @@ messages_per_hour = 5000
   EXPECT_EQ(bulk.messages_per_hour, 5000);
   EXPECT_EQ(bulk.recipients_per_hour, detect::SendingLimits{}.recipients_per_hour);
   EXPECT_EQ(c->outbound.limits.recipients_per_hour, 10);
+  // The auth guard learns that the account only sends by design.
+  EXPECT_EQ(c->engine.sending_applications, std::vector<std::string>{"news@example.com"});
   const auto unknown =
       ParseConfig("[[outbound.bulk]]\nlogin = \"a\"\nrecipents_per_hour = 1\n", "t");
   ASSERT_FALSE(unknown.ok());

@@ -17,12 +17,18 @@ constexpr Timestamp kStart = 1'800'000'000 * core::kSecond;
 class EngineTest : public ::testing::Test {
  protected:
   core::Verdict Attempt(const std::string& login, const std::string& ip, Outcome outcome,
-                        const std::string& pwhash = "", const std::string& client_id = "") {
+                        const std::string& pwhash = "", const std::string& client_id = "",
+                        core::Protocol protocol = core::Protocol::kImap) {
+    return AttemptOn(engine_, login, ip, outcome, pwhash, client_id, protocol);
+  }
+  core::Verdict AttemptOn(Engine& engine, const std::string& login, const std::string& ip,
+                          Outcome outcome, const std::string& pwhash,
+                          const std::string& client_id = "",
+                          core::Protocol protocol = core::Protocol::kImap) {
     now_ += core::kSecond;
-    core::AuthAttempt a{now_,     core::Protocol::kImap, *core::IpAddress::Parse(ip), login, pwhash,
-                        client_id};
-    const core::Verdict v = engine_.Check(a);
-    if (v.action != Action::kReject) engine_.Report(a, outcome);
+    core::AuthAttempt a{now_, protocol, *core::IpAddress::Parse(ip), login, pwhash, client_id};
+    const core::Verdict v = engine.Check(a);
+    if (v.action != Action::kReject) engine.Report(a, outcome);
     return v;
   }
   core::Verdict Login(const std::string& login, const std::string& ip,
@@ -202,6 +208,70 @@ TEST_F(EngineTest, UnderAttackANewcomerBackWithTheSamePasswordGetsItsCheckAndSta
   // An account with places of its own stays closed to the stranger, however often he comes.
   EXPECT_EQ(Attempt(User(3), "62.9.9.9", Outcome::kSuccess, "good", "Outlook").action,
             Action::kReject);
+}
+
+TEST_F(EngineTest, UnderAttackADeviceThatOnlySendsIsNoReturningDeviceUnlessDeclaredBulk) {
+  config_.sending_applications = {"newsletter@example.com"};
+  Engine engine(config_, 1);
+  for (int i = 0; i < 50; ++i) {
+    AttemptOn(engine, User(i), "81.17.5." + std::to_string(i), Outcome::kSuccess, "good",
+              "Thunderbird");
+  }
+  now_ += 2 * core::kHour;
+  auto siege = [&](int round) {
+    for (int i = 0; i < 40; ++i) {
+      AttemptOn(engine, User(1000 + i),
+                "45." + std::to_string(33 + round) + "." + std::to_string(i) + ".7",
+                Outcome::kUnknownUser, "x");
+    }
+  };
+  siege(0);
+  ASSERT_TRUE(engine.service_attack().UnderAttack(now_));
+  // A spam run with a password that works logs in on submission for every batch, from one
+  // exit; the newsletter tool sends from its new host the same way.
+  const std::string victim = User(300), newsletter = "newsletter@example.com";
+  const auto submit = [&](const std::string& login, const std::string& ip) {
+    return AttemptOn(engine, login, ip, Outcome::kSuccess, "right", "",
+                     core::Protocol::kSubmission);
+  };
+  for (int minute = 0; minute <= 30; minute += 2) {
+    if (minute % 10 == 0) siege(1 + minute);
+    ASSERT_TRUE(engine.service_attack().UnderAttack(now_));
+    EXPECT_EQ(submit(victim, "62.1.2.3").action, Action::kReject) << minute;
+    now_ += 2 * core::kMinute;
+  }
+  // The operator's declared sending application earns its check like a saved password does.
+  EXPECT_EQ(submit(newsletter, "62.7.7.7").action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  siege(40);
+  const core::Verdict back = submit(newsletter, "62.7.7.7");
+  EXPECT_EQ(back.action, Action::kAllow);
+  EXPECT_TRUE(back.reasons.Has(Reason::kReturningDevice));
+}
+
+TEST_F(EngineTest, AnAccountsSecondClientAtItsOwnCrowdedOfficeMayReturnBySendingAlone) {
+  // A busy office /24, where the account sends with an id; a desktop program then sends without.
+  for (int i = 0; i < 20; ++i) Login(User(i), "81.17.5." + std::to_string(10 + i), "Outlook");
+  const auto submit = [&](const std::string& login, const std::string& ip,
+                          const std::string& client_id) {
+    return Attempt(login, ip, Outcome::kSuccess, "good", client_id, core::Protocol::kSubmission);
+  };
+  const std::string owner = User(100), stranger = User(101);
+  for (int i = 0; i < 2; ++i) {  // the habit of identifying on SMTP, over two refresh periods
+    ASSERT_EQ(submit(owner, "81.17.5.9", "Outlook").action, Action::kAllow);
+    ASSERT_EQ(submit(stranger, "62.1.2.3", "Outlook").action, Action::kAllow);
+    now_ += 2 * core::kHour;
+  }
+  const core::Verdict first = submit(owner, "81.17.5.9", "");
+  ASSERT_EQ(first.action, Action::kReject);
+  ASSERT_TRUE(first.reasons.Has(Reason::kStrangerDevice));
+  ASSERT_EQ(submit(stranger, "81.17.5.77", "").action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  const core::Verdict back = submit(owner, "81.17.5.9", "");
+  EXPECT_EQ(back.action, Action::kAllow);
+  EXPECT_TRUE(back.reasons.Has(Reason::kReturningDevice));
+  // The same program in someone else's account, where that account never was: still refused.
+  EXPECT_EQ(submit(stranger, "81.17.5.77", "").action, Action::kReject);
 }
 
 TEST_F(EngineTest, AReturningDeviceWithAWrongPasswordGetsOneCheckOnly) {
