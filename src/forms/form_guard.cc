@@ -152,11 +152,12 @@ bool FormGuard::Own(std::string_view domain) const {
 void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, Fields& out) {
   std::string& longest_text = out.longest_text;
   Lures& links = out.links;
+  std::vector<std::string_view> honeypots;  // filled ones, judged once the name is known
   for (const FormField& field : request.fields) {
     const std::string_view value = field.value;
     if (field.role == Role::kSecret) continue;  // never read
     if (field.role == Role::kHoneypot) {
-      if (!value.empty()) reasons.Add(FormReason::kHoneypot);
+      if (!value.empty()) honeypots.push_back(value);
       continue;
     }
     if (value.empty()) continue;
@@ -223,6 +224,42 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
       default: break;
     }
   }
+  for (const std::string_view value : honeypots) {
+    if (out.name_lure || !AutofilledName(request, value)) reasons.Add(FormReason::kHoneypot);
+  }
+}
+
+bool FormGuard::AutofilledName(const FormRequest& request, std::string_view honeypot) const {
+  // Browsers fill hidden fields they take for name fields with the person's saved name; bots
+  // fill them with values of their own. A name is short: a longer value is no autofill.
+  constexpr size_t kMaxWords = 6;
+  if (honeypot.size() > 128) return false;
+  std::vector<std::string> filled;
+  AppendWords(names_.Fold(honeypot), kMaxWords + 1, &filled);
+  if (filled.empty() || filled.size() > kMaxWords) return false;
+  // A lure in it is a bot's, whatever the name says (it may carry the same one).
+  Lures lures;
+  FormReasonSet ignored;
+  ScanDeobfuscated(names_.Fold(honeypot), &lures, ignored);
+  if (lures.urls + lures.bare_domains + lures.emails + lures.handles > 0 ||
+      lures.phone_digits >= 7 || lures.markup) {
+    return false;
+  }
+  bool in_name = false;
+  for (const FormField& field : request.fields) {
+    if (field.role != Role::kName && field.role != Role::kText && field.role != Role::kSubject) {
+      continue;
+    }
+    std::vector<std::string> words;
+    AppendWords(names_.Fold(field.value.substr(0, 256)), 16, &words);
+    // A bot that writes one value into every field writes it into the message too.
+    if (field.role != Role::kName && words == filled) return false;
+    if (field.role == Role::kName &&
+        std::search(words.begin(), words.end(), filled.begin(), filled.end()) != words.end()) {
+      in_name = true;
+    }
+  }
+  return in_name;
 }
 
 void FormGuard::ScanDeobfuscated(const std::string& folded, Lures* lures,

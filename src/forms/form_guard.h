@@ -166,6 +166,9 @@ class FormGuard {
   };
   // Collects the signals of the fields.
   void CheckFields(const FormRequest& request, FormReasonSet& reasons, Fields& out);
+  // Whether a filled honeypot holds the submitter's own name, or a run of its words, and no
+  // lure: a browser's autofill that took the hidden field for a name field.
+  bool AutofilledName(const FormRequest& request, std::string_view honeypot) const;
   // Lures in a folded field, with obfuscated domains undone (kObfuscatedLink when that found
   // more).
   void ScanDeobfuscated(const std::string& folded, Lures* lures, FormReasonSet& reasons) const;

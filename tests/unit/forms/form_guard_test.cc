@@ -176,6 +176,36 @@ TEST_F(FormGuardTest, HoneypotRejects) {
   EXPECT_TRUE(Has(Check(s, kStart), FormReason::kHoneypot));
 }
 
+TEST_F(FormGuardTest, AHoneypotAutofilledWithTheSubmittersOwnNameIsNoBot) {
+  Submission s;
+  s.name = "Vivian Li";
+  s.honeypot = "Vivian";  // the browser took the hidden field for a first-name field
+  EXPECT_FALSE(Has(Check(s, kStart), FormReason::kHoneypot));
+  s.name = "高橋\u3000蓮 ❤️";
+  s.honeypot = "高橋\u3000蓮";  // the ideographic space folds to a space
+  EXPECT_FALSE(Has(Check(s, kStart + core::kMinute), FormReason::kHoneypot));
+  // Anything else in it is a bot's: its own junk, a word the name lacks, a longer value.
+  for (const char* junk : {"p77qoe", "Prof.", "Vivian Li http://spam.example"}) {
+    s.name = "Vivian Li";
+    s.honeypot = junk;
+    EXPECT_TRUE(Has(Check(s, kStart + 2 * core::kMinute), FormReason::kHoneypot)) << junk;
+  }
+  // A bot that writes one value everywhere writes it into the name as well.
+  s.name = s.honeypot = s.comment = "test";
+  EXPECT_TRUE(Has(Check(s, kStart + 3 * core::kMinute), FormReason::kHoneypot));
+  // A lure in the name and the honeypot alike is a bot's (the contact-form demo's bot).
+  s.comment = "Hello";
+  s.name = "WIN $500 now at https://prize.example.com";
+  s.honeypot = "https://prize.example.com";
+  EXPECT_TRUE(Has(Check(s, kStart + 4 * core::kMinute), FormReason::kHoneypot));
+  s.name = "Call Mr Smith";
+  s.honeypot = "Mr Smith";  // a name with no lure would pass...
+  EXPECT_FALSE(Has(Check(s, kStart + 5 * core::kMinute), FormReason::kHoneypot));
+  s.name = "Mr Smith +1 555 0100 200";
+  s.honeypot = "Mr Smith";  // ...but not beside a number to call
+  EXPECT_TRUE(Has(Check(s, kStart + 6 * core::kMinute), FormReason::kHoneypot));
+}
+
 TEST_F(FormGuardTest, HonestLinksInCommentsPassButManyAreChallenged) {
   Submission s;
   s.comment = "The manual at https://github.com/example/project says otherwise.";
