@@ -9,6 +9,11 @@ constexpr int64_t kEvidenceBonusSeconds = 600;
 
 }  // namespace
 
+size_t SourceActivity::FailingOthers(uint32_t login_tag, Timestamp now, Duration window) const {
+  const size_t failing = failed_logins.Count(now, window);
+  return failing - (failing > 0 && failed_logins.Contains(login_tag, now, window) ? 1 : 0);
+}
+
 int64_t SourceActivity::Retention(Timestamp now) const {
   const int64_t evidence = static_cast<int64_t>(failed_logins.Count(now, core::kHour)) +
                            static_cast<int64_t>(successful_logins.Count(now, core::kDay));

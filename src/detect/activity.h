@@ -51,6 +51,9 @@ struct SourceActivity {
   // NAT, a campus, a carrier's CGNAT): knowing it tells one of them from a stranger less well.
   static constexpr size_t kCrowdedLogins = decltype(successful_logins)::kCapacity;
 
+  // Distinct logins other than `login_tag` that failed here within `window`: what an exit of a
+  // combo list or a spraying wave shows, and one person's typos do not.
+  size_t FailingOthers(uint32_t login_tag, Timestamp now, Duration window) const;
   // Eviction order: idle sources go first; sources with evidence of either kind stay longer.
   int64_t Retention(Timestamp now) const;
 };

@@ -9,9 +9,8 @@ bool ReturningDevice::AddressQualifies(const SourceActivity* address, bool share
     return false;
   }
   if (shared) return true;
-  const size_t failing = address->failed_logins.Count(now, w_.short_window);
-  const size_t own = address->failed_logins.Contains(login_tag, now, w_.short_window) ? 1 : 0;
-  return failing - own <= static_cast<size_t>(s_.max_failing_logins);
+  return address->FailingOthers(login_tag, now, w_.short_window) <=
+         static_cast<size_t>(s_.max_failing_logins);
 }
 
 bool ReturningDevice::Earned(const PairActivity* pair, const LoginActivity* login,

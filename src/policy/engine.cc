@@ -157,6 +157,17 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
       out->fam = Familiarity::kWidePrefix;  // a shared prefix (CGNAT, campus, office)
     }
   }
+  // The account's client id where the account never was (a traveller's own phone) vouches, but
+  // not from an address failing on other accounts: a client id is no secret, and a combo list
+  // or a spraying wave sends the popular ones.
+  if (out->fam == Familiarity::kDevice) {
+    const detect::SourceActivity* address = sources_.Find(out->levels[0]);
+    if (address != nullptr &&
+        address->FailingOthers(static_cast<uint32_t>(out->login_digest), attempt.ts,
+                               config_.windows.short_window) > 0) {
+      out->fam = Familiarity::kNone;
+    }
+  }
   // A network failing on many accounts (a carrier's /24 with a combo list's exits in it) is
   // closed to strangers, but not to the account's own device roaming where it roams: the
   // combination is what a stolen password does not bring.

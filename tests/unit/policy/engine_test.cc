@@ -274,6 +274,26 @@ TEST_F(EngineTest, AnAccountsSecondClientAtItsOwnCrowdedOfficeMayReturnBySending
   EXPECT_EQ(submit(stranger, "81.17.5.77", "").action, Action::kReject);
 }
 
+TEST_F(EngineTest, TheAccountsClientIdDoesNotVouchFromAnAddressFailingOnOtherAccounts) {
+  for (int i = 0; i < 50; ++i) {
+    Login(User(i), "81.17.5." + std::to_string(i), i < 3 ? "iPhone Mail" : "Thunderbird");
+  }
+  now_ += 2 * core::kHour;
+  Siege(0);
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  // A traveller's own phone at a hotel: the id vouches for a place the account never was.
+  EXPECT_EQ(Login(User(0), "203.0.113.50", "iPhone Mail").action, Action::kAllow);
+  // A spraying wave that sends the most common id: one wrong guess goes to the password check,
+  // after which that id from that address is a stranger's.
+  EXPECT_NE(
+      Attempt(User(1), "198.51.100.9", Outcome::kBadPassword, "Winter2026!", "iPhone Mail").action,
+      Action::kReject);
+  const core::Verdict v =
+      Attempt(User(2), "198.51.100.9", Outcome::kSuccess, "Winter2026!", "iPhone Mail");
+  EXPECT_EQ(v.action, Action::kReject);
+  EXPECT_TRUE(v.reasons.Has(Reason::kServiceUnderAttack));
+}
+
 TEST_F(EngineTest, AReturningDeviceWithAWrongPasswordGetsOneCheckOnly) {
   for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
   now_ += 2 * core::kHour;
