@@ -204,6 +204,9 @@ TEST_F(FormGuardTest, AHoneypotAutofilledWithTheSubmittersOwnNameIsNoBot) {
   s.name = "Mr Smith +1 555 0100 200";
   s.honeypot = "Mr Smith";  // ...but not beside a number to call
   EXPECT_TRUE(Has(Check(s, kStart + 6 * core::kMinute), FormReason::kHoneypot));
+  s.name = "prize example com";  // no lure in the name, but one in the honeypot
+  s.honeypot = "prize.example.com";
+  EXPECT_TRUE(Has(Check(s, kStart + 7 * core::kMinute), FormReason::kHoneypot));
 }
 
 TEST_F(FormGuardTest, HonestLinksInCommentsPassButManyAreChallenged) {
