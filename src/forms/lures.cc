@@ -156,6 +156,9 @@ class PhoneRun {
   void Digit(bool after_hash) {
     if (digits_ == 0) after_hash_ = after_hash;
     if (!in_group_) {
+      // Joined only when digits follow the dash, dot or bracket: "order 3011051." is no number.
+      if (join_pending_) joined_ = true;
+      join_pending_ = false;
       if (groups_ < 3) sizes_[groups_] = 0;
       ++groups_;
       in_group_ = true;
@@ -165,7 +168,7 @@ class PhoneRun {
   }
   void Separator(char c) {
     if (digits_ == 0) return;
-    if (in_group_ && c != ' ' && c != '+') joined_ = true;
+    if (c != ' ' && c != '+') join_pending_ = true;
     in_group_ = false;
   }
   void End(Lures* out) {
@@ -187,6 +190,7 @@ class PhoneRun {
   std::array<uint32_t, 3> sizes_{};
   bool in_group_ = false;
   bool joined_ = false;
+  bool join_pending_ = false;  // a dash, dot or bracket after a group, waiting for digits
   bool after_hash_ = false;
 };
 

@@ -66,6 +66,9 @@ TEST(LuresTest, AnOrderNumberOrADateIsNoNumberToCall) {
                      {"delivered 2024-11-05, paid 05.11.2024", 0},
                      {"Amazon order 112-3456789-1234567", 0},  // 17 digits
                      {"order 1620144 2 items", 0},             // two numbers, a space apart
+                     {"pour la commande 3011051.", 0},         // a full stop joins nothing
+                     {"booking (1620144)", 0},
+                     {"call (555) 0199.", 7},
                      {"call 555-0199", 7},
                      {"text 410-308-5934 now", 10},
                      {"WhatsApp +44 7437 270069", 12},
