@@ -158,7 +158,7 @@ class PhoneRun {
     if (!in_group_) {
       // Joined only when digits follow the dash, dot or bracket: "order 3011051." is no number.
       if (join_pending_) joined_ = true;
-      join_pending_ = false;
+      join_pending_ = dot_pending_ = false;
       if (groups_ < 3) sizes_[groups_] = 0;
       ++groups_;
       in_group_ = true;
@@ -168,7 +168,12 @@ class PhoneRun {
   }
   void Separator(char c) {
     if (digits_ == 0) return;
-    if (c != ' ' && c != '+') join_pending_ = true;
+    if (in_group_ && c != ' ' && c != '+') {
+      join_pending_ = true;  // directly after a digit: "555-", "(555)", "555."
+      dot_pending_ = c == '.';
+    } else if (c == ' ' && dot_pending_) {
+      join_pending_ = dot_pending_ = false;  // a full stop and a space: the sentence ended
+    }
     in_group_ = false;
   }
   void End(Lures* out) {
@@ -190,7 +195,8 @@ class PhoneRun {
   std::array<uint32_t, 3> sizes_{};
   bool in_group_ = false;
   bool joined_ = false;
-  bool join_pending_ = false;  // a dash, dot or bracket after a group, waiting for digits
+  bool join_pending_ = false;  // a dash, dot or bracket right after a group, waiting for digits
+  bool dot_pending_ = false;   // ... and it was a full stop
   bool after_hash_ = false;
 };
 

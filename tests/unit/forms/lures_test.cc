@@ -67,8 +67,14 @@ TEST(LuresTest, AnOrderNumberOrADateIsNoNumberToCall) {
                      {"Amazon order 112-3456789-1234567", 0},  // 17 digits
                      {"order 1620144 2 items", 0},             // two numbers, a space apart
                      {"pour la commande 3011051.", 0},         // a full stop joins nothing
+                     {"Ma commande 3011051. 3 articles", 0},
                      {"booking (1620144)", 0},
+                     {"worked there 2015 - 2019", 0},  // a dash between spaces joins nothing
+                     {"order 3011051 - 2 items", 0},
+                     {"room 1620144 / 2 beds", 0},
+                     {"ref 1234567 (2 copies)", 0},
                      {"call (555) 0199.", 7},
+                     {"call 555.0199", 7},
                      {"call 555-0199", 7},
                      {"text 410-308-5934 now", 10},
                      {"WhatsApp +44 7437 270069", 12},
