@@ -104,6 +104,11 @@ size_t Sized(const FormsConfig& c, size_t budget_bytes, size_t share) {
 // of the campaigns' share, counted as they are kept; the campaigns themselves the rest.
 constexpr size_t kPendingIdsQuarter = 4;
 
+// A link, an address, a handle, a number to call or markup: what a name field must not carry.
+bool CarriesLure(const Lures& l) {
+  return l.urls + l.bare_domains + l.emails + l.handles > 0 || l.phone_digits >= 7 || l.markup;
+}
+
 size_t PendingIdBytes(const std::string& id) {
   return sizeof(std::string) + (id.capacity() > 15 ? id.capacity() + 1 : 0);
 }
@@ -186,8 +191,7 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
         if (lures.markup) reasons.Add(FormReason::kMarkupInName);
         const bool confusable = names_.Suspicious(value);
         if (confusable) reasons.Add(FormReason::kConfusableName);
-        if (confusable || lures.urls + lures.bare_domains + lures.emails + lures.handles > 0 ||
-            lures.phone_digits >= 7 || lures.markup) {
+        if (confusable || CarriesLure(lures)) {
           out.name_lure = true;
         } else {
           names_.LatinWords(value.substr(0, 256), 8, &out.name_latin);
@@ -234,17 +238,15 @@ bool FormGuard::AutofilledName(const FormRequest& request, std::string_view hone
   // fill them with values of their own. A name is short: a longer value is no autofill.
   constexpr size_t kMaxWords = 6;
   if (honeypot.size() > 128) return false;
+  const std::string folded = names_.Fold(honeypot);
   std::vector<std::string> filled;
-  AppendWords(names_.Fold(honeypot), kMaxWords + 1, &filled);
+  AppendWords(folded, kMaxWords + 1, &filled);
   if (filled.empty() || filled.size() > kMaxWords) return false;
   // A lure in it is a bot's, whatever the name says (it may carry the same one).
   Lures lures;
   FormReasonSet ignored;
-  ScanDeobfuscated(names_.Fold(honeypot), &lures, ignored);
-  if (lures.urls + lures.bare_domains + lures.emails + lures.handles > 0 ||
-      lures.phone_digits >= 7 || lures.markup) {
-    return false;
-  }
+  ScanDeobfuscated(folded, &lures, ignored);
+  if (CarriesLure(lures)) return false;
   bool in_name = false;
   for (const FormField& field : request.fields) {
     if (field.role != Role::kName && field.role != Role::kText && field.role != Role::kSubject) {
