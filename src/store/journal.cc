@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <functional>
 
@@ -113,9 +114,17 @@ void Journal::Start(core::Duration interval) {
     while (!stopping_) {
       wake_.wait_for(lock, std::chrono::microseconds(pause));
       if (stopping_) break;
+      const auto started = std::chrono::steady_clock::now();
       FlushLocked(lock);
       // A failing disk is retried ever more slowly: each attempt costs a write and a sync.
-      pause = failing_ ? std::min(pause * 2, kMaxBackoff) : interval;
+      // Otherwise the next flush is due an interval after this one began, not after its sync
+      // ended: a sync slowed by other writers on the disk must not delay the next write too
+      // (what kill -9 loses is what was never written).
+      const auto spent = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - started)
+                             .count();
+      pause = failing_ ? std::min(std::max(pause, interval) * 2, kMaxBackoff)
+                       : std::max<core::Duration>(0, interval - spent);
     }
   });
 }
