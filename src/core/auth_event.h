@@ -11,6 +11,9 @@ namespace coastguard::core {
 
 enum class Protocol : uint8_t { kOther, kImap, kPop3, kSmtp, kSubmission, kSieve, kHttp };
 
+// A login that sends mail (SMTP AUTH, submission) rather than reads it.
+inline bool SendsMail(Protocol p) { return p == Protocol::kSmtp || p == Protocol::kSubmission; }
+
 // What the password check gave (or would give, in replay). kFailure: a failed login whose log
 // line does not say whether the password or the user was wrong (log guard).
 enum class Outcome : uint8_t { kSuccess, kBadPassword, kUnknownUser, kFailure };

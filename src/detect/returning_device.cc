@@ -42,7 +42,7 @@ void ReturningDevice::NoteRefusal(PairActivity& pair, uint32_t pw_tag, core::Pro
     pair.refused_since_s = now_s;
     pair.refused_reading = false;
   }
-  if (protocol != core::Protocol::kSmtp && protocol != core::Protocol::kSubmission) {
+  if (!core::SendsMail(protocol)) {
     pair.refused_reading = true;
   }
   pair.last_seen_s = now_s;

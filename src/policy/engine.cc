@@ -291,7 +291,8 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
   if (blocked || stranger_refused || stranger_device) {
     // What refuses strangers would keep a user refused before any success a stranger forever.
     const Refusal refusal = !blocked && !stranger_refused ? Refusal::kDeviceOnly
-                            : blocked && !login_blocked   ? Refusal::kSourceBlocks
+                            : !blocked                    ? Refusal::kAttackMode
+                            : !login_blocked              ? Refusal::kSourceBlocks
                                                           : Refusal::kOther;
     if (!everyone && AdmitReturning(attempt, p, refusal)) {
       v = Verdict{};
@@ -330,8 +331,14 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
   // An account with places of its own is refused elsewhere for a reason, unless the device is
   // one it uses: a password that works, used again and again, is what a thief has too. At a
   // shared address closed for what others did there, it is a colleague's desk.
-  if (p.known_login && p.device_view != detect::DeviceView::kMatch &&
-      refusal != Refusal::kDeviceOnly && !shared) {
+  // Attack mode alone is no such reason: it refuses every stranger, and a known account's new
+  // desktop on the day it is set up at a new desk would stay refused for as long as the attack
+  // lasts. That device may earn its check, but only by coming back to read mail (the thief's
+  // spam run sends), and not with the id missing where the account always sends one.
+  const bool known_elsewhere = p.known_login && p.device_view != detect::DeviceView::kMatch;
+  const bool attack_mode_only =
+      refusal == Refusal::kAttackMode && p.device_view != detect::DeviceView::kMissing;
+  if (known_elsewhere && refusal != Refusal::kDeviceOnly && !shared && !attack_mode_only) {
     return false;
   }
   if (returning_.AlreadyAdmitted(pairs_.Find(p.pair_key), p.pw_tag, now)) return true;
@@ -340,6 +347,10 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
     return false;
   }
   detect::PairActivity& pair = pairs_.FindOrInsert(p.pair_key, now);
+  if (known_elsewhere && attack_mode_only && core::SendsMail(attempt.protocol)) {
+    returning_.NoteRefusal(pair, p.pw_tag, attempt.protocol, now);
+    return false;
+  }
   // Returning by sending alone is a device's way back where the account is a sending
   // application, or where the account already succeeded from this /24 (a second client at its
   // own desk, refused for its missing id there): not a thief's spam run from an exit of his.

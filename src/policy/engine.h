@@ -203,7 +203,8 @@ class Engine {
   enum class Refusal {
     kDeviceOnly,    // only a missing client id (stranger_device)
     kSourceBlocks,  // only blocks of the address or its prefixes, for strangers
-    kOther,         // attack mode, or a block of the login
+    kAttackMode,    // only attack mode (stranger_refused)
+    kOther,         // a block of the login, with or without the rest
   };
   bool AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p, Refusal refusal);
   void AddBlock(const BlockKey& key, std::string subject, core::Reason reason, BlockScope scope,

@@ -78,8 +78,7 @@ void Replayer::Process(std::string_view line, bool padded, std::string& out, std
     for (uint32_t i = 1; i < event.attempts; ++i)
       engine_.CheckThenReport(event.attempt, event.outcome);
     verdict = engine_.CheckThenReport(event.attempt, event.outcome);
-    if (outbound_ != nullptr && (event.attempt.protocol == core::Protocol::kSmtp ||
-                                 event.attempt.protocol == core::Protocol::kSubmission)) {
+    if (outbound_ != nullptr && core::SendsMail(event.attempt.protocol)) {
       // Bounded like everything else: a replay of years of logs must not grow without end.
       if (refused_smtp_.size() > 1'000'000) refused_smtp_.clear();
       const bool refused =

@@ -205,9 +205,64 @@ TEST_F(EngineTest, UnderAttackANewcomerBackWithTheSamePasswordGetsItsCheckAndSta
   EXPECT_TRUE(e == nullptr || (e->flags & detect::LoginEvidence::kSuspicious) == 0);
   EXPECT_TRUE(
       Attempt(newcomer, "62.1.2.3", Outcome::kSuccess, "saved", "iPhone Mail").reasons.empty());
-  // An account with places of its own stays closed to the stranger, however often he comes.
-  EXPECT_EQ(Attempt(User(3), "62.9.9.9", Outcome::kSuccess, "good", "Outlook").action,
-            Action::kReject);
+  // An account with places of its own stays closed to the stranger that only sends, however
+  // often he comes.
+  const auto submit = [&] {
+    return Attempt(User(3), "62.9.9.9", Outcome::kSuccess, "good", "Outlook",
+                   core::Protocol::kSubmission);
+  };
+  EXPECT_EQ(submit().action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  siege();
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  EXPECT_EQ(submit().action, Action::kReject);
+}
+
+TEST_F(EngineTest, UnderAttackAKnownAccountsNewDesktopThatComesBackToReadMailGetsItsCheck) {
+  for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+  now_ += 2 * core::kHour;
+  Siege(0);
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  // The account's new desktop at a desk it never used, and a thief's spam run with the same
+  // kind of password from an exit: both strangers while the attack lasts.
+  const auto desk = [&](core::Protocol protocol) {
+    return Attempt(User(3), "62.9.9.9", Outcome::kSuccess, "good", "Evolution", protocol);
+  };
+  const auto spam_run = [&] {
+    return Attempt(User(4), "62.5.5.5", Outcome::kSuccess, "good", "Evolution",
+                   core::Protocol::kSubmission);
+  };
+  EXPECT_EQ(desk(core::Protocol::kImap).action, Action::kReject);
+  EXPECT_EQ(spam_run().action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  Siege(1);
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  // The desktop polls again and sends what was written meanwhile: its poll earns the check.
+  EXPECT_EQ(desk(core::Protocol::kSubmission).action, Action::kReject);
+  const core::Verdict back = desk(core::Protocol::kImap);
+  EXPECT_EQ(back.action, Action::kAllow);
+  EXPECT_TRUE(back.reasons.Has(Reason::kReturningDevice));
+  EXPECT_EQ(desk(core::Protocol::kSubmission).action, Action::kAllow);
+  // The spam run only sends.
+  EXPECT_EQ(spam_run().action, Action::kReject);
+}
+
+TEST_F(EngineTest, UnderAttackAKnownAccountsPasswordWithoutItsIdNeverEarnsACheck) {
+  // The account identified on IMAP over two refresh periods: a missing id is a stranger's.
+  for (int day = 0; day < 2; ++day) {
+    for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+    now_ += 2 * core::kHour;
+  }
+  Siege(0);
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  const auto poll = [&] { return Attempt(User(3), "62.9.9.9", Outcome::kSuccess, "good", ""); };
+  EXPECT_EQ(poll().action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  Siege(1);
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  const core::Verdict again = poll();
+  EXPECT_EQ(again.action, Action::kReject);
+  EXPECT_FALSE(again.reasons.Has(Reason::kReturningDevice));
 }
 
 TEST_F(EngineTest, UnderAttackADeviceThatOnlySendsIsNoReturningDeviceUnlessDeclaredBulk) {
