@@ -331,14 +331,16 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
   // An account with places of its own is refused elsewhere for a reason, unless the device is
   // one it uses: a password that works, used again and again, is what a thief has too. At a
   // shared address closed for what others did there, it is a colleague's desk.
-  // Attack mode alone is no such reason: it refuses every stranger, and a known account's new
-  // desktop on the day it is set up at a new desk would stay refused for as long as the attack
-  // lasts. That device may earn its check, but only by coming back to read mail (the thief's
-  // spam run sends), and not with the id missing where the account always sends one.
+  // Being a stranger is no such reason by itself: attack mode and a network's block refuse every
+  // stranger, and a known account's new desktop at a new desk, or its iPad in the carrier pool
+  // its phone uses, would stay refused for as long as they last. Such a device may earn its
+  // check, but only by coming back to read mail (the thief's spam run sends), and not with the
+  // id missing where the account always sends one.
   const bool known_elsewhere = p.known_login && p.device_view != detect::DeviceView::kMatch;
-  const bool attack_mode_only =
-      refusal == Refusal::kAttackMode && p.device_view != detect::DeviceView::kMissing;
-  if (known_elsewhere && refusal != Refusal::kDeviceOnly && !shared && !attack_mode_only) {
+  const bool only_a_stranger =
+      (refusal == Refusal::kAttackMode || refusal == Refusal::kSourceBlocks) &&
+      p.device_view != detect::DeviceView::kMissing;
+  if (known_elsewhere && refusal != Refusal::kDeviceOnly && !shared && !only_a_stranger) {
     return false;
   }
   if (returning_.AlreadyAdmitted(pairs_.Find(p.pair_key), p.pw_tag, now)) return true;
@@ -347,7 +349,7 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
     return false;
   }
   detect::PairActivity& pair = pairs_.FindOrInsert(p.pair_key, now);
-  if (known_elsewhere && attack_mode_only && core::SendsMail(attempt.protocol)) {
+  if (known_elsewhere && !shared && only_a_stranger && core::SendsMail(attempt.protocol)) {
     returning_.NoteRefusal(pair, p.pw_tag, attempt.protocol, now);
     return false;
   }

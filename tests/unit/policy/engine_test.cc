@@ -435,6 +435,38 @@ TEST_F(EngineTest, TheAccountsOwnPhoneOnAnotherNetworkPassesABlockedPrefix) {
   EXPECT_TRUE(e == nullptr || (e->flags & detect::LoginEvidence::kSuspicious) == 0);
 }
 
+TEST_F(EngineTest, AKnownAccountsNewTabletInItsBlockedCarrierPrefixGetsItsCheckByReadingMail) {
+  // The carrier's /24, where the account's phone and others' succeed, always identifying.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 6; ++i) {
+      Login(User(i), "37.120.5." + std::to_string(10 + i), "K-9 Mail 6.8");
+    }
+    now_ += 2 * core::kHour;
+  }
+  Login(User(20), "93.104.7.7", "Thunderbird");  // known from home
+  // A combo list's exits in the same /24, one guess each: the /24 is closed to strangers.
+  for (int i = 0; i < 12; ++i) {
+    Attempt(User(100 + i), "37.120.5." + std::to_string(100 + i), Outcome::kBadPassword, "x");
+  }
+  const auto tablet = [&](core::Protocol protocol) {
+    return Attempt(User(1), "37.120.5.77", Outcome::kSuccess, "good", "iPad Mail", protocol);
+  };
+  const auto thief = [&] {
+    return Attempt(User(20), "37.120.5.88", Outcome::kSuccess, "good", "iPad Mail",
+                   core::Protocol::kSubmission);
+  };
+  const core::Verdict first = tablet(core::Protocol::kImap);
+  ASSERT_EQ(first.action, Action::kReject);
+  ASSERT_TRUE(first.reasons.Has(Reason::kBlockedPrefix));
+  ASSERT_EQ(thief().action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  const core::Verdict back = tablet(core::Protocol::kImap);
+  EXPECT_EQ(back.action, Action::kAllow);
+  EXPECT_TRUE(back.reasons.Has(Reason::kReturningDevice));
+  // Another account's password from the same /24, coming back by sending only: still refused.
+  EXPECT_EQ(thief().action, Action::kReject);
+}
+
 TEST_F(EngineTest, APasswordWithoutTheOwnersClientFromANewPlaceIsRefusedAttackOrNot) {
   // The owner's phone always identifies on IMAP, at home and on the road.
   Login(User(1), "93.104.7.7", "K-9 Mail 6.8");
