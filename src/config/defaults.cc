@@ -112,6 +112,7 @@ within = "24h"              # ...and no later
 per_login = 2               # such checks per login per windows.short
 max_failing_logins = 1      # the address failed on at most this many other logins in windows.short
 max_failed_per_address = 2  # such checks that failed at one address in windows.short: it earns no more
+per_address = 2             # known accounts' new devices admitted at one address per windows.short
 recheck = "5m"              # an admission answers Dovecot's second check (after the password) this long
 
 [blocks]

@@ -40,12 +40,13 @@ struct SourceKey {
 // What one source did lately. Only failures on logins unfamiliar with the source count as
 // guessing evidence: an office NAT's stale phones and typos are familiar, an attacker is not.
 struct SourceActivity {
-  counters::WindowCounter unfamiliar_failures;  // short window
-  counters::WindowCounter successes;            // long window
-  counters::RecentSet<16> failed_logins;        // distinct unfamiliar logins that failed
-  counters::RecentSet<8> unknown_logins;        // distinct logins that do not exist
-  counters::RecentSet<4> successful_logins;     // long window
-  counters::WindowCounter failed_returning;     // short window: returning devices' failed checks
+  counters::WindowCounter unfamiliar_failures;   // short window
+  counters::WindowCounter successes;             // long window
+  counters::RecentSet<16> failed_logins;         // distinct unfamiliar logins that failed
+  counters::RecentSet<8> unknown_logins;         // distinct logins that do not exist
+  counters::RecentSet<4> successful_logins;      // long window
+  counters::WindowCounter failed_returning;      // short window: returning devices' failed checks
+  counters::WindowCounter returning_admissions;  // short window: known accounts' new devices
   uint32_t last_seen_s = 0;
   // A source where this many of our logins succeed in the long window is shared (an office
   // NAT, a campus, a carrier's CGNAT): knowing it tells one of them from a stranger less well.
@@ -83,6 +84,9 @@ struct PairActivity {
   // Since `refused_since_s`, a refusal came on a protocol that reads mail: what a mail client
   // with a saved password polls with, besides sending.
   bool refused_reading = false;
+  // Admitted as a known account's new device: its success vouches for the account's
+  // familiarity, not for the address (which must not become proven or crowded by it).
+  bool admitted_known_elsewhere = false;
   int64_t Retention(Timestamp now) const;
 };
 

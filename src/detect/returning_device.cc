@@ -52,6 +52,7 @@ void ReturningDevice::NoteAdmission(PairActivity& pair, LoginActivity& login, ui
                                     Timestamp now) const {
   pair.admitted_pw = pw_tag;
   pair.admitted_s = core::ToSeconds(now);
+  pair.admitted_known_elsewhere = false;
   pair.refused_pw = 0;
   pair.last_seen_s = core::ToSeconds(now);
   login.returning_admissions.Add(now, w_.short_window);

@@ -31,6 +31,9 @@ struct ReturningDeviceSettings {
   // Returning devices whose check failed at one address within the short window, after which
   // that address earns no more: what a machine retrying a combo list there would show.
   int max_failed_per_address = 2;
+  // Known accounts' new devices admitted at one address (not a shared one) per short window:
+  // a home or a desk has one or two; an exit with a list of passwords that work has many.
+  int per_address = 2;
   // An admission answers again for this long: Dovecot asks once before the password check and,
   // with auth_policy_check_after_auth, once after it, before the report.
   Duration recheck = 5 * core::kMinute;
@@ -45,6 +48,7 @@ void DescribeSettings(V& v, ReturningDeviceSettings& s) {
   v.Integer("per_login", s.per_login, 1, 16);
   v.Integer("max_failing_logins", s.max_failing_logins, 0, 16);
   v.Integer("max_failed_per_address", s.max_failed_per_address, 1, 1000);
+  v.Integer("per_address", s.per_address, 1, 1000);
   v.Duration("recheck", s.recheck, core::kSecond);
   v.Require(s.after < s.within,
             "returning_device.after must be shorter than returning_device.within");
@@ -67,6 +71,15 @@ class ReturningDevice {
   bool Earned(const PairActivity* pair, const LoginActivity* login, const SourceActivity* address,
               bool shared, bool may_return_sending, uint32_t pw_tag, uint32_t login_tag,
               Timestamp now) const;
+  // Whether `address` (may be null) admitted its share of known accounts' new devices.
+  bool AddressAdmittedEnough(const SourceActivity* address, Timestamp now) const {
+    return address != nullptr &&
+           address->returning_admissions.Estimate(now, w_.short_window) >= s_.per_address;
+  }
+  void NoteKnownAccountAdmission(SourceActivity& address, PairActivity& pair, Timestamp now) const {
+    address.returning_admissions.Add(now, w_.short_window);
+    pair.admitted_known_elsewhere = true;
+  }
   // The same attempt asked about again (Dovecot's check after the password check).
   bool AlreadyAdmitted(const PairActivity* pair, uint32_t pw_tag, Timestamp now) const {
     return Admitted(pair, pw_tag) && now - core::FromSeconds(pair->admitted_s) <= s_.recheck;

@@ -272,10 +272,13 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
   login_blocked |=
       CheckBlocks(LoginBlockKey(p.login_digest), fam, Reason::kBlockedLogin, now, &v, &everyone);
   bool blocked = login_blocked;
+  bool address_blocked = false;
   for (int i = 0; i < p.level_count; ++i) {
-    blocked |= CheckBlocks(
+    const bool level_blocked = CheckBlocks(
         SourceBlockKey(p.levels[i]), i > 0 && p.own_device_roaming ? Familiarity::kPrefix : fam,
         i == 0 ? Reason::kBlockedIp : Reason::kBlockedPrefix, now, &v, &everyone);
+    if (i == 0) address_blocked = level_blocked;
+    blocked |= level_blocked;
   }
   if (!blocked && fam == Familiarity::kNone) service_attack_.OnUnfamiliarAttempt(now);
   // A busy shared address (office NAT, carrier CGNAT) vouches for its users' new places and
@@ -292,8 +295,9 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
     // What refuses strangers would keep a user refused before any success a stranger forever.
     const Refusal refusal = !blocked && !stranger_refused ? Refusal::kDeviceOnly
                             : !blocked                    ? Refusal::kAttackMode
-                            : !login_blocked              ? Refusal::kSourceBlocks
-                                                          : Refusal::kOther;
+                            : login_blocked               ? Refusal::kOther
+                            : address_blocked             ? Refusal::kSourceBlocks
+                                                          : Refusal::kPrefixBlocks;
     if (!everyone && AdmitReturning(attempt, p, refusal)) {
       v = Verdict{};
       v.reasons.Add(Reason::kReturningDevice);
@@ -327,18 +331,20 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
   const detect::SourceActivity* address = sources_.Find(p.levels[0]);
   // Many of our logins succeed from this very address (an office NAT, a campus): its failures
   // on other accounts are a machine behind it, not the device coming back.
-  const bool shared = refusal == Refusal::kSourceBlocks && Crowded(p.levels[0], now);
+  const bool shared = (refusal == Refusal::kSourceBlocks || refusal == Refusal::kPrefixBlocks) &&
+                      Crowded(p.levels[0], now);
   // An account with places of its own is refused elsewhere for a reason, unless the device is
   // one it uses: a password that works, used again and again, is what a thief has too. At a
   // shared address closed for what others did there, it is a colleague's desk.
   // Being a stranger is no such reason by itself: attack mode and a network's block refuse every
   // stranger, and a known account's new desktop at a new desk, or its iPad in the carrier pool
   // its phone uses, would stay refused for as long as they last. Such a device may earn its
-  // check, but only by coming back to read mail (the thief's spam run sends), and not with the
-  // id missing where the account always sends one.
+  // check, but only by coming back to read mail (the thief's spam run sends), not with the id
+  // missing where the account always sends one, not from an address blocked for its own
+  // guessing, and only a couple per address (an exit with a list of working passwords).
   const bool known_elsewhere = p.known_login && p.device_view != detect::DeviceView::kMatch;
   const bool only_a_stranger =
-      (refusal == Refusal::kAttackMode || refusal == Refusal::kSourceBlocks) &&
+      (refusal == Refusal::kAttackMode || refusal == Refusal::kPrefixBlocks) &&
       p.device_view != detect::DeviceView::kMissing;
   if (known_elsewhere && refusal != Refusal::kDeviceOnly && !shared && !only_a_stranger) {
     return false;
@@ -349,7 +355,9 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
     return false;
   }
   detect::PairActivity& pair = pairs_.FindOrInsert(p.pair_key, now);
-  if (known_elsewhere && !shared && only_a_stranger && core::SendsMail(attempt.protocol)) {
+  const bool known_stranger = known_elsewhere && !shared && only_a_stranger;
+  if (known_stranger &&
+      (core::SendsMail(attempt.protocol) || returning_.AddressAdmittedEnough(address, now))) {
     returning_.NoteRefusal(pair, p.pw_tag, attempt.protocol, now);
     return false;
   }
@@ -360,6 +368,9 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
   if (returning_.Earned(&pair, logins_.Find(p.login_digest), address, shared, may_return_sending,
                         p.pw_tag, static_cast<uint32_t>(p.login_digest), now)) {
     returning_.NoteAdmission(pair, logins_.FindOrInsert(p.login_digest, now), p.pw_tag, now);
+    if (known_stranger) {
+      returning_.NoteKnownAccountAdmission(sources_.FindOrInsert(p.levels[0], now), pair, now);
+    }
     return true;
   }
   returning_.NoteRefusal(pair, p.pw_tag, attempt.protocol, now);
@@ -456,11 +467,16 @@ void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Ou
     familiarity_.Learn(p.login_digest, p.where, now, nullptr);
   }
   const auto login_tag = static_cast<uint32_t>(p.login_digest);
+  const detect::PairActivity* pair = pairs_.Find(p.pair_key);
+  // A known account's new device let in from a stranger's place says nothing of the place.
+  const bool vouches_for_place = pair == nullptr || !pair->admitted_known_elsewhere ||
+                                 !detect::ReturningDevice::Admitted(pair, p.pw_tag);
   for (int i = 0; i < p.level_count; ++i) {
     detect::SourceActivity& s = sources_.FindOrInsert(p.levels[i], now);
     s.last_seen_s = core::ToSeconds(now);
     // The login's failures from here were its owner's typos, not a guess on another account.
     s.failed_logins.Erase(login_tag);
+    if (!vouches_for_place) continue;
     s.successes.Add(now, config_.windows.long_window);
     s.successful_logins.Insert(login_tag, now, config_.windows.long_window);
   }

@@ -202,7 +202,8 @@ class Engine {
   // refusal when not.
   enum class Refusal {
     kDeviceOnly,    // only a missing client id (stranger_device)
-    kSourceBlocks,  // only blocks of the address or its prefixes, for strangers
+    kSourceBlocks,  // only blocks for strangers, the address's own among them
+    kPrefixBlocks,  // only blocks for strangers of the address's prefixes
     kAttackMode,    // only attack mode (stranger_refused)
     kOther,         // a block of the login, with or without the rest
   };

@@ -205,8 +205,8 @@ TEST_F(EngineTest, UnderAttackANewcomerBackWithTheSamePasswordGetsItsCheckAndSta
   EXPECT_TRUE(e == nullptr || (e->flags & detect::LoginEvidence::kSuspicious) == 0);
   EXPECT_TRUE(
       Attempt(newcomer, "62.1.2.3", Outcome::kSuccess, "saved", "iPhone Mail").reasons.empty());
-  // An account with places of its own stays closed to the stranger that only sends, however
-  // often he comes.
+  // An account with places of its own stays closed to the stranger that comes back only by
+  // sending, however often he comes.
   const auto submit = [&] {
     return Attempt(User(3), "62.9.9.9", Outcome::kSuccess, "good", "Outlook",
                    core::Protocol::kSubmission);
@@ -219,8 +219,11 @@ TEST_F(EngineTest, UnderAttackANewcomerBackWithTheSamePasswordGetsItsCheckAndSta
 }
 
 TEST_F(EngineTest, UnderAttackAKnownAccountsNewDesktopThatComesBackToReadMailGetsItsCheck) {
-  for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
-  now_ += 2 * core::kHour;
+  // Over two refresh periods: the accounts identify on IMAP, so another id is a new device.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+    now_ += 2 * core::kHour;
+  }
   Siege(0);
   ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
   // The account's new desktop at a desk it never used, and a thief's spam run with the same
@@ -451,20 +454,56 @@ TEST_F(EngineTest, AKnownAccountsNewTabletInItsBlockedCarrierPrefixGetsItsCheckB
   const auto tablet = [&](core::Protocol protocol) {
     return Attempt(User(1), "37.120.5.77", Outcome::kSuccess, "good", "iPad Mail", protocol);
   };
-  const auto thief = [&] {
-    return Attempt(User(20), "37.120.5.88", Outcome::kSuccess, "good", "iPad Mail",
-                   core::Protocol::kSubmission);
+  const auto thief = [&](core::Protocol protocol) {
+    return Attempt(User(20), "37.120.5.88", Outcome::kSuccess, "good", "iPad Mail", protocol);
   };
   const core::Verdict first = tablet(core::Protocol::kImap);
   ASSERT_EQ(first.action, Action::kReject);
   ASSERT_TRUE(first.reasons.Has(Reason::kBlockedPrefix));
-  ASSERT_EQ(thief().action, Action::kReject);
+  // Another account's password from the same /24: tried on IMAP, then the spam run.
+  ASSERT_EQ(thief(core::Protocol::kImap).action, Action::kReject);
   now_ += 11 * core::kMinute;
   const core::Verdict back = tablet(core::Protocol::kImap);
   EXPECT_EQ(back.action, Action::kAllow);
   EXPECT_TRUE(back.reasons.Has(Reason::kReturningDevice));
-  // Another account's password from the same /24, coming back by sending only: still refused.
-  EXPECT_EQ(thief().action, Action::kReject);
+  EXPECT_EQ(thief(core::Protocol::kSubmission).action, Action::kReject);
+}
+
+TEST_F(EngineTest, AKnownAccountsNewDeviceNeverEarnsACheckAtAnAddressBlockedForItsOwnGuessing) {
+  for (int i = 0; i < 10; ++i) Login(User(i), "93.104.7." + std::to_string(i), "Thunderbird");
+  const std::string exit = "45.9.9.9";
+  for (int i = 0; i < 6; ++i) Attempt(User(100 + i), exit, Outcome::kBadPassword, "x");
+  const auto poll = [&] { return Attempt(User(1), exit, Outcome::kSuccess, "good", "Outlook"); };
+  const core::Verdict first = poll();
+  ASSERT_EQ(first.action, Action::kReject);
+  ASSERT_TRUE(first.reasons.Has(Reason::kBlockedIp));
+  // Its guesses leave the window; it keeps knocking, which keeps the block on.
+  for (int i = 0; i < 8; ++i) {
+    now_ += 11 * core::kMinute;
+    const core::Verdict again = poll();
+    EXPECT_EQ(again.action, Action::kReject) << i;
+    EXPECT_FALSE(again.reasons.Has(Reason::kReturningDevice)) << i;
+  }
+}
+
+TEST_F(EngineTest, UnderAttackOneAddressEarnsChecksForAFewKnownAccountsNewDevicesOnly) {
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+    now_ += 2 * core::kHour;
+  }
+  Siege(0);
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  // One exit with four accounts' passwords that work, each polled like a mail client.
+  const auto poll = [&](int user) {
+    return Attempt(User(user), "62.9.9.9", Outcome::kSuccess, "good", "Evolution");
+  };
+  for (int user = 1; user <= 4; ++user) ASSERT_EQ(poll(user).action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  Siege(1);
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  int admitted = 0;
+  for (int user = 1; user <= 4; ++user) admitted += poll(user).action == Action::kAllow;
+  EXPECT_EQ(admitted, 2);
 }
 
 TEST_F(EngineTest, APasswordWithoutTheOwnersClientFromANewPlaceIsRefusedAttackOrNot) {
