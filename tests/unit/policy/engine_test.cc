@@ -55,6 +55,15 @@ class EngineTest : public ::testing::Test {
               Outcome::kUnknownUser, "x");
     }
   }
+  // 50 accounts at home with one client over two refresh periods (so they identify on IMAP),
+  // then a siege.
+  void IdentifyingAccountsUnderSiege() {
+    for (int round = 0; round < 2; ++round) {
+      for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+      now_ += 2 * core::kHour;
+    }
+    Siege(0);
+  }
   static std::string User(int i) { return "user" + std::to_string(i) + "@example.com"; }
 
   EngineConfig config_;
@@ -220,11 +229,7 @@ TEST_F(EngineTest, UnderAttackANewcomerBackWithTheSamePasswordGetsItsCheckAndSta
 
 TEST_F(EngineTest, UnderAttackAKnownAccountsNewDesktopThatComesBackToReadMailGetsItsCheck) {
   // Over two refresh periods: the accounts identify on IMAP, so another id is a new device.
-  for (int round = 0; round < 2; ++round) {
-    for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
-    now_ += 2 * core::kHour;
-  }
-  Siege(0);
+  IdentifyingAccountsUnderSiege();
   ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
   // The account's new desktop at a desk it never used, and a thief's spam run with the same
   // kind of password from an exit: both strangers while the attack lasts.
@@ -252,11 +257,7 @@ TEST_F(EngineTest, UnderAttackAKnownAccountsNewDesktopThatComesBackToReadMailGet
 
 TEST_F(EngineTest, UnderAttackAKnownAccountsPasswordWithoutItsIdNeverEarnsACheck) {
   // The account identified on IMAP over two refresh periods: a missing id is a stranger's.
-  for (int day = 0; day < 2; ++day) {
-    for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
-    now_ += 2 * core::kHour;
-  }
-  Siege(0);
+  IdentifyingAccountsUnderSiege();
   ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
   const auto poll = [&] { return Attempt(User(3), "62.9.9.9", Outcome::kSuccess, "good", ""); };
   EXPECT_EQ(poll().action, Action::kReject);
@@ -487,11 +488,7 @@ TEST_F(EngineTest, AKnownAccountsNewDeviceNeverEarnsACheckAtAnAddressBlockedForI
 }
 
 TEST_F(EngineTest, UnderAttackOneAddressEarnsChecksForAFewKnownAccountsNewDevicesOnly) {
-  for (int round = 0; round < 2; ++round) {
-    for (int i = 0; i < 50; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
-    now_ += 2 * core::kHour;
-  }
-  Siege(0);
+  IdentifyingAccountsUnderSiege();
   ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
   // One exit with four accounts' passwords that work, each polled like a mail client.
   const auto poll = [&](int user) {
