@@ -467,8 +467,9 @@ void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Ou
     familiarity_.Learn(p.login_digest, p.where, now, nullptr);
   }
   const auto login_tag = static_cast<uint32_t>(p.login_digest);
-  const detect::PairActivity* pair = pairs_.Find(p.pair_key);
-  // A known account's new device let in from a stranger's place says nothing of the place.
+  // A known account's new device let in from a stranger's place says nothing of the place (a
+  // familiar success was let in by no returning rule: no lookup for it).
+  const detect::PairActivity* pair = detect::IsFamiliar(p.fam) ? nullptr : pairs_.Find(p.pair_key);
   const bool vouches_for_place = pair == nullptr || !pair->admitted_known_elsewhere ||
                                  !detect::ReturningDevice::Admitted(pair, p.pw_tag);
   for (int i = 0; i < p.level_count; ++i) {
