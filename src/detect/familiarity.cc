@@ -12,6 +12,7 @@ constexpr uint64_t kPrefixTag = 0x2e;
 constexpr uint64_t kWideTag = 0x3f;
 constexpr uint64_t kDeviceTag = 0x4a;
 constexpr uint64_t kHabitTag = 0x5b;
+constexpr uint64_t kAddressTag = 0x6c;
 
 // Seconds a source is kept past its last success, per repeat visit, when a login's list is full.
 constexpr int64_t kRetentionPerHit = 86400;
@@ -36,6 +37,12 @@ uint64_t FamiliarityStore::WideSource(const core::IpAddress& ip) {
   // IPv4 /16 and IPv6 /32: roughly one provider's pool, where a phone's address wanders.
   return AddressDigest(ip.Masked(ip.is_v4() ? 16 : 32), kWideTag);
 }
+uint32_t FamiliarityStore::AddressTag(const core::IpAddress& ip) {
+  // 32 bits: a login's eight recent addresses, matched against one; 0 marks an empty slot.
+  const auto tag = static_cast<uint32_t>(AddressDigest(ip, kAddressTag));
+  return tag != 0 ? tag : 1;
+}
+
 uint64_t FamiliarityStore::DeviceSource(uint64_t device) { return core::Mix64(device, kDeviceTag); }
 
 uint64_t FamiliarityStore::HabitSource(core::Protocol protocol, bool identified) {
@@ -55,6 +62,7 @@ FamiliarityStore::SourceDigests FamiliarityStore::SourceDigests::Of(const core::
   d.identified_habit = HabitSource(protocol, true);
   d.anonymous_habit = HabitSource(protocol, false);
   d.habit = device != 0 ? d.identified_habit : d.anonymous_habit;
+  d.address = AddressTag(ip);
   return d;
 }
 
@@ -114,6 +122,14 @@ FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t
   return UpsertResult::kInserted;
 }
 
+void FamiliarityStore::NoteAddress(Record& record, uint32_t tag) {
+  auto& recent = record.recent_addresses;
+  auto found = std::find(recent.begin(), recent.end(), tag);
+  if (found == recent.end()) found = recent.end() - 1;  // the oldest makes room
+  std::copy_backward(recent.begin(), found, found + 1);
+  recent.front() = tag;
+}
+
 void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timestamp now,
                              std::vector<Change>* changes) {
   Record* record = &logins_.FindOrInsert(login, now);
@@ -136,6 +152,7 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
   // in that provider's pool.
   upsert(where.wide, new_prefix ? HitRule::kExtraHit : HitRule::kNoHit);
   upsert(where.prefix, HitRule::kHitOnRefresh);
+  if (where.address != 0) NoteAddress(*record, where.address);
   source_heap_ += SourceHeap(*record) - heap_before;
   // The record itself is the most recent use: it keeps the highest retention and is not the
   // one a byte eviction picks (pointers into the map are not used after this).
@@ -171,6 +188,10 @@ Recognition FamiliarityStore::Recognize(uint64_t login, const SourceDigests& whe
       anonymous = true;
     }
     out.familiarity = std::max(out.familiarity, f);
+  }
+  if (out.known && where.address != 0) {
+    const auto& recent = record->recent_addresses;
+    out.recent_address = std::find(recent.begin(), recent.end(), where.address) != recent.end();
   }
   // The owner's client in the owner's provider's pool: what a phone moving to a new CGNAT
   // address looks like, and what a thief needs two things for.

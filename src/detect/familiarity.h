@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct Recognition {
   Familiarity familiarity = Familiarity::kNone;
   DeviceView device = DeviceView::kNoInfo;
   bool known = false;  // the login has succeeded somewhere before (within the TTL)
+  // This very address is one of the last few the login succeeded from.
+  bool recent_address = false;
 };
 
 struct FamiliaritySettings {
@@ -62,8 +65,9 @@ void DescribeSettings(V& v, FamiliaritySettings& s) {
 // When a login's list is full, the source with the lowest retention goes: last success plus a
 // day per repeat visit, so a home seen every evening outlives the one-off addresses a phone
 // picks up from its carrier's pool. Exact addresses are not kept: no decision tells an address
-// from its /24 (or /64, which also survives IPv6 privacy addresses changing daily). Keyed by login
-// digest. Not thread-safe: owned by the engine.
+// from its /24 (or /64, which also survives IPv6 privacy addresses changing daily), except
+// whether an address is one of the last few the login used (kRecentAddresses, in memory only).
+// Keyed by login digest. Not thread-safe: owned by the engine.
 class FamiliarityStore {
  public:
   struct Source {
@@ -71,9 +75,16 @@ class FamiliarityStore {
     uint32_t last_success_s = 0;
     uint16_t hits = 1;  // successes seen, counted at most once per refresh period; saturates
   };
+  // Tags of the last distinct addresses a login succeeded from, most recent first (0: empty).
+  // Eight: a phone on a carrier's pool takes a new address every few connections, and the
+  // office PC's address must outlast the phone's between two of the PC's logins.
+  static constexpr size_t kRecentAddresses = 8;
   struct Record {
     std::vector<Source> sources;
     uint32_t last_success_s = 0;
+    // Not persisted: after a restart, until the login is seen again from its addresses, rules
+    // that ask for one judge it by its prefix alone.
+    std::array<uint32_t, kRecentAddresses> recent_addresses{};
     int64_t Retention(Timestamp) const { return last_success_s; }
   };
   // One changed (login, source) pair, for the persistence journal.
@@ -92,6 +103,7 @@ class FamiliarityStore {
     uint64_t habit = 0;             // this attempt's: its protocol, with or without an id
     uint64_t identified_habit = 0;  // its protocol, with an id
     uint64_t anonymous_habit = 0;   // its protocol, without
+    uint32_t address = 0;           // the exact address's tag (never 0)
     static SourceDigests Of(const core::IpAddress& ip, uint64_t device,
                             core::Protocol protocol = core::Protocol::kOther);
   };
@@ -136,6 +148,7 @@ class FamiliarityStore {
   static uint64_t WideSource(const core::IpAddress& ip);
   static uint64_t DeviceSource(uint64_t device);
   static uint64_t HabitSource(core::Protocol protocol, bool identified);
+  static uint32_t AddressTag(const core::IpAddress& ip);
   // A login identifies on a protocol once it succeeded with a client id in this many refresh
   // periods (and never without one).
   static constexpr uint16_t kHabitHits = 2;
@@ -156,6 +169,8 @@ class FamiliarityStore {
   static size_t SourceHeap(const Record& r) {
     return r.sources.capacity() == 0 ? 0 : r.sources.capacity() * sizeof(Source) + 16;
   }
+  // Moves (or puts) `tag` to the front of the login's recent addresses.
+  static void NoteAddress(Record& record, uint32_t tag);
   // Evicts logins while the source lists exceed max_bytes.
   void KeepWithinBytes(Timestamp now);
 

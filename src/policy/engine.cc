@@ -157,6 +157,16 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
       out->fam = Familiarity::kWidePrefix;  // a shared prefix (CGNAT, campus, office)
     }
   }
+  // A crowded prefix (a carrier's CGNAT /24, an office's NAT) is the account's own through the
+  // addresses it reads and sends from, not through everyone behind it: where the account shows
+  // no device habit for sending, the prefix vouches for a send only from an address the account
+  // itself used lately. The office PC's invoicing program sends from the address the office's
+  // mail client polls from; a proxy exit in the victim's carrier pool, from one it never had.
+  if (core::SendsMail(attempt.protocol) && out->fam == Familiarity::kPrefix &&
+      out->device_view == detect::DeviceView::kNoInfo && !r.recent_address &&
+      Crowded(out->levels[1], attempt.ts)) {
+    out->fam = Familiarity::kWidePrefix;
+  }
   // The account's client id where the account never was (a traveller's own phone) vouches, but
   // not from an address failing on other accounts: a client id is no secret, and a combo list
   // or a spraying wave sends the popular ones.

@@ -145,5 +145,43 @@ TEST(Familiarity, TheOwnersDeviceInTheOwnersPoolIsAsGoodAsTheOwnersPrefix) {
   EXPECT_EQ(store.Lookup(kLogin, Where("37.120.99.9", kPhone), kNow), Familiarity::kPrefix);
 }
 
+
+TEST(Familiarity, KnowsTheLastEightAddressesALoginUsedThemselves) {
+  FamiliarityStore store({});
+  const auto recent = [&](const char* ip, Timestamp at) {
+    return store.Recognize(kLogin, Where(ip, 0), at).recent_address;
+  };
+  Timestamp t = kNow;
+  store.Learn(kLogin, Where("81.17.5.9", 0), t, nullptr);  // the office
+  EXPECT_TRUE(recent("81.17.5.9", t));
+  EXPECT_FALSE(recent("81.17.5.10", t));  // its /24 is familiar, the neighbour's address is not
+  EXPECT_EQ(store.Lookup(kLogin, Where("81.17.5.10", 0), t), Familiarity::kPrefix);
+  EXPECT_FALSE(store.Recognize(kLogin + 1, Where("81.17.5.9", 0), t).recent_address);
+  // A phone polling from one address all day takes one place among them.
+  for (int i = 0; i < 20; ++i) store.Learn(kLogin, Where("37.120.9.9", kPhone), t, nullptr);
+  EXPECT_TRUE(recent("81.17.5.9", t));
+  EXPECT_TRUE(recent("37.120.9.9", t));
+  // The phone takes six carrier addresses more; the office is still among the last eight.
+  for (int i = 0; i < 6; ++i) {
+    store.Learn(kLogin, Where(("37.120.5." + std::to_string(i)).c_str(), kPhone),
+                t += core::kMinute, nullptr);
+  }
+  EXPECT_TRUE(recent("81.17.5.9", t));
+  // Seen again, the office moves to the front and outlasts seven more of the phone's.
+  store.Learn(kLogin, Where("81.17.5.9", 0), t += core::kMinute, nullptr);
+  for (int i = 7; i < 14; ++i) {
+    store.Learn(kLogin, Where(("37.120.5." + std::to_string(i)).c_str(), kPhone),
+                t += core::kMinute, nullptr);
+  }
+  EXPECT_TRUE(recent("81.17.5.9", t));
+  EXPECT_TRUE(recent("37.120.5.7", t));
+  EXPECT_FALSE(recent("37.120.5.5", t));  // the ninth most recent is gone
+  // The eighth: one more address and the office goes too.
+  store.Learn(kLogin, Where("37.120.5.14", kPhone), t += core::kMinute, nullptr);
+  EXPECT_FALSE(recent("81.17.5.9", t));
+  // Nothing is recent for a login whose places all aged out.
+  EXPECT_FALSE(recent("37.120.5.14", t + 61 * core::kDay));
+}
+
 }  // namespace
 }  // namespace coastguard::detect

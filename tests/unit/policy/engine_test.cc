@@ -439,6 +439,35 @@ TEST_F(EngineTest, TheAccountsOwnPhoneOnAnotherNetworkPassesABlockedPrefix) {
   EXPECT_TRUE(e == nullptr || (e->flags & detect::LoginEvidence::kSuspicious) == 0);
 }
 
+TEST_F(EngineTest, ACrowdedCarrierPrefixVouchesForASendOnlyFromAnAddressTheAccountUsed) {
+  const auto submit = [&](const std::string& login, const std::string& ip) {
+    return Attempt(login, ip, Outcome::kSuccess, "good", "", core::Protocol::kSubmission);
+  };
+  // The phone reads mail with its id from its carrier's CGNAT /24, which many users share; the
+  // account has never sent.
+  for (int n = 0; n < 2; ++n) {
+    ASSERT_EQ(Login(User(1), "37.120.5.9", "K-9 Mail 6.8").action, Action::kAllow);
+    now_ += 2 * core::kHour;
+  }
+  for (int i = 0; i < 6; ++i) Login(User(10 + i), "37.120.5." + std::to_string(20 + i), "Outlook");
+  // A combo list's exits in the same pool get the /24 blocked.
+  for (int i = 0; i < 12; ++i) {
+    Attempt(User(100 + i), "37.120.5." + std::to_string(100 + i), Outcome::kBadPassword, "x");
+  }
+  ASSERT_EQ(Login(User(2), "37.120.5.60", "K-9 Mail 6.8").action, Action::kReject);
+  // The stolen password, sent from an exit in the pool the account never had: no vouching.
+  const core::Verdict exit = submit(User(1), "37.120.5.200");
+  EXPECT_EQ(exit.action, Action::kReject);
+  EXPECT_TRUE(exit.reasons.Has(Reason::kBlockedPrefix));
+  // The owner's phone sends from where it reads: its own.
+  EXPECT_EQ(submit(User(1), "37.120.5.9").action, Action::kAllow);
+  // Moved to a new address in the pool, it reads there first, then sends from there too.
+  EXPECT_EQ(Login(User(1), "37.120.5.201", "K-9 Mail 6.8").action, Action::kAllow);
+  EXPECT_EQ(submit(User(1), "37.120.5.201").action, Action::kAllow);
+  // Reading from the pool's other addresses still needs no more than the phone.
+  EXPECT_EQ(Login(User(1), "37.120.5.202", "K-9 Mail 6.8").action, Action::kAllow);
+}
+
 TEST_F(EngineTest, AKnownAccountsNewTabletInItsBlockedCarrierPrefixGetsItsCheckByReadingMail) {
   // The carrier's /24, where the account's phone and others' succeed, always identifying.
   for (int round = 0; round < 2; ++round) {
