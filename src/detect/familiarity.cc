@@ -37,10 +37,8 @@ uint64_t FamiliarityStore::WideSource(const core::IpAddress& ip) {
   // IPv4 /16 and IPv6 /32: roughly one provider's pool, where a phone's address wanders.
   return AddressDigest(ip.Masked(ip.is_v4() ? 16 : 32), kWideTag);
 }
-uint32_t FamiliarityStore::AddressTag(const core::IpAddress& ip) {
-  // 32 bits: a login's eight recent addresses, matched against one; 0 marks an empty slot.
-  const auto tag = static_cast<uint32_t>(AddressDigest(ip, kAddressTag));
-  return tag != 0 ? tag : 1;
+uint64_t FamiliarityStore::AddressSource(const core::IpAddress& ip) {
+  return AddressDigest(ip, kAddressTag);
 }
 
 uint64_t FamiliarityStore::DeviceSource(uint64_t device) { return core::Mix64(device, kDeviceTag); }
@@ -62,7 +60,7 @@ FamiliarityStore::SourceDigests FamiliarityStore::SourceDigests::Of(const core::
   d.identified_habit = HabitSource(protocol, true);
   d.anonymous_habit = HabitSource(protocol, false);
   d.habit = device != 0 ? d.identified_habit : d.anonymous_habit;
-  d.address = AddressTag(ip);
+  d.address = AddressSource(ip);
   return d;
 }
 
@@ -93,7 +91,9 @@ FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t
                                                         Source* changed) {
   const auto refresh_s = static_cast<uint32_t>(settings_.refresh / core::kSecond);
   auto& sources = record.sources;
+  size_t addresses = 0;
   for (auto it = sources.begin(); it != sources.end(); ++it) {
+    addresses += it->hits == kAddressHits;
     if (it->digest != digest) continue;
     const bool refresh = now_s >= it->last_success_s + refresh_s;
     const bool hit = rule == HitRule::kExtraHit || (refresh && rule == HitRule::kHitOnRefresh);
@@ -106,28 +106,60 @@ FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t
     std::rotate(sources.begin(), it, it + 1);
     return UpsertResult::kUpdated;
   }
-  if (sources.size() < settings_.max_sources_per_login) {
+  // The login's recent addresses come on top of max_sources_per_login: an address never takes
+  // the place of a place, device or habit, nor the other way round.
+  if (sources.size() - addresses < settings_.max_sources_per_login) {
     sources.insert(sources.begin(), Source{digest, now_s, 1});
     ++entries_;
     *changed = sources.front();
     return UpsertResult::kInserted;
   }
   // Full: replace the source that matters least.
-  auto victim = std::min_element(
-      sources.begin(), sources.end(),
-      [](const Source& a, const Source& b) { return Retention(a) < Retention(b); });
+  auto victim = std::min_element(sources.begin(), sources.end(),
+                                 [](const Source& a, const Source& b) {
+                                   if (a.hits == kAddressHits || b.hits == kAddressHits) {
+                                     return b.hits == kAddressHits && a.hits != kAddressHits;
+                                   }
+                                   return Retention(a) < Retention(b);
+                                 });
   *victim = {digest, now_s, 1};
   *changed = *victim;
   std::rotate(sources.begin(), victim, victim + 1);
   return UpsertResult::kInserted;
 }
 
-void FamiliarityStore::NoteAddress(Record& record, uint32_t tag) {
-  auto& recent = record.recent_addresses;
-  auto found = std::find(recent.begin(), recent.end(), tag);
-  if (found == recent.end()) found = recent.end() - 1;  // the oldest makes room
-  std::copy_backward(recent.begin(), found, found + 1);
-  recent.front() = tag;
+FamiliarityStore::UpsertResult FamiliarityStore::NoteAddress(Record& record, uint64_t digest,
+                                                             uint32_t now_s, uint32_t report_s,
+                                                             Source* changed) {
+  auto& sources = record.sources;
+  Source* least_recent = nullptr;
+  size_t addresses = 0;
+  for (Source& s : sources) {
+    if (s.hits != kAddressHits) continue;
+    if (s.digest == digest) {
+      // Kept exact in memory (which of the eight goes next depends on it); journaled only after
+      // a pause of a refresh period, so an address in use all day is written once (a snapshot
+      // writes its exact time).
+      const bool report = s.last_success_s < report_s;
+      s.last_success_s = std::max(s.last_success_s, now_s);
+      if (!report) return UpsertResult::kUnchanged;
+      *changed = s;
+      return UpsertResult::kUpdated;
+    }
+    ++addresses;
+    if (least_recent == nullptr || s.last_success_s < least_recent->last_success_s) {
+      least_recent = &s;
+    }
+  }
+  const Source added{digest, now_s, kAddressHits};
+  if (addresses >= kRecentAddresses) {
+    *least_recent = added;
+  } else {
+    sources.push_back(added);  // at the back: places come first in the list
+    ++entries_;
+  }
+  *changed = added;
+  return UpsertResult::kInserted;
 }
 
 void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timestamp now,
@@ -152,7 +184,15 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
   // in that provider's pool.
   upsert(where.wide, new_prefix ? HitRule::kExtraHit : HitRule::kNoHit);
   upsert(where.prefix, HitRule::kHitOnRefresh);
-  if (where.address != 0) NoteAddress(*record, where.address);
+  if (where.address != 0) {
+    const auto refresh_s = static_cast<uint32_t>(settings_.refresh / core::kSecond);
+    const uint32_t report_s = now_s >= refresh_s ? now_s - refresh_s + 1 : 0;
+    if (NoteAddress(*record, where.address, now_s, report_s, &changed) !=
+            UpsertResult::kUnchanged &&
+        changes != nullptr) {
+      changes->push_back({login, changed});
+    }
+  }
   source_heap_ += SourceHeap(*record) - heap_before;
   // The record itself is the most recent use: it keeps the highest retention and is not the
   // one a byte eviction picks (pointers into the map are not used after this).
@@ -171,6 +211,10 @@ Recognition FamiliarityStore::Recognize(uint64_t login, const SourceDigests& whe
   for (const Source& s : record->sources) {
     if (s.last_success_s < oldest_s) continue;
     out.known = true;
+    if (s.hits == kAddressHits) {  // an address: matters only as this very one
+      out.recent_address |= s.digest == where.address;
+      continue;
+    }
     Familiarity f = Familiarity::kNone;
     if (s.digest == where.prefix) {
       f = Familiarity::kPrefix;
@@ -188,10 +232,6 @@ Recognition FamiliarityStore::Recognize(uint64_t login, const SourceDigests& whe
       anonymous = true;
     }
     out.familiarity = std::max(out.familiarity, f);
-  }
-  if (out.known && where.address != 0) {
-    const auto& recent = record->recent_addresses;
-    out.recent_address = std::find(recent.begin(), recent.end(), where.address) != recent.end();
   }
   // The owner's client in the owner's provider's pool: what a phone moving to a new CGNAT
   // address looks like, and what a thief needs two things for.
@@ -211,6 +251,14 @@ void FamiliarityStore::Restore(uint64_t login, const Source& source) {
   const Timestamp at = core::FromSeconds(source.last_success_s);
   Record& record = logins_.FindOrInsert(login, at);
   record.last_success_s = std::max(record.last_success_s, source.last_success_s);
+  if (source.hits == kAddressHits) {  // eight at most, whatever the journal held over time
+    const size_t heap_before = SourceHeap(record);
+    Source changed;
+    NoteAddress(record, source.digest, source.last_success_s, 0, &changed);
+    source_heap_ += SourceHeap(record) - heap_before;
+    KeepWithinBytes(at);
+    return;
+  }
   for (Source& s : record.sources) {
     if (s.digest == source.digest) {
       s.last_success_s = std::max(s.last_success_s, source.last_success_s);
@@ -218,7 +266,9 @@ void FamiliarityStore::Restore(uint64_t login, const Source& source) {
       return;
     }
   }
-  if (record.sources.size() < settings_.max_sources_per_login) {
+  const auto places = std::count_if(record.sources.begin(), record.sources.end(),
+                                    [](const Source& s) { return s.hits != kAddressHits; });
+  if (static_cast<size_t>(places) < settings_.max_sources_per_login) {
     const size_t heap_before = SourceHeap(record);
     record.sources.push_back(source);
     ++entries_;

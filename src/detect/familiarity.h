@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -64,27 +63,28 @@ void DescribeSettings(V& v, FamiliaritySettings& s) {
 // prefix, device) per login, each with its last success, aging out after `ttl`.
 // When a login's list is full, the source with the lowest retention goes: last success plus a
 // day per repeat visit, so a home seen every evening outlives the one-off addresses a phone
-// picks up from its carrier's pool. Exact addresses are not kept: no decision tells an address
-// from its /24 (or /64, which also survives IPv6 privacy addresses changing daily), except
-// whether an address is one of the last few the login used (kRecentAddresses, in memory only).
-// Keyed by login digest. Not thread-safe: owned by the engine.
+// picks up from its carrier's pool. Places are prefixes: the /24 (or /64, which also survives
+// IPv6 privacy addresses changing daily). Exact addresses are kept only as the last
+// kRecentAddresses a login succeeded from (address sources, persisted like the rest), for the
+// one question whether an address is among them. Keyed by login digest. Not thread-safe: owned
+// by the engine.
 class FamiliarityStore {
  public:
   struct Source {
     uint64_t digest = 0;
     uint32_t last_success_s = 0;
-    uint16_t hits = 1;  // successes seen, counted at most once per refresh period; saturates
+    // Successes seen, counted at most once per refresh period; saturates. An address source
+    // counts none: kAddressHits marks it, in memory and in the journal alike.
+    uint16_t hits = 1;
   };
-  // Tags of the last distinct addresses a login succeeded from, most recent first (0: empty).
-  // Eight: a phone on a carrier's pool takes a new address every few connections, and the
-  // office PC's address must outlast the phone's between two of the PC's logins.
+  static constexpr uint16_t kAddressHits = 0;
+  // Address sources kept per login, the least recent replaced. Eight: a phone on a carrier's
+  // pool takes a new address every few connections, and the office PC's address must outlast
+  // the phone's between two of the PC's logins.
   static constexpr size_t kRecentAddresses = 8;
   struct Record {
     std::vector<Source> sources;
     uint32_t last_success_s = 0;
-    // Not persisted: after a restart, until the login is seen again from its addresses, rules
-    // that ask for one judge it by its prefix alone.
-    std::array<uint32_t, kRecentAddresses> recent_addresses{};
     int64_t Retention(Timestamp) const { return last_success_s; }
   };
   // One changed (login, source) pair, for the persistence journal.
@@ -103,7 +103,7 @@ class FamiliarityStore {
     uint64_t habit = 0;             // this attempt's: its protocol, with or without an id
     uint64_t identified_habit = 0;  // its protocol, with an id
     uint64_t anonymous_habit = 0;   // its protocol, without
-    uint32_t address = 0;           // the exact address's tag (never 0)
+    uint64_t address = 0;           // the exact address's source
     static SourceDigests Of(const core::IpAddress& ip, uint64_t device,
                             core::Protocol protocol = core::Protocol::kOther);
   };
@@ -148,7 +148,7 @@ class FamiliarityStore {
   static uint64_t WideSource(const core::IpAddress& ip);
   static uint64_t DeviceSource(uint64_t device);
   static uint64_t HabitSource(core::Protocol protocol, bool identified);
-  static uint32_t AddressTag(const core::IpAddress& ip);
+  static uint64_t AddressSource(const core::IpAddress& ip);
   // A login identifies on a protocol once it succeeded with a client id in this many refresh
   // periods (and never without one).
   static constexpr uint16_t kHabitHits = 2;
@@ -169,8 +169,10 @@ class FamiliarityStore {
   static size_t SourceHeap(const Record& r) {
     return r.sources.capacity() == 0 ? 0 : r.sources.capacity() * sizeof(Source) + 16;
   }
-  // Moves (or puts) `tag` to the front of the login's recent addresses.
-  static void NoteAddress(Record& record, uint32_t tag);
+  // Refreshes or adds an address source, at most kRecentAddresses per login. A known one is
+  // reported (for the journal) only if its previous success came before `report_s`.
+  UpsertResult NoteAddress(Record& record, uint64_t digest, uint32_t now_s, uint32_t report_s,
+                           Source* changed);
   // Evicts logins while the source lists exceed max_bytes.
   void KeepWithinBytes(Timestamp now);
 

@@ -21,9 +21,9 @@ using core::TableCapacity;
 
 size_t BudgetBytes(const EngineConfig& c) { return c.memory_budget_mb << 20; }
 
-// A login with a home, an office and a phone holds about 8 sources.
+// A login with a home, an office and a phone holds about 8 sources, and a few addresses.
 constexpr size_t kFamiliarityLoginBytes = EntryBytes<uint64_t, detect::FamiliarityStore::Record>() +
-                                          8 * sizeof(detect::FamiliarityStore::Source);
+                                          12 * sizeof(detect::FamiliarityStore::Source);
 // A block's subject (an IPv6 network, a login) is often past the small-string buffer.
 constexpr size_t kBlockBytes = (sizeof(std::pair<BlockKey, Block>) + 1) * 21 / 8 + 48;
 // Evidence keeps the canonical login for operators: a string past the small-string buffer.

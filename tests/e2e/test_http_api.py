@@ -128,5 +128,5 @@ def test_blocks_survive_kill_9(coastguard, workdir):
     again = coastguard(data_dir=cg.data_dir)
     status, reply = request_json("GET", again.url("/v1/blocks"), headers=headers)
     assert [b["subject"] for b in reply["blocks"]] == ["198.51.100.0/24"]
-    # /24, /16, and the habit of logging in without a client id.
-    assert "restored 3 familiarity entries" in again.read_log()
+    # /24, /16, the habit of logging in without a client id, and the address itself.
+    assert "restored 4 familiarity entries" in again.read_log()

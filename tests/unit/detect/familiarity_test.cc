@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace coastguard::detect {
 namespace {
 
@@ -83,19 +85,26 @@ TEST(Familiarity, AFullListKeepsTheHomeOverOneOffCarrierAddresses) {
     store.Learn(kLogin, Ip(ip.c_str()), 0, kNow + 7 * core::kDay + i * core::kMinute, nullptr);
   }
   EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 8 * core::kDay), Familiarity::kPrefix);
-  EXPECT_LE(store.Find(kLogin)->sources.size(), 8u);
+  // Eight places at most, and on top of them the last eight addresses, which never push a place
+  // out.
+  const auto& sources = store.Find(kLogin)->sources;
+  const auto addresses = std::count_if(sources.begin(), sources.end(), [](const auto& s) {
+    return s.hits == FamiliarityStore::kAddressHits;
+  });
+  EXPECT_EQ(addresses, 8);
+  EXPECT_EQ(sources.size(), 16u);
 }
 
 TEST(Familiarity, ReportsChangesOncePerRefreshPeriod) {
   FamiliarityStore store({});
   std::vector<FamiliarityStore::Change> changes;
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow, &changes);
-  EXPECT_EQ(changes.size(), 4u);  // /24, /16, device, the habit of sending an id
+  EXPECT_EQ(changes.size(), 5u);  // /24, /16, device, the habit of sending an id, the address
   changes.clear();
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow + core::kMinute, &changes);
   EXPECT_TRUE(changes.empty());
   store.Learn(kLogin, Ip("81.17.5.20"), kPhone, kNow + 2 * core::kHour, &changes);
-  EXPECT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes.size(), 5u);
 }
 
 TEST(Familiarity, StaysWithinItsLoginBudget) {
@@ -106,7 +115,7 @@ TEST(Familiarity, StaysWithinItsLoginBudget) {
     store.Learn(login, Ip("81.17.5.20"), 0, kNow + static_cast<Timestamp>(login), nullptr);
   }
   EXPECT_EQ(store.logins(), 1000u);
-  EXPECT_EQ(store.entries(), 3000u);  // /24, /16 and the habit of each
+  EXPECT_EQ(store.entries(), 4000u);  // /24, /16, the habit and the address of each
   EXPECT_EQ(store.evictions(), 19'000u);
 }
 
@@ -179,8 +188,36 @@ TEST(Familiarity, KnowsTheLastEightAddressesALoginUsedThemselves) {
   // The eighth: one more address and the office goes too.
   store.Learn(kLogin, Where("37.120.5.14", kPhone), t += core::kMinute, nullptr);
   EXPECT_FALSE(recent("81.17.5.9", t));
+  // Seen again from the middle of the eight, an address is the most recent once more.
+  store.Learn(kLogin, Where("37.120.5.10", kPhone), t += core::kMinute, nullptr);
+  for (int i = 15; i < 22; ++i) {
+    store.Learn(kLogin, Where(("37.120.5." + std::to_string(i)).c_str(), kPhone),
+                t += core::kMinute, nullptr);
+  }
+  EXPECT_TRUE(recent("37.120.5.10", t));
+  EXPECT_FALSE(recent("37.120.5.14", t));
   // Nothing is recent for a login whose places all aged out.
-  EXPECT_FALSE(recent("37.120.5.14", t + 61 * core::kDay));
+  EXPECT_FALSE(recent("37.120.5.21", t + 61 * core::kDay));
+}
+
+TEST(Familiarity, RecentAddressesSurviveARestartEightAtMost) {
+  FamiliarityStore store({});
+  std::vector<FamiliarityStore::Change> journal;
+  Timestamp t = kNow;
+  for (int i = 0; i < 12; ++i) {
+    store.Learn(kLogin, Where(("37.120.5." + std::to_string(i)).c_str(), kPhone),
+                t += core::kMinute, &journal);
+  }
+  FamiliarityStore restored({});
+  for (const auto& change : journal) restored.Restore(change.login, change.source);
+  for (int i = 0; i < 12; ++i) {
+    const std::string ip = "37.120.5." + std::to_string(i);
+    EXPECT_EQ(restored.Recognize(kLogin, Where(ip.c_str(), 0), t).recent_address, i >= 4) << ip;
+  }
+  // The places and the device are all there besides the eight addresses.
+  EXPECT_EQ(restored.Find(kLogin)->sources.size(), store.Find(kLogin)->sources.size());
+  EXPECT_EQ(restored.Lookup(kLogin, Where("37.120.5.99", 0), t), Familiarity::kPrefix);
+  EXPECT_EQ(restored.Recognize(kLogin, Where("8.8.8.8", kPhone), t).device, DeviceView::kMatch);
 }
 
 }  // namespace

@@ -165,11 +165,19 @@ TEST_F(StateStoreTest, FamiliarityBlocksAndAllowsSurviveARestart) {
   policy::Engine engine(policy::EngineConfig{}, store.seed());
   const auto stats = store.Load(engine);
   ASSERT_TRUE(stats.ok());
-  EXPECT_EQ(stats->familiarity, 4u);  // /24, /16, device, habit
+  EXPECT_EQ(stats->familiarity, 5u);  // /24, /16, device, habit, the address itself
   EXPECT_EQ(stats->blocks, 1u);
   const uint64_t alice = engine.LoginDigest("alice@example.com");
   EXPECT_EQ(engine.FamiliarityOf(alice, *core::IpAddress::Parse("81.17.5.20"), "", kNow),
             detect::Familiarity::kPrefix);
+  const auto recent = [&](const char* ip) {
+    return engine.familiarity()
+        .Recognize(alice, detect::FamiliarityStore::SourceDigests::Of(*core::IpAddress::Parse(ip), 0),
+                   kNow)
+        .recent_address;
+  };
+  EXPECT_TRUE(recent("81.17.5.20"));
+  EXPECT_FALSE(recent("81.17.5.21"));
   EXPECT_NE(
       engine.blocks().Find(policy::NetworkBlockKey(*core::Cidr::Parse("198.51.100.0/24")), kNow),
       nullptr);
