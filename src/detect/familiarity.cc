@@ -93,7 +93,7 @@ FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t
   auto& sources = record.sources;
   size_t addresses = 0;
   for (auto it = sources.begin(); it != sources.end(); ++it) {
-    addresses += it->hits == kAddressHits;
+    addresses += it->is_address();
     if (it->digest != digest) continue;
     const bool refresh = now_s >= it->last_success_s + refresh_s;
     const bool hit = rule == HitRule::kExtraHit || (refresh && rule == HitRule::kHitOnRefresh);
@@ -115,13 +115,13 @@ FamiliarityStore::UpsertResult FamiliarityStore::Upsert(Record& record, uint64_t
     return UpsertResult::kInserted;
   }
   // Full: replace the source that matters least.
-  auto victim = std::min_element(sources.begin(), sources.end(),
-                                 [](const Source& a, const Source& b) {
-                                   if (a.hits == kAddressHits || b.hits == kAddressHits) {
-                                     return b.hits == kAddressHits && a.hits != kAddressHits;
-                                   }
-                                   return Retention(a) < Retention(b);
-                                 });
+  auto victim =
+      std::min_element(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
+        if (a.is_address() || b.is_address()) {
+          return b.is_address() && !a.is_address();
+        }
+        return Retention(a) < Retention(b);
+      });
   *victim = {digest, now_s, 1};
   *changed = *victim;
   std::rotate(sources.begin(), victim, victim + 1);
@@ -135,7 +135,7 @@ FamiliarityStore::UpsertResult FamiliarityStore::NoteAddress(Record& record, uin
   Source* least_recent = nullptr;
   size_t addresses = 0;
   for (Source& s : sources) {
-    if (s.hits != kAddressHits) continue;
+    if (!s.is_address()) continue;
     if (s.digest == digest) {
       // Kept exact in memory (which of the eight goes next depends on it); journaled only after
       // a pause of a refresh period, so an address in use all day is written once (a snapshot
@@ -211,7 +211,7 @@ Recognition FamiliarityStore::Recognize(uint64_t login, const SourceDigests& whe
   for (const Source& s : record->sources) {
     if (s.last_success_s < oldest_s) continue;
     out.known = true;
-    if (s.hits == kAddressHits) {  // an address: matters only as this very one
+    if (s.is_address()) {  // matters only as this very address
       out.recent_address |= s.digest == where.address;
       continue;
     }
@@ -251,7 +251,7 @@ void FamiliarityStore::Restore(uint64_t login, const Source& source) {
   const Timestamp at = core::FromSeconds(source.last_success_s);
   Record& record = logins_.FindOrInsert(login, at);
   record.last_success_s = std::max(record.last_success_s, source.last_success_s);
-  if (source.hits == kAddressHits) {  // eight at most, whatever the journal held over time
+  if (source.is_address()) {  // eight at most, whatever the journal held over time
     const size_t heap_before = SourceHeap(record);
     Source changed;
     NoteAddress(record, source.digest, source.last_success_s, 0, &changed);
@@ -266,9 +266,7 @@ void FamiliarityStore::Restore(uint64_t login, const Source& source) {
       return;
     }
   }
-  const auto places = std::count_if(record.sources.begin(), record.sources.end(),
-                                    [](const Source& s) { return s.hits != kAddressHits; });
-  if (static_cast<size_t>(places) < settings_.max_sources_per_login) {
+  if (record.Places() < settings_.max_sources_per_login) {
     const size_t heap_before = SourceHeap(record);
     record.sources.push_back(source);
     ++entries_;

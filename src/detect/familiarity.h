@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -70,14 +71,14 @@ void DescribeSettings(V& v, FamiliaritySettings& s) {
 // by the engine.
 class FamiliarityStore {
  public:
+  // An address source counts no hits: 0 marks it, in memory and in the journal alike.
+  static constexpr uint16_t kAddressHits = 0;
   struct Source {
     uint64_t digest = 0;
     uint32_t last_success_s = 0;
-    // Successes seen, counted at most once per refresh period; saturates. An address source
-    // counts none: kAddressHits marks it, in memory and in the journal alike.
-    uint16_t hits = 1;
+    uint16_t hits = 1;  // successes seen, counted at most once per refresh period; saturates
+    bool is_address() const { return hits == kAddressHits; }
   };
-  static constexpr uint16_t kAddressHits = 0;
   // Address sources kept per login, the least recent replaced. Eight: a phone on a carrier's
   // pool takes a new address every few connections, and the office PC's address must outlast
   // the phone's between two of the PC's logins.
@@ -86,6 +87,11 @@ class FamiliarityStore {
     std::vector<Source> sources;
     uint32_t last_success_s = 0;
     int64_t Retention(Timestamp) const { return last_success_s; }
+    // Its places, devices and habits: the sources other than its recent addresses.
+    size_t Places() const {
+      return static_cast<size_t>(std::count_if(sources.begin(), sources.end(),
+                                               [](const Source& s) { return !s.is_address(); }));
+    }
   };
   // One changed (login, source) pair, for the persistence journal.
   struct Change {

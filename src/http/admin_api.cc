@@ -151,11 +151,7 @@ json ExplainLogin(const Engine& engine, std::string_view login, Timestamp now) {
   }
   json familiar = json::object();
   if (const auto* record = engine.familiarity().Find(digest)) {
-    // Places and devices; the login's recent exact addresses are not familiar sources.
-    familiar["sources"] = std::count_if(
-        record->sources.begin(), record->sources.end(), [](const auto& s) {
-          return s.hits != detect::FamiliarityStore::kAddressHits;
-        });
+    familiar["sources"] = record->Places();  // its recent addresses are no familiar sources
     familiar["last_success"] = record->last_success_s;
   } else {
     familiar["sources"] = 0;

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 namespace coastguard::detect {
 namespace {
 
@@ -87,12 +85,8 @@ TEST(Familiarity, AFullListKeepsTheHomeOverOneOffCarrierAddresses) {
   EXPECT_EQ(store.Lookup(kLogin, Ip("81.17.5.20"), 0, kNow + 8 * core::kDay), Familiarity::kPrefix);
   // Eight places at most, and on top of them the last eight addresses, which never push a place
   // out.
-  const auto& sources = store.Find(kLogin)->sources;
-  const auto addresses = std::count_if(sources.begin(), sources.end(), [](const auto& s) {
-    return s.hits == FamiliarityStore::kAddressHits;
-  });
-  EXPECT_EQ(addresses, 8);
-  EXPECT_EQ(sources.size(), 16u);
+  EXPECT_EQ(store.Find(kLogin)->Places(), 8u);
+  EXPECT_EQ(store.Find(kLogin)->sources.size(), 16u);
 }
 
 TEST(Familiarity, ReportsChangesOncePerRefreshPeriod) {
@@ -153,7 +147,6 @@ TEST(Familiarity, TheOwnersDeviceInTheOwnersPoolIsAsGoodAsTheOwnersPrefix) {
   // ...but the same phone at a new address in that pool is its owner.
   EXPECT_EQ(store.Lookup(kLogin, Where("37.120.99.9", kPhone), kNow), Familiarity::kPrefix);
 }
-
 
 TEST(Familiarity, KnowsTheLastEightAddressesALoginUsedThemselves) {
   FamiliarityStore store({});

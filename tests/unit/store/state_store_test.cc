@@ -172,7 +172,8 @@ TEST_F(StateStoreTest, FamiliarityBlocksAndAllowsSurviveARestart) {
             detect::Familiarity::kPrefix);
   const auto recent = [&](const char* ip) {
     return engine.familiarity()
-        .Recognize(alice, detect::FamiliarityStore::SourceDigests::Of(*core::IpAddress::Parse(ip), 0),
+        .Recognize(alice,
+                   detect::FamiliarityStore::SourceDigests::Of(*core::IpAddress::Parse(ip), 0),
                    kNow)
         .recent_address;
   };
