@@ -44,6 +44,27 @@ void Merge(Lures& field, Lures& all) {
   add(field.domains, all.domains);
   add(field.links, all.links);
 }
+// Whether a name field's links and domains are all the recipient's own site, bare ("Anna Berg |
+// acme.com", "Acme.com" mailing anna@acme.com): that names the company, and lures nobody, since
+// whoever reads the mail owns the site. Only the site itself or its www: a path or another
+// host under a mail provider's domain can be anyone's upload (cloud.mail.ru/public/...).
+bool OnlyTheRecipientsSite(const Lures& lures, std::string_view site) {
+  if (site.empty() || lures.urls + lures.bare_domains == 0) return false;
+  if (lures.emails > 0 || lures.handles > 0 || lures.phone_digits >= 7 || lures.markup) {
+    return false;
+  }
+  auto is_site = [&](std::string_view host) {
+    if (host.substr(0, 4) == "www.") host.remove_prefix(4);
+    return host == site;
+  };
+  auto bare = [&](std::string_view link) {
+    if (!link.empty() && link.back() == '/') link.remove_suffix(1);
+    return is_site(link);
+  };
+  return std::all_of(lures.hosts.begin(), lures.hosts.end(), is_site) &&
+         std::all_of(lures.links.begin(), lures.links.end(), bare);
+}
+
 // Digest "kinds" mixed into campaign keys so a link, a domain and a text never share an entry.
 constexpr uint64_t kLinkKind = 1, kDomainKind = 2, kTextKind = 3;
 
@@ -157,6 +178,9 @@ bool FormGuard::Own(std::string_view domain) const {
 void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, Fields& out) {
   std::string& longest_text = out.longest_text;
   Lures& links = out.links;
+  const std::string recipient_site = CheckAddress(request.recipient) == AddressCheck::kOk
+                                         ? suffixes_.Registrable(AddressDomain(request.recipient))
+                                         : std::string();
   std::vector<std::string_view> honeypots;  // filled ones, judged once the name is known
   for (const FormField& field : request.fields) {
     const std::string_view value = field.value;
@@ -183,7 +207,13 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
         AppendWords(value.substr(0, 256), 8, &out.name_words);
         const std::string folded = names_.Fold(value.substr(0, 1024));
         Lures lures;
-        ScanDeobfuscated(folded, &lures, reasons);
+        FormReasonSet obfuscated;
+        ScanDeobfuscated(folded, &lures, obfuscated);
+        if (OnlyTheRecipientsSite(lures, recipient_site)) {
+          lures = Lures{};
+        } else {
+          obfuscated.ForEach([&](FormReason r) { reasons.Add(r); });
+        }
         if (lures.urls > 0) reasons.Add(FormReason::kUrlInName);
         if (lures.bare_domains > 0) reasons.Add(FormReason::kDomainInName);
         if (lures.emails > 0) reasons.Add(FormReason::kEmailInName);

@@ -66,6 +66,7 @@ void ScanToken(std::string_view token, const PublicSuffixes& suffixes, Lures* ou
     std::string registrable = suffixes.Registrable(host);
     AddDistinct(out->domains, registrable.empty() ? host : registrable);
     AddDistinct(out->links, std::string(rest.substr(0, 256)));
+    AddDistinct(out->hosts, host);
     return;
   }
   const size_t at = lower.find('@');
@@ -85,6 +86,7 @@ void ScanToken(std::string_view token, const PublicSuffixes& suffixes, Lures* ou
   if (registrable.empty()) return;
   ++out->bare_domains;
   AddDistinct(out->domains, std::move(registrable));
+  AddDistinct(out->hosts, host);
   if (host.size() < lower.size() && lower[host.size()] == '/') {
     AddDistinct(out->links, lower.substr(0, 256));
   }

@@ -21,6 +21,8 @@ struct Lures {
   std::vector<std::string> domains;
   // Links without scheme, lower-case host: "example.com/path?q" (for the same-link campaigns).
   std::vector<std::string> links;
+  // Hosts of links and bare domains, lower-case, distinct: "www.example.com", "shop.example.com".
+  std::vector<std::string> hosts;
 };
 
 // Scans `text` (already NFKC-folded for names). Appends to `out`.

@@ -699,6 +699,32 @@ TEST_F(FormGuardTest, TablesStayBoundedUnderAFlood) {
   EXPECT_GT(guard.Evictions(), 0u);
 }
 
+TEST_F(FormGuardTest, TheRecipientsOwnSiteInTheNameIsNoLure) {
+  // People write their company into the name: the mail goes to that company's own address.
+  Submission s;
+  int i = 0;
+  for (const char* name : {"Stone-Logistics.nl", "Aoife Martin | www.stone-logistics.nl",
+                           "Aoife (https://stone-logistics.nl/)", "stone-logistics dot nl"}) {
+    s.name = name;
+    s.email = core::Cat("person", ++i, "@stone-logistics.nl");
+    const FormVerdict v = Check(s, kStart + i * core::kHour);
+    EXPECT_FALSE(Has(v, FormReason::kDomainInName)) << name << ": " << Describe(v);
+    EXPECT_FALSE(Has(v, FormReason::kUrlInName)) << name << ": " << Describe(v);
+    EXPECT_FALSE(Has(v, FormReason::kObfuscatedLink)) << name << ": " << Describe(v);
+    EXPECT_EQ(v.action, FormAction::kAccept) << name << ": " << Describe(v);
+  }
+  // Anyone else's site, another host or a path under the recipient's domain (a mail provider's
+  // file share holds anyone's upload), or the site with a lure beside it, still is one.
+  s.email = "ivan@mail.ru";
+  for (const char* name : {"Stone-Logistics.nl", "cloud.mail.ru/public/x7", "prize.mail.ru",
+                           "mail.ru prize-claim.shop"}) {
+    s.name = name;
+    const FormVerdict v = Check(s, kStart);
+    EXPECT_TRUE(Has(v, FormReason::kDomainInName) || Has(v, FormReason::kUrlInName))
+        << name << ": " << Describe(v);
+  }
+}
+
 TEST_F(FormGuardTest, SpelledOutDomainsAreFoundAndNamed) {
   Submission s;
   s.name = "Win at prize-claim dot com";
