@@ -140,7 +140,14 @@ bool Handle(std::string_view word) {
   return letter;
 }
 
-// "tg:", "Telegram:", "WhatsApp:"... a label whose next word is a handle.
+}  // namespace
+
+bool HandleToken(std::string_view token, bool after_label) {
+  StripTrailingPunctuation(token);
+  return (!token.empty() && token.front() == '@' && Handle(token.substr(1))) ||
+         (after_label && Handle(token));
+}
+
 bool MessengerLabel(std::string_view token) {
   if (token.size() < 3 || token.back() != ':') return false;
   const std::string label = AsciiLower(token.substr(0, token.size() - 1));
@@ -148,6 +155,8 @@ bool MessengerLabel(std::string_view token) {
       "tg", "telegram", "whatsapp", "signal", "viber", "wechat", "kik", "snapchat", "threema"};
   return std::find(std::begin(kMessengers), std::end(kMessengers), label) != std::end(kMessengers);
 }
+
+namespace {
 
 // A run of digits and phone separators, judged as a number to call when it ends: 9 to 15
 // digits (E.164 has at most 15), or 7 or 8 in groups joined by a dash, dot or bracket that do
@@ -238,12 +247,7 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
     const std::string_view token = text.substr(start, std::min<size_t>(i - start, 2048));
     ScanToken(token, suffixes, out);
     // A messenger handle is an address to write to: "@lisa_mzt0", "tg: claimhelp57".
-    std::string_view bare = token;
-    StripTrailingPunctuation(bare);
-    if ((!bare.empty() && bare.front() == '@' && Handle(bare.substr(1))) ||
-        (after_messenger && Handle(bare))) {
-      ++out->handles;
-    }
+    if (HandleToken(token, after_messenger)) ++out->handles;
     after_messenger = MessengerLabel(token);
   }
   run.End(out);

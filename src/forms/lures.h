@@ -39,6 +39,13 @@ std::string Deobfuscate(std::string_view folded);
 // (a Russian word) stays as it is.
 std::string UndoLookAlikes(std::string_view folded);
 
+// Whether a whitespace-delimited token is a messenger handle, an address to write to:
+// "@lisa_mzt0", or "claimhelp57" right after a messenger label ("tg:", "WhatsApp:"). A handle is
+// 3 to 32 letters, digits, underscores or dots, not all digits.
+bool HandleToken(std::string_view token, bool after_label);
+// "tg:", "Telegram:", "WhatsApp:"... a label whose next word is a handle.
+bool MessengerLabel(std::string_view token);
+
 // CR, LF or NUL: in a field that reaches a mail header, a line break starts a new header.
 bool HasHeaderBreak(std::string_view text);
 

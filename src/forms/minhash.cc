@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "core/digest.h"
+#include "forms/lures.h"
 
 namespace coastguard::forms {
 namespace {
@@ -40,6 +42,23 @@ size_t RunEnd(std::string_view text, size_t start, bool* link) {
   return end;
 }
 
+// The [begin, end) byte ranges of the whitespace-delimited runs that are messenger handles.
+std::vector<std::pair<size_t, size_t>> HandleRuns(std::string_view text) {
+  std::vector<std::pair<size_t, size_t>> runs;
+  bool after_label = false;
+  size_t i = 0;
+  while (i < text.size() && runs.size() < 16) {
+    while (i < text.size() && IsSpaceByte(text[i])) ++i;
+    const size_t begin = i;
+    while (i < text.size() && !IsSpaceByte(text[i])) ++i;
+    if (i == begin) break;
+    const std::string_view run = text.substr(begin, i - begin);
+    if (HandleToken(run, after_label)) runs.emplace_back(begin, i);
+    after_label = MessengerLabel(run);
+  }
+  return runs;
+}
+
 }  // namespace
 
 TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
@@ -55,6 +74,8 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
       if (h < out.slots[slot]) out.slots[slot] = h;
     }
   };
+  const std::vector<std::pair<size_t, size_t>> handles = HandleRuns(text);
+  size_t next_handle = 0;
   size_t i = 0;
   size_t plain_until = 0;  // the end of a run already found to be no link: looked at once
   while (i < text.size()) {
@@ -70,7 +91,12 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
     bool variable = word.find_first_of("0123456789") != std::string::npos ||
                     std::find(personal.begin(), personal.end(), word) != personal.end();
     bool link = false;
-    if (start >= plain_until) {
+    while (next_handle < handles.size() && handles[next_handle].second <= start) ++next_handle;
+    // A messenger handle is an address like a link: one placeholder, whatever it spells.
+    const bool handle = next_handle < handles.size() && handles[next_handle].first <= start;
+    if (handle) {
+      link = true;
+    } else if (start >= plain_until) {
       const size_t end = RunEnd(text, start, &link);
       if (!link) plain_until = end;
     }

@@ -120,5 +120,19 @@ TEST(MinHashTest, ALinkOfItsOwnPerRecipientLeavesOneText) {
   EXPECT_EQ(Fingerprint(run + " x.example", 1).words, 8002u);
 }
 
+TEST(MinHashTest, AHandleOfItsOwnPerRecipientLeavesOneText) {
+  // A messenger handle is an address to write to, so a placeholder like a link.
+  const auto a = Fingerprint("Your reward is ready, claim it on Telegram @lucky_mptm today", 1);
+  const auto b = Fingerprint("Your reward is ready, claim it on Telegram @olga_bozb today", 1);
+  const auto c = Fingerprint("Your reward is ready, claim it on tg: claim_desk today", 1);
+  const auto d = Fingerprint("Your reward is ready, claim it on tg: payout_agent today", 1);
+  EXPECT_EQ(Similarity(a, b), 1.0);
+  EXPECT_EQ(Similarity(c, d), 1.0);
+  // Words that only look like one stay words: "@ home" and "at@home" are no handles.
+  const auto e = Fingerprint("Your reward is ready, claim it on Telegram @ home today", 1);
+  const auto f = Fingerprint("Your reward is ready, claim it on Telegram @ work today", 1);
+  EXPECT_LT(Similarity(e, f), 1.0);
+}
+
 }  // namespace
 }  // namespace coastguard::forms
