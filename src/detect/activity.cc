@@ -14,28 +14,17 @@ size_t SourceActivity::FailingOthers(uint32_t login_tag, Timestamp now, Duration
   return failing - (failing > 0 && failed_logins.Contains(login_tag, now, window) ? 1 : 0);
 }
 
-void SourceActivity::NoteRefusal(uint32_t device_tag, uint32_t login_tag, Timestamp now,
-                                 Duration window) {
-  if (device_tag == 0) return;
-  if (device_tag != refused_device) {
-    // The first id keeps its place for the window: an exit rotating popular ids cannot wipe it.
-    if (refused_logins.Count(now, window) > 0) return;
-    refused_logins = {};
-    refused_device = device_tag;
-  }
-  refused_logins.Insert(login_tag, now, window);
-}
-
-size_t SourceActivity::RefusedOthers(uint32_t device_tag, uint32_t login_tag, Timestamp now,
-                                     Duration window) const {
-  if (device_tag == 0 || device_tag != refused_device) return 0;
+size_t SourceActivity::RefusedOthers(uint32_t login_tag, Timestamp now, Duration window) const {
   const size_t refused = refused_logins.Count(now, window);
   return refused - (refused > 0 && refused_logins.Contains(login_tag, now, window) ? 1 : 0);
 }
 
 int64_t SourceActivity::Retention(Timestamp now) const {
+  // One refusal is what a flood of guesses leaves behind; several accounts refused are a list.
+  const size_t refused = refused_logins.Count(now, core::kHour);
   const int64_t evidence = static_cast<int64_t>(failed_logins.Count(now, core::kHour)) +
-                           static_cast<int64_t>(successful_logins.Count(now, core::kDay));
+                           static_cast<int64_t>(successful_logins.Count(now, core::kDay)) +
+                           (refused >= 2 ? static_cast<int64_t>(refused) : 0);
   return last_seen_s + evidence * kEvidenceBonusSeconds;
 }
 

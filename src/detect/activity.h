@@ -45,11 +45,8 @@ struct SourceActivity {
   counters::RecentSet<16> failed_logins;        // distinct unfamiliar logins that failed
   counters::RecentSet<8> unknown_logins;        // distinct logins that do not exist
   counters::RecentSet<4> successful_logins;     // long window
-  // Short window: the distinct logins refused here as strangers that presented one client id
-  // (the first id refused since the set emptied).
-  counters::RecentSet<4> refused_logins;
-  uint32_t refused_device = 0;
-  counters::WindowCounter failed_returning;      // short window: returning devices' failed checks
+  counters::RecentSet<4> refused_logins;     // short window: refused here as strangers, with an id
+  counters::WindowCounter failed_returning;  // short window: returning devices' failed checks
   counters::WindowCounter returning_admissions;  // short window: known accounts' new devices
   uint32_t last_seen_s = 0;
   // A source where this many of our logins succeed in the long window is shared (an office
@@ -59,14 +56,10 @@ struct SourceActivity {
   // Distinct logins other than `login_tag` that failed here within `window`: what an exit of a
   // combo list or a spraying wave shows, and one person's typos do not.
   size_t FailingOthers(uint32_t login_tag, Timestamp now, Duration window) const;
-  // A stranger refused here (attack mode, a missing id) for `login_tag`, presenting the client
-  // id `device_tag` (0: none, not noted).
-  void NoteRefusal(uint32_t device_tag, uint32_t login_tag, Timestamp now, Duration window);
-  // Distinct logins other than `login_tag` refused here within `window` presenting the same
-  // client id `device_tag`: one client trying many accounts, a combo list sending a popular id
-  // whose passwords nobody checked.
-  size_t RefusedOthers(uint32_t device_tag, uint32_t login_tag, Timestamp now,
-                       Duration window) const;
+  // Distinct logins other than `login_tag` refused here as strangers within `window` while
+  // presenting a client id: a combo list sending popular ids, whose passwords nobody checked.
+  // Any id counts, so that a decoy id cannot hide the one the list sends to its victims.
+  size_t RefusedOthers(uint32_t login_tag, Timestamp now, Duration window) const;
   // Eviction order: idle sources go first; sources with evidence of either kind stay longer.
   int64_t Retention(Timestamp now) const;
 };

@@ -14,8 +14,8 @@ using detect::Familiarity;
 using detect::SourceKey;
 
 constexpr size_t kRecentDecisions = 4096;
-// Other accounts refused as strangers at an address with the same client id, before the id
-// stops vouching there: one is a companion on the same wifi with the same phone, two a list.
+// Other accounts refused as strangers at an address (presenting client ids) before an account's
+// own id stops vouching there: one is a companion's new phone on the same wifi, two a list.
 constexpr size_t kRefusedStrangers = 2;
 
 using core::BudgetShares;
@@ -173,19 +173,17 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   // The account's client id where the account never was (a traveller's own phone) vouches, but
   // not from an address failing on other accounts: a client id is no secret, and a combo list
   // or a spraying wave sends the popular ones.
-  // Nor from one that presented this very id for other accounts and was refused as a stranger
-  // on them: under attack mode a combo list's exit is refused before any password is checked,
-  // so it never shows failures, but one client trying many accounts is no one's own device.
-  // Not at a crowded address (an office NAT, a campus), where colleagues share a popular id.
+  // Nor from one refused as a stranger on other accounts while presenting client ids: under
+  // attack mode a combo list's exit is refused before any password is checked, so it never
+  // shows failures. (A busy shared address, proven, vouches for its users' new devices: none of
+  // them is refused there to count.)
   if (out->fam == Familiarity::kDevice) {
     const detect::SourceActivity* address = sources_.Find(out->levels[0]);
     const auto login_tag = static_cast<uint32_t>(out->login_digest);
     const Duration window = config_.windows.short_window;
     if (address != nullptr &&
         (address->FailingOthers(login_tag, attempt.ts, window) > 0 ||
-         (address->RefusedOthers(static_cast<uint32_t>(out->device), login_tag, attempt.ts,
-                                 window) >= kRefusedStrangers &&
-          !Crowded(out->levels[0], attempt.ts)))) {
+         address->RefusedOthers(login_tag, attempt.ts, window) >= kRefusedStrangers)) {
       out->fam = Familiarity::kNone;
     }
   }
@@ -324,14 +322,15 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
       v.reasons.Add(Reason::kReturningDevice);
       return Finish(attempt, p.login_digest, v);
     }
-    // A stranger refused in attack mode presenting a client id: noted against what that id
-    // vouches for at this address (Prepare). Without an id there is nothing to note, and a flood
-    // of refused guesses from new addresses, which mostly send none, adds no entries that push
-    // out what the table knows.
+    // A stranger refused in attack mode presenting a client id: noted against what ids vouch
+    // for at this address (Prepare). Without an id there is nothing to note, and a flood of
+    // refused guesses from new addresses, which mostly send none, adds no entries that push out
+    // what the table knows.
     if (stranger_refused && p.device != 0) {
-      sources_.FindOrInsert(p.levels[0], now)
-          .NoteRefusal(static_cast<uint32_t>(p.device), static_cast<uint32_t>(p.login_digest), now,
-                       config_.windows.short_window);
+      detect::SourceActivity& address = sources_.FindOrInsert(p.levels[0], now);
+      address.refused_logins.Insert(static_cast<uint32_t>(p.login_digest), now,
+                                    config_.windows.short_window);
+      address.last_seen_s = core::ToSeconds(now);
     }
     if (stranger_refused) {
       v.action = Action::kReject;
