@@ -209,7 +209,8 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
         Lures lures;
         FormReasonSet obfuscated;
         ScanDeobfuscated(folded, &lures, obfuscated);
-        if (OnlyTheRecipientsSite(lures, recipient_site)) {
+        // Look-alike letters undone would make "ѕtone-logistics.nl" the recipient's own site.
+        if (OnlyTheRecipientsSite(lures, recipient_site) && UndoLookAlikes(folded) == folded) {
           lures = Lures{};
         } else {
           obfuscated.ForEach([&](FormReason r) { reasons.Add(r); });

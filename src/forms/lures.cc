@@ -87,7 +87,10 @@ void ScanToken(std::string_view token, const PublicSuffixes& suffixes, Lures* ou
   ++out->bare_domains;
   AddDistinct(out->domains, std::move(registrable));
   AddDistinct(out->hosts, host);
-  if (host.size() < lower.size() && lower[host.size()] == '/') {
+  // A path, query, fragment or port makes it a link ("example.com/x", "example.com?r=..."),
+  // as it does after a scheme.
+  if (host.size() < lower.size() &&
+      std::string_view("/?#:").find(lower[host.size()]) != std::string_view::npos) {
     AddDistinct(out->links, lower.substr(0, 256));
   }
 }
@@ -146,6 +149,23 @@ bool HandleToken(std::string_view token, bool after_label) {
   StripTrailingPunctuation(token);
   return (!token.empty() && token.front() == '@' && Handle(token.substr(1))) ||
          (after_label && Handle(token));
+}
+
+std::vector<std::pair<size_t, size_t>> HandleSpans(std::string_view text, size_t max) {
+  // The tokens ScanLures reads: what it counts as a handle is what this finds.
+  std::vector<std::pair<size_t, size_t>> spans;
+  bool after_label = false;
+  size_t i = 0;
+  while (i < text.size() && spans.size() < max) {
+    while (i < text.size() && IsBreak(static_cast<unsigned char>(text[i]))) ++i;
+    const size_t start = i;
+    while (i < text.size() && !IsBreak(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == start) break;
+    const std::string_view token = text.substr(start, std::min<size_t>(i - start, 2048));
+    if (HandleToken(token, after_label)) spans.emplace_back(start, i);
+    after_label = MessengerLabel(token);
+  }
+  return spans;
 }
 
 bool MessengerLabel(std::string_view token) {

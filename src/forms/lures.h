@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "forms/domains.h"
@@ -45,6 +46,9 @@ std::string UndoLookAlikes(std::string_view folded);
 bool HandleToken(std::string_view token, bool after_label);
 // "tg:", "Telegram:", "WhatsApp:"... a label whose next word is a handle.
 bool MessengerLabel(std::string_view token);
+// The [begin, end) byte ranges of the handles in `text`, tokenized as ScanLures does, at most
+// `max` of them.
+std::vector<std::pair<size_t, size_t>> HandleSpans(std::string_view text, size_t max);
 
 // CR, LF or NUL: in a field that reaches a mail header, a line break starts a new header.
 bool HasHeaderBreak(std::string_view text);

@@ -42,23 +42,6 @@ size_t RunEnd(std::string_view text, size_t start, bool* link) {
   return end;
 }
 
-// The [begin, end) byte ranges of the whitespace-delimited runs that are messenger handles.
-std::vector<std::pair<size_t, size_t>> HandleRuns(std::string_view text) {
-  std::vector<std::pair<size_t, size_t>> runs;
-  bool after_label = false;
-  size_t i = 0;
-  while (i < text.size() && runs.size() < 16) {
-    while (i < text.size() && IsSpaceByte(text[i])) ++i;
-    const size_t begin = i;
-    while (i < text.size() && !IsSpaceByte(text[i])) ++i;
-    if (i == begin) break;
-    const std::string_view run = text.substr(begin, i - begin);
-    if (HandleToken(run, after_label)) runs.emplace_back(begin, i);
-    after_label = MessengerLabel(run);
-  }
-  return runs;
-}
-
 }  // namespace
 
 TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
@@ -74,7 +57,8 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
       if (h < out.slots[slot]) out.slots[slot] = h;
     }
   };
-  const std::vector<std::pair<size_t, size_t>> handles = HandleRuns(text);
+  // A text holds at most a few handles; past 64, the rest count as words.
+  const std::vector<std::pair<size_t, size_t>> handles = HandleSpans(text, 64);
   size_t next_handle = 0;
   size_t i = 0;
   size_t plain_until = 0;  // the end of a run already found to be no link: looked at once
@@ -107,7 +91,8 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
       // comparable as it was.
       variable = true;
       bool in_word = true;
-      while (i < text.size() && !IsSpaceByte(text[i])) {
+      const size_t until = handle ? handles[next_handle].second : text.size();
+      while (i < until && !IsSpaceByte(text[i])) {
         const bool word_byte = IsWordByte(static_cast<unsigned char>(text[i++]));
         if (word_byte && !in_word) ++out.words;
         in_word = word_byte;

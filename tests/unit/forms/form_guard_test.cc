@@ -717,12 +717,18 @@ TEST_F(FormGuardTest, TheRecipientsOwnSiteInTheNameIsNoLure) {
   // file share holds anyone's upload), or the site with a lure beside it, still is one.
   s.email = "ivan@mail.ru";
   for (const char* name : {"Stone-Logistics.nl", "cloud.mail.ru/public/x7", "prize.mail.ru",
-                           "mail.ru prize-claim.shop"}) {
+                           "mail.ru prize-claim.shop", "mail.ru/public/x7", "mail.ru?r=prize.shop",
+                           "mail.ru:8080", "https://mail.ru/x"}) {
     s.name = name;
     const FormVerdict v = Check(s, kStart);
     EXPECT_TRUE(Has(v, FormReason::kDomainInName) || Has(v, FormReason::kUrlInName))
         << name << ": " << Describe(v);
   }
+  // A look-alike of the recipient's site is a lure, the oldest one.
+  s.email = "hr@stone-logistics.nl";
+  s.name = "\xd1\x95tone-logistics.nl";  // a Cyrillic dze for the s
+  const FormVerdict v = Check(s, kStart + core::kDay);
+  EXPECT_TRUE(Has(v, FormReason::kDomainInName)) << Describe(v);
 }
 
 TEST_F(FormGuardTest, SpelledOutDomainsAreFoundAndNamed) {

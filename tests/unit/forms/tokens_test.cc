@@ -128,10 +128,19 @@ TEST(MinHashTest, AHandleOfItsOwnPerRecipientLeavesOneText) {
   const auto d = Fingerprint("Your reward is ready, claim it on tg: payout_agent today", 1);
   EXPECT_EQ(Similarity(a, b), 1.0);
   EXPECT_EQ(Similarity(c, d), 1.0);
-  // Words that only look like one stay words: "@ home" and "at@home" are no handles.
+  // Read as the lure scanner reads them: in brackets, quotes, or before a comma.
+  const auto g = Fingerprint("Your reward is ready, write to (@lucky_mptm), today", 1);
+  const auto h = Fingerprint("Your reward is ready, write to \"@olga_bozb\",today", 1);
+  const auto k = Fingerprint("Your reward is ready, write to @lisa_rzrg, today", 1);
+  EXPECT_EQ(Similarity(g, h), 1.0);
+  EXPECT_EQ(Similarity(g, k), 1.0);
+  // Words that only look like one stay words: "@ home" is no handle, nor is "at@home".
   const auto e = Fingerprint("Your reward is ready, claim it on Telegram @ home today", 1);
   const auto f = Fingerprint("Your reward is ready, claim it on Telegram @ work today", 1);
   EXPECT_LT(Similarity(e, f), 1.0);
+  const auto m = Fingerprint("Your reward is ready, claim it on Telegram at@home today", 1);
+  const auto n = Fingerprint("Your reward is ready, claim it on Telegram at@work today", 1);
+  EXPECT_LT(Similarity(m, n), 1.0);
 }
 
 }  // namespace
