@@ -40,13 +40,13 @@ struct SourceKey {
 // What one source did lately. Only failures on logins unfamiliar with the source count as
 // guessing evidence: an office NAT's stale phones and typos are familiar, an attacker is not.
 struct SourceActivity {
-  counters::WindowCounter unfamiliar_failures;  // short window
-  counters::WindowCounter successes;            // long window
-  counters::RecentSet<16> failed_logins;        // distinct unfamiliar logins that failed
-  counters::RecentSet<8> unknown_logins;        // distinct logins that do not exist
-  counters::RecentSet<4> successful_logins;     // long window
-  counters::RecentSet<4> refused_logins;     // short window: refused here as strangers, with an id
-  counters::WindowCounter failed_returning;  // short window: returning devices' failed checks
+  counters::WindowCounter unfamiliar_failures;   // short window
+  counters::WindowCounter successes;             // long window
+  counters::RecentSet<16> failed_logins;         // distinct unfamiliar logins that failed
+  counters::RecentSet<8> unknown_logins;         // distinct logins that do not exist
+  counters::RecentSet<4> successful_logins;      // long window
+  counters::RecentSet<4> refused_logins;         // short window: strangers refused, with an id
+  counters::WindowCounter failed_returning;      // short window: returning devices' failed checks
   counters::WindowCounter returning_admissions;  // short window: known accounts' new devices
   uint32_t last_seen_s = 0;
   // A source where this many of our logins succeed in the long window is shared (an office

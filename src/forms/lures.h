@@ -40,7 +40,7 @@ std::string Deobfuscate(std::string_view folded);
 // (a Russian word) stays as it is.
 std::string UndoLookAlikes(std::string_view folded);
 
-// Whether a whitespace-delimited token is a messenger handle, an address to write to:
+// Whether a token (as ScanLures splits the text) is a messenger handle, an address to write to:
 // "@lisa_mzt0", or "claimhelp57" right after a messenger label ("tg:", "WhatsApp:"). A handle is
 // 3 to 32 letters, digits, underscores or dots, not all digits.
 bool HandleToken(std::string_view token, bool after_label);
