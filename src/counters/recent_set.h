@@ -65,6 +65,11 @@ class RecentSet {
     for (size_t i = 0; i < N; ++i) count += tags_[i] != 0 && Live(i, now, window);
     return count;
   }
+  // The same, `tag` left out.
+  size_t CountOthers(uint32_t tag, Timestamp now, Duration window) const {
+    const size_t count = Count(now, window);
+    return count - (count > 0 && Contains(tag, now, window) ? 1 : 0);
+  }
 
  private:
   static uint32_t Normalise(uint32_t tag) { return tag == 0 ? 1 : tag; }  // 0 marks a free slot

@@ -10,13 +10,11 @@ constexpr int64_t kEvidenceBonusSeconds = 600;
 }  // namespace
 
 size_t SourceActivity::FailingOthers(uint32_t login_tag, Timestamp now, Duration window) const {
-  const size_t failing = failed_logins.Count(now, window);
-  return failing - (failing > 0 && failed_logins.Contains(login_tag, now, window) ? 1 : 0);
+  return failed_logins.CountOthers(login_tag, now, window);
 }
 
 size_t SourceActivity::RefusedOthers(uint32_t login_tag, Timestamp now, Duration window) const {
-  const size_t refused = refused_logins.Count(now, window);
-  return refused - (refused > 0 && refused_logins.Contains(login_tag, now, window) ? 1 : 0);
+  return refused_logins.CountOthers(login_tag, now, window);
 }
 
 int64_t SourceActivity::Retention(Timestamp now) const {

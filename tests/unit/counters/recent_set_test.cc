@@ -16,6 +16,18 @@ TEST(RecentSet, CountsDistinctTagsOnce) {
   EXPECT_EQ(set.Count(kStart + 3 * core::kSecond, kWindow), 2u);
 }
 
+TEST(RecentSet, CountsOthersLeavingOneTagOut) {
+  RecentSet<8> set;
+  set.Insert(7, kStart, kWindow);
+  set.Insert(9, kStart, kWindow);
+  EXPECT_EQ(set.CountOthers(7, kStart, kWindow), 1u);
+  EXPECT_EQ(set.CountOthers(5, kStart, kWindow), 2u);
+  // An expired tag is no longer among them to leave out.
+  set.Insert(5, kStart + 61 * core::kMinute, kWindow);
+  EXPECT_EQ(set.CountOthers(7, kStart + 61 * core::kMinute, kWindow), 1u);
+  EXPECT_EQ(RecentSet<4>().CountOthers(7, kStart, kWindow), 0u);
+}
+
 TEST(RecentSet, ForgetsTagsOlderThanTheWindow) {
   RecentSet<8> set;
   set.Insert(1, kStart, kWindow);
