@@ -39,6 +39,8 @@ json SourceJson(const Engine& engine, const detect::SourceKey& key, Timestamp no
     out["unfamiliar_failures"] = s->unfamiliar_failures.Estimate(now, w.short_window);
     out["distinct_failed_logins"] = s->failed_logins.Count(now, w.short_window);
     out["distinct_unknown_logins"] = s->unknown_logins.Count(now, w.short_window);
+    // Accounts refused here as strangers, presenting client ids: why an id does not vouch here.
+    out["distinct_refused_logins"] = s->refused_logins.Count(now, w.short_window);
     out["successes"] = s->successes.Estimate(now, w.long_window);
     out["distinct_successful_logins"] = s->successful_logins.Count(now, w.long_window);
     out["last_seen"] = s->last_seen_s;

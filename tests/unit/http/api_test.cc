@@ -158,6 +158,35 @@ TEST_F(ApiTest, LoginsThatAreNotUtf8NeverBreakTheJsonReplies) {
 namespace coastguard::http {
 namespace {
 
+TEST_F(ApiTest, TheIpEntityCountsTheAccountsRefusedThereAsStrangers) {
+  core::Timestamp now = 1'800'000'000 * core::kSecond;
+  auto attempt = [&](const std::string& login, const std::string& ip, core::Outcome outcome,
+                     const std::string& client_id) {
+    now += core::kSecond;
+    const core::AuthAttempt a{
+        now, core::Protocol::kImap, *core::IpAddress::Parse(ip), login, "pw", client_id};
+    return engine_.CheckThenReport(a, outcome);
+  };
+  for (int i = 0; i < 50; ++i) {
+    attempt(core::Cat("u", i, "@example.com"), core::Cat("81.17.5.", i), core::Outcome::kSuccess,
+            "Thunderbird");
+  }
+  now += 2 * core::kHour;  // a quiet morning, then a siege of one try per address
+  for (int i = 0; i < 40; ++i) {
+    attempt(core::Cat("x", i, "@example.com"), core::Cat("45.33.", i, ".7"),
+            core::Outcome::kUnknownUser, "");
+  }
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now));
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(attempt(core::Cat("u", i, "@example.com"), "198.51.100.9",
+                      core::Outcome::kBadPassword, "iPhone Mail")
+                  .action,
+              core::Action::kReject);
+  }
+  const auto ip = ExplainIp(engine_, *core::IpAddress::Parse("198.51.100.9"), now);
+  EXPECT_EQ(ip["sources"][0]["distinct_refused_logins"], 2);
+}
+
 TEST_F(ApiTest, AllowListsAreSharedByTheAdminApiAndWeakforced) {
   EXPECT_EQ(Call("POST", "/v1/allow", R"({"ip":"192.0.2.1"})", Admin()).status, 201);
   EXPECT_EQ(Call("POST", "/command/addWLEntry", R"({"netmask":"10.0.0.0/8"})", Admin()).body,
