@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/digest.h"
 #include "core/metrics_text.h"
@@ -178,9 +179,16 @@ bool FormGuard::Own(std::string_view domain) const {
 void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, Fields& out) {
   std::string& longest_text = out.longest_text;
   Lures& links = out.links;
-  const std::string recipient_site = CheckAddress(request.recipient) == AddressCheck::kOk
-                                         ? suffixes_.Registrable(AddressDomain(request.recipient))
-                                         : std::string();
+  // Looked up once, and only for a name with a link or domain in it (most have none).
+  std::optional<std::string> recipient_site;
+  auto recipient_site_of = [&]() -> const std::string& {
+    if (!recipient_site) {
+      recipient_site = CheckAddress(request.recipient) == AddressCheck::kOk
+                           ? suffixes_.Registrable(AddressDomain(request.recipient))
+                           : std::string();
+    }
+    return *recipient_site;
+  };
   std::vector<std::string_view> honeypots;  // filled ones, judged once the name is known
   for (const FormField& field : request.fields) {
     const std::string_view value = field.value;
@@ -210,7 +218,8 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
         FormReasonSet obfuscated;
         ScanDeobfuscated(folded, &lures, obfuscated);
         // Look-alike letters undone would make "ѕtone-logistics.nl" the recipient's own site.
-        if (OnlyTheRecipientsSite(lures, recipient_site) && UndoLookAlikes(folded) == folded) {
+        if (lures.urls + lures.bare_domains > 0 &&
+            OnlyTheRecipientsSite(lures, recipient_site_of()) && UndoLookAlikes(folded) == folded) {
           lures = Lures{};
         } else {
           obfuscated.ForEach([&](FormReason r) { reasons.Add(r); });
