@@ -13,6 +13,7 @@ constexpr uint64_t kWideTag = 0x3f;
 constexpr uint64_t kDeviceTag = 0x4a;
 constexpr uint64_t kHabitTag = 0x5b;
 constexpr uint64_t kAddressTag = 0x6c;
+constexpr uint64_t kSettledTag = 0x7d;
 
 // Seconds a source is kept past its last success, per repeat visit, when a login's list is full.
 constexpr int64_t kRetentionPerHit = 86400;
@@ -40,6 +41,9 @@ uint64_t FamiliarityStore::WideSource(const core::IpAddress& ip) {
 uint64_t FamiliarityStore::AddressSource(const core::IpAddress& ip) {
   return AddressDigest(ip, kAddressTag);
 }
+uint64_t FamiliarityStore::SettledSource(const core::IpAddress& ip) {
+  return AddressDigest(ip, kSettledTag);
+}
 
 uint64_t FamiliarityStore::DeviceSource(uint64_t device) { return core::Mix64(device, kDeviceTag); }
 
@@ -61,6 +65,7 @@ FamiliarityStore::SourceDigests FamiliarityStore::SourceDigests::Of(const core::
   d.anonymous_habit = HabitSource(protocol, false);
   d.habit = device != 0 ? d.identified_habit : d.anonymous_habit;
   d.address = AddressSource(ip);
+  d.settled = SettledSource(ip);
   return d;
 }
 
@@ -184,6 +189,17 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
   // in that provider's pool.
   upsert(where.wide, new_prefix ? HitRule::kExtraHit : HitRule::kNoHit);
   upsert(where.prefix, HitRule::kHitOnRefresh);
+  // Back at one of its recent addresses after a pause: the office's or the home's NAT, which a
+  // phone's address in its carrier's pool seldom is (it moves on within the hour). Asked before
+  // the address's own entry below takes this success's time.
+  if (where.settled != 0 && where.address != 0) {
+    const Source* address = FindSource(*record, where.address);
+    const auto pause_s = static_cast<uint32_t>(kSettledAfter / core::kSecond);
+    if (FindSource(*record, where.settled) != nullptr ||
+        (address != nullptr && address->last_success_s + pause_s <= now_s)) {
+      upsert(where.settled, HitRule::kHitOnRefresh);
+    }
+  }
   if (where.address != 0) {
     const auto refresh_s = static_cast<uint32_t>(settings_.refresh / core::kSecond);
     const uint32_t report_s = now_s >= refresh_s ? now_s - refresh_s + 1 : 0;
@@ -213,6 +229,10 @@ Recognition FamiliarityStore::Recognize(uint64_t login, const SourceDigests& whe
     out.known = true;
     if (s.is_address()) {  // matters only as this very address
       out.recent_address |= s.digest == where.address;
+      continue;
+    }
+    if (s.digest == where.settled) {
+      out.settled_address = true;
       continue;
     }
     Familiarity f = Familiarity::kNone;

@@ -40,6 +40,9 @@ struct Recognition {
   bool known = false;  // the login has succeeded somewhere before (within the TTL)
   // This very address is one of the last few the login succeeded from.
   bool recent_address = false;
+  // This very address is one the login came back to after a pause (kSettledAfter): its office's
+  // or home's, not one of a carrier's pool it passed through.
+  bool settled_address = false;
 };
 
 struct FamiliaritySettings {
@@ -61,14 +64,15 @@ void DescribeSettings(V& v, FamiliaritySettings& s) {
 }
 
 // Where each login has logged in successfully before: a bounded list of sources (prefix, wide
-// prefix, device) per login, each with its last success, aging out after `ttl`.
+// prefix, device, habit, an address it settled at) per login, each with its last success, aging
+// out after `ttl`.
 // When a login's list is full, the source with the lowest retention goes: last success plus a
 // day per repeat visit, so a home seen every evening outlives the one-off addresses a phone
 // picks up from its carrier's pool. Places are prefixes: the /24 (or /64, which also survives
-// IPv6 privacy addresses changing daily). Exact addresses are kept only as the last
-// kRecentAddresses a login succeeded from (address sources, persisted like the rest), for the
-// one question whether an address is among them. Keyed by login digest. Not thread-safe: owned
-// by the engine.
+// IPv6 privacy addresses changing daily). Exact addresses are kept as the last kRecentAddresses
+// a login succeeded from (address sources, persisted like the rest), for the one question
+// whether an address is among them, and as settled addresses, ordinary sources. Keyed by login
+// digest. Not thread-safe: owned by the engine.
 class FamiliarityStore {
  public:
   // An address source counts no hits: 0 marks it, in memory and in the journal alike.
@@ -87,7 +91,8 @@ class FamiliarityStore {
     std::vector<Source> sources;
     uint32_t last_success_s = 0;
     int64_t Retention(Timestamp) const { return last_success_s; }
-    // Its places, devices and habits: the sources other than its recent addresses.
+    // Its places, devices, habits and settled addresses: the sources other than its recent
+    // addresses.
     size_t Places() const {
       return static_cast<size_t>(std::count_if(sources.begin(), sources.end(),
                                                [](const Source& s) { return !s.is_address(); }));
@@ -110,6 +115,7 @@ class FamiliarityStore {
     uint64_t identified_habit = 0;  // its protocol, with an id
     uint64_t anonymous_habit = 0;   // its protocol, without
     uint64_t address = 0;           // the exact address's source
+    uint64_t settled = 0;           // the exact address, as one the login came back to
     static SourceDigests Of(const core::IpAddress& ip, uint64_t device,
                             core::Protocol protocol = core::Protocol::kOther);
   };
@@ -155,9 +161,12 @@ class FamiliarityStore {
   static uint64_t DeviceSource(uint64_t device);
   static uint64_t HabitSource(core::Protocol protocol, bool identified);
   static uint64_t AddressSource(const core::IpAddress& ip);
+  static uint64_t SettledSource(const core::IpAddress& ip);
   // A login identifies on a protocol once it succeeded with a client id in this many refresh
   // periods (and never without one).
   static constexpr uint16_t kHabitHits = 2;
+  // A login back at one of its recent addresses after this long a pause has settled there.
+  static constexpr Duration kSettledAfter = 6 * core::kHour;
 
  private:
   static const Source* FindSource(const Record& record, uint64_t digest);

@@ -24,7 +24,8 @@ using core::TableCapacity;
 
 size_t BudgetBytes(const EngineConfig& c) { return c.memory_budget_mb << 20; }
 
-// A login with a home, an office and a phone holds about 8 sources, and a few addresses.
+// A login with a home, an office and a phone holds about 8 sources (places, devices, habits, the
+// addresses it settled at), and a few recent addresses.
 constexpr size_t kFamiliarityLoginBytes = EntryBytes<uint64_t, detect::FamiliarityStore::Record>() +
                                           12 * sizeof(detect::FamiliarityStore::Source);
 // A block's subject (an IPv6 network, a login) is often past the small-string buffer.
@@ -147,8 +148,19 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   // A place is evidence only as far as the device agrees: a password taken from a combo list
   // brings neither the owner's client id nor the owner's habit of sending one. The owner's own
   // prefix, shared with few others, still vouches (a second client at home).
+  // On a crowded prefix (an office's NAT), the exact address the account keeps coming back to
+  // still vouches for its second client there (the office PC's invoicing program beside its
+  // mail client), unless strangers are trying that address: a bot behind the same NAT, seen
+  // failing, refused with ids, or blocked (whose later attempts leave no failures to see).
   if (r.device == detect::DeviceView::kMissing) {
-    if (out->fam != Familiarity::kPrefix || Crowded(out->levels[1], attempt.ts)) {
+    const auto settled_and_quiet = [&] {
+      const BlockKey address = SourceBlockKey(out->levels[0]);
+      return r.settled_address && !StrangersTried(out->levels[0], out->login_digest, attempt.ts) &&
+             blocks_.Find(address, attempt.ts) == nullptr &&
+             !blocks_.RecentOffender(address, attempt.ts);
+    };
+    if (out->fam != Familiarity::kPrefix ||
+        (Crowded(out->levels[1], attempt.ts) && !settled_and_quiet())) {
       out->fam = Familiarity::kNone;
     } else {
       out->device_view = detect::DeviceView::kNoInfo;
@@ -177,15 +189,9 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   // attack mode a combo list's exit is refused before any password is checked, so it never
   // shows failures. (A busy shared address, proven, vouches for its users' new devices: none of
   // them is refused there to count.)
-  if (out->fam == Familiarity::kDevice) {
-    const detect::SourceActivity* address = sources_.Find(out->levels[0]);
-    const auto login_tag = static_cast<uint32_t>(out->login_digest);
-    const Duration window = config_.windows.short_window;
-    if (address != nullptr &&
-        (address->FailingOthers(login_tag, attempt.ts, window) > 0 ||
-         address->RefusedOthers(login_tag, attempt.ts, window) >= kRefusedStrangers)) {
-      out->fam = Familiarity::kNone;
-    }
+  if (out->fam == Familiarity::kDevice &&
+      StrangersTried(out->levels[0], out->login_digest, attempt.ts)) {
+    out->fam = Familiarity::kNone;
   }
   // A network failing on many accounts (a carrier's /24 with a combo list's exits in it) is
   // closed to strangers, but not to the account's own device roaming where it roams: the
@@ -206,6 +212,14 @@ detect::Familiarity Engine::FamiliarityOf(uint64_t login, const core::IpAddress&
                                           std::string_view client_id, Timestamp now) const {
   const uint64_t device = client_id.empty() ? 0 : core::Digest64(client_id, seed_);
   return familiarity_.Lookup(login, ip, device, now);
+}
+
+bool Engine::StrangersTried(const SourceKey& address, uint64_t login, Timestamp now) const {
+  const detect::SourceActivity* s = sources_.Find(address);
+  const auto login_tag = static_cast<uint32_t>(login);
+  const Duration window = config_.windows.short_window;
+  return s != nullptr && (s->FailingOthers(login_tag, now, window) > 0 ||
+                          s->RefusedOthers(login_tag, now, window) >= kRefusedStrangers);
 }
 
 bool Engine::Crowded(const SourceKey& prefix, Timestamp now) const {

@@ -14,10 +14,20 @@ BIN = os.environ.get("COASTGUARD_BIN") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "release", "src", "coastguard")
 
 
+_handed_out = set()
+
+
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free on the host's loopback and not handed out before in this run: a peer in a
+    network namespace holds its port there, where the host's loopback does not see it, and the
+    kernel may offer that number again."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def wait_for(predicate, timeout=20.0, what="condition"):

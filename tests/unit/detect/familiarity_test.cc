@@ -213,5 +213,37 @@ TEST(Familiarity, RecentAddressesSurviveARestartEightAtMost) {
   EXPECT_EQ(restored.Recognize(kLogin, Where("8.8.8.8", kPhone), t).device, DeviceView::kMatch);
 }
 
+// An address the login comes back to after a pause (the office's NAT, the next morning) has
+// settled there; one a phone polls from all afternoon, or passed through once, has not.
+TEST(Familiarity, AnAddressReturnedToAfterAPauseIsSettled) {
+  FamiliarityStore store({});
+  std::vector<FamiliarityStore::Change> journal;
+  const auto settled = [&](const FamiliarityStore& s, const char* ip, Timestamp at) {
+    return s.Recognize(kLogin, Where(ip, 0), at).settled_address;
+  };
+  Timestamp t = kNow;
+  // A phone polling one carrier address every ten minutes for eight hours.
+  for (int i = 0; i < 48; ++i) {
+    store.Learn(kLogin, Where("37.120.9.9", kPhone), t += 10 * core::kMinute, &journal);
+  }
+  EXPECT_TRUE(store.Recognize(kLogin, Where("37.120.9.9", 0), t).recent_address);
+  EXPECT_FALSE(settled(store, "37.120.9.9", t));
+  // The office, one morning; back the next morning: settled. The neighbour's address is not.
+  store.Learn(kLogin, Where("81.17.5.9", 0), t, &journal);
+  EXPECT_FALSE(settled(store, "81.17.5.9", t));
+  store.Learn(kLogin, Where("81.17.5.9", 0), t += FamiliarityStore::kSettledAfter - core::kMinute,
+              &journal);
+  EXPECT_FALSE(settled(store, "81.17.5.9", t));  // a pause shorter than kSettledAfter
+  store.Learn(kLogin, Where("81.17.5.9", 0), t += FamiliarityStore::kSettledAfter, &journal);
+  EXPECT_TRUE(settled(store, "81.17.5.9", t));
+  EXPECT_FALSE(settled(store, "81.17.5.10", t));
+  EXPECT_FALSE(store.Recognize(kLogin + 1, Where("81.17.5.9", 0), t).settled_address);
+  // It is a source of the login's: it survives a restart and ages out with the TTL.
+  FamiliarityStore restored({});
+  for (const auto& change : journal) restored.Restore(change.login, change.source);
+  EXPECT_TRUE(settled(restored, "81.17.5.9", t));
+  EXPECT_FALSE(settled(store, "81.17.5.9", t + 61 * core::kDay));
+}
+
 }  // namespace
 }  // namespace coastguard::detect

@@ -333,6 +333,56 @@ TEST_F(EngineTest, AnAccountsSecondClientAtItsOwnCrowdedOfficeMayReturnBySending
   EXPECT_EQ(submit(stranger, "81.17.5.77", "").action, Action::kReject);
 }
 
+TEST_F(EngineTest, TheOfficeAddressAnAccountSettledAtVouchesForItsProgramWithoutAnId) {
+  // A busy office /24 (crowded), where billing@ sends with its mail client's id.
+  for (int i = 0; i < 20; ++i) Login(User(i), "81.17.5." + std::to_string(10 + i), "Outlook");
+  const std::string billing = "billing@example.com";
+  const auto submit = [&](const std::string& ip, const std::string& client_id) {
+    return Attempt(billing, ip, Outcome::kSuccess, "good", client_id, core::Protocol::kSubmission);
+  };
+  ASSERT_EQ(submit("81.17.5.9", "Mac Mail").action, Action::kAllow);
+  now_ += 2 * core::kHour;  // the habit of identifying on SMTP: two refresh periods
+  ASSERT_EQ(submit("81.17.5.9", "Mac Mail").action, Action::kAllow);
+  now_ += detect::FamiliarityStore::kSettledAfter;  // the next morning, at the same desk
+  ASSERT_EQ(submit("81.17.5.9", "Mac Mail").action, Action::kAllow);
+  ASSERT_EQ(submit("81.17.5.8", "Mac Mail").action, Action::kAllow);  // once, at another desk
+  // The internet guesses at billing@ all day: closed to unfamiliar sources.
+  const auto guess = [&](int round) {
+    for (int i = 0; i < 9; ++i) {
+      Attempt(billing, std::to_string(198 + i % 3) + "." + std::to_string(round) + ".100.7",
+              Outcome::kBadPassword, "guess" + std::to_string(round * 10 + i));
+    }
+  };
+  guess(1);
+  const core::Verdict stranger = submit("203.0.113.8", "");
+  ASSERT_EQ(stranger.action, Action::kReject);
+  ASSERT_TRUE(stranger.reasons.Has(Reason::kBlockedLogin));
+  // An id-less client is refused at the desk the account used once, and anywhere else behind
+  // the office's NAT...
+  EXPECT_EQ(submit("81.17.5.8", "").action, Action::kReject);
+  EXPECT_EQ(submit("81.17.5.30", "").action, Action::kReject);
+  // ...and at the address the account settled at while strangers fail there (a bot behind the
+  // same NAT)...
+  Attempt(User(50), "81.17.5.9", Outcome::kBadPassword, "123456");
+  const core::Verdict bot = submit("81.17.5.9", "");
+  EXPECT_EQ(bot.action, Action::kReject);
+  EXPECT_TRUE(bot.reasons.Has(Reason::kBlockedLogin));
+  // ...or once the address was blocked for strangers' guessing there: the failures that closed
+  // it age out, its block's refusals leave none.
+  now_ += 61 * core::kMinute;
+  for (int i = 51; i < 57; ++i) Attempt(User(i), "81.17.5.9", Outcome::kBadPassword, "123456");
+  now_ += 61 * core::kMinute;
+  guess(2);
+  ASSERT_EQ(submit("203.0.113.8", "").action, Action::kReject);
+  EXPECT_EQ(submit("81.17.5.9", "").action, Action::kReject);
+  // Otherwise the invoicing program sends from the address the account settled at, with the
+  // account still closed to strangers.
+  now_ += 25 * core::kHour;
+  guess(3);
+  ASSERT_EQ(submit("203.0.113.8", "").action, Action::kReject);
+  EXPECT_EQ(submit("81.17.5.9", "").action, Action::kAllow);
+}
+
 TEST_F(EngineTest, TheAccountsClientIdDoesNotVouchFromAnAddressFailingOnOtherAccounts) {
   for (int i = 0; i < 50; ++i) {
     Login(User(i), "81.17.5." + std::to_string(i), i < 3 ? "iPhone Mail" : "Thunderbird");
