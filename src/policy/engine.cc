@@ -153,14 +153,9 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   // mail client), unless strangers are trying that address: a bot behind the same NAT, seen
   // failing, refused with ids, or blocked (whose later attempts leave no failures to see).
   if (r.device == detect::DeviceView::kMissing) {
-    const auto settled_and_quiet = [&] {
-      const BlockKey address = SourceBlockKey(out->levels[0]);
-      return r.settled_address && !StrangersTried(out->levels[0], out->login_digest, attempt.ts) &&
-             blocks_.Find(address, attempt.ts) == nullptr &&
-             !blocks_.RecentOffender(address, attempt.ts);
-    };
     if (out->fam != Familiarity::kPrefix ||
-        (Crowded(out->levels[1], attempt.ts) && !settled_and_quiet())) {
+        (Crowded(out->levels[1], attempt.ts) &&
+         (!r.settled_address || StrangersTried(out->levels[0], out->login_digest, attempt.ts)))) {
       out->fam = Familiarity::kNone;
     } else {
       out->device_view = detect::DeviceView::kNoInfo;
@@ -176,10 +171,11 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   // addresses it reads and sends from, not through everyone behind it: where the account shows
   // no device habit for sending, the prefix vouches for a send only from an address the account
   // itself used lately. The office PC's invoicing program sends from the address the office's
-  // mail client polls from; a proxy exit in the victim's carrier pool, from one it never had.
+  // mail client polls from; a proxy exit in the victim's carrier pool, from one it never had;
+  // a bot behind the office's NAT with a password it guessed, from one strangers try.
   if (core::SendsMail(attempt.protocol) && out->fam == Familiarity::kPrefix &&
-      out->device_view == detect::DeviceView::kNoInfo && !r.recent_address &&
-      Crowded(out->levels[1], attempt.ts)) {
+      out->device_view == detect::DeviceView::kNoInfo && Crowded(out->levels[1], attempt.ts) &&
+      (!r.recent_address || StrangersTried(out->levels[0], out->login_digest, attempt.ts))) {
     out->fam = Familiarity::kWidePrefix;
   }
   // The account's client id where the account never was (a traveller's own phone) vouches, but
@@ -218,8 +214,13 @@ bool Engine::StrangersTried(const SourceKey& address, uint64_t login, Timestamp 
   const detect::SourceActivity* s = sources_.Find(address);
   const auto login_tag = static_cast<uint32_t>(login);
   const Duration window = config_.windows.short_window;
-  return s != nullptr && (s->FailingOthers(login_tag, now, window) > 0 ||
-                          s->RefusedOthers(login_tag, now, window) >= kRefusedStrangers);
+  if (s != nullptr && (s->FailingOthers(login_tag, now, window) > 0 ||
+                       s->RefusedOthers(login_tag, now, window) >= kRefusedStrangers)) {
+    return true;
+  }
+  // A block's refusals leave no failures to see, and the failures that set it age out first.
+  const BlockKey key = SourceBlockKey(address);
+  return blocks_.Find(key, now) != nullptr || blocks_.RecentOffender(key, now);
 }
 
 bool Engine::Crowded(const SourceKey& prefix, Timestamp now) const {

@@ -192,8 +192,9 @@ class Engine {
   // little about one of them.
   bool Crowded(const detect::SourceKey& prefix, Timestamp now) const;
   // Logins other than `login` failed at this address, or were refused there as strangers with
-  // client ids, within the short window: a combo list's or a spraying wave's exit, or a bot
-  // behind a shared NAT. What an account's own client or address vouches for does not hold there.
+  // client ids, within the short window, or the address is blocked or was within the offense
+  // memory: a combo list's or a spraying wave's exit, or a bot behind a shared NAT. What an
+  // account's own client or address vouches for does not hold there.
   bool StrangersTried(const detect::SourceKey& address, uint64_t login, Timestamp now) const;
   core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p);
   core::Verdict BadInput(const core::AuthAttempt& attempt);

@@ -552,6 +552,32 @@ TEST_F(EngineTest, ACrowdedCarrierPrefixVouchesForASendOnlyFromAnAddressTheAccou
   EXPECT_EQ(Login(User(1), "37.120.5.202", "K-9 Mail 6.8").action, Action::kAllow);
 }
 
+TEST_F(EngineTest, TheAddressAnAccountSendsFromVouchesNoMoreWhileABotBehindItGuesses) {
+  const auto submit = [&](const std::string& login, const std::string& ip) {
+    return Attempt(login, ip, Outcome::kSuccess, "good", "", core::Protocol::kSubmission);
+  };
+  // An office NAT's /24 that many of our users share (crowded); the account reads there with its
+  // client and sends without an id, as submission through Postfix does.
+  for (int i = 0; i < 6; ++i) Login(User(10 + i), "81.17.5." + std::to_string(20 + i), "Outlook");
+  ASSERT_EQ(Login(User(1), "81.17.5.9", "Thunderbird").action, Action::kAllow);
+  ASSERT_EQ(submit(User(1), "81.17.5.9").action, Action::kAllow);
+  // A bot behind the same address runs a combo list: the address is closed to strangers.
+  for (int i = 0; i < 6; ++i) {
+    Attempt(User(100 + i), "81.17.5.9", Outcome::kBadPassword, "x" + std::to_string(i));
+  }
+  const core::Verdict stolen = submit(User(2), "81.17.5.9");
+  ASSERT_EQ(stolen.action, Action::kReject);
+  // The account's send from there, which nothing tells from the bot's with its password, waits
+  // until the guessing ends; its mail client still reads there.
+  const core::Verdict send = submit(User(1), "81.17.5.9");
+  EXPECT_EQ(send.action, Action::kReject);
+  EXPECT_TRUE(send.reasons.Has(Reason::kBlockedIp));
+  EXPECT_EQ(Login(User(1), "81.17.5.9", "Thunderbird").action, Action::kAllow);
+  // Sends from the account's address elsewhere in the /24, where nobody guesses, still go.
+  ASSERT_EQ(Login(User(1), "81.17.5.8", "Thunderbird").action, Action::kAllow);
+  EXPECT_EQ(submit(User(1), "81.17.5.8").action, Action::kAllow);
+}
+
 TEST_F(EngineTest, AKnownAccountsNewTabletInItsBlockedCarrierPrefixGetsItsCheckByReadingMail) {
   // The carrier's /24, where the account's phone and others' succeed, always identifying.
   for (int round = 0; round < 2; ++round) {
