@@ -41,8 +41,8 @@ uint64_t FamiliarityStore::WideSource(const core::IpAddress& ip) {
 uint64_t FamiliarityStore::AddressSource(const core::IpAddress& ip) {
   return AddressDigest(ip, kAddressTag);
 }
-uint64_t FamiliarityStore::SettledSource(const core::IpAddress& ip) {
-  return AddressDigest(ip, kSettledTag);
+uint64_t FamiliarityStore::SettledSource(uint64_t address_source) {
+  return core::Mix64(address_source, kSettledTag);  // cheaper than hashing the address again
 }
 
 uint64_t FamiliarityStore::DeviceSource(uint64_t device) { return core::Mix64(device, kDeviceTag); }
@@ -65,7 +65,7 @@ FamiliarityStore::SourceDigests FamiliarityStore::SourceDigests::Of(const core::
   d.anonymous_habit = HabitSource(protocol, false);
   d.habit = device != 0 ? d.identified_habit : d.anonymous_habit;
   d.address = AddressSource(ip);
-  d.settled = SettledSource(ip);
+  d.settled = SettledSource(d.address);
   return d;
 }
 
@@ -193,10 +193,16 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
   // phone's address in its carrier's pool seldom is (it moves on within the hour). Asked before
   // the address's own entry below takes this success's time.
   if (where.settled != 0 && where.address != 0) {
-    const Source* address = FindSource(*record, where.address);
+    const Source* address = nullptr;
+    const Source* settled = nullptr;
+    for (const Source& s : record->sources) {  // one pass: this runs on every success
+      if (s.digest == where.address) address = &s;
+      if (s.digest == where.settled) settled = &s;
+    }
     const auto pause_s = static_cast<uint32_t>(kSettledAfter / core::kSecond);
-    if (FindSource(*record, where.settled) != nullptr ||
-        (address != nullptr && address->last_success_s + pause_s <= now_s)) {
+    const auto refresh_s = static_cast<uint32_t>(settings_.refresh / core::kSecond);
+    if (settled != nullptr ? now_s >= settled->last_success_s + refresh_s
+                           : address != nullptr && address->last_success_s + pause_s <= now_s) {
       upsert(where.settled, HitRule::kHitOnRefresh);
     }
   }

@@ -161,7 +161,7 @@ class FamiliarityStore {
   static uint64_t DeviceSource(uint64_t device);
   static uint64_t HabitSource(core::Protocol protocol, bool identified);
   static uint64_t AddressSource(const core::IpAddress& ip);
-  static uint64_t SettledSource(const core::IpAddress& ip);
+  static uint64_t SettledSource(uint64_t address_source);
   // A login identifies on a protocol once it succeeded with a client id in this many refresh
   // periods (and never without one).
   static constexpr uint16_t kHabitHits = 2;

@@ -106,6 +106,11 @@ bool BlockList::BlockedFor(const BlockKey& key, core::Reason reason, Timestamp n
          now < it->second.expires + settings_.offense_memory;
 }
 
+bool BlockList::BlockedLately(const BlockKey& key, Timestamp now) const {
+  const auto it = blocks_.find(key);
+  return it != blocks_.end() && now < it->second.expires + settings_.offense_memory;
+}
+
 size_t BlockList::Purge(Timestamp now) {
   live_ = 0;
   subject_heap_ = 0;

@@ -98,6 +98,9 @@ class BlockList {
   bool RecentOffender(const BlockKey& key, Timestamp now) const;
   // True if `key` is blocked for `reason`, or was within the offense memory.
   bool BlockedFor(const BlockKey& key, core::Reason reason, Timestamp now) const;
+  // True if `key` is blocked, or was within the offense memory (Find or RecentOffender, in one
+  // lookup).
+  bool BlockedLately(const BlockKey& key, Timestamp now) const;
   // Drops blocks past expiry plus offense memory, and measures what is left (live(),
   // MemoryBytes()). Call about once a second; O(n).
   size_t Purge(Timestamp now);

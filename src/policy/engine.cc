@@ -219,8 +219,7 @@ bool Engine::StrangersTried(const SourceKey& address, uint64_t login, Timestamp 
     return true;
   }
   // A block's refusals leave no failures to see, and the failures that set it age out first.
-  const BlockKey key = SourceBlockKey(address);
-  return blocks_.Find(key, now) != nullptr || blocks_.RecentOffender(key, now);
+  return blocks_.BlockedLately(SourceBlockKey(address), now);
 }
 
 bool Engine::Crowded(const SourceKey& prefix, Timestamp now) const {

@@ -51,6 +51,17 @@ TEST(BlockList, ForgetsOffendersAfterTheMemoryWindow) {
   EXPECT_FALSE(blocks.RecentOffender(key, kNow + 2 * core::kDay));
 }
 
+TEST(BlockList, KnowsAKeyBlockedNowOrWithinTheOffenseMemory) {
+  BlockList blocks({});
+  const BlockKey key = IpKey("203.0.113.9");
+  EXPECT_FALSE(blocks.BlockedLately(key, kNow));
+  blocks.Add(key, "x", core::Reason::kIpGuessing, BlockScope::kUnfamiliar, core::kHour, kNow);
+  EXPECT_TRUE(blocks.BlockedLately(key, kNow));                    // in force
+  EXPECT_TRUE(blocks.BlockedLately(key, kNow + 2 * core::kHour));  // ran out, remembered
+  EXPECT_FALSE(blocks.BlockedLately(key, kNow + core::kHour + core::kDay));
+  EXPECT_FALSE(blocks.BlockedLately(IpKey("203.0.113.10"), kNow));
+}
+
 TEST(BlockList, TellsWhatAKeyWasBlockedForWhileItIsRemembered) {
   BlockList blocks({});
   const BlockKey key = LoginBlockKey(42);
