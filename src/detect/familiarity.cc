@@ -189,10 +189,11 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
   // in that provider's pool.
   upsert(where.wide, new_prefix ? HitRule::kExtraHit : HitRule::kNoHit);
   upsert(where.prefix, HitRule::kHitOnRefresh);
-  // Back at one of its recent addresses after a pause: the office's or the home's NAT, which a
-  // phone's address in its carrier's pool seldom is (it moves on within the hour). Asked before
-  // the address's own entry below takes this success's time.
-  if (where.settled != 0 && where.address != 0) {
+  if (where.address != 0) {
+    const auto refresh_s = static_cast<uint32_t>(settings_.refresh / core::kSecond);
+    // Back at one of its recent addresses after a pause: the office's or the home's NAT, which
+    // a phone's address in its carrier's pool seldom is (it moves on within the hour). Asked
+    // before NoteAddress below gives the address this success's time.
     const Source* address = nullptr;
     const Source* settled = nullptr;
     for (const Source& s : record->sources) {  // one pass: this runs on every success
@@ -200,14 +201,10 @@ void FamiliarityStore::Learn(uint64_t login, const SourceDigests& where, Timesta
       if (s.digest == where.settled) settled = &s;
     }
     const auto pause_s = static_cast<uint32_t>(kSettledAfter / core::kSecond);
-    const auto refresh_s = static_cast<uint32_t>(settings_.refresh / core::kSecond);
     if (settled != nullptr ? now_s >= settled->last_success_s + refresh_s
                            : address != nullptr && address->last_success_s + pause_s <= now_s) {
       upsert(where.settled, HitRule::kHitOnRefresh);
     }
-  }
-  if (where.address != 0) {
-    const auto refresh_s = static_cast<uint32_t>(settings_.refresh / core::kSecond);
     const uint32_t report_s = now_s >= refresh_s ? now_s - refresh_s + 1 : 0;
     if (NoteAddress(*record, where.address, now_s, report_s, &changed) !=
             UpsertResult::kUnchanged &&
