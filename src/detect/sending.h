@@ -11,12 +11,14 @@ namespace coastguard::detect {
 
 // Per-account sending limits. Defaults suit a mailbox provider's ordinary users; bulk senders
 // (a newsletter account, a web application's no-reply address) get their own in the config.
-// A limit of 0 is off. The defaults let a person send a 300-recipient invitation once.
+// A limit of 0 is off. By default only the day is capped: an honest sender's burst (the month's
+// invoices, a 300-recipient invitation) fits in an hour, and what a stolen account can send is
+// bounded by the day; a burst after a login from a new place is held by the spike rule instead.
 struct SendingLimits {
   int recipients_per_minute = 0;
-  int recipients_per_hour = 500;
+  int recipients_per_hour = 0;
   int recipients_per_day = 2000;
-  int messages_per_hour = 100;
+  int messages_per_hour = 0;
   int messages_per_day = 500;
   int domains_per_hour = 0;  // distinct recipient domains (exact up to 32)
   // A spike: this many times the account's usual hourly recipients, and at least `spike_min`.

@@ -60,14 +60,27 @@ TEST_F(OutboundTest, UnauthenticatedMailIsNotOurs) {
   EXPECT_EQ(Send("", 900).action, Action::kAllow);
 }
 
-TEST_F(OutboundTest, ABurstOverTheHourlyLimitIsDeferred) {
+TEST_F(OutboundTest, ABurstOverTheDailyLimitIsDeferred) {
   Login("alice@example.com", "81.17.5.20", core::Outcome::kSuccess);
   int deferred = 0;
-  for (int i = 0; i < 30; ++i) deferred += Send("alice@example.com", 20).action == Action::kDefer;
+  for (int i = 0; i < 110; ++i) deferred += Send("alice@example.com", 20).action == Action::kDefer;
   EXPECT_GT(deferred, 0);
   const core::Verdict v = Send("alice@example.com", 1);
   EXPECT_EQ(v.action, Action::kDefer);
   EXPECT_TRUE(v.reasons.Has(Reason::kRateLimited));
+}
+
+TEST_F(OutboundTest, TheMonthsInvoicesFromTheAccountsOwnDeskPassInOneHour) {
+  // 400 messages of one recipient each within the hour, from where the account logged in
+  // the day before: an honest burst, capped by the day and not by the hour.
+  Login("billing@example.com", "81.17.5.22", core::Outcome::kSuccess);
+  now_ += 20 * core::kHour;
+  Login("billing@example.com", "81.17.5.22", core::Outcome::kSuccess);
+  for (int i = 0; i < 400; ++i) {
+    const core::Verdict v = Send("billing@example.com", 1, "81.17.5.22");
+    ASSERT_EQ(v.action, Action::kAllow) << "invoice " << i;
+    now_ += 5 * core::kSecond;
+  }
 }
 
 TEST_F(OutboundTest, ABigInvitationOnceIsFine) {
