@@ -440,6 +440,22 @@ bool HasHeaderBreak(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
 
+bool InjectsHeader(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return true;
+  // RFC 5322 field name: printable US-ASCII except the colon, then the colon.
+  auto field_name_char = [](char c) { return c > ' ' && c < 0x7f && c != ':'; };
+  size_t at = text.find_first_of("\r\n");
+  while (at != std::string_view::npos) {
+    const size_t line = text.find_first_not_of("\r\n", at);
+    if (line == std::string_view::npos) return false;
+    size_t end = line;
+    while (end < text.size() && field_name_char(text[end])) ++end;
+    if (end > line && end < text.size() && text[end] == ':') return true;
+    at = text.find_first_of("\r\n", line);
+  }
+  return false;
+}
+
 AddressCheck CheckAddress(std::string_view value) {
   while (!value.empty() && IsSpace(static_cast<unsigned char>(value.front())))
     value.remove_prefix(1);

@@ -50,8 +50,13 @@ bool MessengerLabel(std::string_view token);
 // `max` of them.
 std::vector<std::pair<size_t, size_t>> HandleSpans(std::string_view text, size_t max);
 
-// CR, LF or NUL: in a field that reaches a mail header, a line break starts a new header.
+// CR, LF or NUL: in an address that reaches a mail header, any line break starts a new header.
 bool HasHeaderBreak(std::string_view text);
+// A NUL, or a line after a break shaped as a header field ("Bcc: ...", RFC 5322 field name and
+// colon): what a header injection needs. Other breaks in a name or subject are text a person
+// pasted (a subject copied from the message's first lines): the mailer folds them, and lures
+// after them are scanned like the rest of the field.
+bool InjectsHeader(std::string_view text);
 
 enum class AddressCheck : uint8_t { kOk, kMultiple, kDisplayName, kBad };
 // An email field must hold one plain address: "a@b.example", nothing around it.

@@ -161,6 +161,23 @@ TEST_F(FormGuardTest, HeaderInjectionAndAddressTricksAreRejected) {
   EXPECT_TRUE(Has(v, FormReason::kDisplayNameTrick));
 }
 
+TEST_F(FormGuardTest, LinesInANameAreNoInjectionUnlessOneIsAHeader) {
+  Submission s;
+  s.name = "Anna Müller\n\nThanks";
+  FormVerdict v = Check(s, kStart);
+  EXPECT_FALSE(Has(v, FormReason::kHeaderInjection)) << Describe(v);
+  EXPECT_NE(v.action, FormAction::kReject) << Describe(v);  // a break in a name is odd, no more
+  s.name = "Anna Müller\n\nTo: list@example.net";
+  v = Check(s, kStart + core::kMinute);
+  EXPECT_TRUE(Has(v, FormReason::kHeaderInjection));
+  EXPECT_EQ(v.action, FormAction::kReject);
+  // In the address any break is one.
+  s = Submission{};
+  s.email = "anna@example.org\nthanks";
+  v = Check(s, kStart + 2 * core::kMinute);
+  EXPECT_TRUE(Has(v, FormReason::kHeaderInjection));
+}
+
 TEST_F(FormGuardTest, LinesInATextFieldAreNoInjectionButSecretsAreNeverRead) {
   Submission s;
   s.comment = "Line one\r\nLine two";

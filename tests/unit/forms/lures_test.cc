@@ -104,6 +104,18 @@ TEST(HeaderBreakTest, CrLfAndNulBreakHeaders) {
   EXPECT_FALSE(HasHeaderBreak("Bob Smith"));
 }
 
+TEST(HeaderBreakTest, OnlyAHeaderShapedLineOrANulInjects) {
+  EXPECT_TRUE(InjectsHeader("Bob\r\nBcc: x@example.com"));
+  EXPECT_TRUE(InjectsHeader("Hello\n\nContent-Type: text/html"));
+  EXPECT_TRUE(InjectsHeader("Hi\r\n\r\nthanks\nX-Extra:1"));
+  EXPECT_TRUE(InjectsHeader(std::string_view("Bob\0x", 5)));
+  // A subject copied from a message's first lines: prose after the break, no field name.
+  EXPECT_FALSE(InjectsHeader("注文番号8134616の配送状況を教えてください。\n\nTha"));
+  EXPECT_FALSE(InjectsHeader("Order 123\r\nplease call me: 0171 555"));
+  EXPECT_FALSE(InjectsHeader("Re: my order\n"));  // the colon is on the first line
+  EXPECT_FALSE(InjectsHeader("Bob Smith"));
+}
+
 TEST(AddressTest, OnePlainAddressOnly) {
   EXPECT_EQ(CheckAddress("anna@example.org"), AddressCheck::kOk);
   EXPECT_EQ(CheckAddress(" anna.b+news@mail.example.org "), AddressCheck::kOk);
