@@ -198,9 +198,9 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
       continue;
     }
     if (value.empty()) continue;
-    if (field.role == Role::kEmail  ? HasHeaderBreak(value)
-        : ReachesHeader(field.role) ? InjectsHeader(value)
-                                    : value.find('\0') != std::string_view::npos) {
+    if (field.role == Role::kSubject ? InjectsHeader(value)
+        : ReachesHeader(field.role)  ? HasHeaderBreak(value)
+                                     : value.find('\0') != std::string_view::npos) {
       reasons.Add(FormReason::kHeaderInjection);
     }
     switch (field.role) {

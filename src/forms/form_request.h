@@ -23,7 +23,8 @@ enum class Role : uint8_t {
 Role ParseRole(std::string_view role);
 // 1-64 characters of letters, digits and - _ . /
 bool ValidFormName(std::string_view name);
-// Fields whose value can end up in a mail header (CR/LF there is injection).
+// Fields whose value can end up in a mail header (CR/LF there is injection; in a subject, a
+// break before a header-shaped line: see InjectsHeader).
 inline bool ReachesHeader(Role role) {
   return role == Role::kName || role == Role::kEmail || role == Role::kSubject ||
          role == Role::kPhone || role == Role::kUrl;

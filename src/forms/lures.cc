@@ -450,7 +450,11 @@ bool InjectsHeader(std::string_view text) {
     if (line == std::string_view::npos) return false;
     size_t end = line;
     while (end < text.size() && field_name_char(text[end])) ++end;
-    if (end > line && end < text.size() && text[end] == ':') return true;
+    // The obsolete syntax (RFC 5322 4.5.3) allows blanks before the colon, and Postfix's
+    // `sendmail -t` reads "Bcc : x" as a Bcc header.
+    size_t colon = end;
+    while (colon < text.size() && (text[colon] == ' ' || text[colon] == '\t')) ++colon;
+    if (end > line && colon < text.size() && text[colon] == ':') return true;
     at = text.find_first_of("\r\n", line);
   }
   return false;

@@ -50,12 +50,15 @@ bool MessengerLabel(std::string_view token);
 // `max` of them.
 std::vector<std::pair<size_t, size_t>> HandleSpans(std::string_view text, size_t max);
 
-// CR, LF or NUL: in an address that reaches a mail header, any line break starts a new header.
+// CR, LF or NUL: in a name, address, phone or url that reaches a mail header, a line break
+// starts a new header, or ends the headers (what follows becomes the body).
 bool HasHeaderBreak(std::string_view text);
-// A NUL, or a line after a break shaped as a header field ("Bcc: ...", RFC 5322 field name and
-// colon): what a header injection needs. Other breaks in a name or subject are text a person
-// pasted (a subject copied from the message's first lines): the mailer folds them, and lures
-// after them are scanned like the rest of the field.
+// A NUL, or a line after a break shaped as a header field ("Bcc: ...", "Bcc : ...": a field
+// name, blanks, a colon): what a header injection needs. For the subject only: sites copy the
+// message's first lines into it, and the libraries that take a subject apart from the other
+// headers (PHP's mail(), Nodemailer, PHPMailer) fold or strip its breaks. A line after a
+// break that starts with a blank continues the header and starts none. Lures after a break are
+// scanned like the rest of the field.
 bool InjectsHeader(std::string_view text);
 
 enum class AddressCheck : uint8_t { kOk, kMultiple, kDisplayName, kBad };

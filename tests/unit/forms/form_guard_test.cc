@@ -19,6 +19,7 @@ struct Submission {
   std::string ip = "198.51.100.7";
   std::string name = "Anna Müller";
   std::string email = "anna@example.org";
+  std::string subject;
   std::string comment = "Hello, could you tell me when the shop opens on Sunday?";
   std::string token;
   std::string altcha;
@@ -71,6 +72,7 @@ class FormGuardTest : public ::testing::Test {
     r.recipient = s.email;
     r.fields = {{"name", s.name, Role::kName},
                 {"email", s.email, Role::kEmail},
+                {"subject", s.subject, Role::kSubject},
                 {"comment", s.comment, Role::kText},
                 {"website", s.honeypot, Role::kHoneypot},
                 {"password", kSecretValue, Role::kSecret}};
@@ -161,20 +163,26 @@ TEST_F(FormGuardTest, HeaderInjectionAndAddressTricksAreRejected) {
   EXPECT_TRUE(Has(v, FormReason::kDisplayNameTrick));
 }
 
-TEST_F(FormGuardTest, LinesInANameAreNoInjectionUnlessOneIsAHeader) {
+TEST_F(FormGuardTest, LinesInASubjectAreNoInjectionUnlessOneIsAHeader) {
+  // A site that copies the message's first lines into the subject.
   Submission s;
-  s.name = "Anna Müller\n\nThanks";
+  s.subject = "Where is my order 8134616?\n\nThanks";
   FormVerdict v = Check(s, kStart);
   EXPECT_FALSE(Has(v, FormReason::kHeaderInjection)) << Describe(v);
-  EXPECT_NE(v.action, FormAction::kReject) << Describe(v);  // a break in a name is odd, no more
-  s.name = "Anna Müller\n\nTo: list@example.net";
+  EXPECT_EQ(v.action, FormAction::kAccept) << Describe(v);
+  s.subject = "Where is my order?\r\nBcc : list@example.net";
   v = Check(s, kStart + core::kMinute);
   EXPECT_TRUE(Has(v, FormReason::kHeaderInjection));
   EXPECT_EQ(v.action, FormAction::kReject);
-  // In the address any break is one.
+  // In a name or an address any break is one: nothing honest puts one there, and a line that
+  // is no header ends the headers in a `sendmail -t` pipe (what follows becomes the body).
+  s = Submission{};
+  s.name = "Anna Müller\nthanks";
+  v = Check(s, kStart + 2 * core::kMinute);
+  EXPECT_TRUE(Has(v, FormReason::kHeaderInjection));
   s = Submission{};
   s.email = "anna@example.org\nthanks";
-  v = Check(s, kStart + 2 * core::kMinute);
+  v = Check(s, kStart + 3 * core::kMinute);
   EXPECT_TRUE(Has(v, FormReason::kHeaderInjection));
 }
 

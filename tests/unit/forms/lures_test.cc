@@ -109,6 +109,12 @@ TEST(HeaderBreakTest, OnlyAHeaderShapedLineOrANulInjects) {
   EXPECT_TRUE(InjectsHeader("Hello\n\nContent-Type: text/html"));
   EXPECT_TRUE(InjectsHeader("Hi\r\n\r\nthanks\nX-Extra:1"));
   EXPECT_TRUE(InjectsHeader(std::string_view("Bob\0x", 5)));
+  // Blanks before the colon (RFC 5322's obsolete syntax, which Postfix reads), a bare CR.
+  EXPECT_TRUE(InjectsHeader("x\r\nBcc : a@victim.example\r\nX-Pad :"));
+  EXPECT_TRUE(InjectsHeader("x\nBcc\t: a@victim.example"));
+  EXPECT_TRUE(InjectsHeader("Bob\rBcc: x@example.com"));
+  // A line that starts with a blank continues the header: it starts none.
+  EXPECT_FALSE(InjectsHeader("Order 123\r\n Bcc: x@example.com"));
   // A subject copied from a message's first lines: prose after the break, no field name.
   EXPECT_FALSE(InjectsHeader("注文番号8134616の配送状況を教えてください。\n\nTha"));
   EXPECT_FALSE(InjectsHeader("Order 123\r\nplease call me: 0171 555"));
