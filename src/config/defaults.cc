@@ -29,9 +29,9 @@ request_timeout = "30s"     # a request begun and not finished this long: closed
 
 [outbound]
 recipients_per_minute = 0   # 0 = off
-recipients_per_hour = 0     # off: an invoice run or an invitation is a burst; the day caps
+recipients_per_hour = 500
 recipients_per_day = 2000
-messages_per_hour = 0       # off, as recipients_per_hour
+messages_per_hour = 0       # off: the month's invoices go out within an hour; the day caps
 messages_per_day = 500
 domains_per_hour = 0
 spike_factor = 10.0

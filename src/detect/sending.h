@@ -11,12 +11,12 @@ namespace coastguard::detect {
 
 // Per-account sending limits. Defaults suit a mailbox provider's ordinary users; bulk senders
 // (a newsletter account, a web application's no-reply address) get their own in the config.
-// A limit of 0 is off. By default only the day is capped: an honest sender's burst (the month's
-// invoices, a 300-recipient invitation) fits in an hour, and what a stolen account can send is
-// bounded by the day; a burst after a login from a new place is held by the spike rule instead.
+// A limit of 0 is off. Messages are capped by the day only: the month's invoices (hundreds of
+// messages, one recipient each) go out within an hour. Recipients are capped by the hour too:
+// a 300-recipient invitation fits, a stolen account's blast does not.
 struct SendingLimits {
   int recipients_per_minute = 0;
-  int recipients_per_hour = 0;
+  int recipients_per_hour = 500;
   int recipients_per_day = 2000;
   int messages_per_hour = 0;
   int messages_per_day = 500;

@@ -118,8 +118,8 @@ void Journal::Start(core::Duration interval) {
       FlushLocked(lock);
       // A failing disk is retried ever more slowly: each attempt costs a write and a sync.
       // Otherwise the next flush is due an interval after this one began, not after its sync
-      // ended: a sync slowed by other writers on the disk must not delay the next write too
-      // (what kill -9 loses is what was never written).
+      // ended, so a slow sync adds no pause of its own. The next write still waits for the
+      // sync to end: records queued meanwhile are what kill -9 loses on a slow disk.
       const auto spent = std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::steady_clock::now() - started)
                              .count();

@@ -60,11 +60,24 @@ TEST_F(OutboundTest, UnauthenticatedMailIsNotOurs) {
   EXPECT_EQ(Send("", 900).action, Action::kAllow);
 }
 
-TEST_F(OutboundTest, ABurstOverTheDailyLimitIsDeferred) {
+TEST_F(OutboundTest, ABurstOverTheHourlyRecipientLimitIsDeferred) {
   Login("alice@example.com", "81.17.5.20", core::Outcome::kSuccess);
   int deferred = 0;
-  for (int i = 0; i < 110; ++i) deferred += Send("alice@example.com", 20).action == Action::kDefer;
+  for (int i = 0; i < 30; ++i) deferred += Send("alice@example.com", 20).action == Action::kDefer;
   EXPECT_GT(deferred, 0);
+  const core::Verdict v = Send("alice@example.com", 1);
+  EXPECT_EQ(v.action, Action::kDefer);
+  EXPECT_TRUE(v.reasons.Has(Reason::kRateLimited));
+}
+
+TEST_F(OutboundTest, MessagesOverTheDailyLimitAreDeferredWhateverTheHour) {
+  // 500 messages, one a minute from the start of a day: never more than 60 in an hour.
+  now_ = (kStart / core::kDay + 1) * core::kDay;
+  Login("alice@example.com", "81.17.5.20", core::Outcome::kSuccess);
+  for (int i = 0; i < 500; ++i) {
+    ASSERT_EQ(Send("alice@example.com", 1).action, Action::kAllow) << "message " << i;
+    now_ += core::kMinute;
+  }
   const core::Verdict v = Send("alice@example.com", 1);
   EXPECT_EQ(v.action, Action::kDefer);
   EXPECT_TRUE(v.reasons.Has(Reason::kRateLimited));
