@@ -85,7 +85,8 @@ TEST_F(OutboundTest, MessagesOverTheDailyLimitAreDeferredWhateverTheHour) {
 
 TEST_F(OutboundTest, TheMonthsInvoicesFromTheAccountsOwnDeskPassInOneHour) {
   // 400 messages of one recipient each within the hour, from where the account logged in
-  // the day before: an honest burst, capped by the day and not by the hour.
+  // the day before: an honest burst. Messages are capped by the day, not by the hour; its
+  // 400 recipients stay under the hour's 500.
   Login("billing@example.com", "81.17.5.22", core::Outcome::kSuccess);
   now_ += 20 * core::kHour;
   Login("billing@example.com", "81.17.5.22", core::Outcome::kSuccess);
