@@ -440,6 +440,22 @@ bool HasHeaderBreak(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
 
+namespace {
+
+// The header fields an injection is after: more recipients, another sender, or a body and MIME
+// structure of its own. A line such as "Objet : commande 4411" (French puts a blank before the
+// colon) has a header's shape and does none of that.
+bool HarmfulField(std::string_view name) {
+  const std::string lower = AsciiLower(name);
+  static constexpr std::string_view kFields[] = {
+      "to",       "cc",          "bcc",          "from",    "sender",
+      "reply-to", "return-path", "mime-version", "subject", "disposition-notification-to"};
+  return std::find(std::begin(kFields), std::end(kFields), lower) != std::end(kFields) ||
+         lower.rfind("resent-", 0) == 0 || lower.rfind("content-", 0) == 0;
+}
+
+}  // namespace
+
 bool InjectsHeader(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) return true;
   // RFC 5322 field name: printable US-ASCII except the colon, then the colon.
@@ -454,7 +470,10 @@ bool InjectsHeader(std::string_view text) {
     // `sendmail -t` reads "Bcc : x" as a Bcc header.
     size_t colon = end;
     while (colon < text.size() && (text[colon] == ' ' || text[colon] == '\t')) ++colon;
-    if (end > line && colon < text.size() && text[colon] == ':') return true;
+    if (end > line && colon < text.size() && text[colon] == ':' &&
+        HarmfulField(text.substr(line, end - line))) {
+      return true;
+    }
     at = text.find_first_of("\r\n", line);
   }
   return false;

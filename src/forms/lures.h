@@ -53,8 +53,9 @@ std::vector<std::pair<size_t, size_t>> HandleSpans(std::string_view text, size_t
 // CR, LF or NUL: in a name, address, phone or url that reaches a mail header, a line break
 // starts a new header, or ends the headers (what follows becomes the body).
 bool HasHeaderBreak(std::string_view text);
-// A NUL, or a line after a break shaped as a header field ("Bcc: ...", "Bcc : ...": a field
-// name, blanks, a colon): what a header injection needs. For the subject only: sites copy the
+// A NUL, or a line after a break shaped as a header field that adds recipients, changes the
+// sender or starts a body of its own ("Bcc: ...", "Bcc : ...", "Content-Type: ..."): what a
+// header injection needs. For the subject only: sites copy the
 // message's first lines into it, and the libraries that take a subject apart from the other
 // headers (PHP's mail(), Nodemailer, PHPMailer) fold or strip its breaks. A line after a
 // break that starts with a blank continues the header and starts none. Lures after a break are

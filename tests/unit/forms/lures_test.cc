@@ -107,12 +107,19 @@ TEST(HeaderBreakTest, CrLfAndNulBreakHeaders) {
 TEST(HeaderBreakTest, OnlyAHeaderShapedLineOrANulInjects) {
   EXPECT_TRUE(InjectsHeader("Bob\r\nBcc: x@example.com"));
   EXPECT_TRUE(InjectsHeader("Hello\n\nContent-Type: text/html"));
-  EXPECT_TRUE(InjectsHeader("Hi\r\n\r\nthanks\nX-Extra:1"));
+  EXPECT_TRUE(InjectsHeader("Hi\r\n\r\nthanks\nCC:x@example.com"));
   EXPECT_TRUE(InjectsHeader(std::string_view("Bob\0x", 5)));
   // Blanks before the colon (RFC 5322's obsolete syntax, which Postfix reads), a bare CR.
   EXPECT_TRUE(InjectsHeader("x\r\nBcc : a@victim.example\r\nX-Pad :"));
   EXPECT_TRUE(InjectsHeader("x\nBcc\t: a@victim.example"));
   EXPECT_TRUE(InjectsHeader("Bob\rBcc: x@example.com"));
+  EXPECT_TRUE(InjectsHeader("x\nbcc :"));  // the colon ends the text
+  EXPECT_TRUE(InjectsHeader("x\nResent-To: y@example.com"));
+  EXPECT_FALSE(InjectsHeader("x\n : y"));  // no field name
+  EXPECT_FALSE(InjectsHeader("x\n: y"));
+  // A header's shape that adds no recipient, sender or body: French puts a blank before colons.
+  EXPECT_FALSE(InjectsHeader("Bonjour\nObjet : commande 4411"));
+  EXPECT_FALSE(InjectsHeader("Hi\nOrder: 4411"));
   // A line that starts with a blank continues the header: it starts none.
   EXPECT_FALSE(InjectsHeader("Order 123\r\n Bcc: x@example.com"));
   // A subject copied from a message's first lines: prose after the break, no field name.
