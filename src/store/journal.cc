@@ -36,8 +36,8 @@ uint32_t Checksum(std::string_view payload) {
   return XXH32(payload.data(), payload.size(), static_cast<uint32_t>(payload.size()));
 }
 
-// 0 on success, else the errno of the failed write or sync.
-int WriteAndSync(int fd, const std::string& data) {
+// 0 on success, else the errno of the failed write.
+int WriteAll(int fd, const std::string& data) {
   size_t done = 0;
   while (done < data.size()) {
     const ssize_t n = write(fd, data.data() + done, data.size() - done);
@@ -47,7 +47,7 @@ int WriteAndSync(int fd, const std::string& data) {
     }
     done += static_cast<size_t>(n);
   }
-  return fdatasync(fd) == 0 ? 0 : errno;
+  return 0;
 }
 
 // Files from before the magic: u32 length, u32 XXH32 (seed 0), payload; read up to the first
@@ -77,6 +77,8 @@ bool ReadLegacyFrames(std::string_view data, const std::function<void(std::strin
 
 }  // namespace
 
+int Journal::DataSync(int fd) { return fdatasync(fd) == 0 ? 0 : errno; }
+
 Journal::~Journal() {
   Stop();
   for (int fd : retired_fds_) close(fd);
@@ -89,6 +91,7 @@ absl::Status Journal::Open(const std::string& path) {
   if (fd_ < 0) return absl::InternalError(core::Cat(path, ": ", std::strerror(errno)));
   const off_t size = lseek(fd_, 0, SEEK_END);
   file_bytes_ = size > 0 ? static_cast<uint64_t>(size) : 0;
+  synced_bytes_ = file_bytes_;  // whatever an earlier run left is as good as it gets
   return absl::OkStatus();
 }
 
@@ -108,18 +111,16 @@ void Journal::Append(std::string_view payload) {
 }
 
 void Journal::Start(core::Duration interval) {
-  flusher_ = std::thread([this, interval] {
+  writer_ = std::thread([this, interval] {
     std::unique_lock<std::mutex> lock(mutex_);
     core::Duration pause = interval;
     while (!stopping_) {
       wake_.wait_for(lock, std::chrono::microseconds(pause));
       if (stopping_) break;
       const auto started = std::chrono::steady_clock::now();
-      FlushLocked(lock);
+      WriteLocked(lock);
       // A failing disk is retried ever more slowly: each attempt costs a write and a sync.
-      // Otherwise the next flush is due an interval after this one began, not after its sync
-      // ended, so a slow sync adds no pause of its own. The next write still waits for the
-      // sync to end: records queued meanwhile are what kill -9 loses on a slow disk.
+      // Otherwise the next write is due an interval after this one began.
       const auto spent = std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::steady_clock::now() - started)
                              .count();
@@ -127,15 +128,40 @@ void Journal::Start(core::Duration interval) {
                        : std::max<core::Duration>(0, interval - spent);
     }
   });
+  // Syncs run beside the writes, so a slow sync delays no write: what the writer wrote meanwhile
+  // is in the page cache, which kill -9 does not touch, and the next sync covers it.
+  syncer_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      sync_wake_.wait(lock, [this] { return sync_due_ || stopping_; });
+      if (!sync_due_) break;
+      sync_due_ = false;
+      lock.unlock();
+      Sync();
+      lock.lock();
+    }
+  });
 }
 
-void Journal::FlushLocked(std::unique_lock<std::mutex>& lock) {
+void Journal::RequeueLocked(std::string bytes, uint64_t records) {
+  // Back in front of what came meanwhile, in order; bounded.
+  if (bytes.size() + pending_.size() <= kMaxPendingBytes) {
+    bytes.append(pending_);
+    pending_.swap(bytes);
+    pending_records_ += records;
+  } else {
+    lost_records_ += records + pending_records_;
+    pending_.clear();
+    pending_records_ = 0;
+  }
+  pending_bytes_.store(pending_.size(), std::memory_order_relaxed);
+}
+
+void Journal::WriteLocked(std::unique_lock<std::mutex>& lock) {
   if (pending_.empty()) return;
-  // Lock order is mutex_ then write_mutex_; write_mutex_ is released before mutex_ is taken
-  // again, so Truncate (which takes both) cannot deadlock with a flush in progress.
+  // write_mutex_ is released before mutex_ is taken again, so Truncate (which takes both)
+  // cannot deadlock with a write in progress.
   std::unique_lock<std::mutex> write_lock(write_mutex_);
-  for (int retired : retired_fds_) close(retired);  // nobody writes them: we hold write_mutex_
-  retired_fds_.clear();
   writing_.swap(pending_);
   const uint64_t writing_records = pending_records_;
   pending_records_ = 0;
@@ -143,44 +169,110 @@ void Journal::FlushLocked(std::unique_lock<std::mutex>& lock) {
   const int fd = fd_;
   const uint64_t good_bytes = file_bytes_;
   lock.unlock();  // appends go on while the disk works
-  const int error = WriteAndSync(fd, writing_);
+  const int error = WriteAll(fd, writing_);
   // Cut a partial write back off, so that the next records do not follow half a record.
   if (error != 0 && ftruncate(fd, static_cast<off_t>(good_bytes)) != 0) {
     // The reader skips the torn bytes and resynchronises on the next frame.
   }
   lock.lock();
   if (error == 0) {
-    if (fd == fd_) file_bytes_ += writing_.size();
-    ++syncs_;
-    if (failing_.exchange(false)) {
-      core::Log(core::Cat(path_, ": writing again; ", writing_records, " waiting records saved"));
+    // Written to a file rotated away meanwhile: the snapshot being taken holds it, and the
+    // syncer syncs that file before closing it.
+    if (fd == fd_) {
+      file_bytes_ += writing_.size();
+      unsynced_records_ += writing_records;
+      if (!unsynced_dropped_ && unsynced_.size() + writing_.size() <= kMaxPendingBytes) {
+        unsynced_.append(writing_);
+      } else {
+        unsynced_dropped_ = true;
+        unsynced_.clear();
+      }
     }
+    sync_due_ = true;
+    sync_wake_.notify_one();
   } else {
     ++errors_;
     if (!failing_.exchange(true)) {
       core::Log(core::Cat(path_, ": write failed: ", std::strerror(error),
                           "; decisions go on, records wait in memory and are retried"));
     }
-    // Back in front of what came meanwhile, in order; bounded.
-    if (writing_.size() + pending_.size() <= kMaxPendingBytes) {
-      writing_.append(pending_);
-      pending_.swap(writing_);
-      pending_records_ += writing_records;
-    } else {
-      lost_records_ += writing_records + pending_records_;
-      pending_.clear();
-      pending_records_ = 0;
-    }
-    pending_bytes_.store(pending_.size(), std::memory_order_relaxed);
+    RequeueLocked(std::move(writing_), writing_records);
   }
   writing_.clear();
   write_lock.unlock();
 }
 
+void Journal::Sync() {
+  std::lock_guard<std::mutex> sync_lock(sync_mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
+  std::vector<int> retired;
+  retired.swap(retired_fds_);
+  const int fd = fd_;
+  const uint64_t target = file_bytes_;
+  const size_t covered = unsynced_.size();
+  const uint64_t covered_records = unsynced_records_;
+  const bool due = fd >= 0 && target != synced_bytes_;
+  lock.unlock();
+  for (int old : retired) {
+    // Bytes a write still in progress adds after this sync are in the snapshot that retired
+    // the file; so is everything else in it.
+    if (const int error = sync_(old); error != 0) {
+      ++errors_;
+      core::Log(core::Cat(path_, ": sync of the rotated journal failed: ", std::strerror(error),
+                          "; the snapshot being written holds its records"));
+    }
+  }
+  if (!retired.empty()) {
+    std::lock_guard<std::mutex> write_lock(write_mutex_);  // nobody is writing to them now
+    for (int old : retired) close(old);
+  }
+  if (!due) return;
+  const int error = sync_(fd);
+  lock.lock();
+  if (fd != fd_) return;  // rotated meanwhile: the snapshot holds what was here
+  if (error == 0) {
+    ++syncs_;
+    synced_bytes_ = target;
+    unsynced_records_ -= covered_records;
+    if (unsynced_dropped_) {
+      unsynced_.clear();
+      unsynced_dropped_ = unsynced_records_ > 0;
+    } else {
+      unsynced_.erase(0, covered);
+    }
+    if (failing_.exchange(false)) {
+      core::Log(core::Cat(path_, ": writing again; waiting records saved"));
+    }
+    return;
+  }
+  ++errors_;
+  if (!failing_.exchange(true)) {
+    core::Log(core::Cat(path_, ": sync failed: ", std::strerror(error),
+                        "; decisions go on, what it covered is written again"));
+  }
+  // The kernel may have dropped the pages it could not write and would not fail the next sync:
+  // cut the file back to the last good sync and write everything since again.
+  std::lock_guard<std::mutex> write_lock(write_mutex_);  // no write in progress while cutting
+  if (ftruncate(fd, static_cast<off_t>(synced_bytes_)) != 0) {
+    // Torn bytes left behind are skipped by the reader.
+  }
+  file_bytes_ = synced_bytes_;
+  if (unsynced_dropped_) {
+    lost_records_ += unsynced_records_;  // too many to keep a copy of: the snapshot saves all
+  } else {
+    RequeueLocked(std::move(unsynced_), unsynced_records_);
+  }
+  unsynced_.clear();
+  unsynced_records_ = 0;
+  unsynced_dropped_ = false;
+}
+
 absl::Status Journal::Flush() {
   std::unique_lock<std::mutex> lock(mutex_);
   const uint64_t errors_before = errors_;
-  FlushLocked(lock);
+  WriteLocked(lock);
+  lock.unlock();
+  Sync();
   if (errors_ != errors_before) {
     return absl::InternalError(core::Cat(path_, ": write failed"));
   }
@@ -190,25 +282,32 @@ absl::Status Journal::Flush() {
 void Journal::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!flusher_.joinable()) return;
+    if (!writer_.joinable()) return;
     stopping_ = true;
   }
   wake_.notify_all();
-  flusher_.join();
+  sync_wake_.notify_all();
+  writer_.join();
+  syncer_.join();
   Flush().IgnoreError();
 }
 
 absl::Status Journal::Truncate() {
   if (fd_ < 0) return absl::OkStatus();  // not opened yet: nothing journaled to drop
+  std::lock_guard<std::mutex> sync_lock(sync_mutex_);
   std::lock_guard<std::mutex> lock(mutex_);
   std::lock_guard<std::mutex> write_lock(write_mutex_);
   pending_.clear();
   pending_records_ = 0;
   pending_bytes_.store(0, std::memory_order_relaxed);
+  unsynced_.clear();
+  unsynced_records_ = 0;
+  unsynced_dropped_ = false;
   if (ftruncate(fd_, 0) != 0 || fdatasync(fd_) != 0) {
     return absl::InternalError(core::Cat(path_, ": truncate failed: ", std::strerror(errno)));
   }
   file_bytes_ = 0;
+  synced_bytes_ = 0;
   return absl::OkStatus();
 }
 
@@ -226,6 +325,13 @@ absl::Status Journal::Rotate(const std::string& retired_path) {
   retired_fds_.push_back(fd_);
   fd_ = fresh;
   file_bytes_ = 0;
+  synced_bytes_ = 0;
+  // What the retired file holds, the snapshot being written holds too.
+  unsynced_.clear();
+  unsynced_records_ = 0;
+  unsynced_dropped_ = false;
+  sync_due_ = true;  // sync and close the retired file
+  sync_wake_.notify_one();
   return absl::OkStatus();
 }
 

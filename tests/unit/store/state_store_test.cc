@@ -2,13 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <iterator>
 #include <thread>
 
@@ -139,6 +143,79 @@ TEST_F(StateStoreTest, AFailedWriteIsCutBackAndRetriedWhole) {
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(Read(data), (std::vector<std::string>{"one", "two"}));
   EXPECT_EQ(journal.file_bytes(), data.size());
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST_F(StateStoreTest, RecordsReachTheFileWhileASyncHangs) {
+  // A disk whose fdatasync takes seconds: what the loop journals meanwhile must still be
+  // written to the file (the page cache, which kill -9 does not touch), not wait behind it.
+  std::mutex m;
+  std::condition_variable cv;
+  bool sync_started = false;
+  bool release = false;
+  Journal journal;
+  const std::string path = dir_ + "/j";
+  ASSERT_TRUE(journal.Open(path).ok());
+  journal.set_sync_for_test([&](int) {
+    std::unique_lock<std::mutex> lock(m);
+    sync_started = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+    return 0;
+  });
+  journal.Start(core::kMillisecond);
+  journal.Append("one");
+  {
+    std::unique_lock<std::mutex> lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }));
+  }
+  journal.Append("two");
+  std::string expected;
+  Journal::Frame("one", expected);
+  Journal::Frame("two", expected);
+  // Awaits the writer, which has no event to offer: the file's size is the event.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (journal.file_bytes() < expected.size() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(Read(FileText(path)), (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(journal.syncs(), 0u);  // the first sync still hangs
+  {
+    std::lock_guard<std::mutex> lock(m);
+    release = true;
+  }
+  cv.notify_all();
+  journal.Stop();
+  EXPECT_GE(journal.syncs(), 1u);
+  EXPECT_FALSE(journal.failing());
+  EXPECT_EQ(Read(FileText(path)), (std::vector<std::string>{"one", "two"}));
+}
+
+TEST_F(StateStoreTest, AFailedSyncWritesWhatItCoveredAgain) {
+  // After a failed fdatasync the kernel may have dropped the pages: the records are written
+  // again, once each, not trusted to a later sync that would not report the loss.
+  int failures_left = 1;
+  Journal journal;
+  const std::string path = dir_ + "/j";
+  ASSERT_TRUE(journal.Open(path).ok());
+  journal.Append("zero");
+  ASSERT_TRUE(journal.Flush().ok());
+  journal.set_sync_for_test([&](int fd) { return failures_left-- > 0 ? EIO : fdatasync(fd); });
+  journal.Append("one");
+  EXPECT_FALSE(journal.Flush().ok());
+  EXPECT_TRUE(journal.failing());
+  EXPECT_EQ(journal.errors(), 1u);
+  EXPECT_EQ(Read(FileText(path)), (std::vector<std::string>{"zero"}));  // cut back
+  journal.Append("two");
+  ASSERT_TRUE(journal.Flush().ok());
+  EXPECT_FALSE(journal.failing());
+  EXPECT_EQ(Read(FileText(path)), (std::vector<std::string>{"zero", "one", "two"}));
+  EXPECT_EQ(journal.file_bytes(), FileText(path).size());
+  EXPECT_EQ(journal.lost_records(), 0u);
 }
 
 TEST_F(StateStoreTest, FamiliarityBlocksAndAllowsSurviveARestart) {
