@@ -99,7 +99,7 @@ class Journal {
   std::mutex sync_mutex_;  // one sync at a time: the syncer's or Flush's
   std::function<int(int)> sync_ = &Journal::DataSync;
   uint64_t synced_bytes_ = 0;  // of fd_, covered by its last good sync; guarded by mutex_
-  bool stopping_ = false;  // guarded by mutex_
+  bool stopping_ = false;      // guarded by mutex_
   std::thread writer_;
   std::thread syncer_;
   uint64_t records_ = 0;

@@ -12,8 +12,8 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <iterator>
+#include <mutex>
 #include <thread>
 
 #include "store/journal.h"
