@@ -119,13 +119,13 @@ void Journal::Start(core::Duration interval) {
       if (stopping_) break;
       const auto started = std::chrono::steady_clock::now();
       WriteLocked(lock);
-      // A failing disk is retried ever more slowly: each attempt costs a write and a sync.
+      // A failing disk is retried ever more slowly: each attempt costs a write (and a sync).
       // Otherwise the next write is due an interval after this one began.
       const auto spent = std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::steady_clock::now() - started)
                              .count();
-      pause = failing_ ? std::min(std::max(pause, interval) * 2, kMaxBackoff)
-                       : std::max<core::Duration>(0, interval - spent);
+      pause = failing() ? std::min(std::max(pause, interval) * 2, kMaxBackoff)
+                        : std::max<core::Duration>(0, interval - spent);
     }
   });
   // Syncs run beside the writes, so a slow sync delays no write: what the writer wrote meanwhile
@@ -159,9 +159,10 @@ void Journal::RequeueLocked(std::string bytes, uint64_t records) {
 
 void Journal::WriteLocked(std::unique_lock<std::mutex>& lock) {
   if (pending_.empty()) return;
-  // write_mutex_ is released before mutex_ is taken again, so Truncate (which takes both)
-  // cannot deadlock with a write in progress.
+  lock.unlock();  // lock order: write_mutex_ before mutex_
   std::unique_lock<std::mutex> write_lock(write_mutex_);
+  lock.lock();
+  if (pending_.empty()) return;  // truncated meanwhile
   writing_.swap(pending_);
   const uint64_t writing_records = pending_records_;
   pending_records_ = 0;
@@ -177,7 +178,7 @@ void Journal::WriteLocked(std::unique_lock<std::mutex>& lock) {
   lock.lock();
   if (error == 0) {
     // Written to a file rotated away meanwhile: the snapshot being taken holds it, and the
-    // syncer syncs that file before closing it.
+    // syncer syncs that file (after this write) before closing it.
     if (fd == fd_) {
       file_bytes_ += writing_.size();
       unsynced_records_ += writing_records;
@@ -190,16 +191,18 @@ void Journal::WriteLocked(std::unique_lock<std::mutex>& lock) {
     }
     sync_due_ = true;
     sync_wake_.notify_one();
+    if (write_failing_.exchange(false)) {
+      core::Log(core::Cat(path_, ": writing again; waiting records written"));
+    }
   } else {
     ++errors_;
-    if (!failing_.exchange(true)) {
+    if (!write_failing_.exchange(true)) {
       core::Log(core::Cat(path_, ": write failed: ", std::strerror(error),
                           "; decisions go on, records wait in memory and are retried"));
     }
     RequeueLocked(std::move(writing_), writing_records);
   }
   writing_.clear();
-  write_lock.unlock();
 }
 
 void Journal::Sync() {
@@ -213,24 +216,24 @@ void Journal::Sync() {
   const uint64_t covered_records = unsynced_records_;
   const bool due = fd >= 0 && target != synced_bytes_;
   lock.unlock();
-  for (int old : retired) {
-    // Bytes a write still in progress adds after this sync are in the snapshot that retired
-    // the file; so is everything else in it.
-    if (const int error = sync_(old); error != 0) {
-      ++errors_;
-      core::Log(core::Cat(path_, ": sync of the rotated journal failed: ", std::strerror(error),
-                          "; the snapshot being written holds its records"));
-    }
-  }
   if (!retired.empty()) {
-    std::lock_guard<std::mutex> write_lock(write_mutex_);  // nobody is writing to them now
-    for (int old : retired) close(old);
+    // A write that took a retired file before the rotation ends before this lock is ours, and
+    // no later write takes one: after that, syncing the retired files covers all they hold.
+    { std::lock_guard<std::mutex> barrier(write_mutex_); }
+    for (int old : retired) {
+      if (const int error = sync_(old); error != 0) {
+        ++errors_;
+        core::Log(core::Cat(path_, ": sync of the rotated journal failed: ", std::strerror(error),
+                            "; the snapshot being written holds its records"));
+      }
+      close(old);
+    }
   }
   if (!due) return;
   const int error = sync_(fd);
-  lock.lock();
-  if (fd != fd_) return;  // rotated meanwhile: the snapshot holds what was here
   if (error == 0) {
+    lock.lock();
+    if (fd != fd_) return;  // rotated meanwhile: the snapshot holds what was here
     ++syncs_;
     synced_bytes_ = target;
     unsynced_records_ -= covered_records;
@@ -240,19 +243,25 @@ void Journal::Sync() {
     } else {
       unsynced_.erase(0, covered);
     }
-    if (failing_.exchange(false)) {
-      core::Log(core::Cat(path_, ": writing again; waiting records saved"));
+    if (sync_failing_.exchange(false)) {
+      core::Log(core::Cat(path_, ": syncing again; records written since the failure saved"));
     }
     return;
   }
   ++errors_;
-  if (!failing_.exchange(true)) {
-    core::Log(core::Cat(path_, ": sync failed: ", std::strerror(error),
-                        "; decisions go on, what it covered is written again"));
-  }
   // The kernel may have dropped the pages it could not write and would not fail the next sync:
   // cut the file back to the last good sync and write everything since again.
   std::lock_guard<std::mutex> write_lock(write_mutex_);  // no write in progress while cutting
+  lock.lock();
+  if (fd != fd_) {
+    core::Log(core::Cat(path_, ": sync of the rotated journal failed: ", std::strerror(error),
+                        "; the snapshot being written holds its records"));
+    return;
+  }
+  if (!sync_failing_.exchange(true)) {
+    core::Log(core::Cat(path_, ": sync failed: ", std::strerror(error),
+                        "; decisions go on, what it covered is written again"));
+  }
   if (ftruncate(fd, static_cast<off_t>(synced_bytes_)) != 0) {
     // Torn bytes left behind are skipped by the reader.
   }
@@ -273,8 +282,9 @@ absl::Status Journal::Flush() {
   WriteLocked(lock);
   lock.unlock();
   Sync();
+  // Counts a failure of the syncer thread's beside this one too: Flush is for stops and tests.
   if (errors_ != errors_before) {
-    return absl::InternalError(core::Cat(path_, ": write failed"));
+    return absl::InternalError(core::Cat(path_, ": write or sync failed"));
   }
   return absl::OkStatus();
 }
@@ -289,22 +299,32 @@ void Journal::Stop() {
   sync_wake_.notify_all();
   writer_.join();
   syncer_.join();
-  Flush().IgnoreError();
+  // A failed sync cut its records back off to write them again: one more chance, then say so.
+  if (Flush().ok() || Flush().ok()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (pending_records_ == 0) return;
+  lost_records_ += pending_records_;
+  core::Log(core::Cat(path_, ": ", pending_records_,
+                      " records not saved at stop: the disk keeps failing; the next start "
+                      "goes on from the last snapshot and what the journal holds"));
 }
 
 absl::Status Journal::Truncate() {
-  if (fd_ < 0) return absl::OkStatus();  // not opened yet: nothing journaled to drop
   std::lock_guard<std::mutex> sync_lock(sync_mutex_);
-  std::lock_guard<std::mutex> lock(mutex_);
   std::lock_guard<std::mutex> write_lock(write_mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (fd_ < 0) return absl::OkStatus();  // not opened yet: nothing journaled to drop
   pending_.clear();
   pending_records_ = 0;
   pending_bytes_.store(0, std::memory_order_relaxed);
   unsynced_.clear();
   unsynced_records_ = 0;
   unsynced_dropped_ = false;
-  if (ftruncate(fd_, 0) != 0 || fdatasync(fd_) != 0) {
+  if (ftruncate(fd_, 0) != 0) {
     return absl::InternalError(core::Cat(path_, ": truncate failed: ", std::strerror(errno)));
+  }
+  if (const int error = sync_(fd_); error != 0) {
+    return absl::InternalError(core::Cat(path_, ": truncate failed: ", std::strerror(error)));
   }
   file_bytes_ = 0;
   synced_bytes_ = 0;

@@ -27,7 +27,8 @@ namespace coastguard::store {
 // last good sync covered and queues everything written since to be written again: after a
 // failed fdatasync the kernel may have dropped those pages, and a later sync would not say so.
 // Past kMaxPendingBytes the waiting records are dropped and lost_records() grows: the owner then
-// needs a snapshot, which holds everything.
+// needs a snapshot, which holds everything. (What was written since the last good sync is kept
+// as well, up to kMaxPendingBytes, to be written again.)
 //
 // Frame: u32 magic "CGJ1", u32 payload length, u32 XXH32 of the payload seeded with the length,
 // payload (integers little-endian). The magic lets a reader find the next record after damage.
@@ -49,7 +50,7 @@ class Journal {
   // Flushes what is queued and stops both threads.
   void Stop();
   // Empties the file and the queue (after a snapshot has captured everything). Waits for a
-  // write in progress: for startup and tests, not the loop.
+  // write and a sync in progress: for startup and tests, not the loop.
   absl::Status Truncate();
   // Renames the file to `retired_path` and goes on in a fresh file at the same path, without
   // waiting for the disk: what is queued goes to the fresh file. Loop thread.
@@ -65,8 +66,11 @@ class Journal {
   uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
   uint64_t lost_records() const { return lost_records_.load(std::memory_order_relaxed); }
   uint64_t pending_bytes() const { return pending_bytes_.load(std::memory_order_relaxed); }
-  // The last write or sync failed and none has succeeded since.
-  bool failing() const { return failing_.load(std::memory_order_relaxed); }
+  // The last write or the last sync failed.
+  bool failing() const {
+    return write_failing_.load(std::memory_order_relaxed) ||
+           sync_failing_.load(std::memory_order_relaxed);
+  }
   const std::string& path() const { return path_; }
 
   static void Frame(std::string_view payload, std::string& out);
@@ -79,7 +83,8 @@ class Journal {
   void RequeueLocked(std::string bytes, uint64_t records);
   static int DataSync(int fd);
 
-  // Lock order: sync_mutex_, then mutex_, then write_mutex_.
+  // Lock order: sync_mutex_, then write_mutex_, then mutex_. The writer holds write_mutex_ for
+  // the whole write and mutex_ only around it, so appends never wait for the disk.
   std::string path_;
   int fd_ = -1;                   // guarded by mutex_
   std::vector<int> retired_fds_;  // guarded by mutex_; synced and closed by the syncer
@@ -108,7 +113,8 @@ class Journal {
   std::atomic<uint64_t> errors_{0};
   std::atomic<uint64_t> lost_records_{0};
   std::atomic<uint64_t> pending_bytes_{0};
-  std::atomic<bool> failing_{false};
+  std::atomic<bool> write_failing_{false};
+  std::atomic<bool> sync_failing_{false};
 };
 
 // What reading framed records found.

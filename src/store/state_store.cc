@@ -795,9 +795,9 @@ void StateStore::AppendMetrics(std::string& out) const {
                      "Bytes in the journal since the last snapshot.",
                      static_cast<double>(j.file_bytes()));
   core::MetricFamily(out, "coastguard_journal_syncs_total", "counter",
-                     "Group commits (write + fdatasync).", static_cast<double>(j.syncs()));
-  core::MetricFamily(out, "coastguard_journal_errors_total", "counter", "Failed journal writes.",
-                     static_cast<double>(j.errors()));
+                     "Journal syncs (fdatasync) that succeeded.", static_cast<double>(j.syncs()));
+  core::MetricFamily(out, "coastguard_journal_errors_total", "counter",
+                     "Failed journal writes and syncs.", static_cast<double>(j.errors()));
   core::MetricFamily(out, "coastguard_journal_lost_records_total", "counter",
                      "Journal records dropped while the disk failed (a snapshot then saves all).",
                      static_cast<double>(j.lost_records()));

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -216,6 +218,74 @@ TEST_F(StateStoreTest, AFailedSyncWritesWhatItCoveredAgain) {
   EXPECT_EQ(Read(FileText(path)), (std::vector<std::string>{"zero", "one", "two"}));
   EXPECT_EQ(journal.file_bytes(), FileText(path).size());
   EXPECT_EQ(journal.lost_records(), 0u);
+}
+
+TEST_F(StateStoreTest, ASyncThatFailsDuringAWriteNeitherDeadlocksNorLosesRecords) {
+  // A failing disk is slow too: a sync fails while a write is still in progress. The write is
+  // held in a FIFO nobody reads yet; the sync fails meanwhile; then the FIFO is drained. The
+  // journal must go on (no lock-order deadlock between the writer and the syncer) and write the
+  // records the failed sync covered again.
+  const std::string path = dir_ + "/fifo";
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  const int reader = open(path.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  std::mutex m;
+  std::condition_variable cv;
+  bool sync_started = false;
+  bool fail_now = false;
+  int syncs_seen = 0;
+  Journal journal;
+  ASSERT_TRUE(journal.Open(path).ok());
+  journal.set_sync_for_test([&](int) {
+    std::unique_lock<std::mutex> lock(m);
+    if (++syncs_seen > 1) return 0;  // the disk recovers
+    sync_started = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return fail_now; });
+    return EIO;
+  });
+  journal.Append("one");
+  journal.Start(core::kMillisecond);
+  {
+    std::unique_lock<std::mutex> lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }));
+  }
+  const std::string big(1 << 20, 'x');  // more than a pipe holds: the writer blocks in write()
+  journal.Append(big);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (journal.pending_bytes() != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();  // awaits the writer taking the record
+  }
+  ASSERT_EQ(journal.pending_bytes(), 0u);
+  {
+    std::lock_guard<std::mutex> lock(m);
+    fail_now = true;
+  }
+  cv.notify_all();
+  // Drain the FIFO until "one" and the big record have come through twice (the failed sync's
+  // records written again), or a deadline passes: a deadlock shows as the deadline.
+  std::string expected;
+  Journal::Frame("one", expected);
+  Journal::Frame(big, expected);
+  expected += expected;
+  std::string got;
+  char buffer[65536];
+  while (got.size() < expected.size() &&
+         std::chrono::steady_clock::now() < deadline + std::chrono::seconds(30)) {
+    const ssize_t n = read(reader, buffer, sizeof(buffer));
+    if (n > 0)
+      got.append(buffer, static_cast<size_t>(n));
+    else
+      std::this_thread::yield();
+  }
+  if (got.size() < expected.size()) {
+    ADD_FAILURE() << "the journal stopped writing: " << got.size() << " of " << expected.size();
+    std::_Exit(1);  // a deadlocked journal cannot be stopped; fail rather than hang the suite
+  }
+  EXPECT_EQ(Read(got), (std::vector<std::string>{"one", big, "one", big}));
+  EXPECT_GE(journal.errors(), 1u);
+  journal.Stop();
+  close(reader);
 }
 
 TEST_F(StateStoreTest, FamiliarityBlocksAndAllowsSurviveARestart) {
