@@ -81,7 +81,7 @@ int Journal::DataSync(int fd) { return fdatasync(fd) == 0 ? 0 : errno; }
 
 Journal::~Journal() {
   Stop();
-  for (int fd : retired_fds_) close(fd);
+  for (const Retired& old : retired_) close(old.fd);
   if (fd_ >= 0) close(fd_);
 }
 
@@ -177,9 +177,13 @@ void Journal::WriteLocked(std::unique_lock<std::mutex>& lock) {
   }
   lock.lock();
   if (error == 0) {
-    // Written to a file rotated away meanwhile: the snapshot being taken holds it, and the
-    // syncer syncs that file (after this write) before closing it.
-    if (fd == fd_) {
+    // Written to a file rotated away meanwhile: the syncer syncs that file (after this write)
+    // before closing it.
+    if (fd != fd_) {
+      for (Retired& old : retired_) {
+        if (old.fd == fd) old.unsynced_records += writing_records;
+      }
+    } else {
       file_bytes_ += writing_.size();
       unsynced_records_ += writing_records;
       if (!unsynced_dropped_ && unsynced_.size() + writing_.size() <= kMaxPendingBytes) {
@@ -205,11 +209,21 @@ void Journal::WriteLocked(std::unique_lock<std::mutex>& lock) {
   writing_.clear();
 }
 
+void Journal::RotatedSyncFailed(uint64_t records, int error) {
+  // Not written again: the new journal holds newer records, and replaying older ones after
+  // them would undo changes. Counted as lost instead, which asks the owner for a snapshot (the
+  // one being written holds them, unless it fails too).
+  lost_records_ += records;
+  sync_failing_ = true;
+  core::Log(core::Cat(path_, ": sync of the rotated journal failed: ", std::strerror(error), "; ",
+                      records, " records it held count as lost until a snapshot saves them"));
+}
+
 void Journal::Sync() {
   std::lock_guard<std::mutex> sync_lock(sync_mutex_);
   std::unique_lock<std::mutex> lock(mutex_);
-  std::vector<int> retired;
-  retired.swap(retired_fds_);
+  std::vector<Retired> retired;
+  retired.swap(retired_);
   const int fd = fd_;
   const uint64_t target = file_bytes_;
   const size_t covered = unsynced_.size();
@@ -220,13 +234,12 @@ void Journal::Sync() {
     // A write that took a retired file before the rotation ends before this lock is ours, and
     // no later write takes one: after that, syncing the retired files covers all they hold.
     { std::lock_guard<std::mutex> barrier(write_mutex_); }
-    for (int old : retired) {
-      if (const int error = sync_(old); error != 0) {
+    for (const Retired& old : retired) {
+      if (const int error = sync_(old.fd); error != 0) {
         ++errors_;
-        core::Log(core::Cat(path_, ": sync of the rotated journal failed: ", std::strerror(error),
-                            "; the snapshot being written holds its records"));
+        RotatedSyncFailed(old.unsynced_records, error);
       }
-      close(old);
+      close(old.fd);
     }
   }
   if (!due) return;
@@ -254,8 +267,12 @@ void Journal::Sync() {
   std::lock_guard<std::mutex> write_lock(write_mutex_);  // no write in progress while cutting
   lock.lock();
   if (fd != fd_) {
-    core::Log(core::Cat(path_, ": sync of the rotated journal failed: ", std::strerror(error),
-                        "; the snapshot being written holds its records"));
+    // Rotated meanwhile: what this sync covered may be gone from the retired file, and the
+    // retired file's own sync would not say so again.
+    for (Retired& old : retired_) {
+      if (old.fd == fd) old.unsynced_records -= std::min(old.unsynced_records, covered_records);
+    }
+    RotatedSyncFailed(covered_records, error);
     return;
   }
   if (!sync_failing_.exchange(true)) {
@@ -300,13 +317,18 @@ void Journal::Stop() {
   writer_.join();
   syncer_.join();
   // A failed sync cut its records back off to write them again: one more chance, then say so.
-  if (Flush().ok() || Flush().ok()) return;
+  const uint64_t lost_before = lost_records_;
+  if (!Flush().ok()) Flush().IgnoreError();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (pending_records_ == 0) return;
   lost_records_ += pending_records_;
-  core::Log(core::Cat(path_, ": ", pending_records_,
-                      " records not saved at stop: the disk keeps failing; the next start "
-                      "goes on from the last snapshot and what the journal holds"));
+  pending_.clear();
+  pending_records_ = 0;
+  pending_bytes_.store(0, std::memory_order_relaxed);
+  if (const uint64_t lost = lost_records_ - lost_before; lost > 0) {
+    core::Log(core::Cat(path_, ": ", lost,
+                        " records not saved at stop: the disk kept failing; the next start goes "
+                        "on from the last snapshot and what the journal holds"));
+  }
 }
 
 absl::Status Journal::Truncate() {
@@ -323,11 +345,13 @@ absl::Status Journal::Truncate() {
   if (ftruncate(fd_, 0) != 0) {
     return absl::InternalError(core::Cat(path_, ": truncate failed: ", std::strerror(errno)));
   }
+  file_bytes_ = 0;
+  synced_bytes_ = 0;  // if the sync below fails, the next records are written after nothing
   if (const int error = sync_(fd_); error != 0) {
+    ++errors_;
     return absl::InternalError(core::Cat(path_, ": truncate failed: ", std::strerror(error)));
   }
-  file_bytes_ = 0;
-  synced_bytes_ = 0;
+  sync_failing_ = false;
   return absl::OkStatus();
 }
 
@@ -342,11 +366,12 @@ absl::Status Journal::Rotate(const std::string& retired_path) {
     rename(retired_path.c_str(), path_.c_str());  // keep journaling where we were
     return absl::InternalError(core::Cat(path_, ": ", std::strerror(error)));
   }
-  retired_fds_.push_back(fd_);
+  retired_.push_back(Retired{fd_, unsynced_records_});
   fd_ = fresh;
   file_bytes_ = 0;
   synced_bytes_ = 0;
-  // What the retired file holds, the snapshot being written holds too.
+  // What the retired file holds, the snapshot being written holds too; should its sync fail,
+  // the records it did not cover count as lost, which asks for another snapshot.
   unsynced_.clear();
   unsynced_records_ = 0;
   unsynced_dropped_ = false;

@@ -61,7 +61,7 @@ class Journal {
   void set_sync_for_test(std::function<int(int)> sync) { sync_ = std::move(sync); }
 
   uint64_t file_bytes() const { return file_bytes_.load(std::memory_order_relaxed); }
-  uint64_t records() const { return records_; }
+  uint64_t records() const { return records_; }  // loop thread, like Append
   uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
   uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
   uint64_t lost_records() const { return lost_records_.load(std::memory_order_relaxed); }
@@ -81,13 +81,19 @@ class Journal {
   // Syncs the retired files and the current one; on a failure queues the unsynced bytes again.
   void Sync();
   void RequeueLocked(std::string bytes, uint64_t records);
+  void RotatedSyncFailed(uint64_t records, int error);
   static int DataSync(int fd);
 
   // Lock order: sync_mutex_, then write_mutex_, then mutex_. The writer holds write_mutex_ for
-  // the whole write and mutex_ only around it, so appends never wait for the disk.
+  // the whole write and mutex_ only around it, so appends wait for the disk only while a failed
+  // sync's records are cut back off the file.
   std::string path_;
-  int fd_ = -1;                   // guarded by mutex_
-  std::vector<int> retired_fds_;  // guarded by mutex_; synced and closed by the syncer
+  int fd_ = -1;  // guarded by mutex_
+  struct Retired {
+    int fd;
+    uint64_t unsynced_records;  // written since its last good sync
+  };
+  std::vector<Retired> retired_;  // guarded by mutex_; synced and closed by the syncer
   std::mutex mutex_;
   std::condition_variable wake_;       // the writer's
   std::condition_variable sync_wake_;  // the syncer's

@@ -147,6 +147,16 @@ TEST_F(StateStoreTest, AFailedWriteIsCutBackAndRetriedWhole) {
   EXPECT_EQ(journal.file_bytes(), data.size());
 }
 
+// For tests whose journal threads a failure would leave stuck (in a test's sync hook, or writing
+// to a FIFO nobody drains): an ASSERT would return into the journal's destructor, which waits
+// for them, and hang the suite. This fails it instead.
+void Require(bool ok, const char* what) {
+  if (ok) return;
+  ADD_FAILURE() << what;
+  std::fflush(stdout);
+  std::abort();
+}
+
 std::string FileText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -173,7 +183,8 @@ TEST_F(StateStoreTest, RecordsReachTheFileWhileASyncHangs) {
   journal.Append("one");
   {
     std::unique_lock<std::mutex> lock(m);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }));
+    Require(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }),
+            "the first sync never started");
   }
   journal.Append("two");
   std::string expected;
@@ -248,7 +259,8 @@ TEST_F(StateStoreTest, ASyncThatFailsDuringAWriteNeitherDeadlocksNorLosesRecords
   journal.Start(core::kMillisecond);
   {
     std::unique_lock<std::mutex> lock(m);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }));
+    Require(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }),
+            "the first sync never started");
   }
   const std::string big(1 << 20, 'x');  // more than a pipe holds: the writer blocks in write()
   journal.Append(big);
@@ -256,12 +268,18 @@ TEST_F(StateStoreTest, ASyncThatFailsDuringAWriteNeitherDeadlocksNorLosesRecords
   while (journal.pending_bytes() != 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();  // awaits the writer taking the record
   }
-  ASSERT_EQ(journal.pending_bytes(), 0u);
+  Require(journal.pending_bytes() == 0, "the writer never took the big record");
   {
     std::lock_guard<std::mutex> lock(m);
     fail_now = true;
   }
   cv.notify_all();
+  // The failure is counted before the syncer reaches for the writer's lock: from here on the
+  // sync has failed while the write is still blocked, which is the case under test.
+  while (journal.errors() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  Require(journal.errors() >= 1, "the sync never failed");
   // Drain the FIFO until "one" and the big record have come through twice (the failed sync's
   // records written again), or a deadline passes: a deadlock shows as the deadline.
   std::string expected;
@@ -280,12 +298,59 @@ TEST_F(StateStoreTest, ASyncThatFailsDuringAWriteNeitherDeadlocksNorLosesRecords
   }
   if (got.size() < expected.size()) {
     ADD_FAILURE() << "the journal stopped writing: " << got.size() << " of " << expected.size();
-    std::_Exit(1);  // a deadlocked journal cannot be stopped; fail rather than hang the suite
+    std::fflush(stdout);
+    std::abort();  // a deadlocked journal cannot be stopped; fail rather than hang the suite
   }
   EXPECT_EQ(Read(got), (std::vector<std::string>{"one", big, "one", big}));
   EXPECT_GE(journal.errors(), 1u);
   journal.Stop();
   close(reader);
+}
+
+TEST_F(StateStoreTest, ARotatedJournalWhoseSyncFailedCountsItsRecordsLost) {
+  // A sync that fails after the snapshot's rotation: the retired file may have lost the pages,
+  // and its records are not written again (the new file holds newer ones). They count as lost,
+  // which asks for a snapshot, and the journal says it is failing until a sync works again.
+  std::mutex m;
+  std::condition_variable cv;
+  bool sync_started = false;
+  bool fail_now = false;
+  int calls = 0;
+  Journal journal;
+  const std::string path = dir_ + "/j";
+  ASSERT_TRUE(journal.Open(path).ok());
+  journal.set_sync_for_test([&](int) {
+    std::unique_lock<std::mutex> lock(m);
+    if (++calls > 1) return 0;
+    sync_started = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return fail_now; });
+    return EIO;
+  });
+  journal.Start(core::kMillisecond);
+  journal.Append("one");
+  {
+    std::unique_lock<std::mutex> lock(m);
+    Require(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }),
+            "the first sync never started");
+  }
+  ASSERT_TRUE(journal.Rotate(dir_ + "/j.prev").ok());
+  {
+    std::lock_guard<std::mutex> lock(m);
+    fail_now = true;
+  }
+  cv.notify_all();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (journal.lost_records() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();  // awaits the syncer
+  }
+  EXPECT_EQ(journal.lost_records(), 1u);
+  EXPECT_TRUE(journal.failing());
+  journal.Append("two");
+  journal.Stop();
+  EXPECT_EQ(journal.lost_records(), 1u);  // counted once, though the retired file synced later
+  EXPECT_FALSE(journal.failing());        // the new file's sync worked
+  EXPECT_EQ(Read(FileText(path)), (std::vector<std::string>{"two"}));
 }
 
 TEST_F(StateStoreTest, FamiliarityBlocksAndAllowsSurviveARestart) {
