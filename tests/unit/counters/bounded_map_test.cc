@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 namespace coastguard::counters {
@@ -11,6 +12,36 @@ struct Value {
   int64_t retention = 0;
   int64_t Retention(core::Timestamp) const { return retention; }
 };
+
+struct Text {
+  std::string text;
+  int64_t Retention(core::Timestamp) const { return 0; }
+};
+
+TEST(BoundedMap, ItsMemoryStaysWithinWhatItsCapHolds) {
+  // Slots come in chunks as the map grows: the spare room stays below what the cap holds,
+  // whatever the cap (a chunk's worth, a few, or less than one).
+  for (const size_t cap : {1, 7, 100, 1000, 100'000}) {
+    BoundedMap<uint64_t, Value> map(cap);
+    for (uint64_t k = 0; k < 2 * cap; ++k) map.FindOrInsert(k, 0).retention = 1;
+    const size_t slots = map.capacity() * sizeof(std::pair<uint64_t, Value>);
+    EXPECT_GE(map.MemoryBytes(), slots) << cap;
+    EXPECT_LE(map.MemoryBytes(), slots + map.capacity() * sizeof(uint64_t) * 4 + 4096) << cap;
+  }
+}
+
+TEST(BoundedMap, AnErasedEntryGivesItsHeapBack) {
+  // The next entry takes the erased one's slot: it must start empty, not with the old string's
+  // buffer (owners count their entries' heap bytes: a kept buffer would go uncounted).
+  BoundedMap<uint64_t, Text> map(4);
+  for (uint64_t k = 0; k < 4; ++k) map.FindOrInsert(k, 0).text = std::string(1000, 'x');
+  for (uint64_t k = 0; k < 4; ++k) map.Erase(k);
+  for (uint64_t k = 10; k < 14; ++k) {
+    const Text& fresh = map.FindOrInsert(k, 0);
+    EXPECT_TRUE(fresh.text.empty());
+    EXPECT_LT(fresh.text.capacity(), 1000u);
+  }
+}
 
 TEST(BoundedMap, NeverExceedsItsCapacity) {
   BoundedMap<uint64_t, Value> map(100);
