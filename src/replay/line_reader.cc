@@ -1,5 +1,6 @@
 #include "replay/line_reader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -18,8 +19,13 @@ bool ReadLines(std::FILE* in,
   size_t filled = 0;
   bool eof = false;
   bool skipping = false;  // inside a line longer than the buffer, already reported
+  // Read a megabyte at a time, not up to the whole line bound: what is read is then parsed while
+  // still in the cache, and only the pages the lines need are ever touched (16 MiB of first
+  // touches was 3 % of a replay's time).
+  constexpr size_t kReadBytes = 1 << 20;
   while (!eof) {
-    const size_t got = std::fread(buffer.get() + filled, 1, kMaxLineBytes - filled, in);
+    const size_t got =
+        std::fread(buffer.get() + filled, 1, std::min(kReadBytes, kMaxLineBytes - filled), in);
     filled += got;
     eof = got == 0;
     size_t start = 0;
