@@ -155,6 +155,8 @@ std::vector<std::pair<size_t, size_t>> HandleSpans(std::string_view text, size_t
   // The tokens ScanLures reads: what it counts as a handle is what this finds.
   std::vector<std::pair<size_t, size_t>> spans;
   bool after_label = false;
+  SearchLure search;
+  std::pair<size_t, size_t> term;
   size_t i = 0;
   while (i < text.size() && spans.size() < max) {
     while (i < text.size() && IsBreak(static_cast<unsigned char>(text[i]))) ++i;
@@ -164,8 +166,78 @@ std::vector<std::pair<size_t, size_t>> HandleSpans(std::string_view text, size_t
     const std::string_view token = text.substr(start, std::min<size_t>(i - start, 2048));
     if (HandleToken(token, after_label)) spans.emplace_back(start, i);
     after_label = MessengerLabel(token);
+    // A search term is confirmed two words after it: it goes in before what followed it.
+    if (search.Feed(text, start, i, &term)) {
+      auto at = std::lower_bound(spans.begin(), spans.end(), term);
+      spans.insert(at, term);
+    }
   }
   return spans;
+}
+
+namespace {
+
+// Typographic quotes are letters to the tokenizer (bytes past 0x7f): they are in the token.
+bool OpensQuote(std::string_view t) {
+  return t.rfind("\u201c", 0) == 0 || t.rfind("\u201e", 0) == 0 || t.rfind("\u00ab", 0) == 0;
+}
+
+bool ClosesQuote(std::string_view t) {
+  StripTrailingPunctuation(t);
+  const auto ends = [&](std::string_view q) {
+    return t.size() >= q.size() && t.substr(t.size() - q.size()) == q;
+  };
+  return ends("\u201d") || ends("\u201c") || ends("\u00bb");
+}
+
+}  // namespace
+
+bool SearchLure::Feed(std::string_view text, size_t start, size_t end,
+                      std::pair<size_t, size_t>* term) {
+  const std::string_view token = text.substr(start, std::min<size_t>(end - start, 2048));
+  // A straight quote is a break between tokens: it is the byte before or after the token.
+  const bool straight_close = end < text.size() && text[end] == '"';
+  std::string_view bare = token;
+  StripTrailingPunctuation(bare);
+  const std::string word = AsciiLower(bare.substr(0, 16));
+  switch (state_) {
+    case State::kTermDone:
+      state_ = word == "on" || word == "in" || word == "at" ? State::kOn : State::kIdle;
+      return false;
+    case State::kOn: {
+      static constexpr std::string_view kEngines[] = {"google", "bing",       "yahoo", "yandex",
+                                                      "baidu",  "duckduckgo", "ecosia"};
+      state_ = State::kIdle;
+      if (std::find(std::begin(kEngines), std::end(kEngines), word) == std::end(kEngines)) {
+        return false;
+      }
+      *term = {term_start_, term_end_};
+      return true;
+    }
+    case State::kInTerm:
+      if (straight_close || ClosesQuote(token)) {
+        term_end_ = end;
+        state_ = State::kTermDone;
+      } else if (++term_tokens_ >= kMaxTermWords) {
+        state_ = State::kIdle;
+      }
+      return false;
+    case State::kVerb:
+      if ((start > 0 && text[start - 1] == '"') || OpensQuote(token)) {
+        term_start_ = start;
+        term_tokens_ = 1;
+        // The quote closes after this very word: a one-word term ("promogift", “promogift”).
+        const bool closed = straight_close || (token.size() > 3 && ClosesQuote(token.substr(3)));
+        if (closed) term_end_ = end;
+        state_ = closed ? State::kTermDone : State::kInTerm;
+        return false;
+      }
+      if (word == "for") return false;  // "search for "x" on Google"
+      break;
+    case State::kIdle: break;
+  }
+  state_ = word == "search" || word == "google" ? State::kVerb : State::kIdle;
+  return false;
 }
 
 bool MessengerLabel(std::string_view token) {
@@ -251,6 +323,7 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
   };
   size_t i = 0;
   bool after_messenger = false;
+  SearchLure search;
   while (i < text.size()) {
     while (i < text.size() && IsBreak(static_cast<unsigned char>(text[i]))) look_at(i++);
     const size_t start = i;
@@ -269,6 +342,9 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
     // A messenger handle is an address to write to: "@lisa_mzt0", "tg: claimhelp57".
     if (HandleToken(token, after_messenger)) ++out->handles;
     after_messenger = MessengerLabel(token);
+    // So is a term to search for: "search "promogift" on Google and enter code 2412".
+    std::pair<size_t, size_t> term;
+    if (search.Feed(text, start, i, &term)) ++out->handles;
   }
   run.End(out);
 }

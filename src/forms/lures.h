@@ -44,6 +44,26 @@ std::string UndoLookAlikes(std::string_view folded);
 // "@lisa_mzt0", or "claimhelp57" right after a messenger label ("tg:", "WhatsApp:"). A handle is
 // 3 to 32 letters, digits, underscores or dots, not all digits.
 bool HandleToken(std::string_view token, bool after_label);
+// A term the recipient is told to look up, where a link would be: "search "promogift" on Google
+// and enter code 2412". A destination of the sender's like a handle, spelled so that no link
+// filter sees it. The imperative only ("search", "google"): people who tell what they looked
+// for write "searched". Fed the tokens of a text in order, as ScanLures splits it.
+class SearchLure {
+ public:
+  // Takes the token at [start, end) of `text`. True when it confirms a term: a quoted run of at
+  // most kMaxTermWords words after "search" (or "search for", "google"), then "on", "in" or
+  // "at" and a search engine. `term` is then the run's span (its words, quotes aside).
+  bool Feed(std::string_view text, size_t start, size_t end, std::pair<size_t, size_t>* term);
+
+ private:
+  static constexpr int kMaxTermWords = 4;
+  enum class State : uint8_t { kIdle, kVerb, kInTerm, kTermDone, kOn };
+  State state_ = State::kIdle;
+  size_t term_start_ = 0;
+  size_t term_end_ = 0;
+  int term_tokens_ = 0;
+};
+
 // "tg:", "Telegram:", "WhatsApp:"... a label whose next word is a handle.
 bool MessengerLabel(std::string_view token);
 // The [begin, end) byte ranges of the handles in `text`, tokenized as ScanLures does, at most

@@ -375,6 +375,25 @@ TEST_F(FormGuardTest, NearIdenticalTextToManyRecipientsIsACampaign) {
   EXPECT_TRUE(Has(v, FormReason::kCampaignText));
 }
 
+TEST_F(FormGuardTest, TheSameLureWithItsOwnSearchTermForEachRecipientIsACampaign) {
+  // No link, no handle, no number to call: the destination is a term to look up, a new one in
+  // each message. Read as a placeholder, the texts are one template.
+  FormVerdict v;
+  const char* terms[] = {"promogift", "quickgift", "safe secure", "trackgift"};
+  for (int i = 0; i < 4; ++i) {
+    Submission s;
+    s.ip = core::Cat("198.51.", i, ".40");
+    s.email = core::Cat("winner", i, "@example.org");
+    s.comment = core::Cat(
+        "Thank you for your registration! To unlock your complimentary bonus please use search "
+        "\"",
+        terms[i], "\" on Google and enter code ", 1700 + i * 37, ".");
+    v = Check(s, kStart + i * core::kHour);
+  }
+  EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);
+  EXPECT_TRUE(Has(v, FormReason::kCampaignText));
+}
+
 TEST_F(FormGuardTest, TheSamePlainSentenceFromManyPeopleIsNoCampaign) {
   FormVerdict v;
   for (int i = 0; i < 6; ++i) {

@@ -89,6 +89,21 @@ TEST(LuresTest, MessengerHandlesAreAddressesToWriteTo) {
   EXPECT_EQ(Scan("tg: 12345 and note: this is fine").handles, 0u);
 }
 
+TEST(LuresTest, ATermToSearchForIsADestinationLikeAHandle) {
+  EXPECT_EQ(Scan("Complete it at search \"promogift\" on Google and enter code 2412.").handles, 1u);
+  EXPECT_EQ(Scan("To claim it, search for \u201cgold pay desk\u201d on Bing today").handles, 1u);
+  // Someone telling what they looked for, a quote without an engine, an engine without a quote.
+  EXPECT_EQ(Scan("I searched \"error 0x80\" on Google and found nothing").handles, 0u);
+  EXPECT_EQ(Scan("search \"promogift\" and enter code 2412").handles, 0u);
+  EXPECT_EQ(Scan("I could not find you when I search on Google for shoes").handles, 0u);
+  EXPECT_EQ(Scan("search \"a b c d e f\" on Google").handles, 0u);  // no term runs that long
+  const std::string text = "Hello, search \"goldpay\" on Google. Or tg: desk_99";
+  const auto spans = HandleSpans(text, 8);
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(text.substr(spans[0].first, spans[0].second - spans[0].first), "goldpay");
+  EXPECT_EQ(text.substr(spans[1].first, spans[1].second - spans[1].first), "desk_99");
+}
+
 TEST(LuresTest, FoldedFullwidthDomainsAreFound) {
   NameChecker names;
   const std::string folded =
