@@ -200,17 +200,20 @@ bool SearchLure::Feed(std::string_view text, size_t start, size_t end,
   std::string_view bare = token;
   StripTrailingPunctuation(bare);
   const std::string word = AsciiLower(bare.substr(0, 16));
+  const std::string before = std::move(previous_);
+  previous_ = word;
   switch (state_) {
     case State::kTermDone:
-      state_ = word == "on" || word == "in" || word == "at" ? State::kOn : State::kIdle;
-      return false;
+      if (word == "on" || word == "in" || word == "at") {
+        state_ = State::kOn;
+        return false;
+      }
+      break;
     case State::kOn: {
       static constexpr std::string_view kEngines[] = {"google", "bing",       "yahoo", "yandex",
                                                       "baidu",  "duckduckgo", "ecosia"};
+      if (std::find(std::begin(kEngines), std::end(kEngines), word) == std::end(kEngines)) break;
       state_ = State::kIdle;
-      if (std::find(std::begin(kEngines), std::end(kEngines), word) == std::end(kEngines)) {
-        return false;
-      }
       *term = {term_start_, term_end_};
       return true;
     }
@@ -236,7 +239,15 @@ bool SearchLure::Feed(std::string_view text, size_t start, size_t end,
       break;
     case State::kIdle: break;
   }
-  state_ = word == "search" || word == "google" ? State::kVerb : State::kIdle;
+  // The verb as an instruction: bare (not "Google:" as a noun before a colon), and not after a
+  // subject or a modal ("when I search", "if you search", "a way to search").
+  static constexpr std::string_view kNotImperative[] = {
+      "i",   "we", "you",    "they",  "he",    "she", "people", "when",  "if",
+      "can", "to", "cannot", "could", "would", "i'd", "we'd",   "don't", "didn't"};
+  const bool instruction = (word == "search" || word == "google") && bare.size() == token.size() &&
+                           std::find(std::begin(kNotImperative), std::end(kNotImperative),
+                                     before) == std::end(kNotImperative);
+  state_ = instruction ? State::kVerb : State::kIdle;
   return false;
 }
 

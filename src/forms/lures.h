@@ -62,6 +62,7 @@ class SearchLure {
   size_t term_start_ = 0;
   size_t term_end_ = 0;
   int term_tokens_ = 0;
+  std::string previous_;  // the word before, lower-case: a subject makes "search" no order
 };
 
 // "tg:", "Telegram:", "WhatsApp:"... a label whose next word is a handle.

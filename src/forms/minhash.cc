@@ -91,8 +91,9 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
       // comparable as it was.
       variable = true;
       bool in_word = true;
+      // A handle's span may hold several words (a term to search for): one placeholder too.
       const size_t until = handle ? handles[next_handle].second : text.size();
-      while (i < until && !IsSpaceByte(text[i])) {
+      while (i < until && (handle || !IsSpaceByte(text[i]))) {
         const bool word_byte = IsWordByte(static_cast<unsigned char>(text[i++]));
         if (word_byte && !in_word) ++out.words;
         in_word = word_byte;

@@ -7,9 +7,10 @@
 
 namespace coastguard::replay {
 
-// Cuts a stream into lines for replay, reading 16 MiB chunks: each line is handed over as a
-// view into the chunk with wire::kPadding readable bytes after it, so the parsers read it in
-// place (no copy per line). A trailing CR is dropped. A line longer than a chunk is handed over
+// Cuts a stream into lines for replay, reading a megabyte at a time into a buffer of
+// kMaxLineBytes: each line is handed over as a view into the buffer with wire::kPadding readable
+// bytes after it, so the parsers read it in place (no copy per line). A trailing CR is dropped.
+// A line longer than kMaxLineBytes is handed over
 // once as `too_long` (empty) and skipped to its newline, so that later lines stay aligned with
 // their numbers. Returns false on a read error.
 bool ReadLines(std::FILE* in,

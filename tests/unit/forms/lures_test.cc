@@ -97,6 +97,12 @@ TEST(LuresTest, ATermToSearchForIsADestinationLikeAHandle) {
   EXPECT_EQ(Scan("search \"promogift\" and enter code 2412").handles, 0u);
   EXPECT_EQ(Scan("I could not find you when I search on Google for shoes").handles, 0u);
   EXPECT_EQ(Scan("search \"a b c d e f\" on Google").handles, 0u);  // no term runs that long
+  // Not an order: after a subject or a modal, or Google as a noun before a colon.
+  EXPECT_EQ(Scan("When I search \"Acme Dental\" on Google, your old number shows").handles, 0u);
+  EXPECT_EQ(Scan("Is there a way to search \"refund\" in Yahoo Mail?").handles, 0u);
+  EXPECT_EQ(Scan("I found you on Google: \"plumber leeds\" in Google Maps").handles, 0u);
+  // A second order after a first that led nowhere is still read.
+  EXPECT_EQ(Scan("search \"the\" search \"promo\" on Google").handles, 1u);
   const std::string text = "Hello, search \"goldpay\" on Google. Or tg: desk_99";
   const auto spans = HandleSpans(text, 8);
   ASSERT_EQ(spans.size(), 2u);

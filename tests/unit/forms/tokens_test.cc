@@ -100,6 +100,15 @@ TEST(MinHashTest, NearIdenticalTextsAreSimilar) {
   EXPECT_GT(shared_bands, 0);
 }
 
+TEST(MinHashTest, ATermToSearchForIsOnePlaceholderHoweverManyWords) {
+  // A term of one word or three: the same template around it.
+  const auto one = Fingerprint("To claim it search \"gold\" on Google and enter the code", 1);
+  const auto three =
+      Fingerprint("To claim it search \"gold pay desk\" on Google and enter the code", 1);
+  EXPECT_EQ(one.slots, three.slots);
+  EXPECT_EQ(Similarity(one, three), 1.0);
+}
+
 TEST(MinHashTest, ALinkOfItsOwnPerRecipientLeavesOneText) {
   // A link or an address is one placeholder: the words around a per-victim link are the text.
   const auto a =
