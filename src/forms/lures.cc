@@ -199,7 +199,8 @@ bool SearchLure::Feed(std::string_view text, size_t start, size_t end,
   const bool straight_close = end < text.size() && text[end] == '"';
   std::string_view bare = token;
   StripTrailingPunctuation(bare);
-  const std::string word = AsciiLower(bare.substr(0, 16));
+  // 15 bytes stay in the string's own buffer; every word looked for is shorter.
+  const std::string word = AsciiLower(bare.substr(0, 15));
   const std::string before = std::move(previous_);
   previous_ = word;
   switch (state_) {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -157,6 +158,43 @@ void Require(bool ok, const char* what) {
   std::abort();
 }
 
+// A journal sync hook whose first call waits until Release() and then returns `first_result`:
+// a disk whose sync hangs (and perhaps fails). Later calls return 0 at once: the disk recovers.
+class HeldFirstSync {
+ public:
+  explicit HeldFirstSync(int first_result) : first_result_(first_result) {}
+  std::function<int(int)> Hook() {
+    return [this](int) {
+      std::unique_lock<std::mutex> lock(m_);
+      if (++calls_ > 1) return 0;
+      started_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+      return first_result_;
+    };
+  }
+  void AwaitStarted() {
+    std::unique_lock<std::mutex> lock(m_);
+    Require(cv_.wait_for(lock, std::chrono::seconds(30), [&] { return started_; }),
+            "the first sync never started");
+  }
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      released_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  const int first_result_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  int calls_ = 0;
+  bool started_ = false;
+  bool released_ = false;
+};
+
 std::string FileText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -165,27 +203,14 @@ std::string FileText(const std::string& path) {
 TEST_F(StateStoreTest, RecordsReachTheFileWhileASyncHangs) {
   // A disk whose fdatasync takes seconds: what the loop journals meanwhile must still be
   // written to the file (the page cache, which kill -9 does not touch), not wait behind it.
-  std::mutex m;
-  std::condition_variable cv;
-  bool sync_started = false;
-  bool release = false;
+  HeldFirstSync sync(0);
   Journal journal;
   const std::string path = dir_ + "/j";
   ASSERT_TRUE(journal.Open(path).ok());
-  journal.set_sync_for_test([&](int) {
-    std::unique_lock<std::mutex> lock(m);
-    sync_started = true;
-    cv.notify_all();
-    cv.wait(lock, [&] { return release; });
-    return 0;
-  });
+  journal.set_sync_for_test(sync.Hook());
   journal.Start(core::kMillisecond);
   journal.Append("one");
-  {
-    std::unique_lock<std::mutex> lock(m);
-    Require(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }),
-            "the first sync never started");
-  }
+  sync.AwaitStarted();
   journal.Append("two");
   std::string expected;
   Journal::Frame("one", expected);
@@ -197,11 +222,7 @@ TEST_F(StateStoreTest, RecordsReachTheFileWhileASyncHangs) {
   }
   EXPECT_EQ(Read(FileText(path)), (std::vector<std::string>{"one", "two"}));
   EXPECT_EQ(journal.syncs(), 0u);  // the first sync still hangs
-  {
-    std::lock_guard<std::mutex> lock(m);
-    release = true;
-  }
-  cv.notify_all();
+  sync.Release();
   journal.Stop();
   EXPECT_GE(journal.syncs(), 1u);
   EXPECT_FALSE(journal.failing());
@@ -240,28 +261,13 @@ TEST_F(StateStoreTest, ASyncThatFailsDuringAWriteNeitherDeadlocksNorLosesRecords
   ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
   const int reader = open(path.c_str(), O_RDONLY | O_NONBLOCK);
   ASSERT_GE(reader, 0);
-  std::mutex m;
-  std::condition_variable cv;
-  bool sync_started = false;
-  bool fail_now = false;
-  int syncs_seen = 0;
+  HeldFirstSync sync(EIO);
   Journal journal;
   ASSERT_TRUE(journal.Open(path).ok());
-  journal.set_sync_for_test([&](int) {
-    std::unique_lock<std::mutex> lock(m);
-    if (++syncs_seen > 1) return 0;  // the disk recovers
-    sync_started = true;
-    cv.notify_all();
-    cv.wait(lock, [&] { return fail_now; });
-    return EIO;
-  });
+  journal.set_sync_for_test(sync.Hook());
   journal.Append("one");
   journal.Start(core::kMillisecond);
-  {
-    std::unique_lock<std::mutex> lock(m);
-    Require(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }),
-            "the first sync never started");
-  }
+  sync.AwaitStarted();
   const std::string big(1 << 20, 'x');  // more than a pipe holds: the writer blocks in write()
   journal.Append(big);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -269,11 +275,7 @@ TEST_F(StateStoreTest, ASyncThatFailsDuringAWriteNeitherDeadlocksNorLosesRecords
     std::this_thread::yield();  // awaits the writer taking the record
   }
   Require(journal.pending_bytes() == 0, "the writer never took the big record");
-  {
-    std::lock_guard<std::mutex> lock(m);
-    fail_now = true;
-  }
-  cv.notify_all();
+  sync.Release();
   // The failure is counted before the syncer reaches for the writer's lock: from here on the
   // sync has failed while the write is still blocked, which is the case under test.
   while (journal.errors() == 0 && std::chrono::steady_clock::now() < deadline) {
@@ -311,35 +313,16 @@ TEST_F(StateStoreTest, ARotatedJournalWhoseSyncFailedCountsItsRecordsLost) {
   // A sync that fails after the snapshot's rotation: the retired file may have lost the pages,
   // and its records are not written again (the new file holds newer ones). They count as lost,
   // which asks for a snapshot, and the journal says it is failing until a sync works again.
-  std::mutex m;
-  std::condition_variable cv;
-  bool sync_started = false;
-  bool fail_now = false;
-  int calls = 0;
+  HeldFirstSync sync(EIO);
   Journal journal;
   const std::string path = dir_ + "/j";
   ASSERT_TRUE(journal.Open(path).ok());
-  journal.set_sync_for_test([&](int) {
-    std::unique_lock<std::mutex> lock(m);
-    if (++calls > 1) return 0;
-    sync_started = true;
-    cv.notify_all();
-    cv.wait(lock, [&] { return fail_now; });
-    return EIO;
-  });
+  journal.set_sync_for_test(sync.Hook());
   journal.Start(core::kMillisecond);
   journal.Append("one");
-  {
-    std::unique_lock<std::mutex> lock(m);
-    Require(cv.wait_for(lock, std::chrono::seconds(30), [&] { return sync_started; }),
-            "the first sync never started");
-  }
+  sync.AwaitStarted();
   ASSERT_TRUE(journal.Rotate(dir_ + "/j.prev").ok());
-  {
-    std::lock_guard<std::mutex> lock(m);
-    fail_now = true;
-  }
-  cv.notify_all();
+  sync.Release();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (journal.lost_records() == 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();  // awaits the syncer
