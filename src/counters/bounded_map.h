@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "core/time.h"
+#include "counters/table_memory.h"
 
 namespace coastguard::counters {
 
@@ -86,10 +87,16 @@ class BoundedMap {
  private:
   // Entries live in fixed-size chunks rather than one vector: growing never moves them (a
   // doubling vector copies every entry each time and touches twice the pages: 14 % of a replay's
-  // CPU time), and a chunk is allocated only once the one before it is full, so the spare room
-  // (budget too) is less than a chunk.
+  // CPU time). A small table takes one chunk at a time, so its spare room (budget too) is less
+  // than a chunk; a table past kBlocksAfterBytes takes a huge page's worth of chunks at once
+  // (see table_memory.h). Either way the last allocation holds only what the cap leaves for it,
+  // so what a full table holds stays what its cap was sized for.
   class Slots {
    public:
+    // A busy table: a few hundred kilobytes of entries. (Small tables are most tables, whose
+    // memory a huge page would multiply; a busy one grows on, and its first 4 KiB page faults
+    // cost it most below this.)
+    static constexpr size_t kBlocksAfterBytes = kHugeBytes / 8;
     using Slot = std::pair<Key, Value>;
     explicit Slots(size_t capacity) : capacity_(capacity) {
       constexpr size_t kChunkBytes = 64 << 10;
@@ -100,12 +107,7 @@ class BoundedMap {
     Slot& operator[](size_t i) { return chunks_[i >> shift_][i & Mask()]; }
     const Slot& operator[](size_t i) const { return chunks_[i >> shift_][i & Mask()]; }
     Slot& PushBack(const Key& key) {
-      if ((size_ >> shift_) == chunks_.size()) {
-        // The last chunk holds only what the cap leaves for it.
-        chunks_.push_back(
-            std::make_unique<Slot[]>(std::min(size_t{1} << shift_, capacity_ - size_)));
-        allocated_ += std::min(size_t{1} << shift_, capacity_ - size_);
-      }
+      if ((size_ >> shift_) == chunks_.size()) Grow();
       Slot& slot = (*this)[size_++];
       slot.first = key;
       return slot;
@@ -118,14 +120,39 @@ class BoundedMap {
       std::construct_at(&last);
     }
     size_t MemoryBytes() const {
-      return allocated_ * sizeof(Slot) + chunks_.capacity() * sizeof(std::unique_ptr<Slot[]>);
+      return allocated_ * sizeof(Slot) + chunks_.capacity() * sizeof(Slot*) +
+             blocks_.capacity() * sizeof(Block);
     }
 
    private:
+    struct FreeBlock {
+      size_t slots = 0;
+      void operator()(Slot* first) const noexcept {
+        std::destroy_n(first, slots);
+        FreeTableMemory(first, slots * sizeof(Slot), alignof(Slot));
+      }
+    };
+    using Block = std::unique_ptr<Slot[], FreeBlock>;
     size_t Mask() const { return (size_t{1} << shift_) - 1; }
+    void Grow() {
+      const size_t chunk = size_t{1} << shift_;
+      const size_t chunk_bytes = chunk * sizeof(Slot);
+      // Enough chunks to cover a huge page, once the table has shown it grows.
+      const size_t chunks = allocated_ * sizeof(Slot) < kBlocksAfterBytes
+                                ? 1
+                                : (kHugeBytes + chunk_bytes - 1) / chunk_bytes;
+      const size_t slots = std::min(chunks * chunk, capacity_ - allocated_);
+      blocks_.reserve(blocks_.size() + 1);  // so that a failed push_back cannot leak the block
+      Slot* first = static_cast<Slot*>(AllocateTableMemory(slots * sizeof(Slot), alignof(Slot)));
+      std::uninitialized_value_construct_n(first, slots);
+      blocks_.emplace_back(first, FreeBlock{slots});
+      for (size_t s = 0; s < slots; s += chunk) chunks_.push_back(first + s);
+      allocated_ += slots;
+    }
     size_t capacity_;
-    std::vector<std::unique_ptr<Slot[]>> chunks_;
-    size_t allocated_ = 0;  // slots in all chunks
+    std::vector<Slot*> chunks_;  // into blocks_, one per chunk of 2^shift_ slots
+    std::vector<Block> blocks_;  // what was allocated
+    size_t allocated_ = 0;       // slots in all blocks
     size_t size_ = 0;
     int shift_ = 0;
   };
@@ -159,7 +186,9 @@ class BoundedMap {
   uint64_t evictions_ = 0;
   uint64_t rng_ = 0x5eed;
   std::function<void(const Key&, const Value&)> on_evict_;
-  absl::flat_hash_map<Key, uint32_t, Hash> index_;
+  absl::flat_hash_map<Key, uint32_t, Hash, std::equal_to<Key>,
+                      TableAllocator<std::pair<const Key, uint32_t>>>
+      index_;
   Slots slots_;
 };
 

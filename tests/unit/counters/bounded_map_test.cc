@@ -30,6 +30,30 @@ TEST(BoundedMap, ItsMemoryStaysWithinWhatItsCapHolds) {
   }
 }
 
+TEST(BoundedMap, ABusyTableKeepsItsEntriesAcrossHugePageBlocks) {
+  // Past a few hundred kilobytes, slots come a huge page's worth at a time: every entry must
+  // stay where its key says, through inserts, erases (the last slot moves into the hole) and
+  // evictions, and the memory stays within what the cap holds.
+  const size_t cap = 3 * kHugeBytes / sizeof(std::pair<uint64_t, Value>) + 1000;
+  BoundedMap<uint64_t, Value> map(cap);
+  for (uint64_t k = 0; k < cap; ++k) map.FindOrInsert(k, 0).retention = static_cast<int64_t>(k) + 7;
+  for (uint64_t k = 0; k < cap; k += 3) ASSERT_TRUE(map.Erase(k));
+  for (uint64_t k = 0; k < cap; ++k) {
+    const Value* v = map.Find(k);
+    if (k % 3 == 0) {
+      ASSERT_EQ(v, nullptr) << k;
+    } else {
+      ASSERT_NE(v, nullptr) << k;
+      ASSERT_EQ(v->retention, static_cast<int64_t>(k) + 7) << k;
+    }
+  }
+  for (uint64_t k = cap; k < 2 * cap; ++k) map.FindOrInsert(k, 0).retention = 1;
+  EXPECT_EQ(map.size(), cap);
+  const size_t slots = cap * sizeof(std::pair<uint64_t, Value>);
+  EXPECT_GE(map.MemoryBytes(), slots);
+  EXPECT_LE(map.MemoryBytes(), slots + cap * sizeof(uint64_t) * 4 + 4096);
+}
+
 TEST(BoundedMap, AnErasedEntryGivesItsHeapBack) {
   // The next entry takes the erased one's slot: it must start empty, not with the old string's
   // buffer (owners count their entries' heap bytes: a kept buffer would go uncounted).
