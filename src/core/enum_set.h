@@ -1,5 +1,6 @@
 #pragma once
 
+#include <bit>
 #include <concepts>
 #include <cstdint>
 
@@ -18,8 +19,9 @@ class EnumSet {
   Word bits() const { return bits_; }
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    for (unsigned i = 0; i < static_cast<unsigned>(Enum::kCount); ++i) {
-      if (bits_ & (Word{1} << i)) fn(static_cast<Enum>(i));
+    // Only the members: most sets on the hot path hold none or two of dozens of values.
+    for (Word rest = bits_; rest != 0; rest &= rest - 1) {
+      fn(static_cast<Enum>(std::countr_zero(rest)));
     }
   }
 

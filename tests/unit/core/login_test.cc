@@ -30,6 +30,20 @@ TEST(CanonicalLogin, RejectsEmptyOversizedAndControlCharacters) {
   EXPECT_FALSE(CanonicalLogin(std::string("ali\0ce", 6), {}).ok());
 }
 
+TEST(CanonicalLogin, IntoABufferReplacesWhatItHeld) {
+  // The engine reuses one buffer for every attempt: a shorter login must not keep the tail of
+  // a longer one, and a bare local part gets the default domain after it.
+  std::string buffer = "someone.with.a.long.name@example.org";
+  const LoginRules rules{true, "Example.com"};
+  EXPECT_EQ(CanonicalLoginInto(" Bob@Example.ORG ", rules, buffer), "");
+  EXPECT_EQ(buffer, "bob@example.org");
+  EXPECT_EQ(CanonicalLoginInto("Al", rules, buffer), "");
+  EXPECT_EQ(buffer, "al@example.com");
+  const std::string with_delete = std::string("a") + '\x7f' + "b";
+  EXPECT_EQ(CanonicalLoginInto(with_delete, rules, buffer), "control character in login");
+  EXPECT_EQ(CanonicalLoginInto(" ", rules, buffer), "empty login");
+}
+
 TEST(Digest, DependsOnTheSeed) {
   EXPECT_EQ(Digest64("alice", 1), Digest64("alice", 1));
   EXPECT_NE(Digest64("alice", 1), Digest64("alice", 2));
