@@ -37,7 +37,7 @@ void* AllocateTableMemory(size_t bytes, size_t alignment) {
 void FreeTableMemory(void* memory, size_t bytes, size_t alignment) noexcept {
   if (memory == nullptr) return;
   if (bytes < kHugeBytes) {
-    ::operator delete(memory, bytes, std::align_val_t(alignment));
+    ::operator delete(memory, std::align_val_t(alignment));
     return;
   }
   munmap(memory, PageRounded(bytes));
