@@ -5,20 +5,20 @@
 
 namespace coastguard::core {
 
-std::string_view CanonicalLoginInto(std::string_view raw, const LoginRules& rules,
-                                    std::string& out) {
+absl::Status CanonicalLoginInto(std::string_view raw, const LoginRules& rules, std::string& out) {
   size_t begin = 0;
   size_t end = raw.size();
   while (begin < end && absl::ascii_isspace(static_cast<unsigned char>(raw[begin]))) ++begin;
   while (end > begin && absl::ascii_isspace(static_cast<unsigned char>(raw[end - 1]))) --end;
   const std::string_view trimmed = raw.substr(begin, end - begin);
-  if (trimmed.empty()) return "empty login";
-  if (trimmed.size() > kMaxLoginBytes) return "login too long";
+  if (trimmed.empty()) return absl::InvalidArgumentError("empty login");
+  if (trimmed.size() > kMaxLoginBytes) return absl::InvalidArgumentError("login too long");
   out.resize(trimmed.size());
   bool has_at = false;
   for (size_t i = 0; i < trimmed.size(); ++i) {  // one pass: this runs on every attempt
     const auto byte = static_cast<unsigned char>(trimmed[i]);
-    if (byte < 0x20 || byte == 0x7f) return "control character in login";
+    if (byte < 0x20 || byte == 0x7f)
+      return absl::InvalidArgumentError("control character in login");
     has_at |= byte == '@';
     out[i] = static_cast<char>(rules.case_fold ? absl::ascii_tolower(byte) : byte);
   }
@@ -28,13 +28,12 @@ std::string_view CanonicalLoginInto(std::string_view raw, const LoginRules& rule
       out.push_back(rules.case_fold ? absl::ascii_tolower(static_cast<unsigned char>(c)) : c);
     }
   }
-  return {};
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> CanonicalLogin(std::string_view raw, const LoginRules& rules) {
   std::string login;
-  const std::string_view invalid = CanonicalLoginInto(raw, rules, login);
-  if (!invalid.empty()) return absl::InvalidArgumentError(std::string(invalid));
+  if (absl::Status status = CanonicalLoginInto(raw, rules, login); !status.ok()) return status;
   return login;
 }
 

@@ -26,9 +26,8 @@ inline constexpr size_t kMaxLoginBytes = 320;  // RFC 5321 path limit plus slack
 // The canonical form every counter and list keys on: trimmed of ASCII white space, case-folded
 // as configured, default domain applied. Fails on empty, oversized or control-character logins.
 absl::StatusOr<std::string> CanonicalLogin(std::string_view raw, const LoginRules& rules);
-// The same into `out`, whose buffer is reused (the engine's per-attempt path): empty on success,
-// else why the login is invalid (and `out` holds nothing to use).
-std::string_view CanonicalLoginInto(std::string_view raw, const LoginRules& rules,
-                                    std::string& out);
+// The same into `out`, whose buffer is reused (the engine's per-attempt path); on an error
+// `out` holds nothing to use.
+absl::Status CanonicalLoginInto(std::string_view raw, const LoginRules& rules, std::string& out);
 
 }  // namespace coastguard::core

@@ -142,9 +142,17 @@ class BoundedMap {
                                 ? 1
                                 : (kHugeBytes + chunk_bytes - 1) / chunk_bytes;
       const size_t slots = std::min(chunks * chunk, capacity_ - allocated_);
-      blocks_.reserve(blocks_.size() + 1);  // so that a failed push_back cannot leak the block
+      // Room first, so that nothing throws once the block is built: a block is never lost nor
+      // counted apart from the chunks that point into it.
+      blocks_.reserve(blocks_.size() + 1);
+      chunks_.reserve(chunks_.size() + (slots + chunk - 1) / chunk);
       Slot* first = static_cast<Slot*>(AllocateTableMemory(slots * sizeof(Slot), alignof(Slot)));
-      std::uninitialized_value_construct_n(first, slots);
+      try {
+        std::uninitialized_value_construct_n(first, slots);  // destroys what it built if it throws
+      } catch (...) {
+        FreeTableMemory(first, slots * sizeof(Slot), alignof(Slot));
+        throw;
+      }
       blocks_.emplace_back(first, FreeBlock{slots});
       for (size_t s = 0; s < slots; s += chunk) chunks_.push_back(first + s);
       allocated_ += slots;

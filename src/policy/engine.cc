@@ -131,7 +131,7 @@ int Engine::SourceLevels(const core::IpAddress& ip, SourceKey out[3]) {
 }
 
 bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
-  if (!core::CanonicalLoginInto(attempt.login, config_.logins, out->login).empty()) return false;
+  if (!core::CanonicalLoginInto(attempt.login, config_.logins, out->login).ok()) return false;
   out->login_digest = LoginDigest(out->login);
   out->device = attempt.client_id.empty() ? 0 : core::Digest64(attempt.client_id, seed_);
   out->where =

@@ -35,13 +35,13 @@ TEST(CanonicalLogin, IntoABufferReplacesWhatItHeld) {
   // a longer one, and a bare local part gets the default domain after it.
   std::string buffer = "someone.with.a.long.name@example.org";
   const LoginRules rules{true, "Example.com"};
-  EXPECT_EQ(CanonicalLoginInto(" Bob@Example.ORG ", rules, buffer), "");
+  EXPECT_TRUE(CanonicalLoginInto(" Bob@Example.ORG ", rules, buffer).ok());
   EXPECT_EQ(buffer, "bob@example.org");
-  EXPECT_EQ(CanonicalLoginInto("Al", rules, buffer), "");
+  EXPECT_TRUE(CanonicalLoginInto("Al", rules, buffer).ok());
   EXPECT_EQ(buffer, "al@example.com");
   const std::string with_delete = std::string("a") + '\x7f' + "b";
-  EXPECT_EQ(CanonicalLoginInto(with_delete, rules, buffer), "control character in login");
-  EXPECT_EQ(CanonicalLoginInto(" ", rules, buffer), "empty login");
+  EXPECT_EQ(CanonicalLoginInto(with_delete, rules, buffer).message(), "control character in login");
+  EXPECT_EQ(CanonicalLoginInto(" ", rules, buffer).message(), "empty login");
 }
 
 TEST(Digest, DependsOnTheSeed) {
