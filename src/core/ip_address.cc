@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -39,15 +41,30 @@ IpAddress IpAddress::FromBytes(const std::array<uint8_t, 16>& bytes) {
   return ip;
 }
 
+namespace {
+
+// The first `bits` bits of a 64-bit word set, the word laid out in memory in network order.
+uint64_t NetworkOrderMask(int bits) {
+  if (bits <= 0) return 0;
+  const uint64_t mask = bits >= 64 ? ~uint64_t{0} : ~(~uint64_t{0} >> bits);
+  if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(mask);
+  return mask;
+}
+
+}  // namespace
+
 IpAddress IpAddress::Masked(int bits) const {
-  int absolute = is_v4() ? bits + 96 : bits;
-  absolute = absolute < 0 ? 0 : (absolute > 128 ? 128 : absolute);
+  const int absolute = std::clamp(is_v4() ? bits + 96 : bits, 0, 128);
+  // Two words rather than a byte loop: several prefixes are taken of every attempt's address.
+  uint64_t high;
+  uint64_t low;
+  std::memcpy(&high, bytes_.data(), 8);
+  std::memcpy(&low, bytes_.data() + 8, 8);
+  high &= NetworkOrderMask(absolute);
+  low &= NetworkOrderMask(absolute - 64);
   IpAddress out;
-  const int whole = absolute / 8;
-  std::memcpy(out.bytes_.data(), bytes_.data(), static_cast<size_t>(whole));
-  if (whole < 16 && absolute % 8 != 0) {
-    out.bytes_[whole] = static_cast<uint8_t>(bytes_[whole] & (0xff << (8 - absolute % 8)));
-  }
+  std::memcpy(out.bytes_.data(), &high, 8);
+  std::memcpy(out.bytes_.data() + 8, &low, 8);
   if (is_v4()) std::memcpy(out.bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size());
   return out;
 }

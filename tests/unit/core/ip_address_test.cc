@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+
 namespace coastguard::core {
 namespace {
 
@@ -32,6 +35,26 @@ TEST(IpAddress, MasksInFamilyBits) {
   EXPECT_EQ(IpAddress::Parse("203.0.113.9")->Masked(16).ToString(), "203.0.0.0");
   EXPECT_EQ(IpAddress::Parse("2001:db8:1:2:3:4:5:6")->Masked(64).ToString(), "2001:db8:1:2::");
   EXPECT_EQ(IpAddress::Parse("2001:db8:1:2:3:4:5:6")->Masked(48).ToString(), "2001:db8:1::");
+}
+
+TEST(IpAddress, MasksEveryPrefixLengthBitByBit) {
+  // Against a bit-at-a-time reference, for every length in and out of the family's range:
+  // the mask works on words, whose byte order must not leak into the result.
+  for (const char* text :
+       {"203.0.113.255", "255.255.255.255", "2001:db8:ffff:ffff:ffff:ffff:ffff:ff01"}) {
+    const IpAddress ip = *IpAddress::Parse(text);
+    const int family = ip.family_bits();
+    for (int bits = -2; bits <= family + 2; ++bits) {
+      std::array<uint8_t, 16> expected = ip.bytes();
+      const int kept = 128 - family + std::clamp(bits, 0, family);
+      for (int bit = kept; bit < 128; ++bit) {
+        expected[static_cast<size_t>(bit / 8)] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
+      }
+      const IpAddress masked = ip.Masked(bits);
+      EXPECT_EQ(masked.bytes(), expected) << text << " /" << bits;
+      EXPECT_EQ(masked.is_v4(), ip.is_v4()) << text << " /" << bits;
+    }
+  }
 }
 
 TEST(Cidr, ContainsOnlyItsOwnFamilyAndRange) {
