@@ -33,14 +33,23 @@ class IpAddress {
   std::string ToString() const;
   const std::array<uint8_t, 16>& bytes() const { return bytes_; }
 
-  friend bool operator==(const IpAddress&, const IpAddress&) = default;
+  // As two words: every table lookup of an attempt compares and hashes addresses (a byte-wise
+  // compare of the array called memcmp).
+  friend bool operator==(const IpAddress& a, const IpAddress& b) {
+    return a.Word(0) == b.Word(0) && a.Word(1) == b.Word(1);
+  }
   template <typename H>
   friend H AbslHashValue(H h, const IpAddress& ip) {
-    return H::combine_contiguous(std::move(h), ip.bytes_.data(), ip.bytes_.size());
+    return H::combine(std::move(h), ip.Word(0), ip.Word(1));
   }
 
  private:
   static constexpr uint32_t kV4MappedMid = 0xffff0000u;  // bytes 00 00 ff ff, little-endian
+  uint64_t Word(int i) const {
+    uint64_t word;
+    __builtin_memcpy(&word, bytes_.data() + 8 * i, 8);
+    return word;
+  }
   std::array<uint8_t, 16> bytes_{};
 };
 

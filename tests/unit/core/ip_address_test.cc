@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "absl/hash/hash.h"
+
 namespace coastguard::core {
 namespace {
 
@@ -54,6 +56,21 @@ TEST(IpAddress, MasksEveryPrefixLengthBitByBit) {
       EXPECT_EQ(masked.bytes(), expected) << text << " /" << bits;
       EXPECT_EQ(masked.is_v4(), ip.is_v4()) << text << " /" << bits;
     }
+  }
+}
+
+TEST(IpAddress, EqualsAndHashesOnAllSixteenBytes) {
+  // Compared and hashed as two words: a difference in any byte, in either word, must show.
+  const IpAddress base = *IpAddress::Parse("2001:db8::1");
+  const absl::Hash<IpAddress> hash;
+  EXPECT_EQ(base, *IpAddress::Parse("2001:0db8:0:0::0001"));
+  EXPECT_EQ(hash(base), hash(*IpAddress::Parse("2001:0db8:0:0::0001")));
+  for (size_t i = 0; i < 16; ++i) {
+    std::array<uint8_t, 16> bytes = base.bytes();
+    bytes[i] ^= 0x10;
+    const IpAddress other = IpAddress::FromBytes(bytes);
+    EXPECT_FALSE(other == base) << i;
+    EXPECT_NE(hash(other), hash(base)) << i;
   }
 }
 
