@@ -17,8 +17,9 @@ absl::Status CanonicalLoginInto(std::string_view raw, const LoginRules& rules, s
   bool has_at = false;
   for (size_t i = 0; i < trimmed.size(); ++i) {  // one pass: this runs on every attempt
     const auto byte = static_cast<unsigned char>(trimmed[i]);
-    if (byte < 0x20 || byte == 0x7f)
+    if (byte < 0x20 || byte == 0x7f) {
       return absl::InvalidArgumentError("control character in login");
+    }
     has_at |= byte == '@';
     out[i] = static_cast<char>(rules.case_fold ? absl::ascii_tolower(byte) : byte);
   }

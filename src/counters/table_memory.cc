@@ -23,15 +23,15 @@ void* AllocateTableMemory(size_t bytes, size_t alignment) {
   void* mapped = mmap(nullptr, length + kHugeBytes, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapped == MAP_FAILED) throw std::bad_alloc();
-  const auto start = reinterpret_cast<uintptr_t>(mapped);
-  const uintptr_t aligned = (start + kHugeBytes - 1) & ~(uintptr_t{kHugeBytes} - 1);
-  if (aligned > start) munmap(mapped, aligned - start);
-  const uintptr_t end = start + length + kHugeBytes;
-  if (end > aligned + length)
-    munmap(reinterpret_cast<void*>(aligned + length), end - aligned - length);
+  char* const base = static_cast<char*>(mapped);
+  const size_t misalignment = reinterpret_cast<uintptr_t>(base) % kHugeBytes;
+  const size_t head = misalignment == 0 ? 0 : kHugeBytes - misalignment;
+  char* const aligned = base + head;
+  if (head > 0) munmap(base, head);
+  munmap(aligned + length, kHugeBytes - head);  // never empty: head < kHugeBytes
   // Advice only: where the kernel has no huge pages (or THP is off) the memory works as is.
-  madvise(reinterpret_cast<void*>(aligned), length, MADV_HUGEPAGE);
-  return reinterpret_cast<void*>(aligned);
+  madvise(aligned, length, MADV_HUGEPAGE);
+  return aligned;
 }
 
 void FreeTableMemory(void* memory, size_t bytes, size_t alignment) noexcept {

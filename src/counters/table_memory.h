@@ -7,7 +7,7 @@ namespace coastguard::counters {
 
 // Memory for the tables' large arrays. From kHugeBytes on, an allocation is its own mapping,
 // aligned to a huge page and marked MADV_HUGEPAGE: where transparent huge pages are enabled
-// only on request (Debian's kernels for VMs, and this project's CI), a growing table otherwise
+// only on request (`madvise`, as on this project's CI machines), a growing table otherwise
 // faults its memory in one 4 KiB page at a time, and those faults were a sixth of a replay's CPU
 // time. The tail past the last whole huge page stays in small pages, so rounding wastes nothing.
 // Smaller allocations come from the heap.
@@ -24,11 +24,11 @@ struct TableAllocator {
   TableAllocator() = default;
   template <typename U>
   TableAllocator(const TableAllocator<U>& /*other*/) noexcept {}  // NOLINT: rebinding converts
-  T* allocate(size_t n) {
+  T* allocate(size_t n) {  // NOLINT(readability-identifier-naming): the standard's name
     if (n > static_cast<size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     return static_cast<T*>(AllocateTableMemory(n * sizeof(T), alignof(T)));
   }
-  void deallocate(T* memory, size_t n) noexcept {
+  void deallocate(T* memory, size_t n) noexcept {  // NOLINT(readability-identifier-naming)
     FreeTableMemory(memory, n * sizeof(T), alignof(T));
   }
   template <typename U>
