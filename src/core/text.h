@@ -36,6 +36,10 @@ inline bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+inline bool EndsWith(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
 inline absl::Status InvalidInput(const std::string& message) {
   return absl::InvalidArgumentError(message);
 }

@@ -6,6 +6,8 @@
 
 #include <unicode/utf8.h>
 
+#include "core/text.h"
+
 namespace coastguard::forms {
 namespace {
 
@@ -179,15 +181,14 @@ namespace {
 
 // Typographic quotes are letters to the tokenizer (bytes past 0x7f): they are in the token.
 bool OpensQuote(std::string_view t) {
-  return t.rfind("\u201c", 0) == 0 || t.rfind("\u201e", 0) == 0 || t.rfind("\u00ab", 0) == 0;
+  using core::StartsWith;
+  return StartsWith(t, "\u201c") || StartsWith(t, "\u201e") || StartsWith(t, "\u00ab");
 }
 
 bool ClosesQuote(std::string_view t) {
+  using core::EndsWith;
   StripTrailingPunctuation(t);
-  const auto ends = [&](std::string_view q) {
-    return t.size() >= q.size() && t.substr(t.size() - q.size()) == q;
-  };
-  return ends("\u201d") || ends("\u201c") || ends("\u00bb");
+  return EndsWith(t, "\u201d") || EndsWith(t, "\u201c") || EndsWith(t, "\u00bb");
 }
 
 }  // namespace
