@@ -261,6 +261,7 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
             longest_text.assign(value.substr(0, 16384));
             out.text_contact_lure =
                 lures.emails > 0 || lures.handles > 0 || lures.phone_digits >= 7;
+            out.text_link = lures.urls + lures.bare_domains > 0;
           }
         }
         Merge(lures, links);
@@ -644,7 +645,11 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     const uint32_t domain_tag = Tag(core::Digest64(recipient_domain, seed_));
     // The message that carries the links: its cluster of near-identical texts, or (too short
     // to compare) the text itself.
-    const TextFingerprint fp = Fingerprint(text, seed_, fields.name_words);
+    // A text whose lure is a contact, not a link, is compared by its words: spun templates
+    // stay one text (see Shingles).
+    const TextFingerprint fp = Fingerprint(
+        text, seed_, fields.name_words,
+        fields.text_contact_lure && !fields.text_link ? Shingles::kWords : Shingles::kTrigrams);
     const bool comparable = fp.words >= config_.text_min_words;
     const uint64_t cluster = comparable ? TextCluster(fp, !rejected, now) : 0;
     const TextFingerprint* carrier = comparable ? &fp : nullptr;

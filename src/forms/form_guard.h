@@ -159,6 +159,7 @@ class FormGuard {
   struct Fields {
     std::string longest_text;             // the longest text field with a lure...
     bool text_contact_lure = false;       // ...an address or phone number among them
+    bool text_link = false;               // ...a link among them
     Lures links;                          // every link and domain
     std::vector<std::string> name_words;  // the name fields' words, which a mail-merge varies
     std::vector<std::string> name_latin;  // the same as an address spells them (LatinWords)

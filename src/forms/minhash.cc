@@ -45,8 +45,10 @@ size_t RunEnd(std::string_view text, size_t start, bool* link) {
 }  // namespace
 
 TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
-                            const std::vector<std::string>& personal) {
+                            const std::vector<std::string>& personal, Shingles shingles) {
   const uint64_t placeholder = core::Digest64("\x01", seed);
+  const bool by_words = shingles == Shingles::kWords;
+  bool any_word = false;
   TextFingerprint out;
   out.slots.fill(UINT32_MAX);
   std::array<uint64_t, 3> window{};  // digests of the last three words
@@ -102,10 +104,19 @@ TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
     window[0] = window[1];
     window[1] = window[2];
     window[2] = variable ? placeholder : core::Digest64(word, seed);
+    if (by_words && !variable) {
+      add_feature(window[2]);
+      any_word = true;
+    }
     ++out.words;
-    if (out.words >= 3) add_feature(core::Mix64(core::Mix64(window[0], window[1]), window[2]));
+    if (!by_words && out.words >= 3) {
+      add_feature(core::Mix64(core::Mix64(window[0], window[1]), window[2]));
+    }
   }
-  if (out.words > 0 && out.words < 3) add_feature(core::Mix64(window[1], window[2]));
+  // A text of placeholders only, or of one or two words: what there is.
+  if (out.words > 0 && (by_words ? !any_word : out.words < 3)) {
+    add_feature(core::Mix64(window[1], window[2]));
+  }
   return out;
 }
 

@@ -8,9 +8,9 @@
 
 namespace coastguard::forms {
 
-// MinHash signature of a text's word trigrams: the share of equal slots between two signatures
-// estimates the Jaccard similarity of their trigram sets. A template sent with a different name
-// or link per recipient keeps most trigrams (one changed word in 25 leaves ~0.8), unrelated
+// MinHash signature of a text's word trigrams (or its words): the share of equal slots between
+// two signatures estimates the Jaccard similarity of their sets. A template sent with a different
+// name or link per recipient keeps most trigrams (one changed word in 25 leaves ~0.8), unrelated
 // texts share almost none. Words are runs of letters and digits (any non-ASCII byte counts as a
 // letter), ASCII case-folded.
 inline constexpr int kMinHashSlots = 16;
@@ -21,11 +21,19 @@ struct TextFingerprint {
   std::array<uint32_t, kMinHashSlots> slots{};
   uint32_t words = 0;
 };
+// What a signature is made of. Trigrams tell a template from people writing about the same
+// thing in their own words. A spun template ("Hi babe / Hey there", "pics / photos", "call /
+// text", drawn per message) changes a word in most of its trigrams but keeps most of its words:
+// compared by its words alone, it stays one text. Used for texts whose only lure is a contact
+// (a number, handle, address or term to search for); people who write alike around a popular
+// link must stay different texts, so links keep kTrigrams.
+enum class Shingles : uint8_t { kTrigrams, kWords };
 // Words of `personal` (the submitter's name) and words with digits in them (tracking ids,
 // amounts, dates) all count as one placeholder word: a template mail-merged with names and ids
 // is one text.
 TextFingerprint Fingerprint(std::string_view text, uint64_t seed,
-                            const std::vector<std::string>& personal = {});
+                            const std::vector<std::string>& personal = {},
+                            Shingles shingles = Shingles::kTrigrams);
 
 // The words of `text` as Fingerprint reads them (ASCII lower-cased), at most `max` of them.
 void AppendWords(std::string_view text, size_t max, std::vector<std::string>* out);

@@ -394,6 +394,55 @@ TEST_F(FormGuardTest, TheSameLureWithItsOwnSearchTermForEachRecipientIsACampaign
   EXPECT_TRUE(Has(v, FormReason::kCampaignText));
 }
 
+TEST_F(FormGuardTest, ASpunLureWithItsOwnNumberForEachRecipientIsACampaign) {
+  // Every message draws synonyms for a few slots and a number of its own: they share few
+  // trigrams but most words, and are one template sent to strangers.
+  const char* greeting[] = {"customer", "user", "friend", "member", "client"};
+  const char* verb[] = {"inform", "tell", "inform", "let", "tell"};
+  const char* prize[] = {"reward", "reward", "prize", "bonus", "reward"};
+  const char* call[] = {"call", "text", "call", "call", "ring"};
+  const char* close[] = {"Best wishes", "Best wishes", "Kind regards", "Best wishes", "Regards"};
+  FormVerdict v;
+  int held = 0;
+  for (int i = 0; i < 5; ++i) {
+    Submission s;
+    s.ip = core::Cat("203.0.", 10 + i, ".7");
+    s.email = core::Cat("someone", i, "@example", i, ".org");
+    s.comment =
+        core::Cat("Hello dear ", greeting[i], ", we are pleased to ", verb[i],
+                  " you that you were chosen for a cash ", prize[i], ". To claim it ", call[i],
+                  " +1 (8", 10 + i, ") 555-", 9014 - 731 * i, " today. ", close[i]);
+    v = Check(s, kStart + i * 20 * core::kMinute);
+    held += Has(v, FormReason::kCampaignText) ? 1 : 0;
+  }
+  EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);
+  EXPECT_TRUE(Has(v, FormReason::kCampaignText));
+  EXPECT_GE(held, 2);
+}
+
+TEST_F(FormGuardTest, PeopleAskingAlikeWithTheirOwnNumbersAreNoCampaign) {
+  // Each asks the shop something of their own and leaves a number: the words differ too.
+  const char* texts[] = {
+      "Hello, I ordered the blue kettle last week and it arrived with a cracked lid, could "
+      "you call me back on +44 7700 900712 please",
+      "Is there parking near the venue for the Saturday workshop? My daughter uses a "
+      "wheelchair. You can reach me at 0171 2381459",
+      "Could you send me a quote for 40 units of the trail shoes for our running club? "
+      "Best number to call: +49 170 1234567",
+      "Do you ship to the Canary Islands, and how long does it take? Text me on +34 612 345 678 "
+      "if that is easier",
+  };
+  FormVerdict v;
+  for (int i = 0; i < 4; ++i) {
+    Submission s;
+    s.ip = core::Cat("203.0.", 20 + i, ".7");
+    s.email = core::Cat("customer", i, "@example", i, ".org");
+    s.comment = texts[i];
+    v = Check(s, kStart + i * 20 * core::kMinute);
+    EXPECT_EQ(v.action, FormAction::kAccept) << i << Describe(v);
+  }
+}
+
 TEST_F(FormGuardTest, TheSamePlainSentenceFromManyPeopleIsNoCampaign) {
   FormVerdict v;
   for (int i = 0; i < 6; ++i) {

@@ -100,6 +100,39 @@ TEST(MinHashTest, NearIdenticalTextsAreSimilar) {
   EXPECT_GT(shared_bands, 0);
 }
 
+TEST(MinHashTest, SpinsOfOneTemplateAreAlikeByTheirWordsNotByTheirTrigrams) {
+  // One template, a synonym drawn for three of its slots: few trigrams survive, most words do.
+  // Sixteen slots estimate a similarity roughly, so it is averaged over many seeds.
+  const char* a =
+      "Hello dear customer, we are pleased to inform you that you were chosen for a cash "
+      "reward. To claim it call +1 (817) 555-9014 today. Best wishes";
+  const char* b =
+      "Hello dear user, we are pleased to tell you that you were chosen for a cash reward. To "
+      "claim it, text +1 (864) 555-0368 today. Best wishes";
+  const char* unrelated =
+      "Hello, I ordered the blue kettle last week and it arrived with a cracked lid, "
+      "could you call me back on +44 7700 900712 please";
+  double trigrams = 0, words = 0, other = 0;
+  constexpr int kSeeds = 64;
+  for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    trigrams += Similarity(Fingerprint(a, seed), Fingerprint(b, seed)) / kSeeds;
+    const auto words_a = Fingerprint(a, seed, {}, Shingles::kWords);
+    words += Similarity(words_a, Fingerprint(b, seed, {}, Shingles::kWords)) / kSeeds;
+    other += Similarity(words_a, Fingerprint(unrelated, seed, {}, Shingles::kWords)) / kSeeds;
+  }
+  EXPECT_LT(trigrams, 0.5);
+  EXPECT_GT(words, 0.65);
+  EXPECT_LT(other, 0.2);
+  // The placeholders (numbers, names, links) are no words of their own.
+  const auto words_a = Fingerprint(a, 1, {}, Shingles::kWords);
+  const auto other_number = Fingerprint(
+      "Hello dear customer, we are pleased to inform you that you were chosen for a cash "
+      "reward. To claim it call +44 7415 649607 today. Best wishes",
+      1, {}, Shingles::kWords);
+  EXPECT_EQ(Similarity(words_a, other_number), 1.0);
+  EXPECT_EQ(words_a.words, Fingerprint(a, 1).words);
+}
+
 TEST(MinHashTest, ATermToSearchForIsOnePlaceholderHoweverManyWords) {
   // A term of one word or three: the same template around it.
   const auto one = Fingerprint("To claim it search \"gold\" on Google and enter the code", 1);
