@@ -38,6 +38,8 @@ bench=(
   wrk policyd-rate-limit postfwd fail2ban
   # instructions per replayed line (bench/instructions.sh), steady on a busy machine
   valgrind
+  # data: the link shorteners the form guard reads (/usr/share/spamassassin/25_url_shortener.cf)
+  spamassassin
 )
 case "$profile" in
   build) packages=("${build[@]}") ;;

@@ -154,6 +154,7 @@ established_recipients = 25
 text_min_words = 8
 text_similarity = 0.5
 disposable_domains_file = ""  # JSON array (npm disposable-email-domains) or one per line
+url_shorteners_file = ""    # "": /usr/share/spamassassin/25_url_shortener.cf if installed; "none"
 own_domains = []            # links to these are never a campaign
 max_keys = 500000
 

@@ -2,6 +2,7 @@
 
 #include <libpsl.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -43,12 +44,39 @@ std::string PublicSuffixes::Registrable(std::string_view host) const {
   return registrable == nullptr ? "" : std::string(registrable);
 }
 
+namespace {
+
+// Whether a list entry reads as a domain: no blanks, address or path, and a dot inside.
+bool DomainLike(std::string_view domain) {
+  return !domain.empty() && domain.size() <= 253 &&
+         domain.find_first_of(" \t@/") == std::string_view::npos &&
+         domain.find('.') != std::string_view::npos;
+}
+
+// The first word of a line (blanks before it skipped) and where the rest starts.
+std::string_view FirstWord(std::string_view line, size_t* rest) {
+  const size_t begin = std::min(line.find_first_not_of(" \t\r"), line.size());
+  const size_t end = std::min(line.find_first_of(" \t\r", begin), line.size());
+  *rest = end;
+  return line.substr(begin, end - begin);
+}
+
+bool ShortenerDirective(std::string_view word) {
+  return word == "url_shortener" || word == "url_shortener_get";
+}
+
+}  // namespace
+
 absl::Status DomainList::Load(const std::string& path, const PublicSuffixes* suffixes) {
   std::ifstream in(path);
   if (!in) return core::InvalidInput(core::Cat(path, ": cannot open"));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  return Parse(buffer.str(), path, suffixes);
+}
+
+absl::Status DomainList::Parse(std::string_view text, std::string_view path,
+                               const PublicSuffixes* suffixes) {
   absl::flat_hash_set<std::string> domains;
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && text[first] == '[') {
@@ -69,17 +97,51 @@ absl::Status DomainList::Load(const std::string& path, const PublicSuffixes* suf
       domains.insert(AsciiLower(name->get<std::string>()));
     }
   } else {
-    std::istringstream lines(text);
-    std::string line;
-    for (size_t number = 1; std::getline(lines, line); ++number) {
+    // SpamAssassin's rules file: only its url_shortener lines are the list.
+    bool rules = false;
+    for (size_t start = 0; start < text.size() && !rules;) {
+      const size_t end = std::min(text.find('\n', start), text.size());
+      size_t rest;
+      rules = ShortenerDirective(FirstWord(text.substr(start, end - start), &rest));
+      start = end + 1;
+    }
+    size_t number = 0;
+    for (size_t start = 0; start < text.size();) {
+      const size_t end = std::min(text.find('\n', start), text.size());
+      std::string_view line = text.substr(start, end - start);
+      start = end + 1;
+      ++number;
       const size_t hash = line.find('#');
-      if (hash != std::string::npos) line.resize(hash);
+      if (hash != std::string_view::npos) line = line.substr(0, hash);
+      size_t rest;
+      const std::string_view word = FirstWord(line, &rest);
+      if (word.empty()) continue;
+      if (rules) {
+        if (!ShortenerDirective(word)) continue;
+        line.remove_prefix(rest);
+        bool any = false;
+        while (true) {
+          line.remove_prefix(std::min(line.find_first_not_of(" \t\r"), line.size()));
+          if (line.empty()) break;
+          std::string_view domain = line.substr(0, line.find_first_of(" \t\r"));
+          line.remove_prefix(domain.size());
+          if (domain.front() == '.') domain.remove_prefix(1);  // ".page.link": its subdomains
+          if (!DomainLike(domain)) {
+            return core::InvalidInput(
+                core::Cat(path, ":", number, ": not a domain: '", domain, "'"));
+          }
+          domains.insert(AsciiLower(domain));
+          any = true;
+        }
+        if (!any) {
+          return core::InvalidInput(core::Cat(path, ":", number, ": ", word, " names no domain"));
+        }
+        continue;
+      }
       const size_t begin = line.find_first_not_of(" \t\r");
-      if (begin == std::string::npos) continue;
-      const size_t end = line.find_last_not_of(" \t\r");
-      const std::string domain = line.substr(begin, end - begin + 1);
-      if (domain.find_first_of(" \t@/") != std::string::npos ||
-          domain.find('.') == std::string::npos) {
+      const size_t last = line.find_last_not_of(" \t\r");
+      const std::string_view domain = line.substr(begin, last - begin + 1);
+      if (!DomainLike(domain)) {
         return core::InvalidInput(core::Cat(path, ":", number, ": not a domain: '", domain, "'"));
       }
       domains.insert(AsciiLower(domain));

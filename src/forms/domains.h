@@ -27,14 +27,18 @@ class PublicSuffixes {
 };
 
 // A list of domains from a data file: a JSON array of names (npm disposable-email-domains'
-// index.json) or of objects with "rootDomain" or "domain", or one domain per line with #
-// comments. The throwaway-mail domains: a signal, not a verdict (people use them for honest
-// reasons too).
+// index.json) or of objects with "rootDomain" or "domain"; SpamAssassin's URL shortener rules
+// (`url_shortener bit.ly tinyurl.com` lines, also `url_shortener_get`, a leading dot for "any
+// subdomain"; its other lines are rules and skipped); or one domain per line with # comments.
+// The throwaway-mail domains, the link shorteners: signals, not verdicts.
 class DomainList {
  public:
   // Replaces the list; errors name the file and line. With `suffixes`, entries are reduced to
   // their registrable domain ("docs.google.com" -> "google.com").
   absl::Status Load(const std::string& path, const PublicSuffixes* suffixes = nullptr);
+  // The same from the file's text; `name` is what errors call it. Replaces nothing on error.
+  absl::Status Parse(std::string_view text, std::string_view name,
+                     const PublicSuffixes* suffixes = nullptr);
   void Add(std::string_view domain) { domains_.insert(std::string(domain)); }
   // True for a listed domain or any subdomain of one.
   bool Contains(std::string_view domain) const;

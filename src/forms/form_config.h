@@ -10,6 +10,9 @@
 
 namespace coastguard::forms {
 
+// SpamAssassin's list of link shorteners (Debian's spamassassin package).
+inline constexpr char kDefaultUrlShorteners[] = "/usr/share/spamassassin/25_url_shortener.cf";
+
 // [forms] in the configuration file (docs/configuration.md, docs/forms.md). 0 turns a limit off.
 struct FormsConfig {
   double challenge_at = 2.5;  // score at which a submission is challenged
@@ -45,7 +48,10 @@ struct FormsConfig {
       8;  // shorter texts, and texts without a link, address or phone number, are not compared
   double text_similarity = 0.5;  // MinHash similarity that counts as the same text
 
-  std::string disposable_domains_file;   // JSON array or one domain per line; "" = none
+  std::string disposable_domains_file;  // JSON array or one domain per line; "" = none
+  // Link shorteners: SpamAssassin's rules file, a JSON array or one per line; "" = SpamAssassin's
+  // if installed (kDefaultUrlShorteners), "none" = no list.
+  std::string url_shorteners_file;
   std::vector<std::string> own_domains;  // the site's own domains: links to them are no lure
   size_t max_keys = 500'000;             // entries per table (IPs, recipients, links...)
 };
@@ -80,6 +86,7 @@ void DescribeSettings(V& v, FormsConfig& c) {
   v.Integer("text_min_words", c.text_min_words, 0, kMaxLimit);
   v.Number("text_similarity", c.text_similarity, 0.1, 1);
   v.Text("disposable_domains_file", c.disposable_domains_file);
+  v.Text("url_shorteners_file", c.url_shorteners_file);
   v.List("own_domains", [&c](const std::string& domain) -> absl::Status {
     c.own_domains.push_back(domain);
     return absl::OkStatus();

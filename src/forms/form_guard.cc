@@ -164,9 +164,19 @@ void FormGuard::ForgetPendingIds(const Campaign& c) {
   for (const std::string& id : c.pending_ids) pending_id_bytes_ -= PendingIdBytes(id);
 }
 
-absl::Status FormGuard::LoadLists() {
+absl::Status FormGuard::LoadLists(std::string* note) {
   if (!config_.disposable_domains_file.empty()) {
     if (absl::Status s = disposable_.Load(config_.disposable_domains_file); !s.ok()) return s;
+  }
+  if (config_.url_shorteners_file == "none") return absl::OkStatus();
+  const bool named = !config_.url_shorteners_file.empty();
+  const absl::Status s =
+      shorteners_.Load(named ? config_.url_shorteners_file : kDefaultUrlShorteners);
+  if (!s.ok() && named) return s;
+  if (!s.ok() && note != nullptr) {
+    *note = core::Cat("forms: ", core::Message(s),
+                      "; links through shorteners are judged as any link (install spamassassin "
+                      "for its list, or set url_shorteners_file)");
   }
   return absl::OkStatus();
 }
@@ -259,9 +269,13 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
                                         [&](const std::string& d) { return !Own(d); });
           if (field.role == Role::kText && lure && value.size() > longest_text.size()) {
             longest_text.assign(value.substr(0, 16384));
+            // A link through a shortener leads where the sender likes, as a number does.
+            const size_t shortened = static_cast<size_t>(
+                std::count_if(lures.hosts.begin(), lures.hosts.end(),
+                              [&](const std::string& host) { return shorteners_.Contains(host); }));
             out.text_contact_lure =
-                lures.emails > 0 || lures.handles > 0 || lures.phone_digits >= 7;
-            out.text_link = lures.urls + lures.bare_domains > 0;
+                lures.emails > 0 || lures.handles > 0 || lures.phone_digits >= 7 || shortened > 0;
+            out.text_link = lures.hosts.size() > shortened;
           }
         }
         Merge(lures, links);

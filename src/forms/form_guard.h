@@ -72,8 +72,11 @@ class FormGuard {
   const std::deque<CampaignEvent>& events() const { return events_; }
 
   DomainList& disposable() { return disposable_; }
-  // Loads the files the config names (disposable_domains_file).
-  absl::Status LoadLists();
+  DomainList& shorteners() { return shorteners_; }
+  // Loads the files the config names (disposable_domains_file, url_shorteners_file). A file
+  // the config names must load; the default shortener list comes from a package that may be
+  // missing: then `note` says so and the guard goes on without it.
+  absl::Status LoadLists(std::string* note = nullptr);
 
   // What takes days to learn again: when each link domain and recipient domain was first seen
   // (and how widely a link domain went), and when the guard started. The server saves it to
@@ -159,7 +162,7 @@ class FormGuard {
   struct Fields {
     std::string longest_text;             // the longest text field with a lure...
     bool text_contact_lure = false;       // ...an address or phone number among them
-    bool text_link = false;               // ...a link among them
+    bool text_link = false;               // ...a link among them (not through a shortener)
     Lures links;                          // every link and domain
     std::vector<std::string> name_words;  // the name fields' words, which a mail-merge varies
     std::vector<std::string> name_latin;  // the same as an address spells them (LatinWords)
@@ -215,6 +218,9 @@ class FormGuard {
   NameChecker names_;
   const PublicSuffixes& suffixes_;
   DomainList disposable_;
+  // Link shorteners (bit.ly): a link through one leads wherever its sender likes, so the text
+  // around it is judged as one around a number to call.
+  DomainList shorteners_;
 
   counters::BoundedMap<uint64_t, Expiry> used_nonces_;
   counters::BoundedMap<uint64_t, Expiry> used_altcha_;

@@ -325,7 +325,9 @@ absl::Status Daemon::StartForms(const std::string& admin_token) {
   forms_ = std::make_unique<forms::FormGuard>(config_.forms,
                                               forms::FormSigningKey(config_.forms, admin_token),
                                               store_.seed(), config_.engine.memory_budget_mb << 20);
-  if (absl::Status s = forms_->LoadLists(); !s.ok()) return BadConfig(core::Message(s));
+  std::string lists_note;
+  if (absl::Status s = forms_->LoadLists(&lists_note); !s.ok()) return BadConfig(core::Message(s));
+  if (!lists_note.empty()) core::Log(lists_note);
   forms_->set_timeline(&timeline_);
   if (auto learned = store_.ReadSideFile(kFormsLearned); learned.ok()) {
     if (absl::Status s = forms_->ImportLearned(*learned, io::EventLoop::Now()); !s.ok()) {

@@ -129,10 +129,13 @@ int ReplayCommand(int argc, char** argv) {
   policy::Outbound outbound(config.outbound, engine);
   forms::FormGuard forms(config.forms, replay::FormKey(config.forms), replay::kSeed,
                          config.engine.memory_budget_mb << 20);
-  if (absl::Status s = forms.LoadLists(); !s.ok()) {
+  std::string lists_note;
+  if (absl::Status s = forms.LoadLists(&lists_note); !s.ok()) {
     std::fprintf(stderr, "coastguard replay: %s\n", core::Message(s).c_str());
     return 2;
   }
+  // Form decisions depend on it: say so, as the daemon's log does.
+  if (!lists_note.empty()) std::fprintf(stderr, "coastguard replay: %s\n", lists_note.c_str());
   std::unique_ptr<SharedReplay> shared;
   if (join) {
     if (!config.shared.enabled()) {

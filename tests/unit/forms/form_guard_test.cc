@@ -420,6 +420,57 @@ TEST_F(FormGuardTest, ASpunLureWithItsOwnNumberForEachRecipientIsACampaign) {
   EXPECT_GE(held, 2);
 }
 
+TEST_F(FormGuardTest, ASpunLureWithItsOwnShortLinkForEachRecipientIsACampaign) {
+  // A shortened link leads wherever its sender likes, like a number to call: the spun text
+  // around a short link of its own per victim is one template.
+  const char* greeting[] = {"customer", "user", "friend", "member", "client"};
+  const char* verb[] = {"inform", "tell", "inform", "let", "tell"};
+  const char* prize[] = {"reward", "reward", "prize", "bonus", "reward"};
+  const char* open[] = {"visit", "open", "visit", "go to", "open"};
+  const char* close[] = {"Best wishes", "Best wishes", "Kind regards", "Best wishes", "Regards"};
+  auto campaign_texts = [&](FormGuard& guard) {
+    int held = 0;
+    for (int i = 0; i < 5; ++i) {
+      Submission s;
+      s.ip = core::Cat("203.0.", 30 + i, ".7");
+      s.email = core::Cat("someone", i, "@example", i, ".org");
+      s.comment = core::Cat("Hello dear ", greeting[i], ", we are pleased to ", verb[i],
+                            " you that you were chosen for a cash ", prize[i], ". To claim it ",
+                            open[i], " https://sho.rt/", 7 * i + 3, "Xq", i, " today. ", close[i]);
+      held +=
+          Has(guard.Check(Request(s), kStart + i * 20 * core::kMinute), FormReason::kCampaignText);
+    }
+    return held;
+  };
+  FormGuard listed(config_, "secret", 42);
+  listed.shorteners().Add("sho.rt");
+  EXPECT_GE(campaign_texts(listed), 2);
+  // Unlisted, the same links are links of a young domain with spun texts around them.
+  FormGuard unlisted(config_, "secret", 42);
+  EXPECT_EQ(campaign_texts(unlisted), 0);
+}
+
+TEST_F(FormGuardTest, ANamedShortenerListMustLoadTheDefaultOneMayBeMissing) {
+  config_.url_shorteners_file = "/nonexistent/shorteners.inc";
+  FormGuard named(config_, "secret", 42);
+  std::string note;
+  const absl::Status s = named.LoadLists(&note);
+  EXPECT_EQ(s.message(), "/nonexistent/shorteners.inc: cannot open");
+  config_.url_shorteners_file = "none";
+  FormGuard none(config_, "secret", 42);
+  EXPECT_TRUE(none.LoadLists(&note).ok());
+  EXPECT_EQ(note, "");
+  EXPECT_EQ(none.shorteners().size(), 0u);
+  // The default: SpamAssassin's list when the package is installed, else a note.
+  config_.url_shorteners_file = "";
+  FormGuard by_default(config_, "secret", 42);
+  EXPECT_TRUE(by_default.LoadLists(&note).ok());
+  EXPECT_EQ(note.empty(), by_default.shorteners().size() > 0) << note;
+  if (by_default.shorteners().size() == 0) {
+    EXPECT_NE(note.find(kDefaultUrlShorteners), std::string::npos) << note;
+  }
+}
+
 TEST_F(FormGuardTest, PeopleAskingAlikeWithTheirOwnNumbersAreNoCampaign) {
   // Each asks the shop something of their own and leaves a number: the words differ too.
   const char* texts[] = {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "forms/domains.h"
 #include "forms/names.h"
 
 namespace coastguard::forms {
@@ -20,6 +21,44 @@ TEST(PublicSuffixesTest, RegistrableDomainFollowsTheList) {
   EXPECT_EQ(psl.Registrable("co.uk"), "");
   EXPECT_EQ(psl.Registrable("node.js"), "");  // "js" is no top-level domain
   EXPECT_EQ(psl.Registrable("j.r.r"), "");
+}
+
+TEST(DomainListTest, ReadsSpamAssassinsShortenerRulesAndSkipsTheRest) {
+  DomainList list;
+  const absl::Status s = list.Parse(
+      "# SpamAssassin - URL shortener rules\n"
+      "if can(Mail::SpamAssassin::Plugin::DecodeShortURLs::has_short_url_redir)\n"
+      "body __URL_SHORTENER eval:short_url()\n"
+      "url_shortener bit.ly\n"
+      "  url_shortener  cutt.ly is.gd\t s.id  # several on one line\n"
+      "url_shortener .page.link\n"
+      "url_shortener_get TinyURL.com\n"
+      "uri __URL_SHORTENER m,^https?://(?:bit\\.ly|t\\.co)/,i\n"
+      "endif\n",
+      "25_url_shortener.cf");
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(list.size(), 6u);
+  for (const char* host : {"bit.ly", "cutt.ly", "is.gd", "s.id", "tinyurl.com", "go.page.link"}) {
+    EXPECT_TRUE(list.Contains(host)) << host;
+  }
+  // Rule lines are no entries: "t.co" is only in a regular expression.
+  EXPECT_FALSE(list.Contains("t.co"));
+  EXPECT_FALSE(list.Contains("example.com"));
+}
+
+TEST(DomainListTest, ABadEntryNamesItsFileAndLineAndReplacesNothing) {
+  DomainList list;
+  ASSERT_TRUE(
+      list.Parse("bit.ly\n# rspamd's redirectors.inc: one per line\nis.gd\n", "r.inc").ok());
+  EXPECT_EQ(list.size(), 2u);
+  absl::Status s = list.Parse("url_shortener bit.ly\nurl_shortener http://x.example/\n", "sa.cf");
+  EXPECT_EQ(s.message(), "sa.cf:2: not a domain: 'http://x.example/'");
+  s = list.Parse("x\nurl_shortener\n", "sa.cf");
+  EXPECT_EQ(s.message(), "sa.cf:2: url_shortener names no domain");
+  s = list.Parse("bit.ly\nnot a domain\n", "r.inc");
+  EXPECT_EQ(s.message(), "r.inc:2: not a domain: 'not a domain'");
+  EXPECT_EQ(list.size(), 2u);
+  EXPECT_TRUE(list.Contains("is.gd"));
 }
 
 TEST(LuresTest, FindsLinksWithAndWithoutScheme) {
