@@ -326,9 +326,15 @@ void FormGuard::ScanDeobfuscated(const std::string& folded, Lures* lures,
   ScanLures(plain, suffixes_, lures);
   if (plain == folded) return;
   // Spelling a domain out is hiding it: worth a reason of its own when it is what found one.
+  // So is drawing it with letters of another script that look Latin ("раypal.com" with a
+  // Cyrillic "р" and "а"): no one types a host like that, and browsers show it as punycode.
   Lures seen;
   ScanLures(folded, suffixes_, &seen);
-  if (lures->urls + lures->bare_domains > seen.urls + seen.bare_domains) {
+  const auto hidden = [&](const std::string& host) {
+    return std::find(seen.hosts.begin(), seen.hosts.end(), host) == seen.hosts.end();
+  };
+  if (lures->urls + lures->bare_domains > seen.urls + seen.bare_domains ||
+      std::any_of(lures->hosts.begin(), lures->hosts.end(), hidden)) {
     reasons.Add(FormReason::kObfuscatedLink);
   }
 }

@@ -458,8 +458,13 @@ std::string UndoLookAlikes(std::string_view folded) {
   size_t i = 0;
   while (i < folded.size()) {
     // One run without spaces: rewritten only when it mixes ASCII letters with look-alikes.
+    // A link's scheme and path are runs of their own: "https://магазин.укр/" is a Ukrainian
+    // host as its owner spells it, not Latin mixed with Cyrillic.
+    const auto run_break = [](char c) {
+      return IsSpace(static_cast<unsigned char>(c)) || c == '/' || c == ':';
+    };
     size_t end = i;
-    while (end < folded.size() && !IsSpace(static_cast<unsigned char>(folded[end]))) ++end;
+    while (end < folded.size() && !run_break(folded[end])) ++end;
     bool ascii_letter = false, look_alike = false;
     for (auto k = static_cast<int32_t>(i); k < static_cast<int32_t>(end);) {
       UChar32 c = 0;
@@ -482,8 +487,7 @@ std::string UndoLookAlikes(std::string_view folded) {
     } else {
       out.append(folded.substr(i, end - i));
     }
-    while (end < folded.size() && IsSpace(static_cast<unsigned char>(folded[end])))
-      out += folded[end++];
+    while (end < folded.size() && run_break(folded[end])) out += folded[end++];
     i = end;
   }
   return out;

@@ -36,8 +36,8 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
 // unchanged when there is nothing to undo.
 std::string Deobfuscate(std::string_view folded);
 // `folded` with Cyrillic, Greek and other letters drawn like Latin ones made Latin, in each run
-// without spaces that mixes them with ASCII letters ("trаckorbit.rеѕt"): a run in one script
-// (a Russian word) stays as it is.
+// without spaces, slashes or colons that mixes them with ASCII letters ("trаckorbit.rеѕt"): a
+// run in one script (a Russian word, a Ukrainian host after "https://") stays as it is.
 std::string UndoLookAlikes(std::string_view folded);
 
 // Whether a token (as ScanLures splits the text) is a messenger handle, an address to write to:

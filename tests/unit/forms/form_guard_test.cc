@@ -894,6 +894,27 @@ TEST_F(FormGuardTest, SpelledOutDomainsAreFoundAndNamed) {
   EXPECT_FALSE(Has(Check(s, kStart + 2 * core::kMinute), FormReason::kObfuscatedLink));
 }
 
+TEST_F(FormGuardTest, AHostDrawnWithLookAlikeLettersIsAnObfuscatedLink) {
+  // "gold-claim.bond" with a Cyrillic "о", "с" and "а": read as the Latin host it imitates, and
+  // named for hiding it.
+  Submission s;
+  s.email = "d@example.org";
+  s.comment = "Confirm your identity at https://g\u043eld-\u0441l\u0430im.bond/x1 today";
+  FormVerdict v = Check(s, kStart);
+  EXPECT_TRUE(Has(v, FormReason::kObfuscatedLink)) << Describe(v);
+  EXPECT_NE(v.action, FormAction::kAccept);
+  // A host all in one script is a name as its owner wrote it; so is a Russian word beside a
+  // Latin link.
+  for (const char* text :
+       {"Our shop in Kyiv: https://\u043c\u0430\u0433\u0430\u0437\u0438\u043d.\u0443\u043a\u0440/",
+        "\u0421\u043f\u0430\u0441\u0438\u0431\u043e, see https://example.com/faq"}) {
+    s.email = "e@example.org";
+    s.comment = text;
+    v = Check(s, kStart + core::kMinute);
+    EXPECT_FALSE(Has(v, FormReason::kObfuscatedLink)) << text << ": " << Describe(v);
+  }
+}
+
 TEST_F(FormGuardTest, ADoubleClickIsNotATokenReplay) {
   Submission s;
   s.token = guard_.IssueToken("contact", kStart);

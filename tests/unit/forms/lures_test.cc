@@ -222,10 +222,13 @@ TEST(UndoLookAlikes, MakesLatinTheLookAlikesOfARunThatMixesThem) {
   // "trаckorbit858.rеѕt/35f" with Cyrillic а, е, ѕ; "wаllеt" with Cyrillic а, е.
   EXPECT_EQ(UndoLookAlikes("see trаckorbit858.rеѕt/35f now"), "see trackorbit858.rest/35f now");
   EXPECT_EQ(UndoLookAlikes("https://wаllеt.example"), "https://wallet.example");
+  EXPECT_EQ(UndoLookAlikes("https://bоnuѕ-gl.сс/na2v7"), "https://bonus-gl.cc/na2v7");
   // Greek ο and ρ among Latin letters.
   EXPECT_EQ(UndoLookAlikes("ρaydοsk.top"), "paydosk.top");
   // Words in one script, and invalid bytes, stay as they are.
-  for (const char* same : {"москва is Moscow", "αθήνα", "ab\xFF\xD0", ""}) {
+  // A scheme or a path is no part of the host's script: an all-Cyrillic host stays.
+  for (const char* same : {"москва is Moscow", "αθήνα", "ab\xFF\xD0", "", "https://магазин.укр/",
+                           "http://пример.рф:8080/docs", "mailto:иван@почта.рф"}) {
     EXPECT_EQ(UndoLookAlikes(same), same);
   }
 }
