@@ -46,11 +46,18 @@ std::string PublicSuffixes::Registrable(std::string_view host) const {
 
 namespace {
 
-// Whether a list entry reads as a domain: no blanks, address or path, and a dot inside.
+// Whether a list entry reads as a domain: labels of letters, digits, hyphens or underscores
+// (or UTF-8, for IDNs) joined by single dots, at least two of them.
 bool DomainLike(std::string_view domain) {
-  return !domain.empty() && domain.size() <= 253 &&
-         domain.find_first_of(" \t@/") == std::string_view::npos &&
-         domain.find('.') != std::string_view::npos;
+  if (domain.empty() || domain.size() > 253 || domain.front() == '.' || domain.back() == '.' ||
+      domain.find('.') == std::string_view::npos || domain.find("..") != std::string_view::npos) {
+    return false;
+  }
+  return std::all_of(domain.begin(), domain.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-' ||
+           u == '_' || u == '.' || u >= 0x80;
+  });
 }
 
 // The first word of a line (blanks before it skipped) and where the rest starts.
@@ -75,80 +82,116 @@ absl::Status DomainList::Load(const std::string& path, const PublicSuffixes* suf
   return Parse(buffer.str(), path, suffixes);
 }
 
+namespace {
+
+using Domains = absl::flat_hash_set<std::string>;
+
+absl::Status NotADomain(std::string_view path, size_t line, std::string_view entry) {
+  return core::InvalidInput(line == 0
+                                ? core::Cat(path, ": not a domain: '", entry, "'")
+                                : core::Cat(path, ":", line, ": not a domain: '", entry, "'"));
+}
+
+// One entry: ".page.link" (SpamAssassin's "any subdomain") is page.link, whose subdomains
+// Contains finds anyway.
+absl::Status AddDomain(std::string_view entry, std::string_view path, size_t line, Domains& out) {
+  if (!entry.empty() && entry.front() == '.') entry.remove_prefix(1);
+  if (!DomainLike(entry)) return NotADomain(path, line, entry);
+  out.insert(AsciiLower(entry));
+  return absl::OkStatus();
+}
+
+absl::Status ParseJsonArray(std::string_view text, std::string_view path, Domains& out) {
+  const nlohmann::json list = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (list.is_discarded() || !list.is_array()) {
+    return core::InvalidInput(core::Cat(path, ": not a JSON array of domains"));
+  }
+  for (const auto& item : list) {
+    const nlohmann::json* name = &item;
+    if (item.is_object()) {
+      const auto it = item.contains("rootDomain") ? item.find("rootDomain") : item.find("domain");
+      if (it != item.end()) name = &*it;
+    }
+    if (!name->is_string()) {
+      return core::InvalidInput(
+          core::Cat(path, ": every entry must be a domain, or an object with rootDomain"));
+    }
+    if (absl::Status s = AddDomain(name->get<std::string>(), path, 0, out); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Calls `line_fn(number, line)` for each line, # comments cut off; stops at an error.
+template <typename Fn>
+absl::Status ForEachLine(std::string_view text, Fn line_fn) {
+  size_t number = 0;
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    ++number;
+    line = line.substr(0, line.find('#'));
+    if (absl::Status s = line_fn(number, line); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// SpamAssassin's rules file: only its url_shortener lines are the list, each naming one or
+// more domains; the other lines are rules.
+absl::Status ParseShortenerRules(std::string_view text, std::string_view path, Domains& out) {
+  return ForEachLine(text, [&](size_t number, std::string_view line) {
+    size_t rest;
+    const std::string_view directive = FirstWord(line, &rest);
+    if (!ShortenerDirective(directive)) return absl::OkStatus();
+    line.remove_prefix(rest);
+    bool any = false;
+    while (true) {
+      line.remove_prefix(std::min(line.find_first_not_of(" \t\r"), line.size()));
+      if (line.empty()) break;
+      const std::string_view entry = line.substr(0, line.find_first_of(" \t\r"));
+      line.remove_prefix(entry.size());
+      if (absl::Status s = AddDomain(entry, path, number, out); !s.ok()) return s;
+      any = true;
+    }
+    if (!any) {
+      return core::InvalidInput(core::Cat(path, ":", number, ": ", directive, " names no domain"));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ParseLines(std::string_view text, std::string_view path, Domains& out) {
+  return ForEachLine(text, [&](size_t number, std::string_view line) {
+    const size_t begin = line.find_first_not_of(" \t\r");
+    if (begin == std::string_view::npos) return absl::OkStatus();
+    const size_t last = line.find_last_not_of(" \t\r");
+    return AddDomain(line.substr(begin, last - begin + 1), path, number, out);
+  });
+}
+
+bool ShortenerRules(std::string_view text) {
+  bool found = false;
+  (void)ForEachLine(text, [&](size_t, std::string_view line) {
+    size_t rest;
+    found = found || ShortenerDirective(FirstWord(line, &rest));
+    return absl::OkStatus();
+  });
+  return found;
+}
+
+}  // namespace
+
 absl::Status DomainList::Parse(std::string_view text, std::string_view path,
                                const PublicSuffixes* suffixes) {
-  absl::flat_hash_set<std::string> domains;
-  size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && text[first] == '[') {
-    const nlohmann::json list = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (list.is_discarded() || !list.is_array()) {
-      return core::InvalidInput(core::Cat(path, ": not a JSON array of domains"));
-    }
-    for (const auto& item : list) {
-      const nlohmann::json* name = &item;
-      if (item.is_object()) {
-        const auto it = item.contains("rootDomain") ? item.find("rootDomain") : item.find("domain");
-        if (it != item.end()) name = &*it;
-      }
-      if (!name->is_string()) {
-        return core::InvalidInput(
-            core::Cat(path, ": every entry must be a domain, or an object with rootDomain"));
-      }
-      domains.insert(AsciiLower(name->get<std::string>()));
-    }
-  } else {
-    // SpamAssassin's rules file: only its url_shortener lines are the list.
-    bool rules = false;
-    for (size_t start = 0; start < text.size() && !rules;) {
-      const size_t end = std::min(text.find('\n', start), text.size());
-      size_t rest;
-      rules = ShortenerDirective(FirstWord(text.substr(start, end - start), &rest));
-      start = end + 1;
-    }
-    size_t number = 0;
-    for (size_t start = 0; start < text.size();) {
-      const size_t end = std::min(text.find('\n', start), text.size());
-      std::string_view line = text.substr(start, end - start);
-      start = end + 1;
-      ++number;
-      const size_t hash = line.find('#');
-      if (hash != std::string_view::npos) line = line.substr(0, hash);
-      size_t rest;
-      const std::string_view word = FirstWord(line, &rest);
-      if (word.empty()) continue;
-      if (rules) {
-        if (!ShortenerDirective(word)) continue;
-        line.remove_prefix(rest);
-        bool any = false;
-        while (true) {
-          line.remove_prefix(std::min(line.find_first_not_of(" \t\r"), line.size()));
-          if (line.empty()) break;
-          std::string_view domain = line.substr(0, line.find_first_of(" \t\r"));
-          line.remove_prefix(domain.size());
-          if (domain.front() == '.') domain.remove_prefix(1);  // ".page.link": its subdomains
-          if (!DomainLike(domain)) {
-            return core::InvalidInput(
-                core::Cat(path, ":", number, ": not a domain: '", domain, "'"));
-          }
-          domains.insert(AsciiLower(domain));
-          any = true;
-        }
-        if (!any) {
-          return core::InvalidInput(core::Cat(path, ":", number, ": ", word, " names no domain"));
-        }
-        continue;
-      }
-      const size_t begin = line.find_first_not_of(" \t\r");
-      const size_t last = line.find_last_not_of(" \t\r");
-      const std::string_view domain = line.substr(begin, last - begin + 1);
-      if (!DomainLike(domain)) {
-        return core::InvalidInput(core::Cat(path, ":", number, ": not a domain: '", domain, "'"));
-      }
-      domains.insert(AsciiLower(domain));
-    }
-  }
+  Domains domains;
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  absl::Status status = first != std::string_view::npos && text[first] == '['
+                            ? ParseJsonArray(text, path, domains)
+                        : ShortenerRules(text) ? ParseShortenerRules(text, path, domains)
+                                               : ParseLines(text, path, domains);
+  if (!status.ok()) return status;
   if (suffixes != nullptr) {
-    absl::flat_hash_set<std::string> registrable;
+    Domains registrable;
     for (const std::string& d : domains) {
       const std::string r = suffixes->Registrable(d);
       registrable.insert(r.empty() ? d : r);

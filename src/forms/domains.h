@@ -36,8 +36,8 @@ class DomainList {
   // Replaces the list; errors name the file and line. With `suffixes`, entries are reduced to
   // their registrable domain ("docs.google.com" -> "google.com").
   absl::Status Load(const std::string& path, const PublicSuffixes* suffixes = nullptr);
-  // The same from the file's text; `name` is what errors call it. Replaces nothing on error.
-  absl::Status Parse(std::string_view text, std::string_view name,
+  // The same from the file's text; errors call it `path`. Replaces nothing on error.
+  absl::Status Parse(std::string_view text, std::string_view path,
                      const PublicSuffixes* suffixes = nullptr);
   void Add(std::string_view domain) { domains_.insert(std::string(domain)); }
   // True for a listed domain or any subdomain of one.

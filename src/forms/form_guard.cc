@@ -170,15 +170,24 @@ absl::Status FormGuard::LoadLists(std::string* note) {
   }
   if (config_.url_shorteners_file == "none") return absl::OkStatus();
   const bool named = !config_.url_shorteners_file.empty();
-  const absl::Status s =
-      shorteners_.Load(named ? config_.url_shorteners_file : kDefaultUrlShorteners);
+  const std::string path = named ? config_.url_shorteners_file : kDefaultUrlShorteners;
+  const absl::Status s = shorteners_.Load(path);
   if (!s.ok() && named) return s;
-  if (!s.ok() && note != nullptr) {
-    *note = core::Cat("forms: ", core::Message(s),
-                      "; links through shorteners are judged as any link (install spamassassin "
-                      "for its list, or set url_shorteners_file)");
-  }
+  if (note == nullptr) return absl::OkStatus();
+  // Form decisions depend on the list: the log says which one, or that there is none.
+  *note = s.ok() ? core::Cat("forms: ", shorteners_.size(), " link shorteners from ", path)
+                 : core::Cat("forms: ", core::Message(s),
+                             "; links through shorteners are judged as any other link (Debian's "
+                             "spamassassin package has the list; or set url_shorteners_file)");
   return absl::OkStatus();
+}
+
+bool FormGuard::OwnHost(std::string_view host) const {
+  return std::any_of(config_.own_domains.begin(), config_.own_domains.end(),
+                     [&](const std::string& own) {
+                       return host == own || (host.size() > own.size() && host.ends_with(own) &&
+                                              host[host.size() - own.size() - 1] == '.');
+                     });
 }
 
 bool FormGuard::Own(std::string_view domain) const {
@@ -270,12 +279,19 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
           if (field.role == Role::kText && lure && value.size() > longest_text.size()) {
             longest_text.assign(value.substr(0, 16384));
             // A link through a shortener leads where the sender likes, as a number does.
-            const size_t shortened = static_cast<size_t>(
-                std::count_if(lures.hosts.begin(), lures.hosts.end(),
-                              [&](const std::string& host) { return shorteners_.Contains(host); }));
+            const bool shortened =
+                std::any_of(lures.hosts.begin(), lures.hosts.end(),
+                            [&](const std::string& host) { return shorteners_.Contains(host); });
+            const bool other_link =
+                std::any_of(lures.hosts.begin(), lures.hosts.end(), [&](const std::string& host) {
+                  return !shorteners_.Contains(host) && !OwnHost(host);
+                });
             out.text_contact_lure =
-                lures.emails > 0 || lures.handles > 0 || lures.phone_digits >= 7 || shortened > 0;
-            out.text_link = lures.hosts.size() > shortened;
+                lures.emails > 0 || lures.handles > 0 || lures.phone_digits >= 7 || shortened;
+            // A number or an address is what honest people leave to be called back on, in
+            // formulaic texts (a booking, a quote) that share most words; a handle, a term to
+            // search for or a short link is where a lure sends its reader.
+            out.text_hidden_destination = (lures.handles > 0 || shortened) && !other_link;
           }
         }
         Merge(lures, links);
@@ -322,21 +338,24 @@ bool FormGuard::AutofilledName(const FormRequest& request, std::string_view hone
 
 void FormGuard::ScanDeobfuscated(const std::string& folded, Lures* lures,
                                  FormReasonSet& reasons) const {
-  const std::string plain = Deobfuscate(UndoLookAlikes(folded));
+  const std::string latin = UndoLookAlikes(folded);
+  const std::string plain = Deobfuscate(latin);
   ScanLures(plain, suffixes_, lures);
   if (plain == folded) return;
   // Spelling a domain out is hiding it: worth a reason of its own when it is what found one.
-  // So is drawing it with letters of another script that look Latin ("раypal.com" with a
-  // Cyrillic "р" and "а"): no one types a host like that, and browsers show it as punycode.
   Lures seen;
   ScanLures(folded, suffixes_, &seen);
-  const auto hidden = [&](const std::string& host) {
-    return std::find(seen.hosts.begin(), seen.hosts.end(), host) == seen.hosts.end();
-  };
-  if (lures->urls + lures->bare_domains > seen.urls + seen.bare_domains ||
-      std::any_of(lures->hosts.begin(), lures->hosts.end(), hidden)) {
-    reasons.Add(FormReason::kObfuscatedLink);
+  bool hidden = lures->urls + lures->bare_domains > seen.urls + seen.bare_domains;
+  // So is drawing a host with letters of another script that look Latin ("раypal.com" with a
+  // Cyrillic "р" and "а"): no one types a host like that, and browsers show it as punycode.
+  if (!hidden && latin != folded) {
+    Lures drawn;
+    ScanLures(latin, suffixes_, &drawn);
+    hidden = std::any_of(drawn.hosts.begin(), drawn.hosts.end(), [&](const std::string& host) {
+      return std::find(seen.hosts.begin(), seen.hosts.end(), host) == seen.hosts.end();
+    });
   }
+  if (hidden) reasons.Add(FormReason::kObfuscatedLink);
 }
 
 void FormGuard::CheckToken(const FormRequest& request, std::string_view recipient, Timestamp now,
@@ -665,11 +684,11 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     const uint32_t domain_tag = Tag(core::Digest64(recipient_domain, seed_));
     // The message that carries the links: its cluster of near-identical texts, or (too short
     // to compare) the text itself.
-    // A text whose lure is a contact, not a link, is compared by its words: spun templates
-    // stay one text (see Shingles).
-    const TextFingerprint fp = Fingerprint(
-        text, seed_, fields.name_words,
-        fields.text_contact_lure && !fields.text_link ? Shingles::kWords : Shingles::kTrigrams);
+    // A text whose destination is hidden is compared by its words: spun templates stay one
+    // text (see Shingles).
+    const TextFingerprint fp =
+        Fingerprint(text, seed_, fields.name_words,
+                    fields.text_hidden_destination ? Shingles::kWords : Shingles::kTrigrams);
     const bool comparable = fp.words >= config_.text_min_words;
     const uint64_t cluster = comparable ? TextCluster(fp, !rejected, now) : 0;
     const TextFingerprint* carrier = comparable ? &fp : nullptr;

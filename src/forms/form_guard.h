@@ -75,7 +75,8 @@ class FormGuard {
   DomainList& shorteners() { return shorteners_; }
   // Loads the files the config names (disposable_domains_file, url_shorteners_file). A file
   // the config names must load; the default shortener list comes from a package that may be
-  // missing: then `note` says so and the guard goes on without it.
+  // missing, and the guard then goes on without it. `note` says which shortener list loaded,
+  // or why none did (empty with url_shorteners_file = "none").
   absl::Status LoadLists(std::string* note = nullptr);
 
   // What takes days to learn again: when each link domain and recipient domain was first seen
@@ -160,9 +161,12 @@ class FormGuard {
 
   // What the fields carry besides their reasons.
   struct Fields {
-    std::string longest_text;             // the longest text field with a lure...
-    bool text_contact_lure = false;       // ...an address or phone number among them
-    bool text_link = false;               // ...a link among them (not through a shortener)
+    std::string longest_text;  // the longest text field with a lure...
+    // ...an address, phone number, handle, term to search for or shortened link among them
+    bool text_contact_lure = false;
+    // ...a destination only the sender knows: a messenger handle, a term to search for, a link
+    // through a shortener, and no other link to someone else's site. Compared by its words.
+    bool text_hidden_destination = false;
     Lures links;                          // every link and domain
     std::vector<std::string> name_words;  // the name fields' words, which a mail-merge varies
     std::vector<std::string> name_latin;  // the same as an address spells them (LatinWords)
@@ -206,6 +210,8 @@ class FormGuard {
   bool Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,
               core::Timestamp now);
   bool Own(std::string_view domain) const;
+  // A host of the site's own domains, or below one.
+  bool OwnHost(std::string_view host) const;
   void ForgetPendingIds(const Campaign& c);
 
   FormsConfig config_;

@@ -453,39 +453,57 @@ char LatinLookAlike(UChar32 c) {
 }  // namespace
 
 std::string UndoLookAlikes(std::string_view folded) {
+  // A run goes from one space, slash or colon to the next: a link's scheme and path are runs
+  // of their own. A run is deceptive when one of its labels (between dots) mixes ASCII letters
+  // with look-alikes ("gоld-сlаim"); then those labels, and the ones made only of look-alikes
+  // (a top-level "сс"), are made Latin. "https://магазин.укр/", "магазин.com" and a Russian
+  // word are each in one script per label, as their owners spell them, and stay.
+  const auto run_break = [](char c) {
+    return IsSpace(static_cast<unsigned char>(c)) || c == '/' || c == ':';
+  };
+  struct Label {
+    size_t begin, end;
+    bool ascii_letter = false, look_alike = false,
+         other = false;  // other: non-ASCII, no look-alike
+  };
   std::string out;
   out.reserve(folded.size());
+  std::vector<Label> labels;
   size_t i = 0;
   while (i < folded.size()) {
-    // One run without spaces: rewritten only when it mixes ASCII letters with look-alikes.
-    // A link's scheme and path are runs of their own: "https://магазин.укр/" is a Ukrainian
-    // host as its owner spells it, not Latin mixed with Cyrillic.
-    const auto run_break = [](char c) {
-      return IsSpace(static_cast<unsigned char>(c)) || c == '/' || c == ':';
-    };
     size_t end = i;
     while (end < folded.size() && !run_break(folded[end])) ++end;
-    bool ascii_letter = false, look_alike = false;
-    for (auto k = static_cast<int32_t>(i); k < static_cast<int32_t>(end);) {
-      UChar32 c = 0;
-      U8_NEXT(folded.data(), k, static_cast<int32_t>(end), c);  // invalid bytes: c < 0
-      ascii_letter |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-      look_alike |= LatinLookAlike(c) != 0;
+    labels.clear();
+    bool deceptive = false;
+    for (size_t begin = i; begin <= end;) {
+      const size_t dot = std::min(folded.find('.', begin), end);
+      Label label{begin, dot};
+      for (auto k = static_cast<int32_t>(begin); k < static_cast<int32_t>(dot);) {
+        UChar32 c = 0;
+        U8_NEXT(folded.data(), k, static_cast<int32_t>(dot), c);  // invalid bytes: c < 0
+        label.ascii_letter |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        const bool look_alike = LatinLookAlike(c) != 0;
+        label.look_alike |= look_alike;
+        label.other |= (c < 0 || c >= 0x80) && !look_alike;
+      }
+      deceptive |= label.ascii_letter && label.look_alike;
+      labels.push_back(label);
+      begin = dot + 1;
     }
-    if (ascii_letter && look_alike) {
-      for (auto k = static_cast<int32_t>(i); k < static_cast<int32_t>(end);) {
+    for (const Label& label : labels) {
+      const bool rewrite = deceptive && label.look_alike && (label.ascii_letter || !label.other);
+      for (auto k = static_cast<int32_t>(label.begin); k < static_cast<int32_t>(label.end);) {
         const int32_t start = k;
         UChar32 c = 0;
-        U8_NEXT(folded.data(), k, static_cast<int32_t>(end), c);
-        const char latin = LatinLookAlike(c);
+        U8_NEXT(folded.data(), k, static_cast<int32_t>(label.end), c);
+        const char latin = rewrite ? LatinLookAlike(c) : 0;
         if (latin != 0) {
           out += latin;
         } else {
           out.append(folded.substr(static_cast<size_t>(start), static_cast<size_t>(k - start)));
         }
       }
-    } else {
-      out.append(folded.substr(i, end - i));
+      if (label.end < end) out += '.';
     }
     while (end < folded.size() && run_break(folded[end])) out += folded[end++];
     i = end;

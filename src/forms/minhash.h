@@ -22,11 +22,12 @@ struct TextFingerprint {
   uint32_t words = 0;
 };
 // What a signature is made of. Trigrams tell a template from people writing about the same
-// thing in their own words. A spun template ("Hi babe / Hey there", "pics / photos", "call /
-// text", drawn per message) changes a word in most of its trigrams but keeps most of its words:
-// compared by its words alone, it stays one text. Used for texts whose only lure is a contact
-// (a number, handle, address or term to search for); people who write alike around a popular
-// link must stay different texts, so links keep kTrigrams.
+// thing in their own words. A spun template ("Hi babe / Hey there", "pics / photos", "write /
+// message", drawn per message) changes a word in most of its trigrams but keeps most of its
+// words: compared by its words alone, it stays one text. Used for texts whose destination is
+// hidden (a messenger handle, a term to search for, a shortened link) and no other link: a
+// number to call back on is what honest people leave in formulaic texts (a booking) that share
+// most words too, and people who write alike around a popular link must stay different texts.
 enum class Shingles : uint8_t { kTrigrams, kWords };
 // Words of `personal` (the submitter's name) and words with digits in them (tracking ids,
 // amounts, dates) all count as one placeholder word: a template mail-merged with names and ids

@@ -134,8 +134,10 @@ int ReplayCommand(int argc, char** argv) {
     std::fprintf(stderr, "coastguard replay: %s\n", core::Message(s).c_str());
     return 2;
   }
-  // Form decisions depend on it: say so, as the daemon's log does.
-  if (!lists_note.empty()) std::fprintf(stderr, "coastguard replay: %s\n", lists_note.c_str());
+  // Form decisions depend on it: say when there is no list, as the daemon's log does.
+  if (forms.shorteners().size() == 0 && !lists_note.empty()) {
+    std::fprintf(stderr, "coastguard replay: %s\n", lists_note.c_str());
+  }
   std::unique_ptr<SharedReplay> shared;
   if (join) {
     if (!config.shared.enabled()) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 
 #include "absl/strings/escaping.h"
 #include "core/text.h"
@@ -394,13 +396,13 @@ TEST_F(FormGuardTest, TheSameLureWithItsOwnSearchTermForEachRecipientIsACampaign
   EXPECT_TRUE(Has(v, FormReason::kCampaignText));
 }
 
-TEST_F(FormGuardTest, ASpunLureWithItsOwnNumberForEachRecipientIsACampaign) {
-  // Every message draws synonyms for a few slots and a number of its own: they share few
-  // trigrams but most words, and are one template sent to strangers.
+TEST_F(FormGuardTest, ASpunLureWithItsOwnHandleForEachRecipientIsACampaign) {
+  // Every message draws synonyms for a few slots and a messenger handle of its own: they share
+  // few trigrams but most words, and are one template sent to strangers.
   const char* greeting[] = {"customer", "user", "friend", "member", "client"};
   const char* verb[] = {"inform", "tell", "inform", "let", "tell"};
   const char* prize[] = {"reward", "reward", "prize", "bonus", "reward"};
-  const char* call[] = {"call", "text", "call", "call", "ring"};
+  const char* write[] = {"write to", "message", "write to", "text", "message"};
   const char* close[] = {"Best wishes", "Best wishes", "Kind regards", "Best wishes", "Regards"};
   FormVerdict v;
   int held = 0;
@@ -408,16 +410,40 @@ TEST_F(FormGuardTest, ASpunLureWithItsOwnNumberForEachRecipientIsACampaign) {
     Submission s;
     s.ip = core::Cat("203.0.", 10 + i, ".7");
     s.email = core::Cat("someone", i, "@example", i, ".org");
-    s.comment =
-        core::Cat("Hello dear ", greeting[i], ", we are pleased to ", verb[i],
-                  " you that you were chosen for a cash ", prize[i], ". To claim it ", call[i],
-                  " +1 (8", 10 + i, ") 555-", 9014 - 731 * i, " today. ", close[i]);
+    s.comment = core::Cat("Hello dear ", greeting[i], ", we are pleased to ", verb[i],
+                          " you that you were chosen for a cash ", prize[i], ". To claim it ",
+                          write[i], " Telegram @payout_desk", 17 * i + 3, " today. ", close[i]);
     v = Check(s, kStart + i * 20 * core::kMinute);
     held += Has(v, FormReason::kCampaignText) ? 1 : 0;
   }
   EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);
   EXPECT_TRUE(Has(v, FormReason::kCampaignText));
   EXPECT_GE(held, 2);
+}
+
+TEST_F(FormGuardTest, BookingsInTheirOwnWordsWithTheirOwnNumbersAreNoCampaign) {
+  // A restaurant's booking form mails each guest a copy: people ask alike and leave a number
+  // to be called back on. Their words overlap far more than their trigrams: a number is no
+  // hidden destination, so they are compared by trigrams and stay different texts.
+  const char* texts[] = {
+      "Hello, I would like to book a table for two on Saturday at 8pm. Please call me on "
+      "0612 345 678 if that is not possible",
+      "Hello, I would like to book a table for 6 on Sunday for lunch. Please call me on "
+      "07700 900123 if there is a problem",
+      "Hi, could I book a table for four on Friday evening? If it is full please call me on "
+      "+44 20 7946 0958",
+      "Good evening, we would like a table for 9 next Thursday at 7. Call me on 0171 2381459 "
+      "please",
+  };
+  FormVerdict v;
+  for (int i = 0; i < 4; ++i) {
+    Submission s;
+    s.ip = core::Cat("203.0.", 40 + i, ".7");
+    s.email = core::Cat("guest", i, "@example", i, ".org");
+    s.comment = texts[i];
+    v = Check(s, kStart + i * 20 * core::kMinute);
+    EXPECT_EQ(v.action, FormAction::kAccept) << i << Describe(v);
+  }
 }
 
 TEST_F(FormGuardTest, ASpunLureWithItsOwnShortLinkForEachRecipientIsACampaign) {
@@ -458,6 +484,7 @@ TEST_F(FormGuardTest, ANamedShortenerListMustLoadTheDefaultOneMayBeMissing) {
   EXPECT_EQ(s.message(), "/nonexistent/shorteners.inc: cannot open");
   config_.url_shorteners_file = "none";
   FormGuard none(config_, "secret", 42);
+  note.clear();
   EXPECT_TRUE(none.LoadLists(&note).ok());
   EXPECT_EQ(note, "");
   EXPECT_EQ(none.shorteners().size(), 0u);
@@ -465,10 +492,21 @@ TEST_F(FormGuardTest, ANamedShortenerListMustLoadTheDefaultOneMayBeMissing) {
   config_.url_shorteners_file = "";
   FormGuard by_default(config_, "secret", 42);
   EXPECT_TRUE(by_default.LoadLists(&note).ok());
-  EXPECT_EQ(note.empty(), by_default.shorteners().size() > 0) << note;
-  if (by_default.shorteners().size() == 0) {
-    EXPECT_NE(note.find(kDefaultUrlShorteners), std::string::npos) << note;
+  EXPECT_NE(note.find(kDefaultUrlShorteners), std::string::npos) << note;
+  if (by_default.shorteners().size() > 0) {
+    EXPECT_EQ(note, core::Cat("forms: ", by_default.shorteners().size(), " link shorteners from ",
+                              kDefaultUrlShorteners));
+  } else {
+    EXPECT_NE(note.find("cannot open"), std::string::npos) << note;
   }
+  // A named list that loads says so too.
+  const std::string path = ::testing::TempDir() + "shorteners.inc";
+  { std::ofstream(path) << "# rspamd style\nbit.ly\nis.gd\n"; }
+  config_.url_shorteners_file = path;
+  FormGuard listed(config_, "secret", 42);
+  ASSERT_TRUE(listed.LoadLists(&note).ok());
+  EXPECT_EQ(note, core::Cat("forms: 2 link shorteners from ", path));
+  std::remove(path.c_str());
 }
 
 TEST_F(FormGuardTest, PeopleAskingAlikeWithTheirOwnNumbersAreNoCampaign) {
@@ -903,11 +941,19 @@ TEST_F(FormGuardTest, AHostDrawnWithLookAlikeLettersIsAnObfuscatedLink) {
   FormVerdict v = Check(s, kStart);
   EXPECT_TRUE(Has(v, FormReason::kObfuscatedLink)) << Describe(v);
   EXPECT_NE(v.action, FormAction::kAccept);
-  // A host all in one script is a name as its owner wrote it; so is a Russian word beside a
-  // Latin link.
+  // So is a top-level domain drawn alike ("bonus-gl.cc" with a Cyrillic "о", "ѕ" and "сс").
+  s.email = "f@example.org";
+  s.comment = "Your bonus: https://b\u043enu\u0455-gl.\u0441\u0441/na2v7";
+  v = Check(s, kStart);
+  EXPECT_TRUE(Has(v, FormReason::kObfuscatedLink)) << Describe(v);
+  // A host in one script per label is a name as its owner wrote it, under any top-level
+  // domain; so is a Russian word beside a Latin link; and a sentence's full stop joined to a
+  // domain is no disguise.
   for (const char* text :
        {"Our shop in Kyiv: https://\u043c\u0430\u0433\u0430\u0437\u0438\u043d.\u0443\u043a\u0440/",
-        "\u0421\u043f\u0430\u0441\u0438\u0431\u043e, see https://example.com/faq"}) {
+        "Or at www.\u043c\u0430\u0433\u0430\u0437\u0438\u043d.com, same prices",
+        "\u0421\u043f\u0430\u0441\u0438\u0431\u043e, see https://example.com/faq",
+        "I bought it at amazon.com . It broke after a week"}) {
     s.email = "e@example.org";
     s.comment = text;
     v = Check(s, kStart + core::kMinute);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/text.h"
 #include "forms/domains.h"
 #include "forms/names.h"
 
@@ -57,8 +58,14 @@ TEST(DomainListTest, ABadEntryNamesItsFileAndLineAndReplacesNothing) {
   EXPECT_EQ(s.message(), "sa.cf:2: url_shortener names no domain");
   s = list.Parse("bit.ly\nnot a domain\n", "r.inc");
   EXPECT_EQ(s.message(), "r.inc:2: not a domain: 'not a domain'");
+  for (const char* entry : {"com", "bit.ly,", "a..b", "x.example.", "tab\x01.example"}) {
+    EXPECT_FALSE(list.Parse(core::Cat("[\"", entry, "\"]"), "list.json").ok()) << entry;
+  }
+  ASSERT_TRUE(list.Parse("[\".page.link\", {\"rootDomain\": \"Mailinator.com\"}]", "l.json").ok());
+  EXPECT_TRUE(list.Contains("go.page.link"));
+  EXPECT_TRUE(list.Contains("mailinator.com"));
   EXPECT_EQ(list.size(), 2u);
-  EXPECT_TRUE(list.Contains("is.gd"));
+  EXPECT_TRUE(list.Contains("mailinator.com"));
 }
 
 TEST(LuresTest, FindsLinksWithAndWithoutScheme) {
@@ -228,7 +235,8 @@ TEST(UndoLookAlikes, MakesLatinTheLookAlikesOfARunThatMixesThem) {
   // Words in one script, and invalid bytes, stay as they are.
   // A scheme or a path is no part of the host's script: an all-Cyrillic host stays.
   for (const char* same : {"москва is Moscow", "αθήνα", "ab\xFF\xD0", "", "https://магазин.укр/",
-                           "http://пример.рф:8080/docs", "mailto:иван@почта.рф"}) {
+                           "http://пример.рф:8080/docs", "mailto:иван@почта.рф", "магазин.com",
+                           "www.магазин.рф/каталог", "пример.eu"}) {
     EXPECT_EQ(UndoLookAlikes(same), same);
   }
 }
