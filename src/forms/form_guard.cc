@@ -182,6 +182,47 @@ absl::Status FormGuard::LoadLists(std::string* note) {
   return absl::OkStatus();
 }
 
+bool FormGuard::OnlyOwnHomepages(const Fields& fields, std::string_view domain) const {
+  if (fields.name_lure || fields.name_latin.empty() ||
+      fields.homepage_links.size() > kMaxCampaignKeys ||
+      fields.other_domains.size() > kMaxCampaignKeys ||
+      std::find(fields.other_domains.begin(), fields.other_domains.end(), domain) !=
+          fields.other_domains.end()) {
+    return false;
+  }
+  bool any = false;
+  for (const std::string& link : fields.homepage_links) {
+    const size_t host_end = std::min(link.find_first_of("/?#:"), link.size());
+    const std::string_view host = std::string_view(link).substr(0, host_end);
+    const std::string registrable = suffixes_.Registrable(host);
+    if ((registrable.empty() ? host : std::string_view(registrable)) != domain) continue;
+    any = true;
+    // The words a page of one's own is named by: the labels before the platform's domain
+    // (niamhcampbell.wordpress.com), then the path's first two segments (github.com/rharris,
+    // linkedin.com/in/jessica-stjohn), each read as an address's local part is.
+    std::vector<std::string_view> names;
+    if (!registrable.empty() && host.size() > registrable.size()) {
+      std::string_view labels = host.substr(0, host.size() - registrable.size() - 1);
+      if (labels.starts_with("www.")) labels.remove_prefix(4);
+      if (labels != "www") names.push_back(labels);
+    }
+    std::string_view path = std::string_view(link).substr(host_end);
+    path = path.substr(0, path.find_first_of("?#"));
+    for (int segment = 0; segment < 2; ++segment) {
+      path.remove_prefix(std::min(path.find_first_not_of("/@"), path.size()));
+      const std::string_view name = path.substr(0, path.find('/'));
+      if (name.empty()) break;
+      names.push_back(name);
+      path.remove_prefix(name.size());
+    }
+    const bool named = std::any_of(names.begin(), names.end(), [&](std::string_view name) {
+      return NameInAddress(fields.name_latin, core::Cat(name, "@homepage.invalid"));
+    });
+    if (!named) return false;
+  }
+  return any;
+}
+
 bool FormGuard::OwnHost(std::string_view host) const {
   return std::any_of(config_.own_domains.begin(), config_.own_domains.end(),
                      [&](const std::string& own) {
@@ -293,6 +334,14 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
             // search for or a short link is where a lure sends its reader.
             out.text_hidden_destination = (lures.handles > 0 || shortened) && !other_link;
           }
+        }
+        // Kept up to one more than a submission's campaign keys: past that, no page is a
+        // homepage, and a flood of links costs no more than that.
+        std::vector<std::string>& kept =
+            field.role == Role::kUrl ? out.homepage_links : out.other_domains;
+        for (const std::string& item : field.role == Role::kUrl ? lures.links : lures.domains) {
+          if (kept.size() > kMaxCampaignKeys) break;
+          kept.push_back(item);
         }
         Merge(lures, links);
         break;
@@ -695,7 +744,10 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     bool young_domain = false;
     bool fresh_lure = false;  // a link or link domain fewer than two recipients got (Fresh)
     for (const std::string& domain : links.domains) {
-      if (Own(domain)) continue;
+      // A homepage that names its submitter is the submitter's own page on a platform many
+      // people have one on: no campaign of the platform's domain. The same link to many
+      // people still is one (below).
+      if (Own(domain) || OnlyOwnHomepages(fields, domain)) continue;
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
       const bool first_time = campaigns_.Find(key) == nullptr;
       fresh_lure |= Fresh(key, now);

@@ -167,7 +167,10 @@ class FormGuard {
     // ...a destination only the sender knows: a messenger handle, a term to search for, a link
     // through a shortener, and no other link to someone else's site. Compared by its words.
     bool text_hidden_destination = false;
-    Lures links;                          // every link and domain
+    Lures links;  // every link and domain
+    // Links of the url fields (a homepage), and the domains of every other field.
+    std::vector<std::string> homepage_links;
+    std::vector<std::string> other_domains;
     std::vector<std::string> name_words;  // the name fields' words, which a mail-merge varies
     std::vector<std::string> name_latin;  // the same as an address spells them (LatinWords)
     bool name_lure = false;               // a name field carried a lure or look-alikes
@@ -210,6 +213,9 @@ class FormGuard {
   bool Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,
               core::Timestamp now);
   bool Own(std::string_view domain) const;
+  // A domain the submission links only as homepages that name the submitter
+  // (github.com/rharris, niamhcampbell.wordpress.com from "Rachel Harris", "Niamh Campbell").
+  bool OnlyOwnHomepages(const Fields& fields, std::string_view domain) const;
   // A host of the site's own domains, or below one.
   bool OwnHost(std::string_view host) const;
   void ForgetPendingIds(const Campaign& c);

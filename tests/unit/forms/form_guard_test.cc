@@ -23,6 +23,7 @@ struct Submission {
   std::string email = "anna@example.org";
   std::string subject;
   std::string comment = "Hello, could you tell me when the shop opens on Sunday?";
+  std::string homepage;  // a comment form's url field
   std::string token;
   std::string altcha;
   std::string honeypot;
@@ -76,6 +77,7 @@ class FormGuardTest : public ::testing::Test {
                 {"email", s.email, Role::kEmail},
                 {"subject", s.subject, Role::kSubject},
                 {"comment", s.comment, Role::kText},
+                {"url", s.homepage, Role::kUrl},
                 {"website", s.honeypot, Role::kHoneypot},
                 {"password", kSecretValue, Role::kSecret}};
     return r;
@@ -845,6 +847,50 @@ TEST_F(FormGuardTest, DisposableRecipientIsASignalOnly) {
   const FormVerdict v = Check(s, kStart);
   EXPECT_TRUE(Has(v, FormReason::kDisposableRecipient));
   EXPECT_EQ(v.action, FormAction::kAccept);
+}
+
+TEST_F(FormGuardTest, HomepagesThatNameTheirSubmittersAreNoCampaignOfThePlatform) {
+  // A comment form on a fresh install: people leave their page on a platform many people have
+  // one on, each named after them.
+  const char* names[] = {"Rachel Harris", "Niamh Campbell", "Tom Becker", "Ana Souza"};
+  const char* pages[] = {"https://github.com/rharris", "https://niamhcampbell.wordpress.com",
+                         "https://github.com/tombecker/", "https://anasouza.wordpress.com/about"};
+  const char* platforms[] = {"github.com", "wordpress.com", "github.com", "wordpress.com"};
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 4; ++i) {
+      Submission s;
+      s.ip = core::Cat("198.51.", 60 + i, ".9");
+      s.name = names[i];
+      s.email = core::Cat("reader", round, i, "@example.org");
+      s.homepage = pages[i];
+      s.comment = "Great post, thanks!";
+      const FormVerdict v = Check(s, kStart + (4 * round + i) * 10 * core::kMinute);
+      EXPECT_EQ(v.action, FormAction::kAccept) << platforms[i] << Describe(v);
+    }
+  }
+  // Pages that name nobody who sends them, on one young domain, to three people: a campaign.
+  FormVerdict v;
+  for (int i = 0; i < 3; ++i) {
+    Submission s;
+    s.ip = core::Cat("198.51.", 70 + i, ".9");
+    s.name = names[i];
+    s.email = core::Cat("victim", i, "@example.org");
+    s.homepage = core::Cat("https://pages.example/u", 4711 + i);
+    s.comment = "Great post, thanks!";
+    v = Check(s, kStart + core::kHour + i * core::kMinute);
+  }
+  EXPECT_TRUE(Has(v, FormReason::kCampaignDomain)) << Describe(v);
+  // Nor is a page that names its submitter exempt when the message links the domain too.
+  for (int i = 0; i < 3; ++i) {
+    Submission s;
+    s.ip = core::Cat("198.51.", 80 + i, ".9");
+    s.name = names[i];
+    s.email = core::Cat("other", i, "@example.org");
+    s.homepage = core::Cat("https://", i == 1 ? "niamhcampbell" : "rharris", ".sites.example");
+    s.comment = core::Cat("Win a prize at https://sites.example/p", i, " today");
+    v = Check(s, kStart + 2 * core::kHour + i * core::kMinute);
+  }
+  EXPECT_TRUE(Has(v, FormReason::kCampaignDomain)) << Describe(v);
 }
 
 TEST_F(FormGuardTest, OwnDomainsAreNoCampaign) {
