@@ -463,8 +463,9 @@ std::string UndoLookAlikes(std::string_view folded) {
   };
   struct Label {
     size_t begin, end;
-    bool ascii_letter = false, look_alike = false,
-         other = false;  // other: non-ASCII, no look-alike
+    bool ascii_letter = false;
+    bool look_alike = false;
+    bool other = false;  // a non-ASCII character that is no look-alike
   };
   std::string out;
   out.reserve(folded.size());

@@ -36,8 +36,9 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
 // unchanged when there is nothing to undo.
 std::string Deobfuscate(std::string_view folded);
 // `folded` with Cyrillic, Greek and other letters drawn like Latin ones made Latin, in each run
-// without spaces, slashes or colons that mixes them with ASCII letters ("trаckorbit.rеѕt"): a
-// run in one script (a Russian word, a Ukrainian host after "https://") stays as it is.
+// (between spaces, slashes and colons) that has a label (between dots) mixing them with ASCII
+// letters ("trаckorbit.rеѕt"): a Russian word, or a host in one script per label
+// ("https://магазин.укр/", "магазин.com"), stays as it is.
 std::string UndoLookAlikes(std::string_view folded);
 
 // Whether a token (as ScanLures splits the text) is a messenger handle, an address to write to:
