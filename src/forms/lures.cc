@@ -412,12 +412,9 @@ bool LabelAt(std::string_view text, size_t i) {
 
 }  // namespace
 
-namespace {
-
-// Cyrillic, Greek and other letters drawn like a Latin one (after NFKC case folding), from
-// Unicode's confusables for the letters a domain is made of. ICU's skeleton would not do: it
-// maps Latin letters too ("m" to "rn"), so its output is no domain to look up.
-char LatinLookAlike(UChar32 c) {
+// From Unicode's confusables for the letters a domain is made of. ICU's skeleton would not do:
+// it maps Latin letters too ("m" to "rn"), so its output is no domain to look up.
+char LatinLookAlike(int32_t c) {
   switch (c) {
     case 0x430: return 'a';  // а
     case 0x435: return 'e';  // е
@@ -449,8 +446,6 @@ char LatinLookAlike(UChar32 c) {
     default: return 0;
   }
 }
-
-}  // namespace
 
 std::string UndoLookAlikes(std::string_view folded) {
   // A run goes from one space, slash or colon to the next: a link's scheme and path are runs

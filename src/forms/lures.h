@@ -35,6 +35,8 @@ void ScanLures(std::string_view text, const PublicSuffixes& suffixes, Lures* out
 // which full-width letters are plain and zero-width characters are gone. Returns the text
 // unchanged when there is nothing to undo.
 std::string Deobfuscate(std::string_view folded);
+// The Latin letter a lower-case Cyrillic, Greek or other letter is drawn like ("а" -> 'a'), or 0.
+char LatinLookAlike(int32_t c);
 // `folded` with Cyrillic, Greek and other letters drawn like Latin ones made Latin, in each run
 // (between spaces, slashes and colons) that has a label (between dots) mixing them with ASCII
 // letters ("trаckorbit.rеѕt"): a Russian word, or a host in one script per label

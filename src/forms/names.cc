@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "forms/lures.h"
+
 namespace coastguard::forms {
 
 NameChecker::NameChecker() {
@@ -42,10 +44,35 @@ bool NameChecker::Suspicious(std::string_view utf8) const {
       return true;
     }
   }
-  UErrorCode status = U_ZERO_ERROR;
-  const int32_t result =
-      uspoof_checkUTF8(checker_, utf8.data(), static_cast<int32_t>(utf8.size()), nullptr, &status);
-  return U_FAILURE(status) || result != 0;
+  // Scripts are judged per word: "Dr. Ελένη Παπαδόπουλος" writes a Latin title beside a Greek
+  // name, each word in one script, while "Аlexander" mixes them inside a word. A word drawn
+  // only with look-alikes of Latin letters ("Арр" in Cyrillic) beside a Latin word is one too.
+  bool latin_word = false, look_alike_word = false;
+  for (size_t start = 0; start < utf8.size();) {
+    const size_t end = std::min(utf8.find(' ', start), utf8.size());
+    const std::string_view word = utf8.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    UErrorCode status = U_ZERO_ERROR;
+    const int32_t result = uspoof_checkUTF8(checker_, word.data(),
+                                            static_cast<int32_t>(word.size()), nullptr, &status);
+    if (U_FAILURE(status) || result != 0) return true;
+    int letters = 0, look_alikes = 0;
+    bool ascii_letter = false;
+    const auto* word_bytes = reinterpret_cast<const uint8_t*>(word.data());
+    const auto word_length = static_cast<int32_t>(word.size());
+    for (int32_t i = 0; i < word_length;) {
+      UChar32 c;
+      U8_NEXT(word_bytes, i, word_length, c);
+      if (!u_isalpha(c)) continue;
+      ++letters;
+      ascii_letter |= c < 0x80;
+      look_alikes += LatinLookAlike(u_tolower(c)) != 0;
+    }
+    latin_word |= ascii_letter;
+    look_alike_word |= letters >= 2 && look_alikes == letters;
+  }
+  return latin_word && look_alike_word;
 }
 
 std::string NameChecker::Fold(std::string_view utf8) const {

@@ -21,8 +21,20 @@ TEST(NameCheckerTest, MixedScriptLookAlikesAreSuspicious) {
   EXPECT_TRUE(names.Suspicious("P\xD0\xB0ypal"));    // Cyrillic а in a Latin word
   EXPECT_TRUE(names.Suspicious("J\xCE\xBFhn"));      // Greek ο
   EXPECT_TRUE(names.Suspicious("Bob\xE2\x80\x8B"));  // zero-width space
-  EXPECT_TRUE(names.Suspicious("Ivan \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD"));  // Latin + Cyrillic
   EXPECT_TRUE(names.Suspicious("\xFF\xFE not UTF-8"));
+  // A word drawn only with Cyrillic look-alikes of Latin letters, beside a Latin word: "App".
+  EXPECT_TRUE(names.Suspicious("\xD0\x90\xD1\x80\xD1\x80 Store"));
+}
+
+TEST(NameCheckerTest, WordsEachInOneScriptAreNoSpoof) {
+  // A Latin title or a transliteration beside a Greek or Cyrillic name: each word in one script.
+  NameChecker names;
+  for (const char* name :
+       {"Ivan \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD",  // Ivan Иван
+        "Dr. Ελένη Παπαδόπουλος", "Mag. Алексей Иванов", "Δημήτρης Νικολάου, PhD",
+        "Ελένη Νικολάου (retd.)", "Κατερίνα from Riverbright.au"}) {
+    EXPECT_FALSE(names.Suspicious(name)) << name;
+  }
 }
 
 TEST(NameCheckerTest, FoldTurnsStyledLettersPlain) {
