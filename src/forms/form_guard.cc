@@ -182,21 +182,17 @@ absl::Status FormGuard::LoadLists(std::string* note) {
   return absl::OkStatus();
 }
 
-bool FormGuard::OnlyOwnHomepages(const Fields& fields, std::string_view domain) const {
+std::vector<std::string> FormGuard::OwnHomepageDomains(const Fields& fields) const {
+  std::vector<std::pair<std::string, bool>> seen;  // each homepage domain, and all named so far
   if (fields.name_lure || fields.name_latin.empty() ||
       fields.homepage_links.size() > kMaxCampaignKeys ||
-      fields.other_domains.size() > kMaxCampaignKeys ||
-      std::find(fields.other_domains.begin(), fields.other_domains.end(), domain) !=
-          fields.other_domains.end()) {
-    return false;
+      fields.other_domains.size() > kMaxCampaignKeys) {
+    return {};
   }
-  bool any = false;
   for (const std::string& link : fields.homepage_links) {
     const size_t host_end = std::min(link.find_first_of("/?#:"), link.size());
     const std::string_view host = std::string_view(link).substr(0, host_end);
     const std::string registrable = suffixes_.Registrable(host);
-    if ((registrable.empty() ? host : std::string_view(registrable)) != domain) continue;
-    any = true;
     // The words a page of one's own is named by: the labels before the platform's domain
     // (niamhcampbell.wordpress.com), then the path's first two segments (github.com/rharris,
     // linkedin.com/in/jessica-stjohn), each read as an address's local part is.
@@ -218,9 +214,23 @@ bool FormGuard::OnlyOwnHomepages(const Fields& fields, std::string_view domain) 
     const bool named = std::any_of(names.begin(), names.end(), [&](std::string_view name) {
       return NameInAddress(fields.name_latin, core::Cat(name, "@homepage.invalid"));
     });
-    if (!named) return false;
+    std::string domain = registrable.empty() ? std::string(host) : registrable;
+    const auto it = std::find_if(seen.begin(), seen.end(),
+                                 [&](const auto& entry) { return entry.first == domain; });
+    if (it == seen.end()) {
+      seen.emplace_back(std::move(domain), named);
+    } else {
+      it->second = it->second && named;
+    }
   }
-  return any;
+  std::vector<std::string> out;
+  for (auto& [domain, all_named] : seen) {
+    if (all_named && std::find(fields.other_domains.begin(), fields.other_domains.end(), domain) ==
+                         fields.other_domains.end()) {
+      out.push_back(std::move(domain));
+    }
+  }
+  return out;
 }
 
 bool FormGuard::OwnHost(std::string_view host) const {
@@ -320,13 +330,12 @@ void FormGuard::CheckFields(const FormRequest& request, FormReasonSet& reasons, 
           if (field.role == Role::kText && lure && value.size() > longest_text.size()) {
             longest_text.assign(value.substr(0, 16384));
             // A link through a shortener leads where the sender likes, as a number does.
-            const bool shortened =
-                std::any_of(lures.hosts.begin(), lures.hosts.end(),
-                            [&](const std::string& host) { return shorteners_.Contains(host); });
-            const bool other_link =
-                std::any_of(lures.hosts.begin(), lures.hosts.end(), [&](const std::string& host) {
-                  return !shorteners_.Contains(host) && !OwnHost(host);
-                });
+            bool shortened = false, other_link = false;
+            for (const std::string& host : lures.hosts) {
+              const bool short_link = shorteners_.Contains(host);
+              shortened |= short_link;
+              other_link |= !short_link && !OwnHost(host);
+            }
             out.text_contact_lure =
                 lures.emails > 0 || lures.handles > 0 || lures.phone_digits >= 7 || shortened;
             // A number or an address is what honest people leave to be called back on, in
@@ -743,11 +752,15 @@ FormVerdict FormGuard::Check(const FormRequest& request, Timestamp now) {
     const TextFingerprint* carrier = comparable ? &fp : nullptr;
     bool young_domain = false;
     bool fresh_lure = false;  // a link or link domain fewer than two recipients got (Fresh)
+    // A homepage that names its submitter is the submitter's own page on a platform many
+    // people have one on: no campaign of the platform's domain. The same link to many people
+    // still is one (below).
+    const std::vector<std::string> own_homepages = OwnHomepageDomains(fields);
     for (const std::string& domain : links.domains) {
-      // A homepage that names its submitter is the submitter's own page on a platform many
-      // people have one on: no campaign of the platform's domain. The same link to many
-      // people still is one (below).
-      if (Own(domain) || OnlyOwnHomepages(fields, domain)) continue;
+      if (Own(domain) ||
+          std::find(own_homepages.begin(), own_homepages.end(), domain) != own_homepages.end()) {
+        continue;
+      }
       const uint64_t key = core::Mix64(kDomainKind, core::Digest64(domain, seed_));
       const bool first_time = campaigns_.Find(key) == nullptr;
       fresh_lure |= Fresh(key, now);

@@ -213,9 +213,9 @@ class FormGuard {
   bool Report(const FormRequest& request, uint64_t key, FormReason reason, std::string label,
               core::Timestamp now);
   bool Own(std::string_view domain) const;
-  // A domain the submission links only as homepages that name the submitter
+  // The domains the submission links only as homepages that name the submitter
   // (github.com/rharris, niamhcampbell.wordpress.com from "Rachel Harris", "Niamh Campbell").
-  bool OnlyOwnHomepages(const Fields& fields, std::string_view domain) const;
+  std::vector<std::string> OwnHomepageDomains(const Fields& fields) const;
   // A host of the site's own domains, or below one.
   bool OwnHost(std::string_view host) const;
   void ForgetPendingIds(const Campaign& c);

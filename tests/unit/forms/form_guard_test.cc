@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <string_view>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "core/text.h"
@@ -91,6 +93,35 @@ class FormGuardTest : public ::testing::Test {
     s.email = std::move(email);
     s.comment = std::move(comment);
     return s;
+  }
+  // Submission i (0-4) of one spun template to strangers from 203.0.<subnet + i>.7: synonyms
+  // drawn for a few slots, and `destination` (what to do, and where) of its own.
+  static Submission SpunLure(int i, int subnet, const std::string& destination) {
+    static const char* greeting[] = {"customer", "user", "friend", "member", "client"};
+    static const char* verb[] = {"inform", "tell", "inform", "let", "tell"};
+    static const char* prize[] = {"reward", "reward", "prize", "bonus", "reward"};
+    static const char* close[] = {"Best wishes", "Best wishes", "Kind regards", "Best wishes",
+                                  "Regards"};
+    Submission s;
+    s.ip = core::Cat("203.0.", subnet + i, ".7");
+    s.email = core::Cat("someone", i, "@example", i, ".org");
+    s.comment = core::Cat("Hello dear ", greeting[i], ", we are pleased to ", verb[i],
+                          " you that you were chosen for a cash ", prize[i], ". To claim it ",
+                          destination, " today. ", close[i]);
+    return s;
+  }
+  // Each text from its own address to its own recipient (<local><i>@example<i>.org), 20 minutes
+  // apart: every one accepted.
+  void ExpectEachAccepted(const std::vector<const char*>& texts, int subnet,
+                          std::string_view local) {
+    for (size_t i = 0; i < texts.size(); ++i) {
+      Submission s;
+      s.ip = core::Cat("203.0.", subnet + static_cast<int>(i), ".7");
+      s.email = core::Cat(local, i, "@example", i, ".org");
+      s.comment = texts[i];
+      const FormVerdict v = Check(s, kStart + static_cast<int64_t>(i) * 20 * core::kMinute);
+      EXPECT_EQ(v.action, FormAction::kAccept) << i << Describe(v);
+    }
   }
   // Submission i of a campaign: one fresh domain's links to many people from many addresses.
   static Submission PromoCampaign(int i) {
@@ -401,21 +432,12 @@ TEST_F(FormGuardTest, TheSameLureWithItsOwnSearchTermForEachRecipientIsACampaign
 TEST_F(FormGuardTest, ASpunLureWithItsOwnHandleForEachRecipientIsACampaign) {
   // Every message draws synonyms for a few slots and a messenger handle of its own: they share
   // few trigrams but most words, and are one template sent to strangers.
-  const char* greeting[] = {"customer", "user", "friend", "member", "client"};
-  const char* verb[] = {"inform", "tell", "inform", "let", "tell"};
-  const char* prize[] = {"reward", "reward", "prize", "bonus", "reward"};
   const char* write[] = {"write to", "message", "write to", "text", "message"};
-  const char* close[] = {"Best wishes", "Best wishes", "Kind regards", "Best wishes", "Regards"};
   FormVerdict v;
   int held = 0;
   for (int i = 0; i < 5; ++i) {
-    Submission s;
-    s.ip = core::Cat("203.0.", 10 + i, ".7");
-    s.email = core::Cat("someone", i, "@example", i, ".org");
-    s.comment = core::Cat("Hello dear ", greeting[i], ", we are pleased to ", verb[i],
-                          " you that you were chosen for a cash ", prize[i], ". To claim it ",
-                          write[i], " Telegram @payout_desk", 17 * i + 3, " today. ", close[i]);
-    v = Check(s, kStart + i * 20 * core::kMinute);
+    v = Check(SpunLure(i, 10, core::Cat(write[i], " Telegram @payout_desk", 17 * i + 3)),
+              kStart + i * 20 * core::kMinute);
     held += Has(v, FormReason::kCampaignText) ? 1 : 0;
   }
   EXPECT_EQ(v.action, FormAction::kHold) << Describe(v);
@@ -427,44 +449,27 @@ TEST_F(FormGuardTest, BookingsInTheirOwnWordsWithTheirOwnNumbersAreNoCampaign) {
   // A restaurant's booking form mails each guest a copy: people ask alike and leave a number
   // to be called back on. Their words overlap far more than their trigrams: a number is no
   // hidden destination, so they are compared by trigrams and stay different texts.
-  const char* texts[] = {
-      "Hello, I would like to book a table for two on Saturday at 8pm. Please call me on "
-      "0612 345 678 if that is not possible",
-      "Hello, I would like to book a table for 6 on Sunday for lunch. Please call me on "
-      "07700 900123 if there is a problem",
-      "Hi, could I book a table for four on Friday evening? If it is full please call me on "
-      "+44 20 7946 0958",
-      "Good evening, we would like a table for 9 next Thursday at 7. Call me on 0171 2381459 "
-      "please",
-  };
-  FormVerdict v;
-  for (int i = 0; i < 4; ++i) {
-    Submission s;
-    s.ip = core::Cat("203.0.", 40 + i, ".7");
-    s.email = core::Cat("guest", i, "@example", i, ".org");
-    s.comment = texts[i];
-    v = Check(s, kStart + i * 20 * core::kMinute);
-    EXPECT_EQ(v.action, FormAction::kAccept) << i << Describe(v);
-  }
+  ExpectEachAccepted(
+      {"Hello, I would like to book a table for two on Saturday at 8pm. Please call me on "
+       "0612 345 678 if that is not possible",
+       "Hello, I would like to book a table for 6 on Sunday for lunch. Please call me on "
+       "07700 900123 if there is a problem",
+       "Hi, could I book a table for four on Friday evening? If it is full please call me on "
+       "+44 20 7946 0958",
+       "Good evening, we would like a table for 9 next Thursday at 7. Call me on 0171 2381459 "
+       "please"},
+      40, "guest");
 }
 
 TEST_F(FormGuardTest, ASpunLureWithItsOwnShortLinkForEachRecipientIsACampaign) {
   // A shortened link leads wherever its sender likes, like a number to call: the spun text
   // around a short link of its own per victim is one template.
-  const char* greeting[] = {"customer", "user", "friend", "member", "client"};
-  const char* verb[] = {"inform", "tell", "inform", "let", "tell"};
-  const char* prize[] = {"reward", "reward", "prize", "bonus", "reward"};
   const char* open[] = {"visit", "open", "visit", "go to", "open"};
-  const char* close[] = {"Best wishes", "Best wishes", "Kind regards", "Best wishes", "Regards"};
   auto campaign_texts = [&](FormGuard& guard) {
     int held = 0;
     for (int i = 0; i < 5; ++i) {
-      Submission s;
-      s.ip = core::Cat("203.0.", 30 + i, ".7");
-      s.email = core::Cat("someone", i, "@example", i, ".org");
-      s.comment = core::Cat("Hello dear ", greeting[i], ", we are pleased to ", verb[i],
-                            " you that you were chosen for a cash ", prize[i], ". To claim it ",
-                            open[i], " https://sho.rt/", 7 * i + 3, "Xq", i, " today. ", close[i]);
+      const Submission s =
+          SpunLure(i, 30, core::Cat(open[i], " https://sho.rt/", 7 * i + 3, "Xq", i));
       held +=
           Has(guard.Check(Request(s), kStart + i * 20 * core::kMinute), FormReason::kCampaignText);
     }
@@ -513,25 +518,16 @@ TEST_F(FormGuardTest, ANamedShortenerListMustLoadTheDefaultOneMayBeMissing) {
 
 TEST_F(FormGuardTest, PeopleAskingAlikeWithTheirOwnNumbersAreNoCampaign) {
   // Each asks the shop something of their own and leaves a number: the words differ too.
-  const char* texts[] = {
-      "Hello, I ordered the blue kettle last week and it arrived with a cracked lid, could "
-      "you call me back on +44 7700 900712 please",
-      "Is there parking near the venue for the Saturday workshop? My daughter uses a "
-      "wheelchair. You can reach me at 0171 2381459",
-      "Could you send me a quote for 40 units of the trail shoes for our running club? "
-      "Best number to call: +49 170 1234567",
-      "Do you ship to the Canary Islands, and how long does it take? Text me on +34 612 345 678 "
-      "if that is easier",
-  };
-  FormVerdict v;
-  for (int i = 0; i < 4; ++i) {
-    Submission s;
-    s.ip = core::Cat("203.0.", 20 + i, ".7");
-    s.email = core::Cat("customer", i, "@example", i, ".org");
-    s.comment = texts[i];
-    v = Check(s, kStart + i * 20 * core::kMinute);
-    EXPECT_EQ(v.action, FormAction::kAccept) << i << Describe(v);
-  }
+  ExpectEachAccepted(
+      {"Hello, I ordered the blue kettle last week and it arrived with a cracked lid, could "
+       "you call me back on +44 7700 900712 please",
+       "Is there parking near the venue for the Saturday workshop? My daughter uses a "
+       "wheelchair. You can reach me at 0171 2381459",
+       "Could you send me a quote for 40 units of the trail shoes for our running club? "
+       "Best number to call: +49 170 1234567",
+       "Do you ship to the Canary Islands, and how long does it take? Text me on +34 612 345 678 "
+       "if that is easier"},
+      20, "customer");
 }
 
 TEST_F(FormGuardTest, TheSamePlainSentenceFromManyPeopleIsNoCampaign) {
