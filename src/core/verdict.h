@@ -34,6 +34,7 @@ enum class Reason : uint8_t {
   kSenderMismatch,      // envelope sender is not the account's own address or domain
   kReturningDevice,     // a refused stranger back with the same password: let through to the check
   kStrangerDevice,      // no client id where the account always sends one, from a new place
+  kStrangerSending,     // a known account sending first from a place and client not its own
   kCount
 };
 
@@ -42,7 +43,8 @@ inline constexpr std::string_view kReasonNames[] = {
     "blocked_login_ip", "brute_force",     "account_under_attack", "ip_guessing",
     "prefix_guessing",  "unknown_users",   "service_under_attack", "unfamiliar_source",
     "bad_input",        "manual",          "rate_limited",         "compromised_login",
-    "sending_spike",    "sender_mismatch", "returning_device",     "stranger_device"};
+    "sending_spike",    "sender_mismatch", "returning_device",     "stranger_device",
+    "stranger_sending"};
 static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kCount));
 
 inline std::string_view ReasonName(Reason r) { return kReasonNames[static_cast<size_t>(r)]; }

@@ -322,14 +322,24 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
   // new client at a new office has a way in.
   const bool stranger_device = returning_.enabled() && !blocked && fam == Familiarity::kNone &&
                                p.device_view == detect::DeviceView::kMissing;
-  if (blocked || stranger_refused || stranger_device) {
+  // A known account sending from a place it never logged in from, with no client of its own:
+  // a stolen password's spam run, which logs straight into SMTP. The owner's client reads mail
+  // where it sends from, and that read is let in and teaches the place, so such a send has no
+  // returning-device way in of its own (an admission would vouch for the thief's place). Not at
+  // an address where many of our logins succeed (an office's NAT, a webmail host), nor for a
+  // declared sending application.
+  const bool stranger_sending =
+      !blocked && !stranger_refused && !stranger_device && core::SendsMail(attempt.protocol) &&
+      p.known_login && fam == Familiarity::kNone && p.device_view != detect::DeviceView::kMatch &&
+      !sending_applications_.contains(p.login_digest) && !Crowded(p.levels[0], now);
+  if (blocked || stranger_refused || stranger_device || stranger_sending) {
     // What refuses strangers would keep a user refused before any success a stranger forever.
     const Refusal refusal = !blocked && !stranger_refused ? Refusal::kDeviceOnly
                             : !blocked                    ? Refusal::kAttackMode
                             : login_blocked               ? Refusal::kOther
                             : address_blocked             ? Refusal::kSourceBlocks
                                                           : Refusal::kPrefixBlocks;
-    if (!everyone && AdmitReturning(attempt, p, refusal)) {
+    if (!everyone && !stranger_sending && AdmitReturning(attempt, p, refusal)) {
       v = Verdict{};
       v.reasons.Add(Reason::kReturningDevice);
       return Finish(attempt, p.login_digest, v);
@@ -348,9 +358,14 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
       v.action = Action::kReject;
       v.reasons.Add(Reason::kServiceUnderAttack);
       v.reasons.Add(Reason::kUnfamiliarSource);
-    } else if (stranger_device) {
+    } else if (stranger_device || stranger_sending) {
+      // Refused before its password is checked, a spam run's guess leaves no failure to count:
+      // counted as one, so that the service-wide detector still sees the run.
+      if (stranger_sending) {
+        service_attack_.OnUnfamiliarFailure(false, FailingSource(attempt.ip, p.where.prefix), now);
+      }
       v.action = Action::kReject;
-      v.reasons.Add(Reason::kStrangerDevice);
+      v.reasons.Add(stranger_device ? Reason::kStrangerDevice : Reason::kStrangerSending);
       v.reasons.Add(Reason::kUnfamiliarSource);
     }
     return Finish(attempt, p.login_digest, v);

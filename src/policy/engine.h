@@ -206,7 +206,7 @@ class Engine {
   // Whether a refused stranger earned a password check (detect::ReturningDevice); notes the
   // refusal when not.
   enum class Refusal {
-    kDeviceOnly,    // only a missing client id (stranger_device)
+    kDeviceOnly,    // only the device: stranger_device or stranger_sending
     kSourceBlocks,  // only blocks for strangers, the address's own among them
     kPrefixBlocks,  // only blocks for strangers of the address's prefixes
     kAttackMode,    // only attack mode (stranger_refused)

@@ -308,6 +308,87 @@ TEST_F(EngineTest, UnderAttackADeviceThatOnlySendsIsNoReturningDeviceUnlessDecla
   EXPECT_TRUE(back.reasons.Has(Reason::kReturningDevice));
 }
 
+TEST_F(EngineTest, AKnownAccountsFirstLoginFromANewPlaceToSendIsAStrangersSpamRun) {
+  config_.sending_applications = {"newsletter@example.com"};
+  Engine engine(config_, 1);
+  const std::string owner = User(1), newcomer = User(2), newsletter = "newsletter@example.com";
+  const auto login = [&](const std::string& who, const std::string& ip,
+                         const std::string& client_id, core::Protocol protocol) {
+    return AttemptOn(engine, who, ip, Outcome::kSuccess, "good", client_id, protocol);
+  };
+  const auto submit = [&](const std::string& who, const std::string& ip,
+                          const std::string& client_id = "") {
+    return login(who, ip, client_id, core::Protocol::kSubmission);
+  };
+  ASSERT_EQ(login(owner, "81.17.5.20", "Thunderbird", core::Protocol::kImap).action,
+            Action::kAllow);
+  ASSERT_EQ(login(newsletter, "81.17.5.21", "Thunderbird", core::Protocol::kImap).action,
+            Action::kAllow);
+  now_ += core::kHour;
+  ASSERT_FALSE(engine.service_attack().UnderAttack(now_));
+
+  // The password, from somewhere the account never was, straight into submission: refused,
+  // and no less so for coming back with it (a spam run logs in for every batch).
+  const core::Verdict spam_run = submit(owner, "62.1.2.3");
+  EXPECT_EQ(spam_run.action, Action::kReject);
+  EXPECT_TRUE(spam_run.reasons.Has(Reason::kStrangerSending));
+  EXPECT_TRUE(spam_run.reasons.Has(Reason::kUnfamiliarSource));
+  EXPECT_EQ(submit(owner, "62.1.2.3", "Outlook").action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  const core::Verdict again = submit(owner, "62.1.2.3");
+  EXPECT_EQ(again.action, Action::kReject);
+  EXPECT_FALSE(again.reasons.Has(Reason::kReturningDevice));
+
+  // The owner's client there reads first, which teaches the place; its sends pass.
+  EXPECT_EQ(login(owner, "62.1.2.3", "K-9 Mail", core::Protocol::kImap).action, Action::kAllow);
+  EXPECT_EQ(submit(owner, "62.1.2.3").action, Action::kAllow);
+  // Its own client id vouches wherever it is (a traveller's laptop).
+  EXPECT_EQ(submit(owner, "62.77.1.2", "Thunderbird").action, Action::kAllow);
+  // An account with no place of its own yet has none to differ from (a fresh install).
+  EXPECT_EQ(submit(newcomer, "62.1.9.9").action, Action::kAllow);
+  // The operator's declared sending application sends from its new host.
+  EXPECT_EQ(submit(newsletter, "62.7.7.7").action, Action::kAllow);
+}
+
+TEST_F(EngineTest, RefusedStrangersSendsStillCountTowardsAttackMode) {
+  // Known accounts, an hour and more of calm; then a spam run tries their passwords on
+  // submission from many exits. Refused before any password is checked, the attempts leave no
+  // failures, yet the service is under attack.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 40; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+    now_ += 2 * core::kHour;
+  }
+  ASSERT_FALSE(engine_.service_attack().UnderAttack(now_));
+  for (int i = 0; i < 40; ++i) {
+    const core::Verdict v = Attempt(User(i), "45.33." + std::to_string(i) + ".7",
+                                    Outcome::kBadPassword, "combo", "", core::Protocol::kSmtp);
+    ASSERT_TRUE(v.reasons.Has(Reason::kStrangerSending) ||
+                v.reasons.Has(Reason::kServiceUnderAttack))
+        << i;
+  }
+  EXPECT_TRUE(engine_.service_attack().UnderAttack(now_));
+}
+
+TEST_F(EngineTest, ASendFromAnAddressManyOfOurLoginsUseIsNoStrangersSpamRun) {
+  // A webmail host: our users log in there (IMAP, then submission for each message).
+  const std::string webmail = "62.1.2.3";
+  for (int i = 10; i < 16; ++i) {
+    ASSERT_EQ(Attempt(User(i), webmail, Outcome::kSuccess, "good", "Roundcube").action,
+              Action::kAllow);
+  }
+  ASSERT_EQ(Login(User(1), "81.17.5.20", "Thunderbird").action, Action::kAllow);
+  now_ += core::kHour;
+  // A user's first message written there, before the webmail's IMAP login is seen.
+  const core::Verdict v = Attempt(User(1), webmail, Outcome::kSuccess, "good", "Roundcube",
+                                  core::Protocol::kSubmission);
+  EXPECT_EQ(v.action, Action::kAllow);
+  EXPECT_FALSE(v.reasons.Has(Reason::kStrangerSending));
+  // A send without that client from an address only this account uses is refused.
+  EXPECT_EQ(Attempt(User(1), "62.1.9.9", Outcome::kSuccess, "good", "", core::Protocol::kSubmission)
+                .action,
+            Action::kReject);
+}
+
 TEST_F(EngineTest, AnAccountsSecondClientAtItsOwnCrowdedOfficeMayReturnBySendingAlone) {
   // A busy office /24, where the account sends with an id; a desktop program then sends without.
   for (int i = 0; i < 20; ++i) Login(User(i), "81.17.5." + std::to_string(10 + i), "Outlook");

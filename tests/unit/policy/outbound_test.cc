@@ -24,10 +24,9 @@ class OutboundTest : public ::testing::Test {
     outbound_->set_on_hold([this](const HoldEvent& e) { holds_.push_back(e); });
   }
   void Login(const std::string& login, const std::string& ip, core::Outcome outcome,
-             const std::string& pwhash = "pw") {
+             const std::string& pwhash = "pw", core::Protocol protocol = core::Protocol::kSmtp) {
     now_ += core::kSecond;
-    const core::AuthAttempt a{
-        now_, core::Protocol::kSmtp, *core::IpAddress::Parse(ip), login, pwhash, ""};
+    const core::AuthAttempt a{now_, protocol, *core::IpAddress::Parse(ip), login, pwhash, ""};
     engine_.CheckThenReport(a, outcome);
   }
   uint8_t EvidenceFlags(const std::string& login) const {
@@ -146,10 +145,13 @@ TEST_F(OutboundTest, ABusyServiceIsNoEvidenceAgainstAnAccount) {
 TEST_F(OutboundTest, WrongPasswordsFromSeveralNetworksThenAStrangerHoldAKnownAccount) {
   Login("dave@example.com", "81.17.5.22", core::Outcome::kSuccess);  // his usual place
   now_ += 7 * core::kHour;
-  Login("dave@example.com", "45.1.1.1", core::Outcome::kBadPassword, "p1");
-  Login("dave@example.com", "46.2.2.2", core::Outcome::kBadPassword, "p2");
-  Login("dave@example.com", "47.3.3.3", core::Outcome::kBadPassword, "p3");
-  Login("dave@example.com", "203.0.113.50", core::Outcome::kSuccess);
+  // Guesses on IMAP (on submission, from places the account never was, they are refused before
+  // any password is checked), then the thief's success there.
+  const auto imap = core::Protocol::kImap;
+  Login("dave@example.com", "45.1.1.1", core::Outcome::kBadPassword, "p1", imap);
+  Login("dave@example.com", "46.2.2.2", core::Outcome::kBadPassword, "p2", imap);
+  Login("dave@example.com", "47.3.3.3", core::Outcome::kBadPassword, "p3", imap);
+  Login("dave@example.com", "203.0.113.50", core::Outcome::kSuccess, "pw", imap);
   EXPECT_TRUE(EvidenceFlags("dave@example.com") & detect::LoginEvidence::kAfterDistributedFailures);
   EXPECT_EQ(Send("dave@example.com", 1, "203.0.113.50").action, Action::kHold);
 }
@@ -247,10 +249,10 @@ TEST(OutboundPendingHoldTest, AMessageHeldAtRcptButDeferredAtItsEndIsNotReported
   std::vector<HoldEvent> holds;
   outbound.set_on_hold([&](const HoldEvent& e) { holds.push_back(e); });
   Timestamp now = kStart;
-  auto login = [&](const std::string& who, const std::string& ip, core::Outcome outcome) {
+  auto login = [&](const std::string& who, const std::string& ip, core::Outcome outcome,
+                   core::Protocol protocol = core::Protocol::kSmtp) {
     now += core::kSecond;
-    engine.CheckThenReport({now, core::Protocol::kSmtp, *core::IpAddress::Parse(ip), who, "pw", ""},
-                           outcome);
+    engine.CheckThenReport({now, protocol, *core::IpAddress::Parse(ip), who, "pw", ""}, outcome);
   };
   const auto home = core::IpAddress::Parse("81.17.5.20");
   login("carol@example.com", "81.17.5.20", core::Outcome::kSuccess);
@@ -261,7 +263,7 @@ TEST(OutboundPendingHoldTest, AMessageHeldAtRcptButDeferredAtItsEndIsNotReported
   for (int i = 0; i < 3; ++i) {
     login("victim" + std::to_string(i) + "@example.com", "45.9.9.9", core::Outcome::kBadPassword);
   }
-  login("carol@example.com", "45.9.9.9", core::Outcome::kSuccess);
+  login("carol@example.com", "45.9.9.9", core::Outcome::kSuccess, core::Protocol::kImap);
   const OutboundMessage second{now, "carol@example.com", home, "carol@example.com", "2B", "i-2"};
   EXPECT_EQ(outbound.CheckRecipient(second, "b@remote.example").action, Action::kHold);
   // ...the operator clears her, and its end is over the hour's limit: deferred, not queued.
@@ -288,7 +290,8 @@ TEST_F(OutboundTest, ASpikeRightAfterALoginFromANewPlaceIsHeld) {
   now_ += 7 * core::kHour;
   for (int i = 0; i < 10; ++i) Send("dave@example.com", 1, "81.17.5.22");  // usually ~10 an hour
   now_ += 2 * core::kHour;
-  Login("dave@example.com", "203.0.113.50", core::Outcome::kSuccess);  // somewhere new
+  // Somewhere new: the client reads there first (a first send from there would be refused).
+  Login("dave@example.com", "203.0.113.50", core::Outcome::kSuccess, "pw", core::Protocol::kImap);
   int held = 0;
   for (int i = 0; i < 60; ++i)
     held += Send("dave@example.com", 3, "203.0.113.50").action == Action::kHold;
@@ -310,7 +313,7 @@ TEST_F(OutboundTest, AForeignSenderAfterALoginFromANewPlaceIsHeld) {
   EXPECT_EQ(v.action, Action::kAllow);
   EXPECT_TRUE(v.reasons.Has(Reason::kSenderMismatch));
   // ...until the account has just logged in from somewhere new.
-  Login("erin@example.com", "203.0.113.77", core::Outcome::kSuccess);
+  Login("erin@example.com", "203.0.113.77", core::Outcome::kSuccess, "pw", core::Protocol::kImap);
   v = outbound_->CheckMail(
       {now_, "erin@example.com", *core::IpAddress::Parse("203.0.113.77"), "ceo@bank.example", "Q3"},
       rcpts);
@@ -329,7 +332,7 @@ TEST_F(OutboundTest, ManyFirstTimeRecipientsAfterANewPlaceLoginAreHeld) {
     for (int i = 0; i < 100; ++i) Send("fred@example.com", 1, "81.17.5.24");
     now_ += core::kHour;
   }
-  Login("fred@example.com", "203.0.113.78", core::Outcome::kSuccess);
+  Login("fred@example.com", "203.0.113.78", core::Outcome::kSuccess, "pw", core::Protocol::kImap);
   int held = 0;
   for (int i = 0; i < 30; ++i) {
     now_ += core::kSecond;
