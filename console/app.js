@@ -96,7 +96,7 @@
     sending_spike: 'far more mail than usual right after a login from a new place',
     sender_mismatch: 'sent as an address that is not the account\'s own',
     stranger_device: 'no client id where the account always sends one, from a place it does not know',
-    stranger_sending: 'sending from a place the account never logged in from, without a client of its own',
+    stranger_sending: 'sending from a place the account is not familiar with, without its own client',
     returning_device: 'refused as a stranger before, back with the same password: let through to the password check',
   };
   const EVIDENCE = {

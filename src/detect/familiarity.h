@@ -52,6 +52,9 @@ struct FamiliaritySettings {
   Duration ttl = 60 * core::kDay;  // a source unused this long is forgotten
   // A source's last-success time is rewritten (and journaled) at most this often.
   Duration refresh = core::kHour;
+  // A known account sending from a place it is not familiar with, without its own client id,
+  // is refused before the password check (`stranger_sending`, policy::Engine).
+  bool refuse_stranger_sends = true;
 };
 
 // max_logins and max_bytes are sized from the memory budget by the engine, not configured.
@@ -61,6 +64,7 @@ void DescribeSettings(V& v, FamiliaritySettings& s) {
   v.Duration("ttl", s.ttl, core::kHour);
   v.Duration("refresh", s.refresh, core::kSecond);
   v.Integer("max_sources_per_login", s.max_sources_per_login, 4, 256);
+  v.Boolean("refuse_stranger_sends", s.refuse_stranger_sends);
 }
 
 // Where each login has logged in successfully before: a bounded list of sources (prefix, wide

@@ -21,9 +21,8 @@ void LogGuard::OnLine(size_t source, std::string_view line, core::Timestamp now)
   attempt.login = event.login;
   for (uint32_t i = 0; i < event.attempts; ++i) {
     ++attempts_;
-    const core::Verdict verdict = engine_.Check(attempt);
+    const core::Verdict verdict = engine_.CheckLogged(attempt, event.outcome);
     if (verdict.action == core::Action::kReject) ++refused_;
-    engine_.Report(attempt, event.outcome);
   }
 }
 

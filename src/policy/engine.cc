@@ -273,6 +273,20 @@ Verdict Engine::CheckThenReport(const core::AuthAttempt& attempt, core::Outcome 
   return v;
 }
 
+Verdict Engine::CheckLogged(const core::AuthAttempt& attempt, core::Outcome outcome) {
+  ++stats_.checks;
+  ++stats_.reports;
+  if (!Prepare(attempt, &scratch_)) {
+    ++stats_.bad_input;  // the report's, beside the check's (BadInput)
+    return BadInput(attempt);
+  }
+  if (observer_ != nullptr) observer_->Checked(attempt);
+  const Verdict v = Decide(attempt, scratch_, /*outcome_follows=*/true);
+  if (observer_ != nullptr) observer_->Reported(attempt, outcome);
+  Learn(attempt, scratch_, outcome);
+  return v;
+}
+
 void Engine::Observe(const core::AuthAttempt& attempt, const core::Outcome* outcome) {
   if (!Prepare(attempt, &scratch_)) return;
   ++stats_.observed;
@@ -289,7 +303,7 @@ void Engine::Observe(const core::AuthAttempt& attempt, const core::Outcome* outc
   }
 }
 
-Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
+Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p, bool outcome_follows) {
   const Timestamp now = attempt.ts;
   Verdict v;
   if (allows_.Allows(attempt.ip, p.login_digest)) {
@@ -329,8 +343,9 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
   // an address where many of our logins succeed (an office's NAT, a webmail host), nor for a
   // declared sending application.
   const bool stranger_sending =
-      !blocked && !stranger_refused && !stranger_device && core::SendsMail(attempt.protocol) &&
-      p.known_login && fam == Familiarity::kNone && p.device_view != detect::DeviceView::kMatch &&
+      config_.familiarity.refuse_stranger_sends && !blocked && !stranger_refused &&
+      !stranger_device && core::SendsMail(attempt.protocol) && p.known_login &&
+      fam == Familiarity::kNone && p.device_view != detect::DeviceView::kMatch &&
       !sending_applications_.contains(p.login_digest) && !Crowded(p.levels[0], now);
   if (blocked || stranger_refused || stranger_device || stranger_sending) {
     // What refuses strangers would keep a user refused before any success a stranger forever.
@@ -360,9 +375,14 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p) {
       v.reasons.Add(Reason::kUnfamiliarSource);
     } else if (stranger_device || stranger_sending) {
       // Refused before its password is checked, a spam run's guess leaves no failure to count:
-      // counted as one, so that the service-wide detector still sees the run.
-      if (stranger_sending) {
-        service_attack_.OnUnfamiliarFailure(false, FailingSource(attempt.ip, p.where.prefix), now);
+      // counted as one, so that the service-wide detector still sees a run from many exits.
+      // Once per address per window: no block stops a refused send, and one address retrying
+      // (an attacker, or a mail client's outbox) must not hold attack mode by itself.
+      const uint64_t source = FailingSource(attempt.ip, p.where.prefix);
+      if (stranger_sending && !outcome_follows &&
+          counted_send_refusals_.Insert(static_cast<uint32_t>(source), now,
+                                        config_.windows.short_window)) {
+        service_attack_.OnUnfamiliarFailure(false, source, now);
       }
       v.action = Action::kReject;
       v.reasons.Add(stranger_device ? Reason::kStrangerDevice : Reason::kStrangerSending);

@@ -10,6 +10,7 @@
 #include "core/memory_budget.h"
 #include "core/verdict.h"
 #include "counters/bounded_map.h"
+#include "counters/recent_set.h"
 #include "detect/account_guessing.h"
 #include "detect/activity.h"
 #include "detect/brute_force.h"
@@ -77,6 +78,9 @@ class Engine {
   void Report(const core::AuthAttempt& attempt, core::Outcome outcome);
   // Check, then Report unless rejected: replay's semantics, preparing the attempt once.
   core::Verdict CheckThenReport(const core::AuthAttempt& attempt, core::Outcome outcome);
+  // A login the server already decided (a log line): the verdict Coastguard would have given,
+  // then the outcome learned whatever the verdict.
+  core::Verdict CheckLogged(const core::AuthAttempt& attempt, core::Outcome outcome);
   // What another node sharing this one's state checked (no outcome) or was told (an outcome):
   // counted as if it had come here, without a verdict to answer, stats, history or observer
   // calls. The state sink sees what it changes, as for a local attempt.
@@ -196,7 +200,9 @@ class Engine {
   // memory: a combo list's or a spraying wave's exit, or a bot behind a shared NAT. What an
   // account's own client or address vouches for does not hold there.
   bool StrangersTried(const detect::SourceKey& address, uint64_t login, Timestamp now) const;
-  core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p);
+  // `outcome_follows`: the attempt's outcome is learned whatever the verdict (a log line).
+  core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p,
+                       bool outcome_follows = false);
   core::Verdict BadInput(const core::AuthAttempt& attempt);
   void Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome);
   void RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p);
@@ -206,7 +212,7 @@ class Engine {
   // Whether a refused stranger earned a password check (detect::ReturningDevice); notes the
   // refusal when not.
   enum class Refusal {
-    kDeviceOnly,    // only the device: stranger_device or stranger_sending
+    kDeviceOnly,    // only a missing client id (stranger_device; stranger_sending never returns)
     kSourceBlocks,  // only blocks for strangers, the address's own among them
     kPrefixBlocks,  // only blocks for strangers of the address's prefixes
     kAttackMode,    // only attack mode (stranger_refused)
@@ -228,6 +234,9 @@ class Engine {
   detect::AccountGuessing account_guessing_;
   detect::SourceGuessing source_guessing_;
   detect::ServiceAttack service_attack_;
+  // Addresses whose refused sends (stranger_sending) were counted for attack mode lately: once
+  // per address per windows.short, so that no single address holds attack mode.
+  counters::RecentSet<64> counted_send_refusals_;
   detect::Compromise compromise_;
   detect::ReturningDevice returning_;
   detect::FamiliarityStore familiarity_;

@@ -342,7 +342,8 @@ TEST_F(EngineTest, AKnownAccountsFirstLoginFromANewPlaceToSendIsAStrangersSpamRu
   // The owner's client there reads first, which teaches the place; its sends pass.
   EXPECT_EQ(login(owner, "62.1.2.3", "K-9 Mail", core::Protocol::kImap).action, Action::kAllow);
   EXPECT_EQ(submit(owner, "62.1.2.3").action, Action::kAllow);
-  // Its own client id vouches wherever it is (a traveller's laptop).
+  // Its own client id vouches wherever it is (a native API caller or a log line that carries
+  // one; submission through Postfix and Dovecot carries none).
   EXPECT_EQ(submit(owner, "62.77.1.2", "Thunderbird").action, Action::kAllow);
   // An account with no place of its own yet has none to differ from (a fresh install).
   EXPECT_EQ(submit(newcomer, "62.1.9.9").action, Action::kAllow);
@@ -350,7 +351,7 @@ TEST_F(EngineTest, AKnownAccountsFirstLoginFromANewPlaceToSendIsAStrangersSpamRu
   EXPECT_EQ(submit(newsletter, "62.7.7.7").action, Action::kAllow);
 }
 
-TEST_F(EngineTest, RefusedStrangersSendsStillCountTowardsAttackMode) {
+TEST_F(EngineTest, RefusedSendsOfStrangersStillCountTowardsAttackMode) {
   // Known accounts, an hour and more of calm; then a spam run tries their passwords on
   // submission from many exits. Refused before any password is checked, the attempts leave no
   // failures, yet the service is under attack.
@@ -369,6 +370,52 @@ TEST_F(EngineTest, RefusedStrangersSendsStillCountTowardsAttackMode) {
   EXPECT_TRUE(engine_.service_attack().UnderAttack(now_));
 }
 
+TEST_F(EngineTest, OneAddressRetryingARefusedSendDoesNotHoldAttackMode) {
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 40; ++i) Login(User(i), "81.17.5." + std::to_string(i), "Thunderbird");
+    now_ += 2 * core::kHour;
+  }
+  // No block ever stops it: a thief retrying, or a mail client's outbox.
+  for (int i = 0; i < 120; ++i) {
+    const core::Verdict v = Attempt(User(i % 3), "45.33.1.7", Outcome::kBadPassword, "combo", "",
+                                    core::Protocol::kSmtp);
+    ASSERT_TRUE(v.reasons.Has(Reason::kStrangerSending)) << i;
+    ASSERT_FALSE(engine_.service_attack().UnderAttack(now_)) << i;
+  }
+}
+
+TEST_F(EngineTest, ARefusedSendDoesNotReturnAsTheDeviceRefusedReadingThere) {
+  // The account always identifies on IMAP; a client without an id is refused reading at a new
+  // place (stranger_device), then sends from there with the same password.
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_EQ(Login(User(1), "81.17.5.20", "Thunderbird").action, Action::kAllow);
+    now_ += 2 * core::kHour;
+  }
+  const core::Verdict read = Attempt(User(1), "62.1.2.3", Outcome::kSuccess, "good", "");
+  ASSERT_TRUE(read.reasons.Has(Reason::kStrangerDevice));
+  now_ += 11 * core::kMinute;
+  // Reading, it would now earn its password check; a send earns nothing, whatever it did before.
+  const core::Verdict send =
+      Attempt(User(1), "62.1.2.3", Outcome::kSuccess, "good", "", core::Protocol::kSubmission);
+  EXPECT_EQ(send.action, Action::kReject);
+  EXPECT_TRUE(send.reasons.Has(Reason::kStrangerSending));
+  EXPECT_FALSE(send.reasons.Has(Reason::kReturningDevice));
+  const core::Verdict back = Attempt(User(1), "62.1.2.3", Outcome::kSuccess, "good", "");
+  EXPECT_EQ(back.action, Action::kAllow);
+  EXPECT_TRUE(back.reasons.Has(Reason::kReturningDevice));
+}
+
+TEST_F(EngineTest, TheRuleOffLetsAStrangersSendThrough) {
+  config_.familiarity.refuse_stranger_sends = false;
+  Engine engine(config_, 1);
+  AttemptOn(engine, User(1), "81.17.5.20", Outcome::kSuccess, "good", "Thunderbird");
+  now_ += core::kHour;
+  EXPECT_EQ(AttemptOn(engine, User(1), "62.1.2.3", Outcome::kSuccess, "good", "",
+                      core::Protocol::kSubmission)
+                .action,
+            Action::kAllow);
+}
+
 TEST_F(EngineTest, ASendFromAnAddressManyOfOurLoginsUseIsNoStrangersSpamRun) {
   // A webmail host: our users log in there (IMAP, then submission for each message).
   const std::string webmail = "62.1.2.3";
@@ -383,8 +430,10 @@ TEST_F(EngineTest, ASendFromAnAddressManyOfOurLoginsUseIsNoStrangersSpamRun) {
                                   core::Protocol::kSubmission);
   EXPECT_EQ(v.action, Action::kAllow);
   EXPECT_FALSE(v.reasons.Has(Reason::kStrangerSending));
-  // A send without that client from an address only this account uses is refused.
-  EXPECT_EQ(Attempt(User(1), "62.1.9.9", Outcome::kSuccess, "good", "", core::Protocol::kSubmission)
+  // Only that very address is shared: another known account's send from the next address,
+  // which no one else uses, is refused.
+  ASSERT_EQ(Login(User(2), "81.17.5.21", "Thunderbird").action, Action::kAllow);
+  EXPECT_EQ(Attempt(User(2), "62.1.2.4", Outcome::kSuccess, "good", "", core::Protocol::kSubmission)
                 .action,
             Action::kReject);
 }
