@@ -281,7 +281,7 @@ Verdict Engine::CheckLogged(const core::AuthAttempt& attempt, core::Outcome outc
     return BadInput(attempt);
   }
   if (observer_ != nullptr) observer_->Checked(attempt);
-  const Verdict v = Decide(attempt, scratch_, /*outcome_follows=*/true);
+  const Verdict v = Decide(attempt, scratch_, /*count_refused_sends=*/false);
   if (observer_ != nullptr) observer_->Reported(attempt, outcome);
   Learn(attempt, scratch_, outcome);
   return v;
@@ -297,13 +297,15 @@ void Engine::Observe(const core::AuthAttempt& attempt, const core::Outcome* outc
     ~Observing() { flag = false; }
   } observing(observing_);
   if (outcome == nullptr) {
-    Decide(attempt, scratch_);  // what a check changes: attack mode, returning devices
+    // What a check changes: attack mode, returning devices.
+    Decide(attempt, scratch_, /*count_refused_sends=*/false);
   } else {
     Learn(attempt, scratch_, *outcome);
   }
 }
 
-Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p, bool outcome_follows) {
+Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p,
+                       bool count_refused_sends) {
   const Timestamp now = attempt.ts;
   Verdict v;
   if (allows_.Allows(attempt.ip, p.login_digest)) {
@@ -377,11 +379,13 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p, bool
       // Refused before its password is checked, a spam run's guess leaves no failure to count:
       // counted as one, so that the service-wide detector still sees a run from many exits.
       // Once per address per window: no block stops a refused send, and one address retrying
-      // (an attacker, or a mail client's outbox) must not hold attack mode by itself.
+      // (an attacker, or a mail client's outbox) must not start attack mode by itself.
       const uint64_t source = FailingSource(attempt.ip, p.where.prefix);
-      if (stranger_sending && !outcome_follows &&
-          counted_send_refusals_.Insert(static_cast<uint32_t>(source), now,
-                                        config_.windows.short_window)) {
+      const auto tag = static_cast<uint32_t>(source);
+      const core::Duration window = config_.windows.short_window;
+      if (stranger_sending && count_refused_sends &&
+          !counted_send_refusals_.Contains(tag, now, window)) {
+        counted_send_refusals_.Insert(tag, now, window);
         service_attack_.OnUnfamiliarFailure(false, source, now);
       }
       v.action = Action::kReject;

@@ -200,9 +200,11 @@ class Engine {
   // memory: a combo list's or a spraying wave's exit, or a bot behind a shared NAT. What an
   // account's own client or address vouches for does not hold there.
   bool StrangersTried(const detect::SourceKey& address, uint64_t login, Timestamp now) const;
-  // `outcome_follows`: the attempt's outcome is learned whatever the verdict (a log line).
+  // `count_refused_sends`: a send refused unchecked (stranger_sending) counts for attack mode.
+  // Not for a log line, whose outcome is learned whatever the verdict, nor for another node's
+  // attempt, which its own node counted.
   core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p,
-                       bool outcome_follows = false);
+                       bool count_refused_sends = true);
   core::Verdict BadInput(const core::AuthAttempt& attempt);
   void Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome);
   void RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p);

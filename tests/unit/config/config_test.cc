@@ -20,6 +20,8 @@ TEST(Config, TheEmbeddedDefaultsParseToTheCompiledDefaults) {
   EXPECT_EQ(parsed->engine.familiarity.ttl, compiled.engine.familiarity.ttl);
   EXPECT_EQ(parsed->engine.familiarity.max_sources_per_login,
             compiled.engine.familiarity.max_sources_per_login);
+  EXPECT_EQ(parsed->engine.familiarity.refuse_stranger_sends,
+            compiled.engine.familiarity.refuse_stranger_sends);
   EXPECT_EQ(parsed->engine.memory_budget_mb, compiled.engine.memory_budget_mb);
   EXPECT_EQ(parsed->forms.reject_at, compiled.forms.reject_at);
   EXPECT_EQ(parsed->forms.min_fill, compiled.forms.min_fill);
@@ -28,6 +30,13 @@ TEST(Config, TheEmbeddedDefaultsParseToTheCompiledDefaults) {
   EXPECT_EQ(parsed->forms.domain_maturity, compiled.forms.domain_maturity);
   EXPECT_EQ(parsed->forms.text_similarity, compiled.forms.text_similarity);
   EXPECT_EQ(parsed->forms.max_keys, compiled.forms.max_keys);
+}
+
+TEST(Config, TheStrangersSendRuleCanBeTurnedOff) {
+  const auto c = ParseConfig("[familiarity]\nrefuse_stranger_sends = false\n", "f.toml");
+  ASSERT_TRUE(c.ok()) << core::Message(c.status());
+  EXPECT_FALSE(c->engine.familiarity.refuse_stranger_sends);
+  EXPECT_TRUE(Config{}.engine.familiarity.refuse_stranger_sends);
 }
 
 TEST(Config, AHugeFloatWhereAnIntegerBelongsIsATypeError) {

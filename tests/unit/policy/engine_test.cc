@@ -342,8 +342,8 @@ TEST_F(EngineTest, AKnownAccountsFirstLoginFromANewPlaceToSendIsAStrangersSpamRu
   // The owner's client there reads first, which teaches the place; its sends pass.
   EXPECT_EQ(login(owner, "62.1.2.3", "K-9 Mail", core::Protocol::kImap).action, Action::kAllow);
   EXPECT_EQ(submit(owner, "62.1.2.3").action, Action::kAllow);
-  // Its own client id vouches wherever it is (a native API caller or a log line that carries
-  // one; submission through Postfix and Dovecot carries none).
+  // Its own client id vouches wherever it is (a native API caller that sends one; submission
+  // through Postfix and Dovecot carries none).
   EXPECT_EQ(submit(owner, "62.77.1.2", "Thunderbird").action, Action::kAllow);
   // An account with no place of its own yet has none to differ from (a fresh install).
   EXPECT_EQ(submit(newcomer, "62.1.9.9").action, Action::kAllow);
@@ -407,11 +407,33 @@ TEST_F(EngineTest, ARefusedSendDoesNotReturnAsTheDeviceRefusedReadingThere) {
 
 TEST_F(EngineTest, TheRuleOffLetsAStrangersSendThrough) {
   config_.familiarity.refuse_stranger_sends = false;
-  Engine engine(config_, 1);
-  AttemptOn(engine, User(1), "81.17.5.20", Outcome::kSuccess, "good", "Thunderbird");
+  Engine off(config_, 1);
+  Engine on(EngineConfig{}, 1);
+  for (Engine* engine : {&off, &on}) {
+    AttemptOn(*engine, User(1), "81.17.5.20", Outcome::kSuccess, "good", "Thunderbird");
+  }
   now_ += core::kHour;
-  EXPECT_EQ(AttemptOn(engine, User(1), "62.1.2.3", Outcome::kSuccess, "good", "",
-                      core::Protocol::kSubmission)
+  const auto send = [&](Engine& engine) {
+    return AttemptOn(engine, User(1), "62.1.2.3", Outcome::kSuccess, "good", "",
+                     core::Protocol::kSubmission);
+  };
+  EXPECT_EQ(send(on).action, Action::kReject);
+  EXPECT_EQ(send(off).action, Action::kAllow);
+}
+
+TEST_F(EngineTest, ALoggedSendIsLearnedWhateverItsVerdict) {
+  // A log line reports what the server already let through: Coastguard's verdict is what it
+  // would have said, and the place is learned all the same.
+  ASSERT_EQ(Login(User(1), "81.17.5.20", "Thunderbird").action, Action::kAllow);
+  now_ += core::kHour;
+  const std::string login = User(1);
+  const core::AuthAttempt logged{
+      now_, core::Protocol::kSmtp, *core::IpAddress::Parse("62.1.2.3"), login, "", ""};
+  const core::Verdict v = engine_.CheckLogged(logged, Outcome::kSuccess);
+  EXPECT_EQ(v.action, Action::kReject);
+  EXPECT_TRUE(v.reasons.Has(Reason::kStrangerSending));
+  EXPECT_EQ(engine_.stats().checks, engine_.stats().reports);
+  EXPECT_EQ(Attempt(User(1), "62.1.2.3", Outcome::kSuccess, "good", "", core::Protocol::kSubmission)
                 .action,
             Action::kAllow);
 }
