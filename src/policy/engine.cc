@@ -338,7 +338,7 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p,
   // new client at a new office has a way in.
   const bool stranger_device = returning_.enabled() && !blocked && fam == Familiarity::kNone &&
                                p.device_view == detect::DeviceView::kMissing;
-  // A known account sending from a place it never logged in from, with no client of its own:
+  // A known account sending from a place it is not familiar with, with no client of its own:
   // a stolen password's spam run, which logs straight into SMTP. The owner's client reads mail
   // where it sends from, and that read is let in and teaches the place, so such a send has no
   // returning-device way in of its own (an admission would vouch for the thief's place). Not at

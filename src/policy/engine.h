@@ -237,7 +237,7 @@ class Engine {
   detect::SourceGuessing source_guessing_;
   detect::ServiceAttack service_attack_;
   // Addresses whose refused sends (stranger_sending) were counted for attack mode lately: once
-  // per address per windows.short, so that no single address holds attack mode.
+  // per address per windows.short, so that no single address starts attack mode.
   counters::RecentSet<64> counted_send_refusals_;
   detect::Compromise compromise_;
   detect::ReturningDevice returning_;
