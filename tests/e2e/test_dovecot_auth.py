@@ -75,6 +75,23 @@ def test_brute_force_over_smtp_auth_is_rejected(stack):
     assert smtp_login(postfix.port, "erin@example.com", USERS["erin@example.com"]) is None
 
 
+def test_a_known_accounts_first_send_from_a_new_place_waits_for_its_client_to_read_there(stack):
+    cg, dovecot, postfix = stack
+    user, password = "dave@example.com", USERS["dave@example.com"]
+    assert imap_login(dovecot.imap_port, user, password) is None  # his usual place
+    elsewhere = "127.0.5.5"  # another /24, where the account never logged in
+    # A stolen password's spam run logs straight into submission: refused, password unchecked.
+    reply = smtp_login(postfix.port, user, password, elsewhere)
+    assert reply is not None and reply.startswith("535"), reply
+    headers = {"Authorization": "Bearer " + cg.admin_token()}
+    _, entity = request_json("GET", cg.url(f"/v1/entities/ip/{elsewhere}"), headers=headers)
+    refused = [v for v in entity["recent_verdicts"] if v["login"] == user]
+    assert refused and "stranger_sending" in refused[-1]["reasons"], entity["recent_verdicts"]
+    # The owner's client reads there first; its sends pass from then on.
+    assert imap_login(dovecot.imap_port, user, password, elsewhere) is None
+    assert smtp_login(postfix.port, user, password, elsewhere) is None
+
+
 def test_stale_password_device_does_not_block_its_ip_for_other_users(stack):
     _, dovecot, _ = stack
     office = "127.0.0.10"
