@@ -261,29 +261,30 @@ Verdict Engine::Check(const core::AuthAttempt& attempt) {
 }
 
 Verdict Engine::CheckThenReport(const core::AuthAttempt& attempt, core::Outcome outcome) {
+  return CheckAndLearn(attempt, outcome, /*logged=*/false);
+}
+
+Verdict Engine::CheckLogged(const core::AuthAttempt& attempt, core::Outcome outcome) {
+  return CheckAndLearn(attempt, outcome, /*logged=*/true);
+}
+
+Verdict Engine::CheckAndLearn(const core::AuthAttempt& attempt, core::Outcome outcome,
+                              bool logged) {
   ++stats_.checks;
-  if (!Prepare(attempt, &scratch_)) return BadInput(attempt);
+  if (!Prepare(attempt, &scratch_)) {
+    if (logged) {  // a log line is its report too: counted as one, bad input and all
+      ++stats_.reports;
+      ++stats_.bad_input;
+    }
+    return BadInput(attempt);
+  }
   if (observer_ != nullptr) observer_->Checked(attempt);
-  const Verdict v = Decide(attempt, scratch_);
-  if (v.action != Action::kReject) {
+  const Verdict v = Decide(attempt, scratch_, /*count_refused_sends=*/!logged);
+  if (logged || v.action != Action::kReject) {
     ++stats_.reports;
     if (observer_ != nullptr) observer_->Reported(attempt, outcome);
     Learn(attempt, scratch_, outcome);
   }
-  return v;
-}
-
-Verdict Engine::CheckLogged(const core::AuthAttempt& attempt, core::Outcome outcome) {
-  ++stats_.checks;
-  ++stats_.reports;
-  if (!Prepare(attempt, &scratch_)) {
-    ++stats_.bad_input;  // the report's, beside the check's (BadInput)
-    return BadInput(attempt);
-  }
-  if (observer_ != nullptr) observer_->Checked(attempt);
-  const Verdict v = Decide(attempt, scratch_, /*count_refused_sends=*/false);
-  if (observer_ != nullptr) observer_->Reported(attempt, outcome);
-  Learn(attempt, scratch_, outcome);
   return v;
 }
 
@@ -376,18 +377,7 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p,
       v.reasons.Add(Reason::kServiceUnderAttack);
       v.reasons.Add(Reason::kUnfamiliarSource);
     } else if (stranger_device || stranger_sending) {
-      // Refused before its password is checked, a spam run's guess leaves no failure to count:
-      // counted as one, so that the service-wide detector still sees a run from many exits.
-      // Once per address per window: no block stops a refused send, and one address retrying
-      // (an attacker, or a mail client's outbox) must not start attack mode by itself.
-      const uint64_t source = FailingSource(attempt.ip, p.where.prefix);
-      const auto tag = static_cast<uint32_t>(source);
-      const core::Duration window = config_.windows.short_window;
-      if (stranger_sending && count_refused_sends &&
-          !counted_send_refusals_.Contains(tag, now, window)) {
-        counted_send_refusals_.Insert(tag, now, window);
-        service_attack_.OnUnfamiliarFailure(false, source, now);
-      }
+      if (stranger_sending && count_refused_sends) CountRefusedSend(attempt, p);
       v.action = Action::kReject;
       v.reasons.Add(stranger_device ? Reason::kStrangerDevice : Reason::kStrangerSending);
       v.reasons.Add(Reason::kUnfamiliarSource);
@@ -403,6 +393,19 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p,
     }
   }
   return Finish(attempt, p.login_digest, v);
+}
+
+void Engine::CountRefusedSend(const core::AuthAttempt& attempt, const Prepared& p) {
+  // Refused before its password is checked, a spam run's guess leaves no failure to count:
+  // counted as one, so that the service-wide detector still sees a run from many exits. Once
+  // per address per window: no block stops a refused send, and one address retrying (an
+  // attacker, or a mail client's outbox) must not start attack mode by itself.
+  const uint64_t source = FailingSource(attempt.ip, p.where.prefix);
+  const auto tag = static_cast<uint32_t>(source);
+  const core::Duration window = config_.windows.short_window;
+  if (counted_send_refusals_.Contains(tag, attempt.ts, window)) return;
+  counted_send_refusals_.Insert(tag, attempt.ts, window);
+  service_attack_.OnUnfamiliarFailure(false, source, attempt.ts);
 }
 
 bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p, Refusal refusal) {

@@ -206,6 +206,10 @@ class Engine {
   core::Verdict Decide(const core::AuthAttempt& attempt, const Prepared& p,
                        bool count_refused_sends = true);
   core::Verdict BadInput(const core::AuthAttempt& attempt);
+  // CheckThenReport, or for a log line (`logged`) CheckLogged.
+  core::Verdict CheckAndLearn(const core::AuthAttempt& attempt, core::Outcome outcome, bool logged);
+  // A send refused as stranger_sending, counted for attack mode (once per address per window).
+  void CountRefusedSend(const core::AuthAttempt& attempt, const Prepared& p);
   void Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Outcome outcome);
   void RecordEvidence(const core::AuthAttempt& attempt, const Prepared& p);
   uint64_t PairKey(uint64_t login, const core::IpAddress& ip) const;
