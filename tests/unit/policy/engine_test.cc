@@ -974,7 +974,8 @@ class RecordingObserver : public AttemptObserver {
   std::vector<std::string> events;
 };
 
-core::AuthAttempt Guess(Timestamp ts, const char* ip, const std::string& pwhash) {
+// The pwhash is a view, as in the attempt: a literal or a string that outlives the attempt.
+core::AuthAttempt Guess(Timestamp ts, const char* ip, std::string_view pwhash) {
   return {ts, core::Protocol::kImap, *core::IpAddress::Parse(ip), "alice@example.com", pwhash, ""};
 }
 
