@@ -1,5 +1,7 @@
 #include "core/auth_event.h"
 
+#include "core/text.h"
+
 namespace coastguard::core {
 
 std::string_view ProtocolName(Protocol protocol) {
@@ -16,12 +18,12 @@ std::string_view ProtocolName(Protocol protocol) {
 }
 
 Protocol ParseProtocol(std::string_view name) {
-  if (name == "imap") return Protocol::kImap;
-  if (name == "pop3") return Protocol::kPop3;
-  if (name == "smtp") return Protocol::kSmtp;
-  if (name == "submission") return Protocol::kSubmission;
-  if (name == "sieve" || name == "managesieve") return Protocol::kSieve;
-  if (name == "http" || name == "webmail") return Protocol::kHttp;
+  if (IsWord(name, "imap")) return Protocol::kImap;
+  if (IsWord(name, "pop3")) return Protocol::kPop3;
+  if (IsWord(name, "smtp")) return Protocol::kSmtp;
+  if (IsWord(name, "submission")) return Protocol::kSubmission;
+  if (IsWord(name, "sieve") || IsWord(name, "managesieve")) return Protocol::kSieve;
+  if (IsWord(name, "http") || IsWord(name, "webmail")) return Protocol::kHttp;
   return Protocol::kOther;
 }
 
@@ -36,10 +38,10 @@ std::string_view OutcomeName(Outcome outcome) {
 }
 
 std::optional<Outcome> ParseOutcome(std::string_view name) {
-  if (name == "success") return Outcome::kSuccess;
-  if (name == "bad_password") return Outcome::kBadPassword;
-  if (name == "unknown_user") return Outcome::kUnknownUser;
-  if (name == "failure") return Outcome::kFailure;
+  if (IsWord(name, "success")) return Outcome::kSuccess;
+  if (IsWord(name, "bad_password")) return Outcome::kBadPassword;
+  if (IsWord(name, "unknown_user")) return Outcome::kUnknownUser;
+  if (IsWord(name, "failure")) return Outcome::kFailure;
   return std::nullopt;
 }
 

@@ -1,5 +1,8 @@
 #include "core/digest.h"
 
+// Inlined from Debian's header: a call into libxxhash per digest cost more than the hash of
+// a short key (an address, two words), and an attempt takes several.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 namespace coastguard::core {

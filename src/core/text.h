@@ -1,6 +1,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,14 @@ std::string Cat(const Args&... args) {
 // A status message as std::string (absl's message() is an absl::string_view here).
 inline std::string Message(const absl::Status& status) {
   return std::string(status.message().data(), status.message().size());
+}
+
+// text == word for a string literal (the whole array but its terminating NUL is the word), as
+// a length check and a compare of known size that the compiler inlines (string_view's == calls
+// memcmp): for the keywords parsers meet on every line.
+template <size_t N>
+bool IsWord(std::string_view text, const char (&word)[N]) {
+  return text.size() == N - 1 && std::memcmp(text.data(), word, N - 1) == 0;
 }
 
 inline bool StartsWith(std::string_view text, std::string_view prefix) {

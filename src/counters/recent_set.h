@@ -54,9 +54,10 @@ class RecentSet {
   // Forgets `tag` (a login that turned out to be the owner's typo, not a guess).
   void Erase(uint32_t tag) {
     tag = Normalise(tag);
-    for (size_t i = 0; i < N; ++i) {
-      if (tags_[i] == tag) tags_[i] = 0;
-    }
+    // Every slot written, the same value back where it does not match: a loop the compiler
+    // turns into a few vector compares (a conditional store it cannot), and this runs for each
+    // of a success's sources.
+    for (size_t i = 0; i < N; ++i) tags_[i] = tags_[i] == tag ? 0 : tags_[i];
   }
 
   // Distinct tags seen in (now - window, now], at most N.

@@ -1,5 +1,6 @@
 #include "wire/event_line.h"
 
+#include <charconv>
 #include <cmath>
 
 #include "core/text.h"
@@ -38,36 +39,37 @@ constexpr size_t kMaxRecipients = 10000;
 // Dispatches on length first: one short comparison per field instead of a chain of them (this
 // runs for every field of every line).
 Field Classify(std::string_view key) {
+  using core::IsWord;
   switch (key.size()) {
     case 2:
-      if (key == "ts") return Field::kTs;
-      if (key == "ip") return Field::kIp;
+      if (IsWord(key, "ts")) return Field::kTs;
+      if (IsWord(key, "ip")) return Field::kIp;
       break;
     case 4:
-      if (key == "kind") return Field::kKind;
-      if (key == "size") return Field::kSize;
+      if (IsWord(key, "kind")) return Field::kKind;
+      if (IsWord(key, "size")) return Field::kSize;
       break;
     case 5:
-      if (key == "login") return Field::kLogin;
-      if (key == "label") return Field::kLabel;
+      if (IsWord(key, "login")) return Field::kLogin;
+      if (IsWord(key, "label")) return Field::kLabel;
       break;
     case 6:
-      if (key == "pwhash") return Field::kPwhash;
-      if (key == "sender") return Field::kSender;
+      if (IsWord(key, "pwhash")) return Field::kPwhash;
+      if (IsWord(key, "sender")) return Field::kSender;
       break;
     case 7:
-      if (key == "outcome") return Field::kOutcome;
+      if (IsWord(key, "outcome")) return Field::kOutcome;
       break;
     case 8:
-      if (key == "protocol") return Field::kProtocol;
-      if (key == "attempts") return Field::kAttempts;
+      if (IsWord(key, "protocol")) return Field::kProtocol;
+      if (IsWord(key, "attempts")) return Field::kAttempts;
       break;
     case 9:
-      if (key == "client_id") return Field::kClientId;
-      if (key == "sasl_user") return Field::kSaslUser;
+      if (IsWord(key, "client_id")) return Field::kClientId;
+      if (IsWord(key, "sasl_user")) return Field::kSaslUser;
       break;
     case 10:
-      if (key == "recipients") return Field::kRecipients;
+      if (IsWord(key, "recipients")) return Field::kRecipients;
       break;
   }
   return Field::kOther;
@@ -120,11 +122,11 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
       }
       case Field::kKind:
         if (value.get_string().get(text) != simdjson::SUCCESS) return Bad("kind is not a string");
-        if (text == "auth")
+        if (core::IsWord(text, "auth"))
           out->kind = EventKind::kAuth;
-        else if (text == "mail")
+        else if (core::IsWord(text, "mail"))
           out->kind = EventKind::kMail;
-        else if (text == "form")
+        else if (core::IsWord(text, "form"))
           out->kind = EventKind::kForm;
         else
           return Bad("unsupported kind");
@@ -225,20 +227,24 @@ absl::Status EventParser::Parse(std::string_view line, bool padded, bool require
 }
 
 void AppendDecisionLine(const core::Verdict& verdict, std::string& out) {
-  out += "{\"verdict\": \"";
+  // Pieces of known length, and the number without a temporary string: this runs per line.
+  using namespace std::string_view_literals;
+  out += R"({"verdict": ")"sv;
   out += core::ActionName(verdict.action);
-  out += "\", \"delay_ms\": ";
-  out += std::to_string(verdict.delay_ms);
-  out += ", \"reasons\": [";
+  out += R"(", "delay_ms": )"sv;
+  char number[24];
+  const auto end = std::to_chars(number, number + sizeof(number), verdict.delay_ms).ptr;
+  out.append(number, end);
+  out += R"(, "reasons": [)"sv;
   bool first = true;
   verdict.reasons.ForEach([&](core::Reason r) {
-    if (!first) out += ", ";
+    if (!first) out += ", "sv;
     first = false;
     out += '"';
     out += core::ReasonName(r);
     out += '"';
   });
-  out += "]}";
+  out += "]}"sv;
 }
 
 }  // namespace coastguard::wire

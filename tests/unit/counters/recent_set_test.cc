@@ -52,5 +52,23 @@ TEST(RecentSet, TagZeroIsAnOrdinaryTag) {
   EXPECT_EQ(set.Count(kStart, kWindow), 1u);
 }
 
+TEST(RecentSet, EraseForgetsOneTagAndFreesItsSlot) {
+  RecentSet<4> set;
+  for (uint32_t tag : {3u, 0u, 5u, 7u}) set.Insert(tag, kStart, kWindow);
+  set.Erase(5);
+  set.Erase(0);   // the tag 0 too, which is stored as another value
+  set.Erase(11);  // never seen: nothing changes
+  EXPECT_EQ(set.Count(kStart, kWindow), 2u);
+  EXPECT_FALSE(set.Contains(5, kStart, kWindow));
+  EXPECT_FALSE(set.Contains(0, kStart, kWindow));
+  EXPECT_TRUE(set.Contains(3, kStart, kWindow));
+  EXPECT_TRUE(set.Contains(7, kStart, kWindow));
+  // The freed slots take new tags before the oldest live one is replaced.
+  set.Insert(8, kStart + core::kSecond, kWindow);
+  set.Insert(9, kStart + core::kSecond, kWindow);
+  EXPECT_EQ(set.Count(kStart + core::kSecond, kWindow), 4u);
+  EXPECT_TRUE(set.Contains(3, kStart + core::kSecond, kWindow));
+}
+
 }  // namespace
 }  // namespace coastguard::counters

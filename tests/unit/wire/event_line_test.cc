@@ -25,6 +25,49 @@ TEST(DecisionLine, ListsReasonsInEnumOrder) {
       R"({"verdict": "reject", "delay_ms": 0, "reasons": ["service_under_attack", "unfamiliar_source"]})");
 }
 
+TEST(DecisionLine, WritesTheDelayAndAVerdictWithoutReasons) {
+  Verdict v;
+  v.action = Action::kDelay;
+  v.delay_ms = 4294967295u;
+  std::string out = "{}\n";  // appended to what is there
+  AppendDecisionLine(v, out);
+  EXPECT_EQ(out,
+            "{}\n"
+            R"({"verdict": "delay", "delay_ms": 4294967295, "reasons": []})");
+}
+
+TEST(EventParser, MatchesFieldNamesAndKeywordsExactly) {
+  EventParser parser;
+  Event e;
+  // Names of a known field's length that are not it are unknown fields, ignored (each after
+  // the field it resembles: a repeated field's last value is the one kept).
+  ASSERT_TRUE(parser
+                  .Parse(R"({"ts": 1, "kind": "auth", "protocol": "submission", "iq": "x",
+                             "ip": "192.0.2.1", "login": "a", "logon": "b", "label": "attack",
+                             "lebel": "x", "pwhasx": "p", "client_ix": "c", "outcomf": 1,
+                             "outcome": "bad_password"})",
+                         false, true, &e)
+                  .ok());
+  EXPECT_EQ(e.attempt.login, "a");
+  EXPECT_EQ(e.attempt.protocol, core::Protocol::kSubmission);
+  EXPECT_EQ(e.label, "attack");
+  EXPECT_TRUE(e.attempt.pwhash.empty());
+  EXPECT_TRUE(e.attempt.client_id.empty());
+  EXPECT_EQ(e.outcome, core::Outcome::kBadPassword);
+  auto error = [&](const char* line) { return core::Message(parser.Parse(line, false, true, &e)); };
+  EXPECT_EQ(error(R"({"ts": 1, "kind": "autH", "ip": "1.2.3.4"})"), "unsupported kind");
+  EXPECT_EQ(error(R"({"ts": 1, "kind": "aut", "ip": "1.2.3.4"})"), "unsupported kind");
+  EXPECT_EQ(error(R"({"ts": 1, "kind": "auth", "protocol": "imap", "ip": "1.2.3.4",
+                      "login": "a", "outcome": "successful"})"),
+            "outcome must be success, bad_password, unknown_user or failure");
+  ASSERT_TRUE(parser
+                  .Parse(R"({"ts": 1, "kind": "auth", "protocol": "imapx", "ip": "192.0.2.1",
+                             "login": "a", "outcome": "success"})",
+                         false, true, &e)
+                  .ok());
+  EXPECT_EQ(e.attempt.protocol, core::Protocol::kOther);
+}
+
 TEST(EventParser, AcceptsTheContractAndIgnoresUnknownFields) {
   EventParser parser;
   Event e;
