@@ -1,5 +1,6 @@
 #pragma once
 
+#include <charconv>
 #include <concepts>
 #include <cstring>
 #include <string>
@@ -14,10 +15,13 @@ namespace coastguard::core {
 inline void AppendPiece(std::string& out, std::string_view piece) { out.append(piece); }
 inline void AppendPiece(std::string& out, const char* piece) { out.append(piece); }
 inline void AppendPiece(std::string& out, char c) { out.push_back(c); }
+// Digits by std::to_chars, without a temporary string: the log parser and the replay write
+// numbers on every line.
 template <typename T>
 requires(std::integral<T> && !std::same_as<T, char> &&
          !std::same_as<T, bool>) void AppendPiece(std::string& out, T value) {
-  out += std::to_string(value);
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
 }
 inline void AppendPiece(std::string& out, double value) { out += std::to_string(value); }
 

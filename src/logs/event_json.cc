@@ -1,21 +1,14 @@
 #include "logs/event_json.h"
 
-#include <charconv>
-
 #include "core/text.h"
 
 namespace coastguard::logs {
 
 namespace {
 
-// std::to_chars rather than printf and inet_ntop: this runs once per attempt, and printf's
-// format parsing was a third of `logs parse`'s time.
-void AppendNumber(std::string& out, uint64_t value) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out.append(digits, end);
-}
-
+// Numbers by core::AppendPiece (std::to_chars) rather than printf, and addresses by hand rather
+// than inet_ntop: this runs once per attempt, and printf's format parsing was a third of
+// `logs parse`'s time.
 void AppendAddress(std::string& out, const core::IpAddress& ip) {
   if (!ip.is_v4()) {
     out += ip.ToString();
@@ -24,7 +17,7 @@ void AppendAddress(std::string& out, const core::IpAddress& ip) {
   const auto& b = ip.bytes();
   for (int i = 12; i < 16; ++i) {
     if (i > 12) out.push_back('.');
-    AppendNumber(out, b[i]);
+    core::AppendPiece(out, b[i]);
   }
 }
 
@@ -33,7 +26,7 @@ void AppendAddress(std::string& out, const core::IpAddress& ip) {
 void AppendEventJson(const LogEvent& event, uint64_t line, std::string& out) {
   const core::Timestamp ts = event.ts < 0 ? 0 : event.ts;
   out += "{\"ts\": ";
-  AppendNumber(out, static_cast<uint64_t>(ts / core::kSecond));
+  core::AppendPiece(out, static_cast<uint64_t>(ts / core::kSecond));
   char micros[7] = {'0', '0', '0', '0', '0', '0', 0};
   uint64_t m = static_cast<uint64_t>(ts % core::kSecond);
   for (int i = 5; i >= 0; --i, m /= 10) micros[i] = static_cast<char>('0' + m % 10);
@@ -50,10 +43,10 @@ void AppendEventJson(const LogEvent& event, uint64_t line, std::string& out) {
   out += "\"";
   if (event.attempts > 1) {
     out += ", \"attempts\": ";
-    AppendNumber(out, event.attempts);
+    core::AppendPiece(out, event.attempts);
   }
   out += ", \"line\": ";
-  AppendNumber(out, line);
+  core::AppendPiece(out, line);
   out += ", \"source\": \"";
   out += FormatName(event.source);
   out += "\"}";

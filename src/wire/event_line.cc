@@ -1,6 +1,5 @@
 #include "wire/event_line.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "core/text.h"
@@ -232,9 +231,7 @@ void AppendDecisionLine(const core::Verdict& verdict, std::string& out) {
   out += R"({"verdict": ")"sv;
   out += core::ActionName(verdict.action);
   out += R"(", "delay_ms": )"sv;
-  char number[24];
-  const auto end = std::to_chars(number, number + sizeof(number), verdict.delay_ms).ptr;
-  out.append(number, end);
+  core::AppendPiece(out, verdict.delay_ms);
   out += R"(, "reasons": [)"sv;
   bool first = true;
   verdict.reasons.ForEach([&](core::Reason r) {
