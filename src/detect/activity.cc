@@ -1,11 +1,18 @@
 #include "detect/activity.h"
 
+#include <algorithm>
+
 namespace coastguard::detect {
 namespace {
 
 // Seconds of extra life per unit of evidence, so that under a flood of one-shot keys the
 // records that carry evidence survive the idle ones.
 constexpr int64_t kEvidenceBonusSeconds = 600;
+
+// A client's tag: its id's digest, or 1 for none (no id is a client of its own), never 0.
+uint32_t ClientTag(uint64_t device) {
+  return device == 0 ? 1 : std::max<uint32_t>(static_cast<uint32_t>(device), 2);
+}
 
 }  // namespace
 
@@ -15,6 +22,19 @@ size_t SourceActivity::FailingOthers(uint32_t login_tag, Timestamp now, Duration
 
 size_t SourceActivity::RefusedOthers(uint32_t login_tag, Timestamp now, Duration window) const {
   return refused_logins.CountOthers(login_tag, now, window);
+}
+
+void SourceActivity::NoteClient(uint64_t device) {
+  const uint32_t tag = ClientTag(device);
+  if (client_tag == 0) {
+    client_tag = tag;
+  } else if (client_tag != tag) {
+    several_clients = true;
+  }
+}
+
+bool SourceActivity::OnlyClient(uint64_t device) const {
+  return !several_clients && client_tag == ClientTag(device);
 }
 
 int64_t SourceActivity::Retention(Timestamp now) const {

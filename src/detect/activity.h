@@ -49,9 +49,19 @@ struct SourceActivity {
   counters::WindowCounter failed_returning;      // short window: returning devices' failed checks
   counters::WindowCounter returning_admissions;  // short window: known accounts' new devices
   uint32_t last_seen_s = 0;
+  // The client our logins succeed with here while it is only ever one (0: no success yet): an
+  // address where many accounts succeed through one client is a gateway (a webmail host, the IT
+  // person's desk), not a carrier's address shared by everyone's phones.
+  uint32_t client_tag = 0;
+  bool several_clients = false;
   // A source where this many of our logins succeed in the long window is shared (an office
   // NAT, a campus, a carrier's CGNAT): knowing it tells one of them from a stranger less well.
   static constexpr size_t kCrowdedLogins = decltype(successful_logins)::kCapacity;
+
+  // A success here with this client id (0: none sent).
+  void NoteClient(uint64_t device);
+  // Every success here so far came with this client id.
+  bool OnlyClient(uint64_t device) const;
 
   // Distinct logins other than `login_tag` that failed here within `window`: what an exit of a
   // combo list or a spraying wave shows, and one person's typos do not.

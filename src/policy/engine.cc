@@ -143,6 +143,7 @@ bool Engine::Prepare(const core::AuthAttempt& attempt, Prepared* out) {
   out->device_view = r.device;
   out->known_login = r.known;
   out->own_prefix = r.familiarity == Familiarity::kPrefix;
+  out->settled_address = r.settled_address;
   // A place is evidence only as far as the device agrees: a password taken from a combo list
   // brings neither the owner's client id nor the owner's habit of sending one. The owner's own
   // prefix, shared with few others, still vouches (a second client at home).
@@ -224,6 +225,13 @@ bool Engine::Crowded(const SourceKey& prefix, Timestamp now) const {
   const detect::SourceActivity* s = sources_.Find(prefix);
   return s != nullptr && s->successful_logins.Count(now, config_.windows.long_window) >=
                              detect::SourceActivity::kCrowdedLogins;
+}
+
+bool Engine::Gateway(const SourceKey& address, uint64_t device, Timestamp now) const {
+  const detect::SourceActivity* s = sources_.Find(address);
+  return s != nullptr && s->OnlyClient(device) &&
+         s->successful_logins.Count(now, config_.windows.long_window) >=
+             detect::SourceActivity::kCrowdedLogins;
 }
 
 bool Engine::Proven(const core::IpAddress& ip, Timestamp now) const {
@@ -345,11 +353,22 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p,
   // returning-device way in of its own (an admission would vouch for the thief's place). Not at
   // an address where many of our logins succeed (an office's NAT, a webmail host), nor for a
   // declared sending application.
-  const bool stranger_sending =
-      config_.familiarity.refuse_stranger_sends && !blocked && !stranger_refused &&
-      !stranger_device && core::SendsMail(attempt.protocol) && p.known_login &&
-      fam == Familiarity::kNone && p.device_view != detect::DeviceView::kMatch &&
-      !sending_applications_.contains(p.login_digest) && !Crowded(p.levels[0], now);
+  // Likewise a client the account never used, where it identifies when sending (another
+  // client's id), sending first from anywhere but the address the account keeps coming back to:
+  // a new phone or laptop reads its mailbox first, and that read teaches its id; a spam run
+  // sends from a proxy in the victim's own carrier pool, with a popular id. A carrier's address
+  // many of our users share does not exempt it; a gateway all its accounts come through with
+  // this one client does (a webmail host, the IT person's desk).
+  const bool stranger_place_sending = fam == Familiarity::kNone &&
+                                      p.device_view != detect::DeviceView::kMatch &&
+                                      !Crowded(p.levels[0], now);
+  const bool stranger_client_sending = p.device_view == detect::DeviceView::kNew &&
+                                       !p.settled_address && !Gateway(p.levels[0], p.device, now);
+  const bool stranger_sending = config_.familiarity.refuse_stranger_sends && !blocked &&
+                                !stranger_refused && !stranger_device &&
+                                core::SendsMail(attempt.protocol) && p.known_login &&
+                                (stranger_place_sending || stranger_client_sending) &&
+                                !sending_applications_.contains(p.login_digest);
   if (blocked || stranger_refused || stranger_device || stranger_sending) {
     // What refuses strangers would keep a user refused before any success a stranger forever.
     const Refusal refusal = !blocked && !stranger_refused ? Refusal::kDeviceOnly
@@ -563,6 +582,7 @@ void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Ou
     if (!vouches_for_place) continue;
     s.successes.Add(now, config_.windows.long_window);
     s.successful_logins.Insert(login_tag, now, config_.windows.long_window);
+    if (i == 0) s.NoteClient(p.device);
   }
   // The owner got in from here: forgive the typos that preceded it (OWASP: reset on success).
   pairs_.Erase(p.pair_key);

@@ -185,6 +185,8 @@ class Engine {
     // The place is the login's own, whatever the device: its /24 or /64 (or its own device in
     // a pool it roams), before a missing or new client id weakened `fam`.
     bool own_prefix = false;
+    // This very address is one the login keeps coming back to (its home's, its office's).
+    bool settled_address = false;
     // The login's own client id, in a wide prefix it roams in or elsewhere: prefix blocks and
     // attack mode do not refuse it.
     bool own_device_roaming = false;
@@ -195,6 +197,9 @@ class Engine {
   // Many of our logins succeed from this source (an address, a /24 or /64): knowing it says
   // little about one of them.
   bool Crowded(const detect::SourceKey& prefix, Timestamp now) const;
+  // A crowded address all of whose successes came with this one client (`device`, 0 for none):
+  // a webmail host, or the desk of someone who logs in to many accounts.
+  bool Gateway(const detect::SourceKey& address, uint64_t device, Timestamp now) const;
   // Logins other than `login` failed at this address, or were refused there as strangers with
   // client ids, within the short window, or the address is blocked or was within the offense
   // memory: a combo list's or a spraying wave's exit, or a bot behind a shared NAT. What an

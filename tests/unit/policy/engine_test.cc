@@ -460,6 +460,50 @@ TEST_F(EngineTest, ASendFromAnAddressManyOfOurLoginsUseIsNoStrangersSpamRun) {
             Action::kReject);
 }
 
+TEST_F(EngineTest, AClientTheAccountNeverUsedSendingFirstIsAStrangerEvenInItsOwnCarriersPool) {
+  const std::string owner = User(1);
+  const auto submit = [&](const std::string& ip, const std::string& client_id) {
+    return Attempt(owner, ip, Outcome::kSuccess, "good", client_id, core::Protocol::kSubmission);
+  };
+  // The owner's phone reads and sends from its carrier's /24 with its id, over two refresh
+  // periods (it identifies when sending); at home, a desktop reads there after a night away.
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_EQ(Login(owner, "80.246.27." + std::to_string(10 + round), "iPhone Mail").action,
+              Action::kAllow);
+    ASSERT_EQ(submit("80.246.27." + std::to_string(10 + round), "iPhone Mail").action,
+              Action::kAllow);
+    ASSERT_EQ(Login(owner, "81.17.5.20", "Thunderbird").action, Action::kAllow);
+    now_ += 8 * core::kHour;
+  }
+  // The carrier's address a proxy exit has: many of our users' phones succeed there.
+  const std::string exit = "80.246.27.135";
+  for (int i = 10; i < 16; ++i) {
+    ASSERT_EQ(Login(User(i), exit, i % 2 == 0 ? "K-9 Mail" : "Samsung Email").action,
+              Action::kAllow);
+  }
+  // The stolen password, with another client's id, straight into submission from that address
+  // in the owner's own /24: refused before the password check, and the id is not learned.
+  const core::Verdict spam_run = submit(exit, "Microsoft Outlook");
+  EXPECT_EQ(spam_run.action, Action::kReject);
+  EXPECT_TRUE(spam_run.reasons.Has(Reason::kStrangerSending));
+  EXPECT_EQ(submit("80.246.27.136", "Microsoft Outlook").action, Action::kReject);
+  // The owner's own phone sends there as ever.
+  EXPECT_EQ(submit(exit, "iPhone Mail").action, Action::kAllow);
+  // A new client that reads first teaches its id; its sends pass from then on.
+  EXPECT_EQ(Login(owner, "80.246.27.140", "Outlook for iOS").action, Action::kAllow);
+  EXPECT_EQ(submit("80.246.27.141", "Outlook for iOS").action, Action::kAllow);
+  // At the address the account keeps coming back to (home), a new laptop may send first.
+  EXPECT_EQ(submit("81.17.5.20", "Evolution").action, Action::kAllow);
+  // A gateway all its accounts come through with one client (a webmail host): its first send
+  // there is the webmail's, not a stranger's.
+  const std::string webmail = "62.1.2.3";
+  for (int i = 20; i < 26; ++i) {
+    ASSERT_EQ(Attempt(User(i), webmail, Outcome::kSuccess, "good", "Roundcube").action,
+              Action::kAllow);
+  }
+  EXPECT_EQ(submit(webmail, "Roundcube").action, Action::kAllow);
+}
+
 TEST_F(EngineTest, AnAccountsSecondClientAtItsOwnCrowdedOfficeMayReturnBySendingAlone) {
   // A busy office /24, where the account sends with an id; a desktop program then sends without.
   for (int i = 0; i < 20; ++i) Login(User(i), "81.17.5." + std::to_string(10 + i), "Outlook");
