@@ -1,18 +1,11 @@
 #include "detect/activity.h"
 
-#include <algorithm>
-
 namespace coastguard::detect {
 namespace {
 
 // Seconds of extra life per unit of evidence, so that under a flood of one-shot keys the
 // records that carry evidence survive the idle ones.
 constexpr int64_t kEvidenceBonusSeconds = 600;
-
-// A client's tag: its id's digest, or 1 for none (no id is a client of its own), never 0.
-uint32_t ClientTag(uint64_t device) {
-  return device == 0 ? 1 : std::max<uint32_t>(static_cast<uint32_t>(device), 2);
-}
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "core/ip_address.h"
@@ -36,6 +37,12 @@ struct SourceKey {
     return H::combine(std::move(h), k.network, k.bits);
   }
 };
+
+// A client's tag: its id's digest (a device digest), or 1 for none (no id is a client of its
+// own), never 0.
+inline uint32_t ClientTag(uint64_t device) {
+  return device == 0 ? 1 : std::max<uint32_t>(static_cast<uint32_t>(device), 2);
+}
 
 // What one source did lately. Only failures on logins unfamiliar with the source count as
 // guessing evidence: an office NAT's stale phones and typos are familiar, an attacker is not.
@@ -96,6 +103,8 @@ struct PairActivity {
   uint32_t admitted_pw = 0;
   uint32_t admitted_s = 0;
   uint32_t failed_pw = 0;
+  // The client (ClientTag) last refused reading since `refused_since_s`.
+  uint32_t reading_client = 0;
   // Since `refused_since_s`, a refusal came on a protocol that reads mail: what a mail client
   // with a saved password polls with, besides sending.
   bool refused_reading = false;

@@ -15,11 +15,15 @@ bool ReturningDevice::AddressQualifies(const SourceActivity* address, bool share
 
 bool ReturningDevice::Earned(const PairActivity* pair, const LoginActivity* login,
                              const SourceActivity* address, bool shared, bool may_return_sending,
-                             uint32_t pw_tag, uint32_t login_tag, Timestamp now) const {
+                             const Attempt& attempt, uint32_t login_tag, Timestamp now) const {
+  const uint32_t pw_tag = attempt.pw_tag;
   if (!s_.enabled || pair == nullptr || pair->refused_pw == 0 || pair->refused_pw != pw_tag) {
     return false;
   }
-  if (!pair->refused_reading && !may_return_sending) return false;
+  if (!may_return_sending &&
+      (!pair->refused_reading || (attempt.sends && pair->reading_client != attempt.client))) {
+    return false;
+  }
   const Timestamp since = core::FromSeconds(pair->refused_since_s);
   if (now - since < s_.after || now - since > s_.within) return false;
   // A password already checked and wrong: a stale device, which a check would not help.
@@ -33,8 +37,8 @@ bool ReturningDevice::Earned(const PairActivity* pair, const LoginActivity* logi
   return AddressQualifies(address, shared, login_tag, now);
 }
 
-void ReturningDevice::NoteRefusal(PairActivity& pair, uint32_t pw_tag, core::Protocol protocol,
-                                  Timestamp now) const {
+void ReturningDevice::NoteRefusal(PairActivity& pair, const Attempt& attempt, Timestamp now) const {
+  const uint32_t pw_tag = attempt.pw_tag;
   const auto now_s = core::ToSeconds(now);
   // Another password (or the first refusal forgotten) starts the wait again.
   if (pair.refused_pw != pw_tag || now - core::FromSeconds(pair.refused_since_s) > s_.within) {
@@ -42,8 +46,9 @@ void ReturningDevice::NoteRefusal(PairActivity& pair, uint32_t pw_tag, core::Pro
     pair.refused_since_s = now_s;
     pair.refused_reading = false;
   }
-  if (!core::SendsMail(protocol)) {
+  if (!attempt.sends) {
     pair.refused_reading = true;
+    pair.reading_client = attempt.client;
   }
   pair.last_seen_s = now_s;
 }

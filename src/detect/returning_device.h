@@ -64,12 +64,19 @@ class ReturningDevice {
   // else's.
   bool AddressQualifies(const SourceActivity* address, bool shared, uint32_t login_tag,
                         Timestamp now) const;
-  // Whether the refused attempt (login `pair`, password tag `pw_tag`) has earned a password
-  // check. `login` and `address` may be null. `may_return_sending`: a device refused only on
-  // SMTP or submission may earn it too (a declared sending application; the account's own
-  // place).
+  // The refused attempt: its password's tag, its client (ClientTag), and whether it sends.
+  struct Attempt {
+    uint32_t pw_tag = 0;
+    uint32_t client = 0;
+    bool sends = false;
+  };
+  // Whether the refused attempt (login `pair`) has earned a password check. `login` and
+  // `address` may be null. A send earns it as the client refused reading here, not another
+  // one: a phone's outbox behind its inbox, not a spam tool behind a refused read.
+  // `may_return_sending`: a device refused only on SMTP or submission may earn it too, with any
+  // client (a declared sending application; the account's own place).
   bool Earned(const PairActivity* pair, const LoginActivity* login, const SourceActivity* address,
-              bool shared, bool may_return_sending, uint32_t pw_tag, uint32_t login_tag,
+              bool shared, bool may_return_sending, const Attempt& attempt, uint32_t login_tag,
               Timestamp now) const;
   // Whether `address` (may be null) admitted its share of known accounts' new devices.
   bool AddressAdmittedEnough(const SourceActivity* address, Timestamp now) const {
@@ -90,10 +97,8 @@ class ReturningDevice {
     pair.failed_pw = pair.admitted_pw;
     pair.admitted_pw = 0;
   }
-  // A refusal that did not earn a check: remembered for the next time. `protocol` is the
-  // refused attempt's.
-  void NoteRefusal(PairActivity& pair, uint32_t pw_tag, core::Protocol protocol,
-                   Timestamp now) const;
+  // A refusal that did not earn a check: remembered for the next time.
+  void NoteRefusal(PairActivity& pair, const Attempt& attempt, Timestamp now) const;
   // An admission: counted against the login's cap, and marked on the pair.
   void NoteAdmission(PairActivity& pair, LoginActivity& login, uint32_t pw_tag,
                      Timestamp now) const;

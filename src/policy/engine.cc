@@ -457,10 +457,11 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
     return false;
   }
   detect::PairActivity& pair = pairs_.FindOrInsert(p.pair_key, now);
+  const detect::ReturningDevice::Attempt refused{p.pw_tag, detect::ClientTag(p.device),
+                                                 core::SendsMail(attempt.protocol)};
   const bool known_stranger = known_elsewhere && !shared && only_a_stranger;
-  if (known_stranger &&
-      (core::SendsMail(attempt.protocol) || returning_.AddressAdmittedEnough(address, now))) {
-    returning_.NoteRefusal(pair, p.pw_tag, attempt.protocol, now);
+  if (known_stranger && (refused.sends || returning_.AddressAdmittedEnough(address, now))) {
+    returning_.NoteRefusal(pair, refused, now);
     return false;
   }
   // Returning by sending alone is a device's way back where the account is a sending
@@ -468,14 +469,14 @@ bool Engine::AdmitReturning(const core::AuthAttempt& attempt, const Prepared& p,
   // own desk, refused for its missing id there): not a thief's spam run from an exit of his.
   const bool may_return_sending = p.own_prefix || sending_applications_.contains(p.login_digest);
   if (returning_.Earned(&pair, logins_.Find(p.login_digest), address, shared, may_return_sending,
-                        p.pw_tag, static_cast<uint32_t>(p.login_digest), now)) {
+                        refused, static_cast<uint32_t>(p.login_digest), now)) {
     returning_.NoteAdmission(pair, logins_.FindOrInsert(p.login_digest, now), p.pw_tag, now);
     if (known_stranger) {
       returning_.NoteKnownAccountAdmission(sources_.FindOrInsert(p.levels[0], now), pair, now);
     }
     return true;
   }
-  returning_.NoteRefusal(pair, p.pw_tag, attempt.protocol, now);
+  returning_.NoteRefusal(pair, refused, now);
   return false;
 }
 
