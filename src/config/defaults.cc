@@ -98,7 +98,7 @@ warmup = "1h"               # history the baseline needs before an attack can be
 ttl = "60d"
 refresh = "1h"
 max_sources_per_login = 32
-refuse_stranger_sends = true  # a known account sending first from a place and client not its own
+refuse_stranger_sends = true  # a known account sending first from a place, or with a client, not its own
 
 [compromise]                # what makes a successful login suspicious (its mail is held)
 guessing_source_logins = 2  # the address failed on this many other accounts in windows.short

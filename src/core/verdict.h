@@ -34,7 +34,7 @@ enum class Reason : uint8_t {
   kSenderMismatch,      // envelope sender is not the account's own address or domain
   kReturningDevice,     // a refused stranger back with the same password: let through to the check
   kStrangerDevice,      // no client id where the account always sends one, from a new place
-  kStrangerSending,     // a known account sending first from a place and client not its own
+  kStrangerSending,     // a known account sending first from a place, or with a client, not its own
   kCount
 };
 

@@ -17,9 +17,10 @@ size_t SourceActivity::RefusedOthers(uint32_t login_tag, Timestamp now, Duration
   return refused_logins.CountOthers(login_tag, now, window);
 }
 
-void SourceActivity::NoteClient(uint64_t device) {
+void SourceActivity::NoteClient(uint64_t device, bool idle) {
   const uint32_t tag = ClientTag(device);
-  if (client_tag == 0) {
+  if (idle || client_tag == 0) {
+    several_clients = false;
     client_tag = tag;
   } else if (client_tag != tag) {
     several_clients = true;

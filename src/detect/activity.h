@@ -38,8 +38,8 @@ struct SourceKey {
   }
 };
 
-// A client's tag: its id's digest (a device digest), or 1 for none (no id is a client of its
-// own), never 0.
+// A client's tag: the low 32 bits of its id's digest (the device digest), at least 2, or 1 for
+// no id (no id is a client of its own); never 0.
 inline uint32_t ClientTag(uint64_t device) {
   return device == 0 ? 1 : std::max<uint32_t>(static_cast<uint32_t>(device), 2);
 }
@@ -56,18 +56,20 @@ struct SourceActivity {
   counters::WindowCounter failed_returning;      // short window: returning devices' failed checks
   counters::WindowCounter returning_admissions;  // short window: known accounts' new devices
   uint32_t last_seen_s = 0;
-  // The client our logins succeed with here while it is only ever one (0: no success yet): an
-  // address where many accounts succeed through one client is a gateway (a webmail host, the IT
-  // person's desk), not a carrier's address shared by everyone's phones.
+  // Exact addresses only: the client (ClientTag) every success here came with since the
+  // address was last without successes for the long window (0: none since), unless
+  // `several_clients`. An address where many accounts succeed through one client is a gateway (a
+  // webmail host, the IT person's desk), not a carrier's address shared by everyone's phones.
   uint32_t client_tag = 0;
   bool several_clients = false;
   // A source where this many of our logins succeed in the long window is shared (an office
   // NAT, a campus, a carrier's CGNAT): knowing it tells one of them from a stranger less well.
   static constexpr size_t kCrowdedLogins = decltype(successful_logins)::kCapacity;
 
-  // A success here with this client id (0: none sent).
-  void NoteClient(uint64_t device);
-  // Every success here so far came with this client id.
+  // A success here with this device digest (0: no id sent). `idle`: the address had no success
+  // within the long window before this one, so the clients start over.
+  void NoteClient(uint64_t device, bool idle);
+  // Every success here since it was last idle came with this device digest.
   bool OnlyClient(uint64_t device) const;
 
   // Distinct logins other than `login_tag` that failed here within `window`: what an exit of a
@@ -103,7 +105,8 @@ struct PairActivity {
   uint32_t admitted_pw = 0;
   uint32_t admitted_s = 0;
   uint32_t failed_pw = 0;
-  // The client (ClientTag) last refused reading since `refused_since_s`.
+  // The client (ClientTag) last refused reading since `refused_since_s`; meaningful only while
+  // `refused_reading` is set.
   uint32_t reading_client = 0;
   // Since `refused_since_s`, a refusal came on a protocol that reads mail: what a mail client
   // with a saved password polls with, besides sending.

@@ -45,6 +45,7 @@ void ReturningDevice::NoteRefusal(PairActivity& pair, const Attempt& attempt, Ti
     pair.refused_pw = pw_tag;
     pair.refused_since_s = now_s;
     pair.refused_reading = false;
+    pair.reading_client = 0;
   }
   if (!attempt.sends) {
     pair.refused_reading = true;

@@ -16,7 +16,7 @@ namespace coastguard::detect {
 // repeats each guess cannot turn a login block into a guessing channel. A mail client also
 // reads mail: one refused only on SMTP or submission is a sending tool (a thief's spam run
 // logging in for each batch), unless the account is a declared sending application or the
-// place is the account's own.
+// place is the account's own; and a send comes back only as the client refused reading there.
 struct ReturningDeviceSettings {
   bool enabled = true;
   // The same password from the same address again no sooner than this after the first refusal:
@@ -71,8 +71,8 @@ class ReturningDevice {
     bool sends = false;
   };
   // Whether the refused attempt (login `pair`) has earned a password check. `login` and
-  // `address` may be null. A send earns it as the client refused reading here, not another
-  // one: a phone's outbox behind its inbox, not a spam tool behind a refused read.
+  // `address` may be null. A send earns it as the client last refused reading here, not
+  // another one: a phone's outbox behind its inbox, not a spam tool behind a refused read.
   // `may_return_sending`: a device refused only on SMTP or submission may earn it too, with any
   // client (a declared sending application; the account's own place).
   bool Earned(const PairActivity* pair, const LoginActivity* login, const SourceActivity* address,

@@ -351,24 +351,24 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p,
   // a stolen password's spam run, which logs straight into SMTP. The owner's client reads mail
   // where it sends from, and that read is let in and teaches the place, so such a send has no
   // returning-device way in of its own (an admission would vouch for the thief's place). Not at
-  // an address where many of our logins succeed (an office's NAT, a webmail host), nor for a
-  // declared sending application.
-  // Likewise a client the account never used, where it identifies when sending (another
-  // client's id), sending first from anywhere but the address the account keeps coming back to:
-  // a new phone or laptop reads its mailbox first, and that read teaches its id; a spam run
-  // sends from a proxy in the victim's own carrier pool, with a popular id. A carrier's address
-  // many of our users share does not exempt it; a gateway all its accounts come through with
+  // an address where many of our logins succeed (an office's NAT, a webmail host).
+  // Likewise a client id the account never used, where it identifies when sending, sending
+  // before that client ever read mail, from anywhere but the address the account keeps coming
+  // back to: a new phone or laptop reads its mailbox first, and that read teaches its id; a spam
+  // run sends from a proxy in the victim's own carrier pool, with a popular id. Many of our
+  // logins succeeding at the address does not exempt it; every success there having come with
   // this one client does (a webmail host, the IT person's desk).
-  const bool stranger_place_sending = fam == Familiarity::kNone &&
-                                      p.device_view != detect::DeviceView::kMatch &&
-                                      !Crowded(p.levels[0], now);
-  const bool stranger_client_sending = p.device_view == detect::DeviceView::kNew &&
-                                       !p.settled_address && !Gateway(p.levels[0], p.device, now);
-  const bool stranger_sending = config_.familiarity.refuse_stranger_sends && !blocked &&
-                                !stranger_refused && !stranger_device &&
-                                core::SendsMail(attempt.protocol) && p.known_login &&
-                                (stranger_place_sending || stranger_client_sending) &&
-                                !sending_applications_.contains(p.login_digest);
+  // Neither for a declared sending application. The lookups come last: most attempts are reads.
+  const auto sends_as_stranger = [&] {
+    return (fam == Familiarity::kNone && p.device_view != detect::DeviceView::kMatch &&
+            !Crowded(p.levels[0], now)) ||
+           (p.device_view == detect::DeviceView::kNew && !p.settled_address &&
+            !Gateway(p.levels[0], p.device, now));
+  };
+  const bool stranger_sending =
+      config_.familiarity.refuse_stranger_sends && !blocked && !stranger_refused &&
+      !stranger_device && core::SendsMail(attempt.protocol) && p.known_login &&
+      !sending_applications_.contains(p.login_digest) && sends_as_stranger();
   if (blocked || stranger_refused || stranger_device || stranger_sending) {
     // What refuses strangers would keep a user refused before any success a stranger forever.
     const Refusal refusal = !blocked && !stranger_refused ? Refusal::kDeviceOnly
@@ -581,9 +581,9 @@ void Engine::Learn(const core::AuthAttempt& attempt, const Prepared& p, core::Ou
     // The login's failures from here were its owner's typos, not a guess on another account.
     s.failed_logins.Erase(login_tag);
     if (!vouches_for_place) continue;
+    if (i == 0) s.NoteClient(p.device, s.successes.Empty(now, config_.windows.long_window));
     s.successes.Add(now, config_.windows.long_window);
     s.successful_logins.Insert(login_tag, now, config_.windows.long_window);
-    if (i == 0) s.NoteClient(p.device);
   }
   // The owner got in from here: forgive the typos that preceded it (OWASP: reset on success).
   pairs_.Erase(p.pair_key);

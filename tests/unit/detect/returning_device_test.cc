@@ -53,6 +53,8 @@ TEST_F(ReturningDeviceTest, ADeviceThatOnlySendsEarnsNothingUnlessItMayReturnByS
   // A phone polls for mail too, and then earns its check on either protocol.
   Refused(kSaved, core::Protocol::kPop3, later - core::kSecond);
   EXPECT_TRUE(Earned(later));
+  EXPECT_TRUE(returning_.Earned(&pair_, &login_, &address_, false, false, Phone(kSaved, true),
+                                kLogin, later));
   // A new password starts over, reading included.
   Refused(kSaved + 1, core::Protocol::kSubmission, later);
   EXPECT_FALSE(Earned(later + settings_.after, kSaved + 1));
@@ -74,6 +76,15 @@ TEST_F(ReturningDeviceTest, ASendEarnsItsCheckOnlyAsTheClientRefusedReading) {
   // Reading, another client at that address still earns it (a tablet beside the phone).
   EXPECT_TRUE(returning_.Earned(&pair_, &login_, &address_, false, false,
                                 Attempt{kSaved, kPhone + 1, false}, kLogin, later));
+  // A refused send by another client changes nothing; the last client refused reading counts.
+  returning_.NoteRefusal(pair_, other_client, later);
+  EXPECT_TRUE(returning_.Earned(&pair_, &login_, &address_, false, false, Phone(kSaved, true),
+                                kLogin, later));
+  returning_.NoteRefusal(pair_, Attempt{kSaved, kPhone + 1, false}, later);
+  EXPECT_TRUE(
+      returning_.Earned(&pair_, &login_, &address_, false, false, other_client, kLogin, later));
+  EXPECT_FALSE(returning_.Earned(&pair_, &login_, &address_, false, false, Phone(kSaved, true),
+                                 kLogin, later));
   // Where it may return by sending (a declared sending application), any client may.
   EXPECT_TRUE(
       returning_.Earned(&pair_, &login_, &address_, false, true, other_client, kLogin, later));

@@ -68,26 +68,5 @@ TEST(SourceGuessing, LoginsThatDoNotExistCountFaster) {
   EXPECT_EQ(detector.Evaluate(Key("203.0.113.9", 24), s, kNow), core::Reason::kCount);
 }
 
-TEST(SourceActivity, KnowsWhetherEverySuccessCameWithOneClient) {
-  SourceActivity webmail;
-  EXPECT_FALSE(webmail.OnlyClient(0x1234));  // no success yet
-  for (int i = 0; i < 5; ++i) webmail.NoteClient(0x1234);
-  EXPECT_TRUE(webmail.OnlyClient(0x1234));
-  EXPECT_FALSE(webmail.OnlyClient(0x5678));
-  EXPECT_FALSE(webmail.OnlyClient(0));
-  // Another client once, or one without an id: no longer one client's gateway.
-  SourceActivity carrier = webmail;
-  carrier.NoteClient(0x5678);
-  EXPECT_FALSE(carrier.OnlyClient(0x1234));
-  webmail.NoteClient(0);
-  EXPECT_FALSE(webmail.OnlyClient(0x1234));
-  EXPECT_FALSE(webmail.OnlyClient(0));
-  // Without ids all along is one client too (the same desktop program).
-  SourceActivity anonymous;
-  anonymous.NoteClient(0);
-  anonymous.NoteClient(0);
-  EXPECT_TRUE(anonymous.OnlyClient(0));
-}
-
 }  // namespace
 }  // namespace coastguard::detect

@@ -269,6 +269,31 @@ TEST_F(EngineTest, UnderAttackAKnownAccountsPasswordWithoutItsIdNeverEarnsACheck
   EXPECT_FALSE(again.reasons.Has(Reason::kReturningDevice));
 }
 
+TEST_F(EngineTest, ASendReturnsOnlyAsTheClientRefusedReadingThere) {
+  IdentifyingAccountsUnderSiege();
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  // An account with no place yet: a newcomer's phone, or a thief's tool, refused reading.
+  const std::string newcomer = User(200);
+  const auto attempt = [&](const std::string& client_id, core::Protocol protocol) {
+    return Attempt(newcomer, "62.7.7.7", Outcome::kSuccess, "good", client_id, protocol);
+  };
+  ASSERT_EQ(attempt("K-9 Mail", core::Protocol::kImap).action, Action::kReject);
+  now_ += 11 * core::kMinute;
+  Siege(1);
+  ASSERT_TRUE(engine_.service_attack().UnderAttack(now_));
+  // Back with the password, sending as another client or as none: a spam run behind the tool's
+  // refused read, no check.
+  for (const std::string client_id : {"Microsoft Outlook", ""}) {
+    const core::Verdict v = attempt(client_id, core::Protocol::kSubmission);
+    EXPECT_EQ(v.action, Action::kReject) << client_id;
+    EXPECT_FALSE(v.reasons.Has(Reason::kReturningDevice)) << client_id;
+  }
+  // The phone's outbox, as the phone: its check.
+  const core::Verdict outbox = attempt("K-9 Mail", core::Protocol::kSubmission);
+  EXPECT_EQ(outbox.action, Action::kAllow);
+  EXPECT_TRUE(outbox.reasons.Has(Reason::kReturningDevice));
+}
+
 TEST_F(EngineTest, UnderAttackADeviceThatOnlySendsIsNoReturningDeviceUnlessDeclaredBulk) {
   config_.sending_applications = {"newsletter@example.com"};
   Engine engine(config_, 1);
@@ -492,16 +517,23 @@ TEST_F(EngineTest, AClientTheAccountNeverUsedSendingFirstIsAStrangerEvenInItsOwn
   // A new client that reads first teaches its id; its sends pass from then on.
   EXPECT_EQ(Login(owner, "80.246.27.140", "Outlook for iOS").action, Action::kAllow);
   EXPECT_EQ(submit("80.246.27.141", "Outlook for iOS").action, Action::kAllow);
-  // At the address the account keeps coming back to (home), a new laptop may send first.
+  // At the address the account keeps coming back to (home), a new laptop may send first; not
+  // from another address of the home's /24.
+  EXPECT_EQ(submit("81.17.5.21", "Evolution").action, Action::kReject);
   EXPECT_EQ(submit("81.17.5.20", "Evolution").action, Action::kAllow);
   // A gateway all its accounts come through with one client (a webmail host): its first send
   // there is the webmail's, not a stranger's.
   const std::string webmail = "62.1.2.3";
-  for (int i = 20; i < 26; ++i) {
+  for (int i = 20; i < 23; ++i) {
     ASSERT_EQ(Attempt(User(i), webmail, Outcome::kSuccess, "good", "Roundcube").action,
               Action::kAllow);
   }
+  EXPECT_EQ(submit(webmail, "Roundcube").action, Action::kReject);  // 3 logins: not yet busy
+  ASSERT_EQ(Attempt(User(23), webmail, Outcome::kSuccess, "good", "Roundcube").action,
+            Action::kAllow);
   EXPECT_EQ(submit(webmail, "Roundcube").action, Action::kAllow);
+  // Its gateway is for its own client: another client sending first there is a stranger.
+  EXPECT_EQ(submit(webmail, "Mailspring").action, Action::kReject);
 }
 
 TEST_F(EngineTest, AnAccountsSecondClientAtItsOwnCrowdedOfficeMayReturnBySendingAlone) {
