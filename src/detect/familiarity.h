@@ -53,8 +53,8 @@ struct FamiliaritySettings {
   // A source's last-success time is rewritten (and journaled) at most this often.
   Duration refresh = core::kHour;
   // A known account sending from a place it is not familiar with, without its own client id,
-  // or with a client id it never used before that client read mail, is refused before the
-  // password check (`stranger_sending`, policy::Engine).
+  // or with a client id that never got in on it before, is refused before the password
+  // check (`stranger_sending`, policy::Engine).
   bool refuse_stranger_sends = true;
 };
 

@@ -353,12 +353,12 @@ Verdict Engine::Decide(const core::AuthAttempt& attempt, const Prepared& p,
   // returning-device way in of its own (an admission would vouch for the thief's place). Not at
   // an address where many of our logins succeed (an office's NAT, a webmail host).
   // Likewise a client id the account never used, where it identifies when sending, sending
-  // before that client ever read mail, from anywhere but the address the account keeps coming
-  // back to: a new phone or laptop reads its mailbox first, and that read teaches its id; a spam
-  // run sends from a proxy in the victim's own carrier pool, with a popular id. Many of our
-  // logins succeeding at the address does not exempt it; every success there having come with
-  // this one client does (a webmail host, the IT person's desk).
-  // Neither for a declared sending application. The lookups come last: most attempts are reads.
+  // first, from anywhere but the address the account keeps coming back to: a new phone or laptop
+  // reads its mailbox first, and that read teaches its id; a spam run sends from a proxy in the
+  // victim's own carrier pool, with a popular id. Many of our logins succeeding at the address does
+  // not exempt it; every success there having come with this one client does (a webmail host, the
+  // IT person's desk). Neither for a declared sending application. The lookups come last: most
+  // attempts are reads.
   const auto sends_as_stranger = [&] {
     return (fam == Familiarity::kNone && p.device_view != detect::DeviceView::kMatch &&
             !Crowded(p.levels[0], now)) ||
