@@ -66,6 +66,10 @@ struct SourceActivity {
   // NAT, a campus, a carrier's CGNAT): knowing it tells one of them from a stranger less well.
   static constexpr size_t kCrowdedLogins = decltype(successful_logins)::kCapacity;
 
+  // At least kCrowdedLogins of our logins succeeded here within `window` (the long window).
+  bool Crowded(Timestamp now, Duration window) const {
+    return successful_logins.Count(now, window) >= kCrowdedLogins;
+  }
   // A success here with this device digest (0: no id sent). `idle`: the address had no success
   // within the long window before this one, so the clients start over.
   void NoteClient(uint64_t device, bool idle);

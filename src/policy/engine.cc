@@ -223,15 +223,12 @@ bool Engine::StrangersTried(const SourceKey& address, uint64_t login, Timestamp 
 
 bool Engine::Crowded(const SourceKey& prefix, Timestamp now) const {
   const detect::SourceActivity* s = sources_.Find(prefix);
-  return s != nullptr && s->successful_logins.Count(now, config_.windows.long_window) >=
-                             detect::SourceActivity::kCrowdedLogins;
+  return s != nullptr && s->Crowded(now, config_.windows.long_window);
 }
 
 bool Engine::Gateway(const SourceKey& address, uint64_t device, Timestamp now) const {
   const detect::SourceActivity* s = sources_.Find(address);
-  return s != nullptr && s->OnlyClient(device) &&
-         s->successful_logins.Count(now, config_.windows.long_window) >=
-             detect::SourceActivity::kCrowdedLogins;
+  return s != nullptr && s->OnlyClient(device) && s->Crowded(now, config_.windows.long_window);
 }
 
 bool Engine::Proven(const core::IpAddress& ip, Timestamp now) const {
